@@ -1,0 +1,20 @@
+/** The public API of the engine. Node-only code lives outside engine/. */
+export type {
+  Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
+  Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
+} from './backends/backend.js';
+export { Tensor, tensor, scalar, zeros, ones, full, variable } from './tensor.js';
+export { setBackend, getBackend, noGrad, tidy, keep } from './runtime.js';
+export { backward, gradients, grad, valueAndGrad } from './autograd.js';
+export { add, sub, mul, div } from './ops/binary.js';
+export { neg, exp, log, scale } from './ops/unary.js';
+export { relu } from './ops/relu.js';
+export { sum, mean } from './ops/reduce.js';
+export { argmax, countCorrect } from './ops/argmax.js';
+export { reshape, flatten } from './ops/reshape.js';
+export { matmul, dense } from './ops/matmul.js';
+export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
+export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { CpuBackend } from './backends/cpu/cpu-backend.js';

@@ -1,0 +1,20 @@
+/** argmax over the last axis and correct-prediction counting; neither has a gradient. */
+import { Tensor } from '../tensor.js';
+import { assertFloat, assertRank, fmt } from './validate.js';
+
+export function argmax(x: Tensor): Tensor {
+  assertFloat('argmax', 'x', x);
+  if (x.rank < 1) throw new Error(`argmax: expected a tensor of rank >= 1, got shape ${fmt(x.shape)}`);
+  return Tensor.fromHandle(x.backend.kernels.argmax(x.handle), x.backend);
+}
+
+/** How many rows of logits [N, C] have their first maximum at labels [N] (int32 scalar). */
+export function countCorrect(logits: Tensor, labels: Tensor): Tensor {
+  assertRank('countCorrect', 'logits', logits, 2, '[batch, classes]');
+  assertRank('countCorrect', 'labels', labels, 1, '[batch]');
+  if (labels.dtype !== 'int32') throw new Error(`countCorrect: expected int32 labels, got ${labels.dtype}`);
+  if (labels.shape[0] !== logits.shape[0]) {
+    throw new Error(`countCorrect: logits ${fmt(logits.shape)} and labels ${fmt(labels.shape)} differ in batch size`);
+  }
+  return Tensor.fromHandle(logits.backend.kernels.countCorrect(logits.handle, labels.handle), logits.backend);
+}

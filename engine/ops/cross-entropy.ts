@@ -1,0 +1,51 @@
+/**
+ * Sparse softmax cross-entropy from logits, as Keras's
+ * SparseCategoricalCrossentropy(from_logits=True): integer labels, the mean over
+ * the batch, computed stably (log-sum-exp with the row maximum subtracted).
+ */
+import { record } from '../autograd.js';
+import { isGradEnabled } from '../runtime.js';
+import { Tensor } from '../tensor.js';
+import { assertFloat, assertRank, assertSameBackend, fmt } from './validate.js';
+
+/** Labels from the host are checked here: integers in [0, classes). */
+export function labelsTensor(op: string, labels: Tensor | ArrayLike<number>, batch: number, classes: number, like: Tensor): Tensor {
+  if (labels instanceof Tensor) {
+    assertRank(op, 'labels', labels, 1, '[batch]');
+    if (labels.dtype !== 'int32') throw new Error(`${op}: expected int32 labels, got ${labels.dtype} labels of shape ${fmt(labels.shape)}`);
+    if (labels.shape[0] !== batch) throw new Error(`${op}: logits have batch ${batch} but labels have shape ${fmt(labels.shape)}`);
+    if (labels.backend.readSync) checkLabelValues(op, labels.backend.readSync(labels.handle), classes);
+    return labels;
+  }
+  if (labels.length !== batch) throw new Error(`${op}: logits have batch ${batch} but ${labels.length} labels were given`);
+  checkLabelValues(op, labels, classes);
+  return Tensor.fromHandle(like.backend.upload(labels, [batch], 'int32'), like.backend);
+}
+
+function checkLabelValues(op: string, values: ArrayLike<number>, classes: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) throw new Error(`${op}: label ${i} is ${v}, expected an integer class index in [0, ${classes})`);
+    if (v < 0 || v >= classes) throw new Error(`${op}: label ${i} is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
+  }
+}
+
+export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+  const op = 'sparseSoftmaxCrossEntropy';
+  assertRank(op, 'logits', logits, 2, '[batch, classes]');
+  assertFloat(op, 'logits', logits);
+  const [batch, classes] = logits.shape;
+  const labelT = labelsTensor(op, labels, batch, classes, logits);
+  assertSameBackend(op, [logits, labelT]);
+  const k = logits.backend.kernels;
+  const { loss, probs } = k.softmaxCrossEntropy(logits.handle, labelT.handle);
+  if (!(isGradEnabled() && logits.requiresGrad)) {
+    logits.backend.release(probs);
+    if (labelT !== labels) labelT.dispose();
+    return record(op, loss, [logits], () => [null]);
+  }
+  const probsT = Tensor.fromHandle(probs, logits.backend);
+  return record(op, loss, [logits], (dy) => [
+    Tensor.fromHandle(k.softmaxCrossEntropyBackward(probsT.handle, labelT.handle, dy.handle), logits.backend),
+  ]);
+}

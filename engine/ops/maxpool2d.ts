@@ -1,0 +1,41 @@
+/**
+ * Max pooling over NHWC windows. The kernel records, per output, where the first
+ * maximum of its window lies (TensorFlow's convention), and backward routes dy
+ * there, so every backend sends gradients to the same input.
+ */
+import { record } from '../autograd.js';
+import type { Padding } from '../backends/backend.js';
+import { isGradEnabled } from '../runtime.js';
+import { Tensor } from '../tensor.js';
+import { pair, pool2dGeometry } from './geometry.js';
+import { assertFloat, assertPositiveInts, assertRank } from './validate.js';
+
+export interface MaxPool2DOptions {
+  poolSize?: number | [number, number];
+  /** Defaults to poolSize, as in Keras. */
+  strides?: number | [number, number];
+  padding?: Padding;
+}
+
+export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
+  const op = 'maxPool2d';
+  assertRank(op, 'x', x, 4, 'NHWC');
+  assertFloat(op, 'x', x);
+  const poolSize = pair(options.poolSize ?? 2);
+  const strides = pair(options.strides ?? poolSize);
+  assertPositiveInts(op, 'poolSize', poolSize);
+  assertPositiveInts(op, 'strides', strides);
+  const padding = options.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
+  const geometry = pool2dGeometry(op, x.shape, poolSize, strides, padding);
+  const k = x.backend.kernels;
+  const { y, argmax } = k.maxPool2d(x.handle, geometry);
+  if (!(isGradEnabled() && x.requiresGrad)) {
+    x.backend.release(argmax.storage);
+    return record(op, y, [x], () => [null]);
+  }
+  // The argmax indices live as long as the output's grad node needs them.
+  const where = Tensor.fromHandle(argmax, x.backend);
+  const out = record(op, y, [x], (dy) => [Tensor.fromHandle(k.maxPool2dBackward(dy.handle, where.handle, geometry), x.backend)]);
+  return out;
+}
