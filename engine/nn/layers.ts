@@ -1,0 +1,218 @@
+/**
+ * Keras-style layers. A layer declares its parameters when built for an input
+ * shape (without the batch axis), and computes its output from tensors handed
+ * to it by the model, which owns every parameter in one ParameterStore.
+ */
+import type { Padding, Shape } from '../backends/backend.js';
+import { conv2d } from '../ops/conv2d.js';
+import { conv2dGeometry, pair, pool2dGeometry } from '../ops/geometry.js';
+import { dense } from '../ops/matmul.js';
+import { maxPool2d } from '../ops/maxpool2d.js';
+import { relu } from '../ops/relu.js';
+import { flatten } from '../ops/reshape.js';
+import { softmax } from '../ops/softmax.js';
+import type { Tensor } from '../tensor.js';
+import type { Initializer } from './initializers.js';
+
+export type Activation = 'linear' | 'relu' | 'softmax';
+
+export interface WeightSpec {
+  /** Keras's weight name: 'kernel' or 'bias'. */
+  readonly name: string;
+  readonly shape: Shape;
+  readonly init: Initializer;
+}
+
+export abstract class Layer {
+  /** Keras class name, e.g. 'Conv2D'. */
+  abstract readonly className: string;
+  /** Unique within a model (conv2d, conv2d_1, ...); set by the model. */
+  name = '';
+  /** Input shape without the batch axis, when given to the first layer. */
+  readonly inputShape?: Shape;
+  protected constructor(inputShape?: readonly number[]) {
+    this.inputShape = inputShape ? [...inputShape] : undefined;
+  }
+  /** The weights this layer needs for an input of `inputShape` (no batch axis). */
+  weightSpecs(_inputShape: Shape): WeightSpec[] {
+    return [];
+  }
+  /** Output shape without the batch axis; throws with the layer's name on a shape it cannot take. */
+  abstract outputShape(inputShape: Shape): number[];
+  /** Forward pass; `weights` come in weightSpecs' order. */
+  abstract call(x: Tensor, weights: readonly Tensor[]): Tensor;
+  /** Keras's `config` for model.json. */
+  abstract config(): Record<string, unknown>;
+}
+
+function activate(y: Tensor, activation: Activation): Tensor {
+  if (activation === 'relu') return relu(y);
+  if (activation === 'softmax') return softmax(y);
+  return y;
+}
+
+function checkActivation(layer: string, a: string): Activation {
+  if (a !== 'linear' && a !== 'relu' && a !== 'softmax') {
+    throw new Error(`${layer}: unknown activation '${a}' (expected 'linear', 'relu' or 'softmax')`);
+  }
+  return a;
+}
+
+export interface Conv2DArgs {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: Padding;
+  activation?: Activation;
+  useBias?: boolean;
+  inputShape?: number[];
+}
+
+export class Conv2D extends Layer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+
+  constructor(args: Conv2DArgs) {
+    super(args.inputShape);
+    if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`Conv2D: filters must be a positive integer, got ${args.filters}`);
+    this.filters = args.filters;
+    this.kernelSize = pair(args.kernelSize);
+    this.strides = pair(args.strides ?? 1);
+    this.padding = args.padding ?? 'valid';
+    this.activation = checkActivation('Conv2D', args.activation ?? 'linear');
+    this.useBias = args.useBias ?? true;
+  }
+
+  override weightSpecs(inputShape: Shape): WeightSpec[] {
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [...this.kernelSize, inputShape[2], this.filters], init: 'glorotUniform' }];
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.filters], init: 'zeros' });
+    return specs;
+  }
+
+  outputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 3) {
+      throw new Error(`${this.name || 'Conv2D'}: expected input of shape [height, width, channels], got [${inputShape}]`);
+    }
+    const g = conv2dGeometry(this.name || 'Conv2D', [1, ...inputShape], [...this.kernelSize, inputShape[2], this.filters], this.strides, this.padding);
+    return [g.outH, g.outW, g.outC];
+  }
+
+  call(x: Tensor, weights: readonly Tensor[]): Tensor {
+    const fused = this.activation === 'relu';
+    const y = conv2d(x, weights[0], {
+      strides: this.strides,
+      padding: this.padding,
+      bias: this.useBias ? weights[1] : null,
+      activation: fused ? 'relu' : 'linear',
+    });
+    return fused ? y : activate(y, this.activation);
+  }
+
+  config(): Record<string, unknown> {
+    return {
+      filters: this.filters, kernel_size: this.kernelSize, strides: this.strides, padding: this.padding,
+      activation: this.activation, use_bias: this.useBias,
+    };
+  }
+}
+
+export interface MaxPooling2DArgs {
+  poolSize?: number | [number, number];
+  strides?: number | [number, number];
+  padding?: Padding;
+  inputShape?: number[];
+}
+
+export class MaxPooling2D extends Layer {
+  readonly className = 'MaxPooling2D';
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+
+  constructor(args: MaxPooling2DArgs = {}) {
+    super(args.inputShape);
+    this.poolSize = pair(args.poolSize ?? 2);
+    this.strides = pair(args.strides ?? this.poolSize);
+    this.padding = args.padding ?? 'valid';
+  }
+
+  outputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 3) {
+      throw new Error(`${this.name || 'MaxPooling2D'}: expected input of shape [height, width, channels], got [${inputShape}]`);
+    }
+    const g = pool2dGeometry(this.name || 'MaxPooling2D', [1, ...inputShape], this.poolSize, this.strides, this.padding);
+    return [g.outH, g.outW, g.channels];
+  }
+
+  call(x: Tensor): Tensor {
+    return maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
+  }
+
+  config(): Record<string, unknown> {
+    return { pool_size: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+export class Flatten extends Layer {
+  readonly className = 'Flatten';
+  constructor(args: { inputShape?: number[] } = {}) {
+    super(args.inputShape);
+  }
+  outputShape(inputShape: Shape): number[] {
+    return [inputShape.reduce((a, b) => a * b, 1)];
+  }
+  call(x: Tensor): Tensor {
+    return flatten(x);
+  }
+  config(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export interface DenseArgs {
+  units: number;
+  activation?: Activation;
+  useBias?: boolean;
+  inputShape?: number[];
+}
+
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+
+  constructor(args: DenseArgs) {
+    super(args.inputShape);
+    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`Dense: units must be a positive integer, got ${args.units}`);
+    this.units = args.units;
+    this.activation = checkActivation('Dense', args.activation ?? 'linear');
+    this.useBias = args.useBias ?? true;
+  }
+
+  override weightSpecs(inputShape: Shape): WeightSpec[] {
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inputShape[0], this.units], init: 'glorotUniform' }];
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: 'zeros' });
+    return specs;
+  }
+
+  outputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 1) {
+      throw new Error(`${this.name || 'Dense'}: expected a flat input [features], got [${inputShape}]; add a Flatten layer first`);
+    }
+    return [this.units];
+  }
+
+  call(x: Tensor, weights: readonly Tensor[]): Tensor {
+    return activate(dense(x, weights[0], this.useBias ? weights[1] : null), this.activation);
+  }
+
+  config(): Record<string, unknown> {
+    return { units: this.units, activation: this.activation, use_bias: this.useBias };
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Sequential: a stack of layers, Keras-style. Building it (on the current
+ * backend) names the layers as Keras does, works out every shape, and puts all
+ * weights in one ParameterStore, initialised from a seeded RNG.
+ */
+import type { Shape } from '../backends/backend.js';
+import { getBackend } from '../runtime.js';
+import { Random } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import { fmt } from '../ops/validate.js';
+import { initialValues } from './initializers.js';
+import type { Layer, WeightSpec } from './layers.js';
+import { ParameterStore } from './parameter-store.js';
+
+export interface SequentialOptions {
+  /** Seed of the weight initialisation. */
+  seed?: number;
+  name?: string;
+}
+
+interface BuiltLayer {
+  readonly layer: Layer;
+  readonly inputShape: number[];
+  readonly outputShape: number[];
+  readonly specs: WeightSpec[];
+  /** Index of the layer's first weight in the store. */
+  readonly firstWeight: number;
+}
+
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  private built: BuiltLayer[] | null = null;
+  private parameterStore: ParameterStore | null = null;
+  private seed: number;
+
+  constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    this.name = options.name ?? 'sequential';
+    this.seed = options.seed ?? 42;
+    layers.forEach((l) => this.add(l));
+  }
+
+  add(layer: Layer): this {
+    if (this.built) throw new Error(`Sequential.add: the model is already built; add layers before the first call`);
+    const count = this.layers.filter((l) => l.className === layer.className).length;
+    const base = layer.className.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/([0-9])D$/, '$1d').toLowerCase();
+    layer.name = count === 0 ? base : `${base}_${count}`;
+    this.layers.push(layer);
+    return this;
+  }
+
+  /** Input shape without the batch axis, from the first layer's inputShape. */
+  get inputShape(): number[] {
+    const first = this.layers[0];
+    if (!first?.inputShape) throw new Error('Sequential: the first layer needs an inputShape (e.g. inputShape: [28, 28, 1])');
+    return [...first.inputShape];
+  }
+
+  /** Works out shapes and creates the weights (done on first use). */
+  build(): this {
+    if (this.built) return this;
+    if (this.layers.length === 0) throw new Error('Sequential: the model has no layers');
+    const rng = new Random(this.seed);
+    let shape: number[] = this.inputShape;
+    const built: BuiltLayer[] = [];
+    const specs: { name: string; shape: Shape; values: ArrayLike<number> }[] = [];
+    for (const layer of this.layers) {
+      const outputShape = layer.outputShape(shape);
+      const layerSpecs = layer.weightSpecs(shape);
+      built.push({ layer, inputShape: shape, outputShape, specs: layerSpecs, firstWeight: specs.length });
+      for (const s of layerSpecs) specs.push({ name: `${layer.name}/${s.name}`, shape: s.shape, values: initialValues(s.init, s.shape, rng) });
+      shape = outputShape;
+    }
+    this.parameterStore = new ParameterStore(getBackend(), specs);
+    this.built = built;
+    return this;
+  }
+
+  get store(): ParameterStore {
+    this.build();
+    return this.parameterStore!;
+  }
+
+  /** Trainable tensors in layer order (kernel, bias, kernel, bias, ...). */
+  get parameters(): Tensor[] {
+    return this.store.tensors;
+  }
+
+  /** Output shape without the batch axis. */
+  get outputShape(): number[] {
+    this.build();
+    return this.built![this.built!.length - 1].outputShape;
+  }
+
+  countParams(): number {
+    return this.store.count;
+  }
+
+  /** Forward pass over a batch [batch, ...inputShape]. */
+  apply(x: Tensor): Tensor {
+    this.build();
+    const want = this.inputShape;
+    if (x.rank !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
+      throw new Error(`${this.name}: expected input of shape [batch, ${want.join(', ')}], got ${fmt(x.shape)}`);
+    }
+    const params = this.parameters;
+    let y = x;
+    for (const b of this.built!) {
+      y = b.layer.call(y, params.slice(b.firstWeight, b.firstWeight + b.specs.length));
+    }
+    return y;
+  }
+
+  /** Per layer: name, class, output shape and parameter count. */
+  layerTable(): { name: string; className: string; outputShape: number[]; params: number }[] {
+    this.build();
+    return this.built!.map((b) => ({
+      name: b.layer.name,
+      className: b.layer.className,
+      outputShape: b.outputShape,
+      params: b.specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0),
+    }));
+  }
+
+  /** Keras-style summary; printed with `print` (console.log by default) and returned. */
+  summary(print: ((line: string) => void) | null = console.log): string {
+    const rows = this.layerTable();
+    const line = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`;
+    const total = rows.reduce((n, r) => n + r.params, 0);
+    const out = [
+      `Model: "${this.name}"`,
+      '_'.repeat(65),
+      line('Layer (type)', 'Output Shape', 'Param #'),
+      '='.repeat(65),
+      ...rows.flatMap((r, i) => [
+        line(`${r.name} (${r.className})`, `(None, ${r.outputShape.join(', ')})`, r.params.toLocaleString('en-US')),
+        ...(i < rows.length - 1 ? [''] : []),
+      ]),
+      '='.repeat(65),
+      `Total params: ${total.toLocaleString('en-US')}`,
+      `Trainable params: ${total.toLocaleString('en-US')}`,
+      'Non-trainable params: 0',
+      '_'.repeat(65),
+    ].join('\n');
+    if (print) print(out);
+    return out;
+  }
+
+  /** Weights as host arrays, in parameter order. */
+  getWeights(): Promise<Float32Array[]> {
+    return this.store.read();
+  }
+
+  /** Overwrites every weight from host arrays (parameter order, shapes as in layerTable). */
+  setWeights(values: readonly ArrayLike<number>[]): void {
+    const params = this.store.parameters;
+    if (values.length !== params.length) throw new Error(`${this.name}.setWeights: expected ${params.length} arrays, got ${values.length}`);
+    params.forEach((p, i) => this.store.assign(p, values[i]));
+  }
+
+  dispose(): void {
+    this.parameterStore?.dispose();
+    this.parameterStore = null;
+    this.built = null;
+  }
+}
