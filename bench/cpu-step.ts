@@ -1,0 +1,81 @@
+/**
+ * `npm run bench:cpu`: one training step of the tutorial CNN at batch 256 on this
+ * engine's CPU backend, beside TensorFlow.js's pure-JS `cpu` backend on the same
+ * model, batch and optimizer, measured in the same run. Prints ms per step,
+ * images per second and the ratio. Options: --batch N, --reps N.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
+import { trainStep } from '../engine/nn/train-step.js';
+import { Adam } from '../engine/optim/adam.js';
+import { Random } from '../engine/random.js';
+import { setBackend } from '../engine/runtime.js';
+import { tensor } from '../engine/tensor.js';
+import { tutorialCnn } from '../model/cnn.js';
+import { fmtMs, table, time, type Timing } from './harness.js';
+
+const { values: args } = parseArgs({
+  options: { batch: { type: 'string', default: '256' }, reps: { type: 'string', default: '5' } },
+});
+const batch = Number(args.batch);
+const reps = Number(args.reps);
+
+// Same synthetic batch for both engines: uniform pixels, labels 0..9.
+const rng = new Random(1);
+const images = Float32Array.from({ length: batch * 28 * 28 }, () => rng.next());
+const labels = Int32Array.from({ length: batch }, () => rng.int(10));
+
+async function ours(): Promise<Timing> {
+  setBackend(new CpuBackend('float32'));
+  const model = tutorialCnn(1);
+  const opt = new Adam();
+  const x = tensor(images, [batch, 28, 28, 1]);
+  const y = tensor(labels, [batch], 'int32');
+  return time(async () => {
+    const loss = trainStep(model, opt, x, y);
+    await loss.data();
+    loss.dispose();
+  }, reps);
+}
+
+async function tfjsCpu(): Promise<Timing> {
+  await tf.setBackend('cpu');
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: 'relu' }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: tf.losses.softmaxCrossEntropy });
+  const x = tf.tensor4d(images, [batch, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+  return time(async () => {
+    await model.trainOnBatch(x, y);
+  }, reps);
+}
+
+console.log(`Tutorial CNN training step, batch ${batch}, ${reps} measured steps after 1 warm-up; ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}`);
+const a = await ours();
+console.log(`  this engine, cpu backend (float32): ${fmtMs(a)}`);
+const b = await tfjsCpu();
+console.log(`  TensorFlow.js ${tf.version.tfjs}, cpu backend:   ${fmtMs(b)}`);
+const ips = (t: Timing) => ((batch * 1000) / t.median).toFixed(0);
+console.log();
+console.log(
+  table(
+    ['engine / backend', 'ms per step (median)', 'images / s', 'first step ms'],
+    [
+      ['this engine / cpu', a.median.toFixed(1), ips(a), a.first.toFixed(0)],
+      ['tfjs / cpu', b.median.toFixed(1), ips(b), b.first.toFixed(0)],
+    ],
+  ),
+);
+console.log(`\nspeed-up over TensorFlow.js cpu: ${(b.median / a.median).toFixed(2)}x`);
