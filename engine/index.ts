@@ -24,3 +24,5 @@ export { Sequential } from './nn/sequential.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
+export { History, EarlyStopping, type Callback, type EpochLogs, type EarlyStoppingOptions } from './nn/callbacks.js';
+export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';

@@ -11,6 +11,10 @@ import { fmt } from '../ops/validate.js';
 import { initialValues } from './initializers.js';
 import type { Layer, WeightSpec } from './layers.js';
 import { ParameterStore } from './parameter-store.js';
+import type { History } from './callbacks.js';
+import {
+  type Compiled, type CompileOptions, type FitOptions, type HostData, compileOptions, evaluate, fit, predict,
+} from './training.js';
 
 export interface SequentialOptions {
   /** Seed of the weight initialisation. */
@@ -33,6 +37,7 @@ export class Sequential {
   private built: BuiltLayer[] | null = null;
   private parameterStore: ParameterStore | null = null;
   private seed: number;
+  private compiled: Compiled | null = null;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -156,6 +161,35 @@ export class Sequential {
     const params = this.store.parameters;
     if (values.length !== params.length) throw new Error(`${this.name}.setWeights: expected ${params.length} arrays, got ${values.length}`);
     params.forEach((p, i) => this.store.assign(p, values[i]));
+  }
+
+  /** Keras's compile: the optimizer (Adam), the loss and the metrics. */
+  compile(options: CompileOptions = {}): this {
+    this.compiled = compileOptions(options);
+    return this;
+  }
+
+  private requireCompiled(op: string): Compiled {
+    if (!this.compiled) throw new Error(`${this.name}.${op}: call compile() first`);
+    return this.compiled;
+  }
+
+  /** The optimizer given to compile(). */
+  get optimizer(): Compiled['optimizer'] {
+    return this.requireCompiled('optimizer').optimizer;
+  }
+
+  fit(x: HostData, y: ArrayLike<number>, options?: FitOptions): Promise<History> {
+    return fit(this, this.requireCompiled('fit'), x, y, options);
+  }
+
+  evaluate(x: HostData, y: ArrayLike<number>, options?: { batchSize?: number }): Promise<{ loss: number; accuracy: number }> {
+    return evaluate(this, this.requireCompiled('evaluate'), x, y, options);
+  }
+
+  /** Logits [n, classes] as a host array. */
+  predict(x: HostData, options?: { batchSize?: number }): Promise<Float32Array> {
+    return predict(this, x, options);
   }
 
   dispose(): void {

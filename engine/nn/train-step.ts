@@ -2,25 +2,49 @@
  * One training step of a classifier: forward, sparse softmax cross-entropy,
  * backward and one optimizer update, inside a tidy scope. On WebGPU every
  * kernel is recorded into one command encoder and submitted once, at the end;
- * the returned loss is read only if the caller awaits it.
+ * the returned loss (and correct count) are read only if the caller awaits them.
  */
 import { gradients } from '../autograd.js';
-import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+import { countCorrect } from '../ops/argmax.js';
+import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import type { Adam } from '../optim/adam.js';
 import { tidy } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 import type { Sequential } from './sequential.js';
 
-export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
-  const loss = tidy(() => {
+export interface StepResult {
+  /** Mean loss over the batch (scalar, still on the device). */
+  loss: Tensor;
+  /** Correct predictions in the batch (int32 scalar), when asked for. */
+  correct: Tensor | null;
+}
+
+export function trainStepWithMetrics(
+  model: Sequential,
+  optimizer: Adam,
+  x: Tensor,
+  labels: Tensor,
+  withAccuracy: boolean,
+): StepResult {
+  const result = tidy(() => {
     const logits = model.apply(x);
-    const l = sparseSoftmaxCrossEntropy(logits, labels);
-    const grads = gradients(l, model.parameters);
+    const loss = sparseSoftmaxCrossEntropy(logits, labels);
+    const correct = withAccuracy ? countCorrect(logits, labels) : null;
+    const grads = gradients(loss, model.parameters);
     optimizer.applyGradients(model.store, grads);
-    return l;
+    return { loss, correct };
   });
-  loss.backend.flush();
-  // The loss keeps its graph alive only through its node; drop it so the step's tensors can go.
-  loss.node = null;
+  x.backend.flush();
+  // The loss's grad node would keep the step's graph reachable; cut it.
+  result.loss.node = null;
+  return result;
+}
+
+/** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
+export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+  const classes = model.outputShape[0];
+  const labelT = labelsTensor('trainStep', labels, x.shape[0], classes, x);
+  const { loss } = trainStepWithMetrics(model, optimizer, x, labelT, false);
+  if (labelT !== labels) labelT.dispose();
   return loss;
 }
