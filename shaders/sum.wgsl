@@ -1,0 +1,48 @@
+// sum: partial sums of x over a set of reduced axes, split into chunks for parallelism.
+// The host collapses adjacent axes, so the kept axes (keptShape/keptStrides, <= 4) and the
+// reduced axes (redShape/redStrides, <= 4) index x directly. Thread t handles output
+// o = t / chunks and chunk c = t % chunks, summing reduced elements [c*chunkLen, (c+1)*chunkLen),
+// and writes out[o * chunks + c]; the host sums the chunks with a second pass when chunks > 1.
+struct Params {
+  outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
+  keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
+  keptShape: vec4<u32>, keptStrides: vec4<u32>,
+  redShape: vec4<u32>, redStrides: vec4<u32>,
+}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+override WG: u32 = 64;
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
+  if (t >= p.outSize * p.chunks) { return; }
+  let o = t / p.chunks;
+  let c = t % p.chunks;
+  var base = 0u;
+  var rest = o;
+  for (var d = i32(p.keptRank) - 1; d >= 0; d--) {
+    let s = p.keptShape[d];
+    base += (rest % s) * p.keptStrides[d];
+    rest = rest / s;
+  }
+  let start = c * p.chunkLen;
+  let end = min(start + p.chunkLen, p.redSize);
+  var acc = 0.0;
+  if (p.redRank == 1u) {
+    let st = p.redStrides[0];
+    for (var r = start; r < end; r++) { acc += x[base + r * st]; }
+  } else {
+    for (var r = start; r < end; r++) {
+      var off = base;
+      var q = r;
+      for (var d = i32(p.redRank) - 1; d >= 0; d--) {
+        let s = p.redShape[d];
+        off += (q % s) * p.redStrides[d];
+        q = q / s;
+      }
+      acc += x[off];
+    }
+  }
+  out[t] = acc;
+}
