@@ -1,0 +1,313 @@
+/**
+ * The parity suite's core: every kernel of the table, forward and backward, on seeded random
+ * inputs with odd sizes. Each case runs against any Backend and returns named host arrays plus
+ * the reduction length behind them, so a test compares a backend with the CPU reference using
+ * tolerances that grow with the reduction length. No Node-only imports: the headless-Chrome test
+ * bundles this file into a page.
+ */
+import type { Backend, Conv2DGeometry, DType, Padding, Pool2DGeometry, Shape, TensorData, TypedArray } from '../../engine/backends/backend.js';
+import { sizeOf } from '../../engine/backends/backend.js';
+import { conv2dGeometry, pool2dGeometry } from '../../engine/ops/geometry.js';
+import { Rng } from './rng.js';
+
+export interface CaseResult {
+  /** Named outputs; int32 outputs are compared exactly. */
+  readonly outputs: Record<string, TypedArray>;
+}
+
+export interface ParityCase {
+  readonly name: string;
+  /** Terms summed per output (1 for element-wise): the tolerance scales with it. */
+  readonly reduction: number;
+  run(be: Backend): Promise<CaseResult>;
+}
+
+/** float32 unit roundoff. */
+export const EPS32 = 2 ** -24;
+
+/**
+ * The stated tolerance: |actual - expected| <= RTOL * |expected| + 8 * EPS32 * L * scale, where L
+ * is the reduction length and scale the largest |expected| of the output (the magnitude of the
+ * partial sums whose rounding accumulates). Element-wise results (L = 1) must agree to ~1e-5.
+ */
+export const RTOL = 1e-5;
+
+export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, reduction: number, exact: boolean): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  const atol = exact ? 0 : 8 * EPS32 * reduction * scale;
+  const rtol = exact ? 0 : RTOL;
+  let worst = -1;
+  let worstRatio = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    const allowed = rtol * Math.abs(expected[i]) + atol;
+    if (!(err <= allowed)) {
+      const ratio = err / Math.max(allowed, 1e-30);
+      if (!(ratio <= worstRatio)) {
+        worstRatio = ratio;
+        worst = i;
+      }
+    }
+  }
+  if (worst < 0) return null;
+  return `element ${worst}: ${actual[worst]} vs ${expected[worst]} (allowed ${rtol} rel + ${atol.toExponential(2)} abs, L=${reduction})`;
+}
+
+class Scope {
+  private readonly made: TensorData[] = [];
+  constructor(readonly be: Backend) {}
+  up(values: ArrayLike<number>, shape: Shape, dtype: DType = this.be.floatDType): TensorData {
+    return this.keep(this.be.upload(values, shape, dtype));
+  }
+  keep<D extends TensorData>(t: D): D {
+    this.made.push(t);
+    return t;
+  }
+  async done(outputs: Record<string, TensorData>): Promise<CaseResult> {
+    const host: Record<string, TypedArray> = {};
+    for (const [k, t] of Object.entries(outputs)) host[k] = await this.be.read(t);
+    for (const t of this.made) this.be.release(t.storage);
+    for (const t of Object.values(outputs)) if (!this.made.includes(t)) this.be.release(t.storage);
+    return { outputs: host };
+  }
+}
+
+function positive(rng: Rng, n: number): Float64Array {
+  return rng.values(n, 0.1, 2);
+}
+
+function convCase(
+  name: string, x: Shape, w: Shape, strides: [number, number], padding: Padding, bias: boolean, relu: boolean, seed: number,
+): ParityCase[] {
+  const g: Conv2DGeometry = conv2dGeometry(name, x, w, strides, padding);
+  const make = () => {
+    const rng = new Rng(seed);
+    return {
+      xs: rng.values(sizeOf(x)), ws: rng.values(sizeOf(w)), bs: rng.values(g.outC),
+      dys: rng.values(g.batch * g.outH * g.outW * g.outC),
+    };
+  };
+  const tag = `${name} x[${x}] w[${w}] s${strides} ${padding}`;
+  return [
+    {
+      name: `conv2d ${tag}${bias ? ' +bias' : ''}${relu ? ' +relu' : ''}`,
+      reduction: g.kH * g.kW * g.inC,
+      async run(be) {
+        const d = make();
+        const s = new Scope(be);
+        const y = be.kernels.conv2d(s.up(d.xs, x), s.up(d.ws, w), bias ? s.up(d.bs, [g.outC]) : null, g, relu);
+        return s.done({ y });
+      },
+    },
+    {
+      name: `conv2dBackpropInput ${tag}`,
+      reduction: g.kH * g.kW * g.outC,
+      async run(be) {
+        const d = make();
+        const s = new Scope(be);
+        const dx = be.kernels.conv2dBackpropInput(s.up(d.dys, [g.batch, g.outH, g.outW, g.outC]), s.up(d.ws, w), g);
+        return s.done({ dx });
+      },
+    },
+    {
+      name: `conv2dBackpropFilter ${tag}`,
+      reduction: g.batch * g.outH * g.outW,
+      async run(be) {
+        const d = make();
+        const s = new Scope(be);
+        const dw = be.kernels.conv2dBackpropFilter(s.up(d.xs, x), s.up(d.dys, [g.batch, g.outH, g.outW, g.outC]), g);
+        return s.done({ dw });
+      },
+    },
+  ];
+}
+
+function poolCase(x: Shape, pool: [number, number], strides: [number, number], padding: Padding, seed: number): ParityCase[] {
+  const g: Pool2DGeometry = pool2dGeometry('maxPool2d', x, pool, strides, padding);
+  const tag = `x[${x}] pool${pool} s${strides} ${padding}`;
+  const make = () => {
+    const rng = new Rng(seed);
+    return { xs: rng.distinct(sizeOf(x)), dys: rng.values(g.batch * g.outH * g.outW * g.channels) };
+  };
+  return [
+    {
+      name: `maxPool2d ${tag}`,
+      reduction: 1,
+      async run(be) {
+        const d = make();
+        const s = new Scope(be);
+        const { y, argmax } = be.kernels.maxPool2d(s.up(d.xs, x), g);
+        return s.done({ y, argmax });
+      },
+    },
+    {
+      name: `maxPool2dBackward ${tag}`,
+      reduction: pool[0] * pool[1],
+      async run(be) {
+        const d = make();
+        const s = new Scope(be);
+        const { y, argmax } = be.kernels.maxPool2d(s.up(d.xs, x), g);
+        s.keep(y);
+        s.keep(argmax);
+        const dx = be.kernels.maxPool2dBackward(s.up(d.dys, y.shape), argmax, g);
+        return s.done({ dx });
+      },
+    },
+  ];
+}
+
+function elementwise(name: string, shape: Shape, seed: number, body: (s: Scope, rng: Rng) => TensorData): ParityCase {
+  return {
+    name: `${name} [${shape}]`,
+    reduction: 1,
+    async run(be) {
+      const s = new Scope(be);
+      return s.done({ y: body(s, new Rng(seed)) });
+    },
+  };
+}
+
+/** Every kernel of the table; `big` adds cases large enough to need 2-D dispatch folding at the real 65,535 limit. */
+export function parityCases(big = true): ParityCase[] {
+  const cases: ParityCase[] = [];
+  const shapes: Shape[] = [[3, 5, 7], [1], [1023], ...(big ? [[4_194_305]] : [])];
+  for (const shape of shapes) {
+    const n = sizeOf(shape);
+    for (const op of ['neg', 'exp', 'log', 'relu'] as const) {
+      cases.push(elementwise(`unary ${op}`, shape, 1, (s, rng) => s.keep(s.be.kernels.unary(s.up(op === 'log' ? positive(rng, n) : rng.values(n, -3, 3), shape), op))));
+    }
+  }
+  cases.push(elementwise('scale', [17, 19], 2, (s, rng) => s.keep(s.be.kernels.scale(s.up(rng.values(323), [17, 19]), -0.37))));
+  const pairs: [Shape, Shape][] = [[[33, 17], [33, 17]], [[2, 3, 4], [4]], [[2, 1, 4], [3, 1]], [[5], []], [[], [6, 1]], [[2, 3, 1, 5, 1, 2, 1, 3], [3, 4, 5, 1, 2, 2, 1]]];
+  for (const [a, b] of pairs) {
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+      const out = broadcast(a, b);
+      cases.push(elementwise(`binary ${op} [${a}]~[${b}] ->`, out, 3, (s, rng) => {
+        const av = s.up(rng.values(sizeOf(a)), a);
+        const bv = s.up(op === 'div' ? rng.awayFromZero(sizeOf(b), 0.3, 2) : rng.values(sizeOf(b)), b);
+        return s.keep(s.be.kernels.binary(av, bv, op, out));
+      }));
+    }
+  }
+  cases.push(elementwise('reluBackward', [41, 13], 4, (s, rng) => s.keep(s.be.kernels.reluBackward(s.up(rng.values(533), [41, 13]), s.up(rng.awayFromZero(533), [41, 13])))));
+  const sums: [Shape, number[]][] = [
+    [[7, 9], [0]], [[7, 9], [1]], [[7, 9], [0, 1]], [[3, 4, 5, 6], [0, 2]], [[3, 4, 5, 6], [1, 3]],
+    [[16, 13, 13, 32], [0, 1, 2]], [[100_003], [0]], [[2, 1, 9, 1], [1, 3]], [[5, 3000], [1]], [[3000, 5], [0]],
+  ];
+  for (const [shape, axes] of sums) {
+    const red = axes.reduce((n, a) => n * shape[a], 1);
+    for (const keep of [false, true]) {
+      const outShape = shape.flatMap((d, i) => (axes.includes(i) ? (keep ? [1] : []) : [d]));
+      cases.push({
+        name: `sum [${shape}] axes [${axes}]${keep ? ' keepDims' : ''}`,
+        reduction: red,
+        async run(be) {
+          const s = new Scope(be);
+          return s.done({ y: be.kernels.sum(s.up(new Rng(5).values(sizeOf(shape)), shape), axes, outShape) });
+        },
+      });
+    }
+  }
+  for (const [rows, cols] of [[37, 10], [3, 1], [5, 1000], [1, 7]]) {
+    const n = rows * cols;
+    cases.push({
+      name: `argmax/countCorrect/softmax/logSoftmax/softmaxCrossEntropy(+backward) [${rows},${cols}]`,
+      reduction: cols,
+      async run(be) {
+        const rng = new Rng(6);
+        const s = new Scope(be);
+        const logits = s.up(rng.values(n, -4, 4), [rows, cols]);
+        const labels = s.up(Array.from({ length: rows }, () => rng.int(cols)), [rows], 'int32');
+        const { loss, probs } = be.kernels.softmaxCrossEntropy(logits, labels);
+        s.keep(loss);
+        s.keep(probs);
+        const dLoss = s.up([1.7], []);
+        return s.done({
+          argmax: be.kernels.argmax(logits),
+          count: be.kernels.countCorrect(logits, labels),
+          softmax: be.kernels.softmax(logits),
+          logSoftmax: be.kernels.logSoftmax(logits),
+          loss, probs,
+          dlogits: be.kernels.softmaxCrossEntropyBackward(probs, labels, dLoss),
+        });
+      },
+    });
+  }
+  const mm: [number, number, number][] = [[37, 53, 29], [1, 17, 1], [4, 4, 4], [130, 70, 90], [5, 1, 3], ...(big ? [[256, 800, 10] as [number, number, number]] : [])];
+  for (const [M, K, N] of mm) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        cases.push({
+          name: `matmul ${M}x${K}x${N}${ta ? ' Aᵀ' : ''}${tb ? ' Bᵀ' : ''}`,
+          reduction: K,
+          async run(be) {
+            const rng = new Rng(7);
+            const s = new Scope(be);
+            const a = s.up(rng.values(M * K), ta ? [K, M] : [M, K]);
+            const b = s.up(rng.values(K * N), tb ? [N, K] : [K, N]);
+            return s.done({ c: be.kernels.matmul(a, b, ta, tb) });
+          },
+        });
+      }
+    }
+  }
+  cases.push(...convCase('odd', [3, 13, 11, 5], [3, 3, 5, 7], [1, 1], 'valid', true, true, 8));
+  cases.push(...convCase('same', [2, 9, 10, 3], [3, 3, 3, 6], [1, 1], 'same', true, false, 9));
+  cases.push(...convCase('stride2 even kernel', [2, 9, 10, 3], [4, 2, 3, 6], [2, 2], 'same', false, true, 10));
+  cases.push(...convCase('stride 2x3 valid', [2, 12, 13, 4], [3, 2, 4, 9], [2, 3], 'valid', false, false, 11));
+  cases.push(...convCase('conv1-like', [16, 28, 28, 1], [3, 3, 1, 32], [1, 1], 'valid', true, true, 12));
+  cases.push(...convCase('conv2-like', [8, 13, 13, 32], [3, 3, 32, 64], [1, 1], 'valid', true, true, 13));
+  cases.push(...convCase('1x1', [2, 5, 5, 6], [1, 1, 6, 5], [1, 1], 'valid', false, false, 14));
+  cases.push(...poolCase([2, 13, 13, 5], [2, 2], [2, 2], 'valid', 15));
+  cases.push(...poolCase([2, 9, 11, 3], [3, 3], [2, 2], 'same', 16));
+  cases.push(...poolCase([1, 7, 6, 2], [3, 2], [1, 1], 'valid', 17));
+  cases.push({
+    name: 'adam, 3 steps over a flat buffer (param, m, v)',
+    reduction: 1,
+    async run(be) {
+      const rng = new Rng(18);
+      const n = 10_007;
+      const s = new Scope(be);
+      const param = s.up(rng.values(n), [n]);
+      const m = s.up(new Float64Array(n), [n]);
+      const v = s.up(new Float64Array(n), [n]);
+      for (let t = 1; t <= 3; t++) {
+        const grad = s.up(rng.values(n, -2, 2), [n]);
+        const lr = 1e-2;
+        const stepSize = (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+        be.kernels.adam(param, grad, m, v, { stepSize, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      }
+      const out = await s.done({});
+      return { outputs: { ...out.outputs, param: await be.read(param), m: await be.read(m), v: await be.read(v) } };
+    },
+  });
+  cases.push({
+    name: 'views, copyInto, fill, int32 upload',
+    reduction: 1,
+    async run(be) {
+      const rng = new Rng(19);
+      const s = new Scope(be);
+      const flat = s.keep(be.fill([64 * 3 + 10], be.floatDType, 0.5));
+      const src = s.up(rng.values(70), [7, 10]);
+      be.kernels.copyInto(src, be.view(flat, 64, [7, 10]));
+      be.kernels.copyInto(be.view(flat, 0, [12]), be.view(flat, 128, [12])); // same buffer
+      const doubled = be.kernels.scale(be.view(flat, 64, [70]), 2);
+      const ints = s.up([3, -1, 2147483647, -2147483648], [4], 'int32');
+      return s.done({ flat, doubled, ints, filled: be.fill([5], 'int32', -7) });
+    },
+  });
+  return cases;
+}
+
+function broadcast(a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}

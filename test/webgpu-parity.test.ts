@@ -1,0 +1,141 @@
+/**
+ * One parity suite over every backend present: every kernel, forward and backward, against the
+ * CPU backend in float32 (test/helpers/webgpu-parity-cases.ts states the tolerance: 1e-5 relative
+ * plus 8 * 2^-24 * L * max|expected| absolute, L the reduction length; int32 results exact).
+ *
+ * Backends: WebGPU with the default tiling, WebGPU with another tiling and at most 64 workgroups
+ * per dispatch dimension (so nearly every dispatch is folded into 2-D or 3-D), and the CPU in
+ * float64 (the same assertions, as a check of the cases themselves). The WebGPU backends must
+ * exist: if no adapter is found the suite FAILS, it does not skip.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../engine/backends/backend.js';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
+import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
+import { nodeGPU } from '../node/webgpu.js';
+import { compare, parityCases, type CaseResult } from './helpers/webgpu-parity-cases.js';
+
+const reference = new CpuBackend('float32');
+const cases = parityCases(true);
+const expected = new Map<string, CaseResult>();
+
+let webgpu: WebGPUBackend | null = null;
+let folded: WebGPUBackend | null = null;
+let setupError: unknown = null;
+
+beforeAll(async () => {
+  try {
+    webgpu = await WebGPUBackend.create(nodeGPU());
+    folded = await WebGPUBackend.create(nodeGPU(), {
+      maxWorkgroupsPerDimension: 64,
+      tiling: { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048 },
+    });
+    console.log(`parity: ${webgpu.describe()}; pipelines compiled in ${webgpu.compileMs.toFixed(0)} ms (summed)`);
+  } catch (e) {
+    setupError = e;
+  }
+}, 300_000);
+
+afterAll(() => {
+  webgpu?.device.destroy();
+  folded?.device.destroy();
+});
+
+interface Subject {
+  readonly label: string;
+  get(): Backend;
+}
+
+const subjects: Subject[] = [
+  { label: 'webgpu', get: () => need(webgpu) },
+  { label: 'webgpu folded (64 workgroups/dim, other tiling)', get: () => need(folded) },
+  { label: 'cpu float64', get: () => new CpuBackend('float64') },
+];
+
+function need(b: WebGPUBackend | null): WebGPUBackend {
+  if (!b) throw new Error(`No WebGPU backend: ${setupError instanceof Error ? setupError.message : String(setupError)}`);
+  return b;
+}
+
+it('finds a WebGPU adapter (fails, not skips, without one)', () => {
+  expect(setupError, String(setupError)).toBeNull();
+  expect(webgpu).not.toBeNull();
+  expect(webgpu!.describe()).toMatch(/^webgpu: /);
+});
+
+describe.each(subjects)('parity on $label', (subject) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const be = subject.get();
+    if (!expected.has(c.name)) expected.set(c.name, await c.run(reference));
+    const want = expected.get(c.name)!;
+    const got = await c.run(be);
+    expect(Object.keys(got.outputs).sort()).toEqual(Object.keys(want.outputs).sort());
+    for (const [k, w] of Object.entries(want.outputs)) {
+      const exact = w instanceof Int32Array;
+      if (exact) expect(got.outputs[k]).toBeInstanceOf(Int32Array);
+      const problem = compare(got.outputs[k], w, c.reduction, exact);
+      expect(problem, `${c.name}: output '${k}'`).toBeNull();
+    }
+  });
+});
+
+describe('webgpu runtime', () => {
+  it('folds dispatches beyond the per-dimension limit into 2-D and 3-D', () => {
+    const be = need(folded);
+    expect(be.fold(64)).toEqual([64, 1, 1]);
+    expect(be.fold(65)).toEqual([33, 2, 1]);
+    expect(be.fold(64 * 64 + 1)).toEqual([64, 64, 2]);
+    const real = need(webgpu);
+    expect(real.fold(65_537)).toEqual([32_769, 2, 1]);
+  });
+
+  it('reports a broken WGSL kernel with its name, line and message', async () => {
+    const broken = SHADERS.scale.replace('y[i] = x[i] * p.factor;', 'y[i] = x[i] * p.factr;');
+    expect(broken).not.toBe(SHADERS.scale);
+    const line = broken.split('\n').findIndex((l) => l.includes('p.factr')) + 1;
+    const attempt = WebGPUBackend.create(nodeGPU(), { shaderOverrides: { scale: broken } });
+    await expect(attempt).rejects.toBeInstanceOf(WgslCompileError);
+    const err = (await attempt.catch((e: unknown) => e)) as WgslCompileError;
+    expect(err.kernel).toBe('scale');
+    expect(err.line).toBe(line);
+    expect(err.message).toContain(`kernel 'scale' (shaders/scale.wgsl:${line}:`);
+    expect(err.message).toMatch(/factr/);
+  });
+
+  it('rejects views that a storage binding cannot start at', () => {
+    const be = need(webgpu);
+    const t = be.fill([1000], 'float32', 0);
+    expect(() => be.view(t, 3, [10])).toThrow(/minStorageBufferOffsetAlignment \(256 bytes = 64 elements\)/);
+    expect(() => be.view(t, 990, [64])).toThrow(/outside/);
+    be.release(t.storage);
+  });
+
+  it('surfaces GPU validation errors on read instead of returning numbers', async () => {
+    const be = need(webgpu);
+    const x = be.upload([1, 2, 3], [3], 'float32');
+    x.storage.buffer.destroy();
+    const y = be.kernels.scale(x, 2);
+    await expect(be.read(y)).rejects.toThrow(/GPU error|destroyed/i);
+    // The backend keeps working afterwards.
+    const z = be.upload([4, 5], [2], 'float32');
+    expect(Array.from(await be.read(be.kernels.scale(z, 2)))).toEqual([8, 10]);
+  });
+
+  it('records a chain of kernels in one encoder and submits once per read', async () => {
+    const be = need(webgpu);
+    const before = be.submitCount;
+    let t = be.upload([1, 2, 3, 4], [4], 'float32');
+    for (let i = 0; i < 50; i++) {
+      const next = be.kernels.scale(t, 2);
+      be.release(t.storage); // reuse inside the same encoder is safe: commands run in order
+      t = next;
+    }
+    const out = await be.read(t);
+    expect(Array.from(out)).toEqual([1, 2, 3, 4].map((v) => v * 2 ** 50));
+    expect(be.submitCount - before).toBe(1);
+    const mem = be.memory();
+    expect(mem.allocatedBytes).toBeGreaterThanOrEqual(mem.usedBytes);
+  });
+});
