@@ -1,0 +1,69 @@
+/**
+ * Backend choice: `await init({ backend: 'webgpu' | 'cpu' | 'auto' })` makes the backend, sets
+ * it as current (runtime.setBackend) and returns it.
+ *
+ * - 'webgpu' needs a GPU object: `navigator.gpu` in a page or worker (found automatically), or in
+ *   Node the `gpu` option, e.g. `nodeGPU()` from node/webgpu.ts (the `webgpu` package plus a
+ *   Vulkan driver). It throws when there is no API or no adapter.
+ * - 'auto' (the default) uses WebGPU when an adapter exists and the CPU otherwise, and logs which
+ *   it chose and why.
+ * - 'cpu' is the typed-array backend (float32, or float64 with `floatDType`).
+ */
+import type { Backend, FloatDType } from './backends/backend.js';
+import { CpuBackend } from './backends/cpu/cpu-backend.js';
+import { WebGPUBackend, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
+import { setBackend } from './runtime.js';
+
+export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
+
+export interface InitOptions {
+  backend?: BackendChoice;
+  /** The WebGPU entry point; defaults to navigator.gpu where it exists. */
+  gpu?: GPU | null;
+  /** Options for the WebGPU backend (tiling, limits for tests, ...). */
+  webgpu?: WebGPUBackendOptions;
+  /** The CPU backend's float type (default float32). */
+  floatDType?: FloatDType;
+  /** Where the choice is logged (default console.info; pass () => {} to silence). */
+  log?: (line: string) => void;
+}
+
+function navigatorGPU(): GPU | null {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  return nav?.gpu ?? null;
+}
+
+export async function init(options: InitOptions = {}): Promise<Backend> {
+  const choice = options.backend ?? 'auto';
+  const log = options.log ?? ((line: string) => console.info(line));
+  if (choice !== 'webgpu' && choice !== 'cpu' && choice !== 'auto') {
+    throw new Error(`init: backend must be 'webgpu', 'cpu' or 'auto', got '${String(choice)}'`);
+  }
+  const cpu = (why: string): Backend => {
+    const backend = new CpuBackend(options.floatDType ?? 'float32');
+    log(`engine: using the CPU backend (${backend.floatDType}): ${why}`);
+    setBackend(backend);
+    return backend;
+  };
+  if (choice === 'cpu') return cpu('asked for');
+
+  const gpu = options.gpu ?? navigatorGPU();
+  if (!gpu) {
+    const why = 'no WebGPU API (navigator.gpu is absent; in Node pass { gpu: nodeGPU() } from node/webgpu.ts)';
+    if (choice === 'webgpu') throw new Error(`init: backend 'webgpu' was asked for but there is ${why}`);
+    return cpu(why);
+  }
+  const adapter = options.webgpu?.adapter ?? (await gpu.requestAdapter({ powerPreference: options.webgpu?.powerPreference ?? 'high-performance' }));
+  if (!adapter) {
+    const why = 'the WebGPU API found no adapter (no GPU driver; in Node a Vulkan driver such as SwiftShader is needed)';
+    if (choice === 'webgpu') throw new Error(`init: backend 'webgpu' was asked for but ${why}`);
+    return cpu(why);
+  }
+  const backend = await WebGPUBackend.create(gpu, { ...options.webgpu, adapter });
+  log(
+    `engine: using ${backend.describe()}: ${choice === 'auto' ? 'auto found a WebGPU adapter' : 'asked for'}` +
+      (backend.isFallbackAdapter ? ' (a software adapter: expect CPU-like speed)' : ''),
+  );
+  setBackend(backend);
+  return backend;
+}
