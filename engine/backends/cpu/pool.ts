@@ -1,0 +1,47 @@
+/**
+ * Max pooling over NHWC windows on the CPU. Each output records the flat NHWC
+ * index into x of the first maximum of its window (scan order kh, then kw: the
+ * smallest flat index among ties, TensorFlow's rule); taps outside the input
+ * ('same' padding) are ignored. Backward scatter-adds dy to those indices, so
+ * overlapping windows that share a maximum sum their gradients.
+ */
+import type { Pool2DGeometry } from '../backend.js';
+import type { FloatArray } from './gemm.js';
+
+export function maxPool2d(x: FloatArray, g: Pool2DGeometry, y: FloatArray, argmax: Int32Array): void {
+  const { batch, inH, inW, channels: C, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft } = g;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = Math.max(0, oh * strideH - padTop);
+      const h1 = Math.min(inH, oh * strideH - padTop + poolH);
+      for (let ow = 0; ow < outW; ow++, o += C) {
+        const w0 = Math.max(0, ow * strideW - padLeft);
+        const w1 = Math.min(inW, ow * strideW - padLeft + poolW);
+        // The first valid tap initialises the running maxima of all channels.
+        const first = ((n * inH + h0) * inW + w0) * C;
+        for (let c = 0; c < C; c++) {
+          y[o + c] = x[first + c];
+          argmax[o + c] = first + c;
+        }
+        for (let h = h0; h < h1; h++) {
+          for (let w = h === h0 ? w0 + 1 : w0; w < w1; w++) {
+            const p = ((n * inH + h) * inW + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[p + c];
+              if (v > y[o + c]) {
+                y[o + c] = v;
+                argmax[o + c] = p + c;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx must be zero-filled. */
+export function maxPool2dBackward(dy: FloatArray, argmax: Int32Array, dx: FloatArray): void {
+  for (let i = 0, n = dy.length; i < n; i++) dx[argmax[i]] += dy[i];
+}
