@@ -30,7 +30,7 @@ beforeAll(async () => {
     webgpu = await WebGPUBackend.create(nodeGPU());
     folded = await WebGPUBackend.create(nodeGPU(), {
       maxWorkgroupsPerDimension: 64,
-      tiling: { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048 },
+      tiling: { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048, vec4: false },
     });
     console.log(`parity: ${webgpu.describe()}; pipelines compiled in ${webgpu.compileMs.toFixed(0)} ms (summed)`);
   } catch (e) {

@@ -235,7 +235,7 @@ export function parityCases(big = true): ParityCase[] {
       },
     });
   }
-  const mm: [number, number, number][] = [[37, 53, 29], [1, 17, 1], [4, 4, 4], [130, 70, 90], [5, 1, 3], ...(big ? [[256, 800, 10] as [number, number, number]] : [])];
+  const mm: [number, number, number][] = [[37, 53, 29], [37, 52, 28], [65, 128, 12], [1, 17, 1], [4, 4, 4], [130, 70, 90], [5, 1, 3], ...(big ? [[256, 800, 10] as [number, number, number]] : [])];
   for (const [M, K, N] of mm) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {

@@ -47,9 +47,11 @@ export interface Tiling {
   readonly conv: readonly [wgX: number, wgY: number];
   /** Target number of invocations when splitting long reductions into chunks (sum, filter gradient). */
   readonly reductionThreads: number;
+  /** Use the vec4-load matmul variant where the shapes allow it. */
+  readonly vec4: boolean;
 }
 
-export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384 };
+export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true };
 
 export interface WebGPUBackendOptions {
   powerPreference?: GPUPowerPreference;
@@ -324,6 +326,7 @@ export class WebGPUBackend implements Backend<GPUStorage> {
   private constantsFor(kernel: ShaderName): Constants {
     switch (kernel) {
       case 'matmul':
+      case 'matmul_vec4':
         return { WGX: this.tiling.matmul[0], WGY: this.tiling.matmul[1] };
       case 'conv2d':
       case 'conv2d_backprop_input':
@@ -632,6 +635,13 @@ export class WebGPUBackend implements Backend<GPUStorage> {
     const N = transposeB ? b0 : b1;
     const c = this.out([M, N], a.dtype, 'matmul');
     const [wx, wy] = this.tiling.matmul;
+    // vec4 loads need 16-byte-aligned rows: no transposes, K and N multiples of 4.
+    if (this.tiling.vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
+      const tilesX = Math.ceil(N / 4 / wx);
+      const tilesY = Math.ceil(M / (4 * wy));
+      this.dispatch('matmul_vec4', tilesX * tilesY, { a: a.storage, b: b.storage, c: c.storage }, { M, N4: N / 4, K4: K / 4, tilesX, tilesY });
+      return c;
+    }
     const tilesX = Math.ceil(N / (4 * wx));
     const tilesY = Math.ceil(M / (4 * wy));
     this.dispatch('matmul', tilesX * tilesY, { a: a.storage, b: b.storage, c: c.storage }, {
