@@ -1,0 +1,176 @@
+/**
+ * The tutorial as a program: load Fashion-MNIST, build the CNN, train it with
+ * early stopping (checkpointing every epoch, resumable), evaluate it, and
+ * return everything a report needs. The CLI (train-cli.ts) parses arguments and
+ * calls trainTutorial; tests call it directly on small subsets.
+ */
+import type { Backend } from '../engine/backends/backend.js';
+import { init, type BackendChoice } from '../engine/init.js';
+import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
+import type { ProgressReporter } from '../engine/nn/training.js';
+import { Adam } from '../engine/optim/adam.js';
+import type { Sequential } from '../engine/nn/sequential.js';
+import { nodeGPU } from '../node/webgpu.js';
+import { checkpointPath, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
+import { tutorialCnn } from './cnn.js';
+import { loadFashionMnist, type FashionMnist } from './data/fashion-mnist.js';
+import { argmaxRows, classificationReport, type ClassificationReport } from './metrics.js';
+
+export interface TrainOptions {
+  backend?: BackendChoice;
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+  /** Folder for the checkpoint, the saved model and the report. */
+  outDir: string;
+  dataDir?: string;
+  /** Continue from outDir's checkpoint. */
+  resume?: boolean;
+  /** EarlyStopping patience on val_loss (the tutorial's 3). */
+  patience?: number;
+  /** Use only the first N training / test images. */
+  trainLimit?: number;
+  testLimit?: number;
+  verbose?: 0 | 1 | 2;
+  progress?: ProgressReporter;
+  log?: (line: string) => void;
+  /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
+  stopAfterEpochs?: number;
+}
+
+export interface TrainResult {
+  model: Sequential;
+  backend: Backend;
+  data: FashionMnist;
+  history: { epoch: number[]; history: Record<string, number[]> };
+  epochsRun: number;
+  /** 0-based epoch whose weights were kept (EarlyStopping's best). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  secondsPerEpoch: number[];
+  test: { loss: number; accuracy: number };
+  testLogits: Float32Array;
+  testPredictions: Int32Array;
+  report: ClassificationReport;
+}
+
+/** Turns Infinity (not JSON) into null and back, for EarlyStopping's "no best yet". */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export async function trainTutorial(options: TrainOptions): Promise<TrainResult> {
+  const log = options.log ?? console.log;
+  const epochs = options.epochs ?? 20;
+  const batchSize = options.batchSize ?? 256;
+  const seed = options.seed ?? 42;
+  const patience = options.patience ?? 3;
+
+  const data = loadFashionMnist({
+    dataDir: options.dataDir,
+    limit: { train: options.trainLimit, test: options.testLimit },
+  });
+  for (const r of data.rejected) if (r.dir) log(`warning: skipped ${r.origin} ${r.dir}: ${r.reason}`);
+  log(`Fashion-MNIST from ${data.source.origin} (${data.source.dir})`);
+  log(`train_images.shape: (${data.train.count}, 28, 28)   len(train_labels): ${data.train.count}`);
+  log(`train_labels: [${Array.from(data.train.labels.subarray(0, 3)).join(' ')} ... ${Array.from(data.train.labels.subarray(-3)).join(' ')}]`);
+  log(`test_images.shape: (${data.test.count}, 28, 28)   len(test_labels): ${data.test.count}`);
+
+  const choice = options.backend ?? 'auto';
+  const backend = await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
+  const model = tutorialCnn(seed);
+  const optimizer = new Adam();
+  model.compile({ optimizer, metrics: ['accuracy'] });
+  model.summary(log);
+
+  const early = new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true });
+  const ckptPath = checkpointPath(options.outDir);
+  let initialEpoch = 0;
+  let prior: { epoch: number[]; history: Record<string, number[]> } = { epoch: [], history: {} };
+  let secondsPerEpoch: number[] = [];
+  let alreadyStopped = false;
+  if (options.resume) {
+    const ckpt = readCheckpoint(ckptPath);
+    const h = ckpt.header;
+    if (h.seed !== seed || h.batchSize !== batchSize) {
+      throw new Error(`--resume: the checkpoint was made with seed ${h.seed} and batch size ${h.batchSize}, not ${seed} and ${batchSize}`);
+    }
+    const nParams = model.parameters.length;
+    model.setWeights(ckpt.arrays.slice(0, nParams));
+    optimizer.setState(model.store, { iterations: h.adamIterations, m: ckpt.arrays[nParams], v: ckpt.arrays[nParams + 1] });
+    if (h.earlyStopping) {
+      const best = h.earlyStopping.hasBestWeights ? ckpt.arrays.slice(nParams + 2).map((a) => Array.from(a)) : null;
+      early.setState({ ...h.earlyStopping, best: h.earlyStopping.best ?? Infinity, bestWeights: best });
+    }
+    initialEpoch = h.epoch;
+    prior = h.history;
+    secondsPerEpoch = h.secondsPerEpoch;
+    alreadyStopped = h.history.epoch.length > 0 && (h as CheckpointHeader & { stopped?: boolean }).stopped === true;
+    log(`resuming from ${ckptPath} after epoch ${initialEpoch}`);
+  }
+
+  let epochStarted = performance.now();
+  let epochsThisCall = 0;
+  const checkpointer: Callback = {
+    async onEpochEnd(epoch: number, logs: EpochLogs, ctx) {
+      secondsPerEpoch.push((performance.now() - epochStarted) / 1000);
+      epochStarted = performance.now();
+      prior.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (prior.history[k] ??= []).push(v as number);
+      const weights = await model.getWeights();
+      const state = await optimizer.state(model.store);
+      const es = early.state();
+      const arrays = [...weights, state.m, state.v, ...(es.bestWeights ?? []).map((w) => Float32Array.from(w))];
+      const names = [...model.store.parameters.map((p) => p.name), 'adam/m', 'adam/v', ...(es.bestWeights ?? []).map((_, i) => `best/${i}`)];
+      const header: CheckpointHeader & { stopped: boolean } = {
+        epoch: epoch + 1, seed, batchSize, history: prior, adamIterations: state.iterations, secondsPerEpoch,
+        earlyStopping: { wait: es.wait, best: finiteOrNull(es.best), bestEpoch: es.bestEpoch, hasBestWeights: es.bestWeights !== null },
+        arrays: arrays.map((a, i) => ({ name: names[i], length: a.length })),
+        stopped: ctx.stopTraining,
+      };
+      writeCheckpoint(ckptPath, { header, arrays });
+      epochsThisCall++;
+      if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs) {
+        throw new InterruptedForTest(epoch + 1);
+      }
+    },
+  };
+
+  const train = { values: data.train.images, shape: [data.train.count, 28, 28, 1] };
+  const test = { values: data.test.images, shape: [data.test.count, 28, 28, 1] };
+  if (!alreadyStopped && initialEpoch < epochs) {
+    epochStarted = performance.now();
+    await model.fit(train, data.train.labels, {
+      epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
+      validationData: [test, data.test.labels],
+      // EarlyStopping first, so the checkpoint holds its state after this epoch.
+      callbacks: [early, checkpointer],
+    });
+  } else if (early.bestWeights) {
+    model.setWeights(early.bestWeights);
+  }
+
+  const result = await model.evaluate(test, data.test.labels);
+  const testLogits = await model.predict(test);
+  const testPredictions = argmaxRows(testLogits, 10);
+  return {
+    model, backend, data, history: prior, epochsRun: prior.epoch.length,
+    bestEpoch: early.bestEpoch, stoppedEarly: prior.epoch.length < epochs,
+    secondsPerEpoch, test: result, testLogits, testPredictions,
+    report: classificationReport(data.test.labels, testPredictions, 10),
+  };
+}
+
+/** Thrown by the checkpointer when `stopAfterEpochs` is reached (simulates a crash in tests). */
+export class InterruptedForTest extends Error {
+  constructor(readonly epochsDone: number) {
+    super(`training interrupted after epoch ${epochsDone} (stopAfterEpochs)`);
+  }
+}
+
+function safeNodeGPU(log: (line: string) => void): GPU | null {
+  try {
+    return nodeGPU();
+  } catch (e) {
+    log(`note: the webgpu package could not load (${(e as Error).message}); WebGPU is unavailable`);
+    return null;
+  }
+}
