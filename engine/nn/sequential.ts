@@ -130,22 +130,25 @@ export class Sequential {
   /** Keras-style summary; printed with `print` (console.log by default) and returned. */
   summary(print: ((line: string) => void) | null = console.log): string {
     const rows = this.layerTable();
-    const line = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`;
+    // Keras's column widths, widened when a name does not fit.
+    const w1 = Math.max(28, ...rows.map((r) => r.name.length + r.className.length + 4));
+    const line = (a: string, b: string, c: string) => ` ${a.padEnd(w1)}${b.padEnd(26)}${c}`;
     const total = rows.reduce((n, r) => n + r.params, 0);
+    const width = w1 + 37;
     const out = [
       `Model: "${this.name}"`,
-      '_'.repeat(65),
+      '_'.repeat(width),
       line('Layer (type)', 'Output Shape', 'Param #'),
-      '='.repeat(65),
+      '='.repeat(width),
       ...rows.flatMap((r, i) => [
         line(`${r.name} (${r.className})`, `(None, ${r.outputShape.join(', ')})`, r.params.toLocaleString('en-US')),
         ...(i < rows.length - 1 ? [''] : []),
       ]),
-      '='.repeat(65),
+      '='.repeat(width),
       `Total params: ${total.toLocaleString('en-US')}`,
       `Trainable params: ${total.toLocaleString('en-US')}`,
       'Non-trainable params: 0',
-      '_'.repeat(65),
+      '_'.repeat(width),
     ].join('\n');
     if (print) print(out);
     return out;
