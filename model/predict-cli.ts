@@ -1,0 +1,317 @@
+/**
+ * `npm run predict` — classify one image with a saved model (TensorFlow.js Layers format).
+ * See HELP. Exported pieces (parsePredictArgs, pngToInput, predictImage, main) are used by
+ * test/predict-cli.test.ts without spawning a process.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PNG } from 'pngjs';
+import type { Sequential } from '../engine/nn/sequential.js';
+import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
+import { loadModel } from './tfjs-format.js';
+
+export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
+
+Classifies one image with a model saved in the TensorFlow.js Layers format
+(model.json + weights.bin, as written by npm run train or by TensorFlow.js) and
+prints the most likely classes with their probabilities (softmax of the logits;
+a model whose last layer already applies softmax is used as is).
+
+Input (one of):
+  --index N        image N (0-based) of the Fashion-MNIST test set (10,000 images);
+                   its true class is printed too
+  --image FILE     a PNG file. A 28x28 grayscale PNG is used as is (pixel / 255).
+                   Any other PNG is converted: colour to grayscale by luma
+                   (0.299 R + 0.587 G + 0.114 B), transparent pixels laid over the
+                   background, a non-square image padded (centred) to a square with the
+                   background so it is not distorted, then resized to 28x28 (area
+                   averaging when shrinking, bilinear when enlarging).
+                   Fashion-MNIST images are light objects on a black background: for a
+                   dark object on a light background (a photo on white paper, a product
+                   shot) add --invert.
+
+Options:
+  --model DIR      the saved model's folder, or its model.json (default runs/latest/model)
+  --invert         invert the image (255 - value) after the grayscale conversion
+  --top K          how many classes to print (default 3, at most the number of classes)
+  --data DIR       folder with the Fashion-MNIST files, for --index (else FASHION_MNIST_DIR,
+                   the repository's data/fashion-mnist, /usr/share/datasets/fashion-mnist)
+  --backend B      cpu (the default: one image is instant on the CPU), webgpu or auto
+  -h, --help       this text
+`;
+
+export interface PredictOptions {
+  model: string;
+  index?: number;
+  image?: string;
+  invert: boolean;
+  top: number;
+  data?: string;
+  backend: 'cpu' | 'webgpu' | 'auto';
+  help: boolean;
+}
+
+export function parsePredictArgs(argv: string[]): PredictOptions {
+  const { values: a, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: 'runs/latest/model' },
+      index: { type: 'string' },
+      image: { type: 'string' },
+      invert: { type: 'boolean', default: false },
+      top: { type: 'string', default: '3' },
+      data: { type: 'string' },
+      backend: { type: 'string', default: 'cpu' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}' (see --help)`);
+  const help = a.help ?? false;
+  const backend = a.backend as PredictOptions['backend'];
+  if (!['cpu', 'webgpu', 'auto'].includes(backend)) throw new Error(`--backend must be cpu, webgpu or auto, got '${a.backend}'`);
+  const top = Number(a.top);
+  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a positive integer, got '${a.top}'`);
+  let index: number | undefined;
+  if (a.index !== undefined) {
+    index = Number(a.index);
+    if (a.index.trim() === '' || !Number.isInteger(index) || index < 0) throw new Error(`--index must be a non-negative integer, got '${a.index}'`);
+  }
+  if (!help) {
+    if (index === undefined && a.image === undefined) throw new Error('give --index N (a test image) or --image FILE.png (see --help)');
+    if (index !== undefined && a.image !== undefined) throw new Error('give either --index or --image, not both');
+    if (index !== undefined && a.invert) throw new Error('--invert applies to --image only (test images are already light on black)');
+  }
+  return { model: a.model!, index, image: a.image, invert: a.invert ?? false, top, data: a.data, backend, help };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Image preprocessing
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Weights of a 1-D resize from n to m samples: per output sample, [input index, weight] pairs
+ * summing to 1. Shrinking averages the covered area (box filter with fractional coverage);
+ * enlarging interpolates linearly between pixel centres (edges clamped).
+ */
+export function resizeWeights(n: number, m: number): [number, number][][] {
+  const out: [number, number][][] = [];
+  if (n === m) {
+    for (let o = 0; o < m; o++) out.push([[o, 1]]);
+  } else if (n > m) {
+    const scale = n / m;
+    for (let o = 0; o < m; o++) {
+      const lo = o * scale;
+      const hi = (o + 1) * scale;
+      const w: [number, number][] = [];
+      for (let i = Math.floor(lo); i < Math.min(n, Math.ceil(hi)); i++) {
+        const cover = Math.min(hi, i + 1) - Math.max(lo, i);
+        if (cover > 0) w.push([i, cover / scale]);
+      }
+      out.push(w);
+    }
+  } else {
+    const scale = n / m;
+    for (let o = 0; o < m; o++) {
+      const c = Math.min(n - 1, Math.max(0, (o + 0.5) * scale - 0.5));
+      const i0 = Math.floor(c);
+      const f = c - i0;
+      out.push(i0 + 1 < n && f > 0 ? [[i0, 1 - f], [i0 + 1, f]] : [[i0, 1]]);
+    }
+  }
+  return out;
+}
+
+/** Separable resize of a single-channel image (row-major, width w, height h) to size x size. */
+export function resizeGray(src: Float32Array, w: number, h: number, size: number): Float32Array {
+  const wx = resizeWeights(w, size);
+  const wy = resizeWeights(h, size);
+  const rows = new Float32Array(h * size);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      for (const [i, k] of wx[x]) s += src[y * w + i] * k;
+      rows[y * size + x] = s;
+    }
+  }
+  const out = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      for (const [j, k] of wy[y]) s += rows[j * size + x] * k;
+      out[y * size + x] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * A PNG as the model's input: size*size values in [0, 1], light object on black (see HELP for
+ * the conversion). A size*size grayscale PNG gives exactly pixel / 255.
+ */
+export function pngToInput(png: Uint8Array, options: { invert?: boolean; size?: number } = {}): Float32Array {
+  const size = options.size ?? FASHION_MNIST_IMAGE_SIZE;
+  const invert = options.invert ?? false;
+  let decoded: PNG;
+  try {
+    decoded = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  } catch (err) {
+    throw new Error(`not a readable PNG: ${(err as Error).message}`);
+  }
+  const { width: w, height: h, data } = decoded; // RGBA, 8 bits per channel
+  // Grayscale in [0, 1], inverted if asked; transparency blends towards the background (0 after inversion).
+  const gray = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) {
+    const r = data[4 * p];
+    const g = data[4 * p + 1];
+    const b = data[4 * p + 2];
+    const alpha = data[4 * p + 3] / 255;
+    const luma = (r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    gray[p] = (invert ? 1 - luma : luma) * alpha;
+  }
+  // Pad to a centred square with the background, so resizing keeps the aspect ratio.
+  let side = w;
+  let square = gray;
+  if (w !== h) {
+    side = Math.max(w, h);
+    square = new Float32Array(side * side);
+    const ox = Math.floor((side - w) / 2);
+    const oy = Math.floor((side - h) / 2);
+    for (let y = 0; y < h; y++) square.set(gray.subarray(y * w, (y + 1) * w), (y + oy) * side + ox);
+  }
+  const out = side === size ? square : resizeGray(square, side, side, size);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prediction
+// ---------------------------------------------------------------------------------------------
+
+export function softmax(logits: ArrayLike<number>): Float32Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
+  const out = new Float32Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
+export interface ClassScore {
+  classIndex: number;
+  className: string;
+  probability: number;
+}
+
+export interface ImagePrediction {
+  /** The model's raw outputs (logits, or probabilities when its last layer applies softmax). */
+  outputs: Float32Array;
+  probabilities: Float32Array;
+  /** Every class, most likely first. */
+  ranked: ClassScore[];
+}
+
+function endsInSoftmax(model: Sequential): boolean {
+  const last = model.layers[model.layers.length - 1] as { activation?: string } | undefined;
+  return last?.activation === 'softmax';
+}
+
+/** Classifies one image (28*28 values in [0, 1]). */
+export async function predictImage(model: Sequential, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
+  const shape = model.inputShape;
+  const per = shape.reduce((a, b) => a * b, 1);
+  if (pixels.length !== per) throw new Error(`the model expects an input of shape [${shape.join(', ')}] (${per} values), got ${pixels.length} values`);
+  const outputs = await model.predict({ values: pixels, shape: [1, ...shape] });
+  const probabilities = endsInSoftmax(model) ? Float32Array.from(outputs) : softmax(outputs);
+  const names = probabilities.length === classNames.length ? classNames : [...probabilities].map((_, i) => `class ${i}`);
+  const ranked = [...probabilities]
+    .map((probability, classIndex) => ({ classIndex, className: names[classIndex], probability }))
+    .sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex);
+  return { outputs, probabilities, ranked };
+}
+
+export interface PredictResult extends ImagePrediction {
+  /** For --index: the test image's label. */
+  trueClass?: number;
+  lines: string[];
+}
+
+async function setUpBackend(choice: PredictOptions['backend']): Promise<string> {
+  const { init } = await import('../engine/init.js');
+  let gpu: GPU | null = null;
+  if (choice !== 'cpu') {
+    try {
+      const { nodeGPU } = await import('../node/webgpu.js');
+      gpu = nodeGPU();
+    } catch (err) {
+      if (choice === 'webgpu') throw new Error(`--backend webgpu: WebGPU is not available in this Node: ${(err as Error).message}`);
+    }
+  }
+  const backend = await init({ backend: choice, gpu, log: () => {} });
+  return backend.describe();
+}
+
+/** The CLI: parses argv, loads the model, classifies the image, prints and returns the result. */
+export async function main(argv: string[], print: (line: string) => void = console.log): Promise<PredictResult | null> {
+  const o = parsePredictArgs(argv);
+  if (o.help) {
+    print(HELP.trimEnd());
+    return null;
+  }
+  const backendName = await setUpBackend(o.backend);
+  const model = await loadModel(resolve(o.model));
+  try {
+    let pixels: Float32Array;
+    let source: string;
+    let trueClass: number | undefined;
+    const names = FASHION_MNIST_CLASS_NAMES;
+    if (o.index !== undefined) {
+      const data = loadFashionMnist({ dataDir: o.data, limit: { train: 0, test: o.index + 1 } });
+      if (o.index >= data.test.count) throw new Error(`--index ${o.index} is out of range: the test set has ${data.test.count} images (0..${data.test.count - 1})`);
+      const px = FASHION_MNIST_IMAGE_SIZE * FASHION_MNIST_IMAGE_SIZE;
+      pixels = data.test.images.slice(o.index * px, (o.index + 1) * px);
+      trueClass = data.test.labels[o.index];
+      source = `Fashion-MNIST test image #${o.index}`;
+    } else {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(o.image!);
+      } catch (err) {
+        throw new Error(`cannot read --image ${o.image}: ${(err as Error).message}`);
+      }
+      try {
+        pixels = pngToInput(bytes, { invert: o.invert });
+      } catch (err) {
+        throw new Error(`--image ${o.image}: ${(err as Error).message}`);
+      }
+      const { width, height } = PNG.sync.read(bytes);
+      source = `${o.image} (${width}x${height}${width === 28 && height === 28 ? '' : ', resized to 28x28'}${o.invert ? ', inverted' : ''})`;
+    }
+    const p = await predictImage(model, pixels, names);
+    const top = p.ranked.slice(0, Math.min(o.top, p.ranked.length));
+    const pad = Math.max(...top.map((c) => c.className.length));
+    const lines = [
+      `Model: ${resolve(o.model)} (backend ${backendName})`,
+      `Image: ${source}`,
+      ...top.map((c, i) => `  ${i + 1}. ${c.className.padEnd(pad)}  ${(100 * c.probability).toFixed(2).padStart(6)}%`),
+    ];
+    if (trueClass !== undefined) {
+      const right = p.ranked[0].classIndex === trueClass;
+      lines.push(`True class: ${names[trueClass] ?? `class ${trueClass}`} (${right ? 'predicted correctly' : `predicted ${p.ranked[0].className}: wrong`})`);
+    }
+    lines.forEach((l) => print(l));
+    return { ...p, trueClass, lines };
+  } finally {
+    model.dispose();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    console.error(`predict: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,540 @@
+/**
+ * Save and load a Sequential in the TensorFlow.js Layers format: `model.json` (the Keras
+ * Sequential topology plus a weights manifest) and `weights.bin` (little-endian float32, the
+ * weights concatenated in manifest order). A model saved here loads with
+ * `tf.loadLayersModel(...)` (and, through `tensorflowjs_converter`, in Keras); a TensorFlow.js
+ * Layers model of the layer types we have (Conv2D, MaxPooling2D, Flatten, Dense, plus an
+ * InputLayer) loads here.
+ *
+ * The core is pure and browser-safe: `modelToArtifacts(model)` gives `{ modelJson, weightData }`
+ * and `modelFromArtifacts({ modelJson, weightData })` rebuilds the model (on the current backend).
+ * `fromTfjsModelArtifacts` / `toTfjsModelArtifacts` convert to and from tfjs's own in-memory
+ * `ModelArtifacts` (`{ modelTopology, weightSpecs, weightData }`, what `tf.io.withSaveHandler`
+ * hands over and `tf.io.fromMemory` takes). The Node helpers `saveModel(model, dir)` and
+ * `loadModel(dir)` write and read the files (node:fs is imported lazily, so this module stays
+ * importable in a browser); every file is written atomically (temp file in the same folder,
+ * then rename), weights first and model.json last.
+ *
+ * Loading, weights are matched to the model's parameters by position, not by exact name:
+ * tfjs names layers with process-wide counters ('conv2d_Conv2D1', 'conv2d_1', ...) that need not
+ * agree with anything here. When the manifest's weight names carry the topology's layer names
+ * (as tfjs and Keras write them) each layer takes its own weights, kernel then bias; otherwise
+ * the manifest's order is the parameter order. Every shape is checked, with an error naming the
+ * layer. Quantised or non-float32 weights, and optimizer weights beyond the model's, are
+ * handled (the first rejected, the last skipped).
+ */
+import type { Activation, Layer } from '../engine/nn/layers.js';
+import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
+import { Sequential } from '../engine/nn/sequential.js';
+
+/** The Keras version string tfjs-layers writes; it names the serialisation format we follow. */
+export const KERAS_VERSION = 'tfjs-layers 4.22.0';
+export const GENERATED_BY = 'webgpu-tensor-engine 0.1.0';
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: string;
+  /** tfjs marks optimizer weights with group 'optimizer'. */
+  group?: string;
+  /** Quantised weights (not supported here). */
+  quantization?: unknown;
+}
+
+export interface WeightsManifestGroup {
+  paths: string[];
+  weights: WeightEntry[];
+}
+
+export interface KerasLayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+export interface ModelTopology {
+  class_name: string;
+  /** Keras >= 2.2: { name, layers }; very old Keras wrote the layer list itself. */
+  config: { name?: string; layers: KerasLayerJson[] } | KerasLayerJson[];
+  keras_version?: string;
+  backend?: string;
+}
+
+export interface ModelJson {
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  modelTopology: ModelTopology;
+  weightsManifest: WeightsManifestGroup[];
+}
+
+/** model.json plus the weight bytes of every manifest group, concatenated in manifest order. */
+export interface TfjsArtifacts {
+  modelJson: ModelJson;
+  weightData: ArrayBuffer;
+}
+
+/** The subset of tfjs's `tf.io.ModelArtifacts` we produce and consume. */
+export interface TfjsModelArtifacts {
+  modelTopology: object | ArrayBuffer;
+  weightSpecs?: WeightEntry[];
+  /** tfjs 4.x: one buffer, or several to be concatenated. */
+  weightData?: ArrayBuffer | ArrayBuffer[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving
+// ---------------------------------------------------------------------------------------------
+
+const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
+const ZEROS = { class_name: 'Zeros', config: {} };
+const NO_REGULARIZERS = {
+  kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+};
+
+/** Keras config of one of our layers (full field set, as tfjs/Keras write it). */
+function layerJson(layer: Layer, first: boolean, inputShape: readonly number[]): KerasLayerJson {
+  const common: Record<string, unknown> = { name: layer.name, trainable: true, dtype: 'float32' };
+  if (first) common.batch_input_shape = [null, ...inputShape];
+  if (layer instanceof Conv2D) {
+    return {
+      class_name: 'Conv2D',
+      config: {
+        ...common,
+        filters: layer.filters, kernel_size: [...layer.kernelSize], strides: [...layer.strides], padding: layer.padding,
+        data_format: 'channels_last', dilation_rate: [1, 1], activation: layer.activation, use_bias: layer.useBias,
+        kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, ...NO_REGULARIZERS,
+      },
+    };
+  }
+  if (layer instanceof MaxPooling2D) {
+    return {
+      class_name: 'MaxPooling2D',
+      config: { ...common, pool_size: [...layer.poolSize], strides: [...layer.strides], padding: layer.padding, data_format: 'channels_last' },
+    };
+  }
+  if (layer instanceof Flatten) return { class_name: 'Flatten', config: { ...common, data_format: 'channels_last' } };
+  if (layer instanceof Dense) {
+    return {
+      class_name: 'Dense',
+      config: {
+        ...common, units: layer.units, activation: layer.activation, use_bias: layer.useBias,
+        kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, ...NO_REGULARIZERS,
+      },
+    };
+  }
+  throw new Error(`tfjs-format: cannot save layer '${layer.name}' of class ${layer.className} (supported: Conv2D, MaxPooling2D, Flatten, Dense)`);
+}
+
+/** Per layer, the weights it has for the model's input shape (kernel, bias), in parameter order. */
+function layerWeightShapes(model: Sequential): { layer: Layer; weights: { name: string; shape: number[] }[] }[] {
+  let shape = model.inputShape;
+  return model.layers.map((layer) => {
+    const weights = layer.weightSpecs(shape).map((s) => ({ name: s.name, shape: [...s.shape] }));
+    shape = layer.outputShape(shape);
+    return { layer, weights };
+  });
+}
+
+/** The model's topology and weights as model.json + weights.bin contents. */
+export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts> {
+  const inputShape = model.inputShape;
+  const perLayer = layerWeightShapes(model);
+  const values = await model.getWeights();
+  const entries: WeightEntry[] = perLayer.flatMap(({ layer, weights }) =>
+    weights.map((w) => ({ name: `${layer.name}/${w.name}`, shape: w.shape, dtype: 'float32' })));
+  if (entries.length !== values.length) throw new Error(`tfjs-format: ${model.name} has ${values.length} weight arrays, expected ${entries.length}`);
+  const total = values.reduce((n, v) => n + v.length, 0);
+  const weightData = new ArrayBuffer(total * 4);
+  const view = new DataView(weightData);
+  let at = 0;
+  values.forEach((v, i) => {
+    const size = entries[i].shape.reduce((a, b) => a * b, 1);
+    if (v.length !== size) throw new Error(`tfjs-format: weight ${entries[i].name} has ${v.length} values, expected ${size}`);
+    for (let j = 0; j < v.length; j++, at += 4) view.setFloat32(at, v[j], true);
+  });
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: model.name, layers: model.layers.map((l, i) => layerJson(l, i === 0, inputShape)) },
+      keras_version: KERAS_VERSION,
+      backend: 'tensor_flow.js',
+    },
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: entries }],
+  };
+  return { modelJson, weightData };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------
+
+const SUPPORTED_LAYERS = 'Conv2D, MaxPooling2D, Flatten, Dense, InputLayer';
+const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'softmax'];
+
+function describe(cfg: KerasLayerJson, index: number): string {
+  const name = typeof cfg.config?.name === 'string' ? `'${cfg.config.name}'` : '(unnamed)';
+  return `layer ${index} ${name} (${cfg.class_name})`;
+}
+
+function positiveInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+/** A Keras int or pair (kernel_size, strides, pool_size) as [a, b]. */
+function pairOf(what: string, field: string, value: unknown): [number, number] {
+  if (positiveInt(value)) return [value, value];
+  if (Array.isArray(value) && value.length === 1 && positiveInt(value[0])) return [value[0], value[0]];
+  if (Array.isArray(value) && value.length === 2 && positiveInt(value[0]) && positiveInt(value[1])) return [value[0], value[1]];
+  throw new Error(`tfjs-format: ${what}: ${field} must be a positive integer or a pair of them, got ${JSON.stringify(value)}`);
+}
+
+function activationOf(what: string, value: unknown): Activation {
+  if (value === undefined || value === null) return 'linear';
+  if (typeof value === 'string' && (ACTIVATIONS as readonly string[]).includes(value)) return value as Activation;
+  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  throw new Error(`tfjs-format: ${what}: activation ${shown} is not supported (supported: ${ACTIVATIONS.join(', ')})`);
+}
+
+function paddingOf(what: string, value: unknown): 'valid' | 'same' {
+  if (value === undefined || value === null) return 'valid';
+  if (value === 'valid' || value === 'same') return value;
+  throw new Error(`tfjs-format: ${what}: padding ${JSON.stringify(value)} is not supported (supported: 'valid', 'same')`);
+}
+
+function checkChannelsLast(what: string, cfg: Record<string, unknown>): void {
+  const f = cfg.data_format;
+  if (f !== undefined && f !== null && f !== 'channels_last') {
+    throw new Error(`tfjs-format: ${what}: data_format ${JSON.stringify(f)} is not supported (only 'channels_last')`);
+  }
+}
+
+function checkDType(what: string, cfg: Record<string, unknown>): void {
+  const d = cfg.dtype;
+  if (d !== undefined && d !== null && d !== 'float32') throw new Error(`tfjs-format: ${what}: dtype ${JSON.stringify(d)} is not supported (only 'float32')`);
+}
+
+/** batch_input_shape (Keras 2, tfjs) or batch_shape (Keras 3) without the batch axis. */
+function inputShapeOf(what: string, cfg: Record<string, unknown>): number[] | undefined {
+  const batch = cfg.batch_input_shape ?? cfg.batch_shape;
+  if (batch === undefined || batch === null) return undefined;
+  if (!Array.isArray(batch) || batch.length < 2 || !batch.slice(1).every(positiveInt)) {
+    throw new Error(`tfjs-format: ${what}: batch_input_shape must be [null, ...positive sizes], got ${JSON.stringify(batch)}`);
+  }
+  return batch.slice(1) as number[];
+}
+
+function topologyLayers(topology: ModelTopology): { name?: string; layers: KerasLayerJson[] } {
+  if (!topology || typeof topology !== 'object') throw new Error('tfjs-format: model.json has no modelTopology');
+  if (topology.class_name !== 'Sequential') {
+    throw new Error(`tfjs-format: only Sequential models are supported, the topology is a ${String(topology.class_name)}`);
+  }
+  const cfg = topology.config;
+  const layers = Array.isArray(cfg) ? cfg : cfg?.layers;
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error('tfjs-format: the Sequential topology has no layers');
+  return { name: Array.isArray(cfg) ? undefined : cfg.name, layers };
+}
+
+/** Builds a Sequential (not yet holding the file's weights) from a Keras Sequential topology. */
+export function modelFromTopology(topology: ModelTopology): Sequential {
+  const { name, layers: configs } = topologyLayers(topology);
+  const layers: Layer[] = [];
+  const names: (string | undefined)[] = [];
+  let pendingInput: number[] | undefined;
+  configs.forEach((lc, index) => {
+    const what = describe(lc, index);
+    const cfg = lc.config ?? {};
+    checkDType(what, cfg);
+    const declared = inputShapeOf(what, cfg);
+    if (declared && layers.length > 0) throw new Error(`tfjs-format: ${what}: batch_input_shape is only allowed on the first layer`);
+    const inputShape = layers.length === 0 ? (declared ?? pendingInput) : undefined;
+    let layer: Layer;
+    switch (lc.class_name) {
+      case 'InputLayer':
+        if (layers.length > 0 || !declared) throw new Error(`tfjs-format: ${what}: an InputLayer must come first and give batch_input_shape`);
+        pendingInput = declared;
+        return;
+      case 'Conv2D':
+      case 'Convolution2D': {
+        checkChannelsLast(what, cfg);
+        const dilation = pairOf(what, 'dilation_rate', cfg.dilation_rate ?? 1);
+        if (dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`tfjs-format: ${what}: dilation_rate ${JSON.stringify(cfg.dilation_rate)} is not supported (only 1)`);
+        if (cfg.groups !== undefined && cfg.groups !== 1) throw new Error(`tfjs-format: ${what}: groups ${JSON.stringify(cfg.groups)} is not supported (only 1)`);
+        if (!positiveInt(cfg.filters)) throw new Error(`tfjs-format: ${what}: filters must be a positive integer, got ${JSON.stringify(cfg.filters)}`);
+        layer = new Conv2D({
+          filters: cfg.filters,
+          kernelSize: pairOf(what, 'kernel_size', cfg.kernel_size),
+          strides: pairOf(what, 'strides', cfg.strides ?? 1),
+          padding: paddingOf(what, cfg.padding),
+          activation: activationOf(what, cfg.activation),
+          useBias: cfg.use_bias !== false,
+          inputShape,
+        });
+        break;
+      }
+      case 'MaxPooling2D':
+      case 'MaxPool2D': {
+        checkChannelsLast(what, cfg);
+        const poolSize = pairOf(what, 'pool_size', cfg.pool_size ?? 2);
+        layer = new MaxPooling2D({
+          poolSize,
+          strides: cfg.strides === undefined || cfg.strides === null ? poolSize : pairOf(what, 'strides', cfg.strides),
+          padding: paddingOf(what, cfg.padding),
+          inputShape,
+        });
+        break;
+      }
+      case 'Flatten':
+        checkChannelsLast(what, cfg);
+        layer = new Flatten({ inputShape });
+        break;
+      case 'Dense':
+        if (!positiveInt(cfg.units)) throw new Error(`tfjs-format: ${what}: units must be a positive integer, got ${JSON.stringify(cfg.units)}`);
+        layer = new Dense({ units: cfg.units, activation: activationOf(what, cfg.activation), useBias: cfg.use_bias !== false, inputShape });
+        break;
+      default:
+        throw new Error(`tfjs-format: ${what}: layer type '${lc.class_name}' is not supported (supported: ${SUPPORTED_LAYERS})`);
+    }
+    if (layers.length === 0 && !inputShape) {
+      throw new Error(`tfjs-format: ${what}: the first layer needs batch_input_shape (e.g. [null, 28, 28, 1]), or an InputLayer before it`);
+    }
+    layers.push(layer);
+    names.push(typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : undefined);
+  });
+  if (layers.length === 0) throw new Error('tfjs-format: the topology has no layers besides its InputLayer');
+  const model = new Sequential(layers, { name: name ?? 'sequential' });
+  // Keep the file's layer names (Sequential.add gave Keras-style defaults), when they are unique.
+  const given = names.filter((n): n is string => n !== undefined);
+  if (new Set(given).size === given.length) layers.forEach((l, i) => { if (names[i]) l.name = names[i]!; });
+  // Works out every shape now, so a topology that does not fit together fails here, naming the layer.
+  layerWeightShapes(model);
+  return model;
+}
+
+interface LocatedWeight extends WeightEntry {
+  /** Byte offset into the concatenated weight data. */
+  offset: number;
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, float16: 2, uint8: 1, int8: 1, int16: 2, uint16: 2 };
+
+/** Manifest entries in order, each with its byte offset (groups' data concatenated in order). */
+function locateWeights(manifest: WeightsManifestGroup[], byteLength: number): LocatedWeight[] {
+  if (!Array.isArray(manifest)) throw new Error('tfjs-format: model.json has no weightsManifest');
+  const out: LocatedWeight[] = [];
+  let offset = 0;
+  for (const group of manifest) {
+    for (const w of group.weights ?? []) {
+      if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+        throw new Error(`tfjs-format: weight '${w.name}' has an invalid shape ${JSON.stringify(w.shape)}`);
+      }
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const q = w.quantization as { dtype?: string } | undefined;
+      const bytesPer = q ? DTYPE_BYTES[q.dtype ?? ''] : DTYPE_BYTES[w.dtype];
+      if (bytesPer === undefined) throw new Error(`tfjs-format: weight '${w.name}' has dtype ${JSON.stringify(q ? q.dtype : w.dtype)}, which is not supported`);
+      out.push({ ...w, offset });
+      offset += size * bytesPer;
+    }
+  }
+  if (offset !== byteLength) {
+    throw new Error(`tfjs-format: the weights manifest describes ${offset} bytes but the weight data has ${byteLength} bytes (truncated or mismatched weights file?)`);
+  }
+  return out;
+}
+
+function layerPrefix(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return slash < 0 ? '' : name.slice(0, slash);
+}
+
+function weightSuffix(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1).replace(/:\d+$/, '');
+}
+
+/**
+ * Which manifest entry fills each of the model's weights (parameter order). By the layer names
+ * in the weight names when they match the topology's layers, else by order.
+ */
+function matchWeights(model: Sequential, located: LocatedWeight[]): LocatedWeight[] {
+  const perLayer = layerWeightShapes(model);
+  const modelWeights = located.filter((w) => w.group !== 'optimizer');
+  const wanted = perLayer.reduce((n, l) => n + l.weights.length, 0);
+  // By layer name: each layer with weights owns exactly the entries named '<layer>/...'.
+  const byPrefix = new Map<string, LocatedWeight[]>();
+  for (const w of modelWeights) {
+    const p = layerPrefix(w.name);
+    byPrefix.set(p, [...(byPrefix.get(p) ?? []), w]);
+  }
+  const named = perLayer.every(({ layer, weights }) => weights.length === 0 || byPrefix.get(layer.name)?.length === weights.length);
+  if (modelWeights.length !== wanted) {
+    throw new Error(`tfjs-format: the model has ${wanted} weight arrays (${perLayer.flatMap(({ layer, weights }) => weights.map((w) => `${layer.name}/${w.name}`)).join(', ')}) but the file has ${modelWeights.length} (${modelWeights.map((w) => w.name).join(', ')})`);
+  }
+  let chosen: LocatedWeight[];
+  if (named) {
+    chosen = perLayer.flatMap(({ layer, weights }) => {
+      if (weights.length === 0) return [];
+      const own = byPrefix.get(layer.name)!;
+      const suffixes = own.map((w) => weightSuffix(w.name));
+      // kernel/bias by name when both are named so, else the file's order within the layer.
+      const bySuffix = weights.every((ws) => suffixes.filter((s) => s === ws.name).length === 1);
+      return bySuffix ? weights.map((ws) => own[suffixes.indexOf(ws.name)]) : own;
+    });
+  } else {
+    chosen = modelWeights;
+  }
+  let i = 0;
+  for (const { layer, weights } of perLayer) {
+    for (const ws of weights) {
+      const w = chosen[i++];
+      if (w.quantization !== undefined) throw new Error(`tfjs-format: weight '${w.name}' is quantised, which is not supported (save without quantisation)`);
+      if (w.dtype !== 'float32') throw new Error(`tfjs-format: weight '${w.name}' has dtype ${w.dtype}, expected float32`);
+      if (w.shape.length !== ws.shape.length || w.shape.some((d, k) => d !== ws.shape[k])) {
+        throw new Error(`tfjs-format: layer '${layer.name}' (${layer.className}) ${ws.name}: expected shape [${ws.shape.join(', ')}], the file's weight '${w.name}' has shape [${w.shape.join(', ')}]`);
+      }
+    }
+  }
+  return chosen;
+}
+
+/** Rebuilds the model from model.json + weight bytes, on the current backend. */
+export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
+  const { modelJson, weightData } = artifacts;
+  if (!modelJson || typeof modelJson !== 'object') throw new Error('tfjs-format: model.json is not an object');
+  if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
+    throw new Error(`tfjs-format: model.json has format '${modelJson.format}'; only 'layers-model' (tf.LayersModel) is supported, not graph models`);
+  }
+  const model = modelFromTopology(modelJson.modelTopology);
+  const located = locateWeights(modelJson.weightsManifest, weightData.byteLength);
+  const chosen = matchWeights(model, located);
+  const view = new DataView(weightData);
+  model.setWeights(chosen.map((w) => {
+    const out = new Float32Array(w.shape.reduce((a, b) => a * b, 1));
+    for (let j = 0; j < out.length; j++) out[j] = view.getFloat32(w.offset + 4 * j, true);
+    return out;
+  }));
+  return model;
+}
+
+function concatBuffers(parts: readonly ArrayBuffer[]): ArrayBuffer {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p), at);
+    at += p.byteLength;
+  }
+  return out.buffer;
+}
+
+/** tfjs's in-memory ModelArtifacts (from `tf.io.withSaveHandler`) as our artifacts. */
+export function fromTfjsModelArtifacts(a: TfjsModelArtifacts): TfjsArtifacts {
+  if (a.modelTopology instanceof ArrayBuffer) throw new Error('tfjs-format: a binary (GraphDef) topology is not a Layers model');
+  const weightData = a.weightData === undefined ? new ArrayBuffer(0) : concatBuffers(Array.isArray(a.weightData) ? a.weightData : [a.weightData]);
+  return {
+    modelJson: {
+      format: a.format ?? 'layers-model',
+      generatedBy: a.generatedBy,
+      convertedBy: a.convertedBy ?? null,
+      modelTopology: a.modelTopology as ModelTopology,
+      weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs ?? [] }],
+    },
+    weightData,
+  };
+}
+
+/** Our artifacts as tfjs's ModelArtifacts, for `tf.io.fromMemory(...)`. */
+export function toTfjsModelArtifacts(a: TfjsArtifacts): Required<Omit<TfjsModelArtifacts, 'weightData'>> & { weightData: ArrayBuffer } {
+  return {
+    modelTopology: a.modelJson.modelTopology,
+    weightSpecs: a.modelJson.weightsManifest.flatMap((g) => g.weights),
+    weightData: a.weightData,
+    format: a.modelJson.format ?? 'layers-model',
+    generatedBy: a.modelJson.generatedBy ?? GENERATED_BY,
+    convertedBy: a.modelJson.convertedBy ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node: files
+// ---------------------------------------------------------------------------------------------
+
+/** Writes `data` to `path` atomically: a temp file in the same folder, then a rename. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
+export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
+  const fs = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { modelJson, weightData } = await modelToArtifacts(model);
+  await fs.mkdir(dir, { recursive: true });
+  const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
+  // Weights first: model.json, written last, is what makes the new model visible.
+  await writeFileAtomic(paths.weights, new Uint8Array(weightData));
+  await writeFileAtomic(paths.modelJson, `${JSON.stringify(modelJson, null, 1)}\n`);
+  return paths;
+}
+
+/**
+ * Loads a TensorFlow.js Layers model from dir/model.json (or a path to a .json file) and the
+ * weight files its manifest names (relative to it), on the current backend.
+ */
+export async function loadModel(dirOrJson: string): Promise<Sequential> {
+  const fs = await import('node:fs/promises');
+  const { dirname, join, resolve } = await import('node:path');
+  const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, MODEL_JSON);
+  let text: string;
+  try {
+    text = await fs.readFile(jsonPath, 'utf8');
+  } catch (err) {
+    throw new Error(`loadModel: cannot read ${jsonPath}: ${(err as Error).message}`);
+  }
+  let modelJson: ModelJson;
+  try {
+    modelJson = JSON.parse(text) as ModelJson;
+  } catch (err) {
+    throw new Error(`loadModel: ${jsonPath} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(modelJson.weightsManifest)) throw new Error(`loadModel: ${jsonPath} has no weightsManifest`);
+  const base = dirname(resolve(jsonPath));
+  const parts: ArrayBuffer[] = [];
+  for (const group of modelJson.weightsManifest) {
+    for (const p of group.paths ?? []) {
+      const file = join(base, p);
+      let buf: Buffer;
+      try {
+        buf = await fs.readFile(file);
+      } catch (err) {
+        throw new Error(`loadModel: cannot read weights file ${file} (named in ${jsonPath}): ${(err as Error).message}`);
+      }
+      parts.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+    }
+  }
+  try {
+    return modelFromArtifacts({ modelJson, weightData: concatBuffers(parts.length ? parts : [new ArrayBuffer(0)]) });
+  } catch (err) {
+    throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
+  }
+}
