@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../engine/init.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
 import { kerasProgressBar } from './progress.js';
+import { saveModel } from './tfjs-format.js';
 import { trainTutorial } from './train.js';
 
 const HELP = `Usage: npm run train -- [options]
@@ -88,7 +89,9 @@ async function main(argv: string[]): Promise<void> {
     secondsPerEpoch: r.secondsPerEpoch, test: r.test, history: r.history, report: r.report,
   };
   writeFileSync(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 2));
-  console.log(`\nWrote ${join(outDir, 'metrics.json')}`);
+  const saved = await saveModel(r.model, join(outDir, 'model'));
+  console.log(`\nSaved the model (TensorFlow.js Layers format): ${saved.modelJson}`);
+  console.log(`Wrote ${join(outDir, 'metrics.json')}`);
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
