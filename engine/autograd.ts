@@ -13,11 +13,17 @@ import { Tensor, ones, type BackwardFn } from './tensor.js';
  * Wraps a kernel's output (fresh data, or a tensor sharing an input's storage)
  * and, when gradients are recorded, remembers how to differentiate it.
  */
-export function record(op: string, out: TensorData | Tensor, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+export function record(
+  op: string,
+  out: TensorData | Tensor,
+  inputs: readonly Tensor[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = [],
+): Tensor {
   const y = out instanceof Tensor ? out : Tensor.fromHandle(out, inputs[0].backend);
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     y.requiresGrad = true;
-    y.node = { op, inputs, backward };
+    y.node = { op, inputs, saved, backward };
   }
   return y;
 }
@@ -49,7 +55,18 @@ function topologicalOrder(root: Tensor): Tensor[] {
  * `wrt` that the loss does not depend on gets zeros. Intermediate gradients are
  * disposed as soon as they have been used.
  */
-export function gradients(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[] {
+export interface GradientOptions {
+  /** dL/d(loss), for a non-scalar loss (default: ones). */
+  seed?: Tensor;
+  /**
+   * Keep the graph for another backward pass. By default each node is cut once
+   * used, so the forward pass's tensors can be freed (by tidy or dispose).
+   */
+  retainGraph?: boolean;
+}
+
+export function gradients(loss: Tensor, wrt: readonly Tensor[], options: GradientOptions = {}): Tensor[] {
+  const seed = options.seed;
   if (!loss.requiresGrad) {
     throw new Error(
       `gradients: the loss (shape [${loss.shape}]) does not depend on any tensor that requires gradients; ` +
@@ -69,6 +86,9 @@ export function gradients(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): 
       const dy = grads.get(t.id);
       if (!dy || !t.node) continue;
       const inputs = t.node.inputs;
+      // A tensor the rule needs may have been disposed (say, by a tidy that ended
+      // before backward): fail loudly rather than read freed or reused memory.
+      for (const s of [...inputs, ...t.node.saved]) s.assertLive(`${t.node.op} backward`);
       const needs = inputs.map((x) => x.requiresGrad);
       // A rule may hand dy (or one tensor) to several inputs; give each its own
       // reference so disposing one never frees another.
@@ -97,6 +117,7 @@ export function gradients(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): 
           grads.set(x.id, dx);
         }
       });
+      if (!options.retainGraph) t.node = null;
     }
     return wrt.map((w) => {
       const g = grads.get(w.id);

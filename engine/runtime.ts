@@ -75,10 +75,17 @@ export function tidy<R>(fn: () => R): R {
   return result;
 }
 
+/** Collects tensors in a result and, through grad nodes, every tensor a later backward pass will read. */
 function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (value === null || typeof value !== 'object') return;
   if ((value as { isTensor?: boolean }).isTensor === true) {
-    into.add(value as Tensor);
+    const stack = [value as Tensor];
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (into.has(t)) continue;
+      into.add(t);
+      if (t.node) stack.push(...t.node.inputs, ...t.node.saved);
+    }
     return;
   }
   if (Array.isArray(value)) {

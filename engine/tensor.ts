@@ -12,6 +12,8 @@ export type BackwardFn = (dy: Tensor, needs: readonly boolean[]) => (Tensor | nu
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
+  /** Tensors the backward rule reads besides the inputs and the output (argmax indices, probabilities). */
+  readonly saved: readonly Tensor[];
   readonly backward: BackwardFn;
 }
 

@@ -45,7 +45,9 @@ export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | Array
     return record(op, loss, [logits], () => [null]);
   }
   const probsT = Tensor.fromHandle(probs, logits.backend);
-  return record(op, loss, [logits], (dy) => [
-    Tensor.fromHandle(k.softmaxCrossEntropyBackward(probsT.handle, labelT.handle, dy.handle), logits.backend),
-  ]);
+  return record(
+    op, loss, [logits],
+    (dy) => [Tensor.fromHandle(k.softmaxCrossEntropyBackward(probsT.handle, labelT.handle, dy.handle), logits.backend)],
+    [probsT, labelT],
+  );
 }

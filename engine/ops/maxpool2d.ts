@@ -36,6 +36,10 @@ export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
   }
   // The argmax indices live as long as the output's grad node needs them.
   const where = Tensor.fromHandle(argmax, x.backend);
-  const out = record(op, y, [x], (dy) => [Tensor.fromHandle(k.maxPool2dBackward(dy.handle, where.handle, geometry), x.backend)]);
+  const out = record(
+    op, y, [x],
+    (dy) => [Tensor.fromHandle(k.maxPool2dBackward(dy.handle, where.handle, geometry), x.backend)],
+    [where],
+  );
   return out;
 }
