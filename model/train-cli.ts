@@ -8,6 +8,7 @@ import type { BackendChoice } from '../engine/init.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
 import { kerasProgressBar } from './progress.js';
 import { saveModel } from './tfjs-format.js';
+import { writeTrainingReport } from './train-report.js';
 import { trainTutorial } from './train.js';
 
 const HELP = `Usage: npm run train -- [options]
@@ -63,11 +64,16 @@ async function main(argv: string[]): Promise<void> {
   const outDir = resolve(a.out!);
   mkdirSync(outDir, { recursive: true });
 
-  const r = await trainTutorial({
-    backend,
-    epochs: int('epochs', a.epochs, a.quick ? 2 : 20),
+  const settings = {
+    maxEpochs: int('epochs', a.epochs, a.quick ? 2 : 20),
     batchSize: int('batch-size', a['batch-size'], 256),
     seed: int('seed', a.seed, 42),
+  };
+  const r = await trainTutorial({
+    backend,
+    epochs: settings.maxEpochs,
+    batchSize: settings.batchSize,
+    seed: settings.seed,
     outDir,
     dataDir: a.data,
     resume: a.resume,
@@ -92,6 +98,9 @@ async function main(argv: string[]): Promise<void> {
   const saved = await saveModel(r.model, join(outDir, 'model'));
   console.log(`\nSaved the model (TensorFlow.js Layers format): ${saved.modelJson}`);
   console.log(`Wrote ${join(outDir, 'metrics.json')}`);
+  const report = await writeTrainingReport(r, settings, outDir);
+  for (const w of report.warnings) console.warn(`report warning: ${w}`);
+  console.log(`Wrote the report: ${report.htmlPath} (and ${Object.keys(report.figures).length} PNG figures beside it)`);
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {

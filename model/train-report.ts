@@ -1,0 +1,51 @@
+/** Turns a finished training run into the report's input (the tutorial's figures) and writes it. */
+import { join } from 'node:path';
+import { softmax } from './predict-cli.js';
+import { writeReport, type ReportInput, type WrittenReport } from './report/index.js';
+import type { TrainResult } from './train.js';
+
+const PIXELS = 28 * 28;
+
+export function reportInputFrom(r: TrainResult, settings: { batchSize: number; seed: number; maxEpochs: number }): ReportInput {
+  const { data } = r;
+  const image = (split: typeof data.train, i: number) => split.images.slice(i * PIXELS, (i + 1) * PIXELS);
+  const prediction = (i: number) => ({
+    image: image(data.test, i),
+    label: data.test.labels[i],
+    probabilities: softmax(r.testLogits.subarray(i * 10, (i + 1) * 10)),
+    index: i,
+  });
+  const h = r.history.history;
+  return {
+    classNames: data.classNames,
+    trainImages: Array.from({ length: Math.min(25, data.train.count) }, (_, i) => ({ image: image(data.train, i), label: data.train.labels[i] })),
+    // The tutorial plots the first 15 test images and then test image 1 on its own.
+    testPredictions: Array.from({ length: Math.min(15, data.test.count) }, (_, i) => prediction(i)),
+    singlePrediction: prediction(Math.min(1, data.test.count - 1)),
+    history: { loss: h.loss ?? [], accuracy: h.accuracy ?? [], val_loss: h.val_loss ?? [], val_accuracy: h.val_accuracy ?? [] },
+    test: r.test,
+    confusionMatrix: r.report.confusion,
+    classificationReport: r.report,
+    modelSummary: r.model.summary(null),
+    run: {
+      backend: r.backend.name,
+      adapter: r.backend.describe(),
+      epochsRun: r.epochsRun,
+      maxEpochs: settings.maxEpochs,
+      bestEpoch: r.bestEpoch + 1,
+      secondsPerEpoch: r.secondsPerEpoch,
+      batchSize: settings.batchSize,
+      seed: settings.seed,
+      date: new Date().toISOString(),
+      datasetSource: `${data.source.origin} (${data.source.dir}); ${data.train.count} training and ${data.test.count} test images`,
+    },
+  };
+}
+
+export function writeTrainingReport(
+  r: TrainResult,
+  settings: { batchSize: number; seed: number; maxEpochs: number },
+  outDir: string,
+): Promise<WrittenReport> {
+  return writeReport(reportInputFrom(r, settings), join(outDir, 'report'));
+}
