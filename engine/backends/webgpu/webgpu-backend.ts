@@ -24,6 +24,7 @@ import type {
 import { sizeOf } from '../backend.js';
 import { BufferPool, Usage } from './buffer-pool.js';
 import { ProgramCache, type Constants, type KernelProgram } from './programs.js';
+import type { DispatchProfilerHook } from './profiler.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
 
 /** A range of a GPU buffer. `owned` ranges came from the pool and go back to it on release. */
@@ -89,6 +90,8 @@ export class WebGPUBackend implements Backend<GPUStorage> {
   readonly viewAlignment: number;
   dispatchCount = 0;
   submitCount = 0;
+  /** Optional per-dispatch timing (profiler.ts): when set, each dispatch gets its own compute pass. */
+  profiler: DispatchProfilerHook | null = null;
 
   private readonly pool: BufferPool;
   private readonly programs: ProgramCache;
@@ -263,11 +266,13 @@ export class WebGPUBackend implements Backend<GPUStorage> {
   flush(): void {
     if (!this.encoder) return;
     const enc = this.endPass();
+    this.profiler?.beforeFinish(enc);
     for (let i = 0; i * UNIFORM_CHUNK < this.uniformUsed; i++) {
       const c = this.uniformChunks[i];
       this.device.queue.writeBuffer(c.buffer, 0, c.mirror.buffer, 0, Math.min(UNIFORM_CHUNK, this.uniformUsed - i * UNIFORM_CHUNK));
     }
     this.device.queue.submit([enc.finish({ label: `step #${this.submitCount}` })]);
+    this.profiler?.afterSubmit(this.device.queue);
     this.submitCount++;
     this.encoder = null;
     this.uniformUsed = 0;
@@ -329,6 +334,7 @@ export class WebGPUBackend implements Backend<GPUStorage> {
       case 'matmul_vec4':
         return { WGX: this.tiling.matmul[0], WGY: this.tiling.matmul[1] };
       case 'conv2d':
+      case 'conv2d_vec4':
       case 'conv2d_backprop_input':
       case 'conv2d_backprop_filter':
         return { WGX: this.tiling.conv[0], WGY: this.tiling.conv[1] };
@@ -405,13 +411,18 @@ export class WebGPUBackend implements Backend<GPUStorage> {
         entries.push({ binding: b.binding, resource: { buffer: s.buffer, offset: s.byteOffset, size: Math.max(4, s.byteSize) } });
       }
     }
-    const pass = this.getPass();
+    const profiler = this.profiler;
+    const pass = profiler ? this.endPass().beginComputePass(profiler.passDescriptor(kernel, groups)) : this.getPass();
     const bindGroup = this.device.createBindGroup({ label: `bind ${kernel}`, layout: program.layout, entries });
     pass.setPipeline(program.pipeline);
     pass.setBindGroup(0, bindGroup);
     const [x, y, z] = this.fold(groups);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;
+    if (profiler) {
+      pass.end();
+      if (profiler.submitEachDispatch) this.flush();
+    }
   }
 
   /** A 1-D kernel over `count` invocations. */
@@ -521,11 +532,18 @@ export class WebGPUBackend implements Backend<GPUStorage> {
         const y = this.out([g.batch, g.outH, g.outW, g.outC], x.dtype, 'conv2d');
         const M = g.batch * g.outH * g.outW;
         const [wx, wy] = this.tiling.conv;
+        const buffers = { x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage };
+        const flags = (bias ? 1 : 0) | (relu ? 2 : 0);
+        if (this.tiling.vec4 && g.outC % 4 === 0) {
+          // 8 pixels x 8 channels per invocation, invocations numbered linearly (conv2d_vec4.wgsl).
+          const tilesX = Math.ceil(g.outC / 8);
+          const tilesY = Math.ceil(M / 8);
+          this.dispatch('conv2d_vec4', Math.ceil((tilesX * tilesY) / (wx * wy)), buffers, { ...geometryParams(g), tilesX, tilesY, flags });
+          return y;
+        }
         const tilesX = Math.ceil(g.outC / (4 * wx));
         const tilesY = Math.ceil(M / (4 * wy));
-        this.dispatch('conv2d', tilesX * tilesY, { x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage }, {
-          ...geometryParams(g), tilesX, tilesY, flags: (bias ? 1 : 0) | (relu ? 2 : 0),
-        });
+        this.dispatch('conv2d', tilesX * tilesY, buffers, { ...geometryParams(g), tilesX, tilesY, flags });
         return y;
       },
       conv2dBackpropInput: (dy, w, g) => {

@@ -1,0 +1,192 @@
+/**
+ * Rendering of BenchResults, pure functions shared by the page (live) and the headless runner
+ * (terminal table, self-contained HTML report): tables, SVG charts, comparisons.
+ */
+import type { BenchResults, ResultRow, Timeline } from './suites.js';
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const f = (v: number | null, d = 2) => (v === null || !Number.isFinite(v) ? '-' : v >= 1000 ? v.toFixed(0) : v.toFixed(d));
+
+/** A plain text table with right-aligned columns after the first. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmtRow = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmtRow(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmtRow)].join('\n');
+}
+
+const HEADER = ['suite', 'backend', 'name', 'batch', 'source', 'median ms', 'min', 'max', 'first ms', 'GFLOP/s', 'GB/s', 'img/s'];
+function cells(r: ResultRow): string[] {
+  return [
+    r.suite, r.backend, r.name, r.batch === null ? '-' : String(r.batch), r.source, f(r.medianMs, 3), f(r.minMs, 3), f(r.maxMs, 3),
+    f(r.firstMs, 1), f(r.gflops), f(r.gbps), f(r.imagesPerSec, 0),
+  ];
+}
+
+/** Ratios engine vs tfjs on the same backend kind, for step and inference. */
+export function comparisons(res: BenchResults): { what: string; ours: string; theirs: string; ratio: number }[] {
+  const out: { what: string; ours: string; theirs: string; ratio: number }[] = [];
+  const pairs: [string, string][] = [['webgpu', 'tfjs-webgpu'], ['cpu', 'tfjs-cpu'], ['cpu', 'tfjs-wasm']];
+  for (const suite of ['step', 'inference', 'matmul'] as const) {
+    for (const [a, b] of pairs) {
+      for (const x of res.results.filter((r) => r.suite === suite && r.backend === a)) {
+        const y = res.results.find((r) => r.suite === suite && r.backend === b && r.name === x.name && r.batch === x.batch);
+        if (y) out.push({ what: `${suite} ${x.name}${x.batch !== null ? ` b${x.batch}` : ''}`, ours: a, theirs: b, ratio: y.medianMs / x.medianMs });
+      }
+    }
+  }
+  return out;
+}
+
+export function textSummary(res: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(`adapter: ${res.adapter ? `${res.adapter.name}; timestamp-query ${res.adapter.timestampQuery}` : 'none'}; ${res.environment}; ${res.userAgent}`);
+  lines.push(textTable(HEADER, res.results.map(cells)));
+  const cmp = comparisons(res);
+  if (cmp.length) {
+    lines.push('', 'this engine vs TensorFlow.js (speed-up = their time / ours; > 1 means this engine is faster):');
+    lines.push(textTable(['what', 'ours', 'theirs', 'speed-up'], cmp.map((c) => [c.what, c.ours, c.theirs, `${c.ratio.toFixed(2)}x`])));
+  }
+  for (const t of res.timelines) {
+    lines.push('', `timeline: one training step, ${t.backend}, batch ${t.batch}, ${t.source}: ${t.dispatches.length} dispatches, sum ${t.totalMs.toFixed(2)} ms (profiled wall ${t.wallMs.toFixed(1)} ms)`);
+    lines.push(textTable(['op / kernel', 'count', 'ms', '% of step'], timelineByKernel(t).map((k) => [k.key, String(k.count), k.ms.toFixed(3), `${((100 * k.ms) / t.totalMs).toFixed(1)}%`])));
+  }
+  for (const e of res.errors) lines.push(`error: ${e}`);
+  return lines.join('\n');
+}
+
+/** Timeline grouped by op/kernel, slowest first. */
+export function timelineByKernel(t: Timeline): { key: string; count: number; ms: number }[] {
+  const m = new Map<string, { key: string; count: number; ms: number }>();
+  for (const d of t.dispatches) {
+    const key = d.op && d.op !== d.kernel ? `${d.op} / ${d.kernel}` : d.kernel;
+    const e = m.get(key) ?? { key, count: 0, ms: 0 };
+    e.count++;
+    e.ms += d.ms;
+    m.set(key, e);
+  }
+  return [...m.values()].sort((a, b) => b.ms - a.ms);
+}
+
+export function adapterHtml(res: BenchResults): string {
+  const a = res.adapter;
+  if (!a) return '<p><b>No WebGPU adapter.</b></p>';
+  const rows: [string, string][] = [
+    ['name', a.name], ['vendor', a.vendor], ['architecture', a.architecture], ['device', a.device], ['description', a.description],
+    ['isFallbackAdapter', String(a.isFallbackAdapter)], ['timestamp-query', String(a.timestampQuery)],
+    ['pipeline compilation (sum over kernels)', `${a.compileMs.toFixed(0)} ms`],
+    ['features', a.features.join(', ')],
+  ];
+  const limits = Object.entries(a.limits).map(([k, v]) => `${k}: ${v}`).join('<br>');
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}<tr><th>limits</th><td><details><summary>${Object.keys(a.limits).length} limits</summary><small>${limits}</small></details></td></tr></table>`;
+}
+
+export function resultsTableHtml(rows: readonly ResultRow[]): string {
+  return `<table class="results"><thead><tr>${HEADER.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${cells(r).map((c, i) => `<td${i > 4 ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+const COLORS: Record<string, string> = {
+  webgpu: '#1f77b4', cpu: '#2ca02c', 'tfjs-webgpu': '#aec7e8', 'tfjs-cpu': '#98df8a', 'tfjs-wasm': '#ff9896',
+};
+
+/** Horizontal bar chart: one bar per item, value labelled. */
+function barChart(title: string, items: { label: string; value: number; color: string }[], unit: string): string {
+  if (!items.length) return '';
+  const w = 760;
+  const left = 300;
+  const bh = 16;
+  const h = 30 + items.length * (bh + 4);
+  const max = Math.max(...items.map((i) => i.value), 1e-12);
+  const bars = items
+    .map((it, k) => {
+      const y = 24 + k * (bh + 4);
+      const bw = Math.max(1, ((w - left - 90) * it.value) / max);
+      return `<text x="${left - 6}" y="${y + 12}" text-anchor="end" font-size="11">${esc(it.label)}</text><rect x="${left}" y="${y}" width="${bw.toFixed(1)}" height="${bh}" fill="${it.color}"/><text x="${left + bw + 4}" y="${y + 12}" font-size="11">${f(it.value, 3)} ${unit}</text>`;
+    })
+    .join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="4" y="14" font-size="13" font-weight="bold">${esc(title)}</text>${bars}</svg></figure>`;
+}
+
+/** The timeline of one step: dispatches in order, bar length = duration, x = start. */
+function timelineChart(t: Timeline): string {
+  const w = 760;
+  const left = 260;
+  const bh = 10;
+  const ds = t.dispatches;
+  if (!ds.length) return '';
+  const h = 30 + ds.length * (bh + 2);
+  const end = Math.max(...ds.map((d) => d.startMs + d.ms), 1e-9);
+  const scale = (w - left - 70) / end;
+  const bars = ds
+    .map((d, k) => {
+      const y = 24 + k * (bh + 2);
+      const label = d.op && d.op !== d.kernel ? `${d.op}/${d.kernel}` : d.kernel;
+      return `<text x="${left - 6}" y="${y + 9}" text-anchor="end" font-size="9">${k} ${esc(label)}</text><rect x="${(left + d.startMs * scale).toFixed(1)}" y="${y}" width="${Math.max(1, d.ms * scale).toFixed(1)}" height="${bh}" fill="${COLORS[t.backend] ?? '#888'}"><title>${esc(label)}: ${d.ms.toFixed(3)} ms</title></rect><text x="${(left + (d.startMs + d.ms) * scale + 3).toFixed(1)}" y="${y + 9}" font-size="9">${d.ms.toFixed(2)}</text>`;
+    })
+    .join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="4" y="14" font-size="13" font-weight="bold">One training step on ${esc(t.backend)}, batch ${t.batch}: ${ds.length} dispatches, ${t.totalMs.toFixed(1)} ms (${t.source})</text>${bars}</svg></figure>`;
+}
+
+export function chartsHtml(res: BenchResults): string {
+  const parts: string[] = [];
+  const step = res.results.filter((r) => r.suite === 'step' || r.suite === 'inference');
+  parts.push(barChart('Training step and inference: images per second (higher is better)', step.map((r) => ({
+    label: `${r.suite} b${r.batch} ${r.backend}`, value: r.imagesPerSec ?? 0, color: COLORS[r.backend] ?? '#888',
+  })), 'img/s'));
+  const mm = res.results.filter((r) => r.suite === 'matmul');
+  parts.push(barChart('Matmul sweep: GFLOP/s (the roofline of each backend)', mm.map((r) => ({
+    label: `${r.name} ${r.backend}`, value: r.gflops ?? 0, color: COLORS[r.backend] ?? '#888',
+  })), 'GFLOP/s'));
+  const batches = [...new Set(res.results.filter((r) => r.suite === 'kernels').map((r) => r.batch))];
+  for (const b of batches) {
+    const ks = res.results.filter((r) => r.suite === 'kernels' && r.batch === b);
+    parts.push(barChart(`Kernels at batch ${b}: ms (${[...new Set(ks.map((k) => `${k.backend}: ${k.source}`))].join(', ')})`, ks.map((r) => ({
+      label: `${r.name} ${r.backend}`, value: r.medianMs, color: COLORS[r.backend] ?? '#888',
+    })), 'ms'));
+  }
+  for (const t of res.timelines) parts.push(timelineChart(t));
+  return parts.join('\n');
+}
+
+export const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}table.kv th{text-align:left;background:#f4f4f4}figure{margin:1em 0}`;
+
+/** A self-contained HTML report (inline CSS and SVG, the JSON embedded). */
+export function reportHtml(res: BenchResults): string {
+  const cmp = comparisons(res);
+  const cmpHtml = cmp.length
+    ? `<table class="results"><tr><th>what</th><th>ours</th><th>theirs</th><th>speed-up (their time / ours)</th></tr>${cmp.map((c) => `<tr><td>${esc(c.what)}</td><td>${c.ours}</td><td>${c.theirs}</td><td class="n">${c.ratio.toFixed(2)}x</td></tr>`).join('')}</table>`
+    : '';
+  const tl = res.timelines
+    .map((t) => `<h3>Per-kernel breakdown: ${esc(t.backend)}, batch ${t.batch} (${t.source})</h3><table class="results"><tr><th>op / kernel</th><th>count</th><th>ms</th><th>%</th></tr>${timelineByKernel(t).map((k) => `<tr><td>${esc(k.key)}</td><td class="n">${k.count}</td><td class="n">${k.ms.toFixed(3)}</td><td class="n">${((100 * k.ms) / t.totalMs).toFixed(1)}</td></tr>`).join('')}</table>`)
+    .join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Benchmark ${esc(res.adapter?.name ?? res.environment)} ${esc(res.date)}</title><style>${STYLE}</style></head><body>
+<h1>webgpu-tensor-engine benchmark</h1><p>${esc(res.date)} · ${esc(res.environment)} · ${esc(res.userAgent)} · TensorFlow.js ${esc(res.tfjsVersion ?? '-')}</p>
+<h2>Adapter</h2>${adapterHtml(res)}
+<h2>Charts</h2>${chartsHtml(res)}
+<h2>This engine vs TensorFlow.js</h2>${cmpHtml}
+${tl}
+<h2>All results</h2>${resultsTableHtml(res.results)}
+${res.errors.length ? `<h2>Errors</h2><ul>${res.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
+<h2>Parameters</h2><pre>${esc(JSON.stringify(res.params, null, 1))}</pre>
+<script type="application/json" id="results">${JSON.stringify(res).replace(/</g, '\\u003c')}</script>
+</body></html>`;
+}
+
+/** Two result files side by side: medians and the ratio B/A per matching row. */
+export function compareText(a: BenchResults, b: BenchResults, nameA: string, nameB: string): string {
+  const key = (r: ResultRow) => `${r.suite}|${r.backend}|${r.name}|${r.batch}`;
+  const mb = new Map(b.results.map((r) => [key(r), r]));
+  const rows: string[][] = [];
+  for (const r of a.results) {
+    const s = mb.get(key(r));
+    rows.push([`${r.suite} ${r.backend} ${r.name}${r.batch !== null ? ` b${r.batch}` : ''}`, f(r.medianMs, 3), s ? f(s.medianMs, 3) : '-', s ? `${(s.medianMs / r.medianMs).toFixed(2)}` : '-', r.source + (s && s.source !== r.source ? `/${s.source}` : '')]);
+    mb.delete(key(r));
+  }
+  for (const s of mb.values()) rows.push([`${s.suite} ${s.backend} ${s.name}${s.batch !== null ? ` b${s.batch}` : ''}`, '-', f(s.medianMs, 3), '-', s.source]);
+  return [
+    `A: ${nameA}: ${a.adapter?.name ?? 'no adapter'} (${a.environment}, ${a.date})`,
+    `B: ${nameB}: ${b.adapter?.name ?? 'no adapter'} (${b.environment}, ${b.date})`,
+    textTable(['row', 'A median ms', 'B median ms', 'B/A time', 'source'], rows),
+  ].join('\n');
+}

@@ -1,0 +1,536 @@
+/**
+ * The benchmark suites, environment-agnostic: the page (bench/page/main.ts) runs them with
+ * navigator.gpu, `npm run bench:node` with Dawn. Output is one BenchResults object (schema below,
+ * checked by validateResults).
+ *
+ * Measurement rules (issue 5):
+ * - The first run (allocation, and for tfjs shader compilation) is reported separately as `firstMs`;
+ *   one more warm-up run is excluded; then `reps` measured runs give median, min and max.
+ * - On this engine's WebGPU backend, kernel and matmul figures are GPU time from timestamp-query
+ *   (profiler.ts) where the device has the feature ('gpu-timestamp'), else wall time around the
+ *   submitted work ('wall'). Whole steps and inference are always wall time (what a user waits).
+ * - Throughput uses the operation counts in flops.ts.
+ */
+import type { Backend } from '../engine/backends/backend.js';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
+import { GpuProfiler, instrumentKernels, type DispatchRecord, type TimingSource } from '../engine/backends/webgpu/profiler.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { Random } from '../engine/random.js';
+import { cnnKernelCases, type KernelCase } from './cnn-kernels.js';
+import { matmulCount, throughput, type OpCount } from './flops.js';
+import { summarise, type Timing } from './harness.js';
+import {
+  engineInference, engineTrainer, syntheticBatch, tfjsInference, tfjsTrainer, type TF,
+} from './workloads.js';
+
+export const SCHEMA = 'webgpu-tensor-engine-bench/1';
+
+export type SuiteName = 'kernels' | 'matmul' | 'step' | 'inference' | 'timeline';
+export const SUITES: readonly SuiteName[] = ['kernels', 'matmul', 'step', 'inference', 'timeline'];
+/** This engine's backends, then TensorFlow.js's. */
+export type BackendName = 'webgpu' | 'cpu' | 'tfjs-webgpu' | 'tfjs-cpu' | 'tfjs-wasm';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'cpu', 'tfjs-webgpu', 'tfjs-cpu', 'tfjs-wasm'];
+
+export interface BenchParams {
+  suites: SuiteName[];
+  backends: BackendName[];
+  /** Batch sizes of the kernel suite. */
+  batches: number[];
+  /** Batch sizes of the training-step suite. */
+  stepBatches: number[];
+  /** Measured repetitions (after the first run and one warm-up). */
+  reps: number;
+  /** Images classified by the inference suite, and its batch size. */
+  images: number;
+  inferBatch: number;
+  /** Square matmul sizes of the sweep. */
+  sizes: number[];
+  /** Batch of the per-kernel timeline of one training step. */
+  timelineBatch: number;
+  /** Only kernel cases whose name contains this (empty: all). */
+  filter: string;
+}
+
+export const DEFAULT_PARAMS: BenchParams = {
+  suites: [...SUITES],
+  backends: [...BACKENDS],
+  batches: [1, 32],
+  stepBatches: [32],
+  reps: 3,
+  images: 1000,
+  inferBatch: 250,
+  sizes: [64, 128, 256, 512],
+  timelineBatch: 32,
+  filter: '',
+};
+
+export interface AdapterReport {
+  /** backend.describe() */
+  name: string;
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  features: string[];
+  limits: Record<string, number>;
+  timestampQuery: boolean;
+  /** Pipeline compilation of every kernel at backend creation. */
+  compileMs: number;
+}
+
+export interface ResultRow {
+  suite: SuiteName;
+  /** 'engine' (this one) or 'tfjs'. */
+  engine: 'engine' | 'tfjs';
+  backend: BackendName;
+  name: string;
+  batch: number | null;
+  shapes: string;
+  source: TimingSource;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** The first run, allocation and (tfjs) compilation included; null where not measured. */
+  firstMs: number | null;
+  reps: number;
+  /** Wall median beside a GPU-timestamp figure (submit and sync included). */
+  wallMedianMs: number | null;
+  flops: number | null;
+  bytes: number | null;
+  gflops: number | null;
+  gbps: number | null;
+  imagesPerSec: number | null;
+}
+
+export interface Timeline {
+  backend: BackendName;
+  batch: number;
+  source: TimingSource;
+  /** Sum of the dispatch (or kernel) times. */
+  totalMs: number;
+  /** Wall time of the profiled step (profiling overhead included). */
+  wallMs: number;
+  dispatches: DispatchRecord[];
+}
+
+export interface BenchResults {
+  schema: typeof SCHEMA;
+  date: string;
+  environment: 'browser' | 'node';
+  userAgent: string;
+  adapter: AdapterReport | null;
+  tfjsVersion: string | null;
+  params: BenchParams;
+  results: ResultRow[];
+  timelines: Timeline[];
+  /** Suites or backends that could not run, and why. */
+  errors: string[];
+}
+
+export interface SuiteContext {
+  gpu: GPU | null;
+  tf: TF | null;
+  environment: 'browser' | 'node';
+  userAgent: string;
+  log?: (line: string) => void;
+  /** Each row as it is measured (the page shows progress). */
+  onResult?: (row: ResultRow) => void;
+}
+
+export function adapterReport(be: WebGPUBackend): AdapterReport {
+  const i = be.adapterInfo;
+  const limits: Record<string, number> = {};
+  // GPUSupportedLimits' members are getters on the prototype: walk it.
+  for (let o: object | null = be.device.limits; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const k of Object.getOwnPropertyNames(o)) {
+      const v = (be.device.limits as unknown as Record<string, unknown>)[k];
+      if (typeof v === 'number') limits[k] = v;
+    }
+  }
+  return {
+    name: be.describe(),
+    vendor: i.vendor ?? '',
+    architecture: i.architecture ?? '',
+    device: i.device ?? '',
+    description: i.description ?? '',
+    isFallbackAdapter: be.isFallbackAdapter,
+    features: [...be.device.features].map(String).sort(),
+    limits,
+    timestampQuery: be.device.features.has('timestamp-query'),
+    compileMs: be.compileMs,
+  };
+}
+
+const now = () => performance.now();
+
+function row(
+  base: Pick<ResultRow, 'suite' | 'backend' | 'name' | 'batch' | 'shapes' | 'source'>,
+  t: Timing,
+  extra: { count?: OpCount; wall?: Timing | null; images?: number } = {},
+): ResultRow {
+  const tp = extra.count ? throughput(extra.count, t.median) : null;
+  return {
+    ...base,
+    engine: base.backend.startsWith('tfjs') ? 'tfjs' : 'engine',
+    medianMs: t.median, minMs: t.min, maxMs: t.max, firstMs: Number.isFinite(t.first) ? t.first : null, reps: t.runs.length,
+    wallMedianMs: extra.wall ? extra.wall.median : null,
+    flops: extra.count?.flops ?? null, bytes: extra.count?.bytes ?? null,
+    gflops: tp ? tp.gflops : null, gbps: tp ? tp.gbps : null,
+    imagesPerSec: extra.images ? (extra.images * 1000) / t.median : null,
+  };
+}
+
+interface Engines {
+  webgpu: WebGPUBackend | null;
+  cpu: CpuBackend;
+  profiler: GpuProfiler | null;
+}
+
+/** Times one kernel case on one of this engine's backends: GPU timestamps where available. */
+async function timeCase(e: Engines, be: Backend, c: KernelCase, reps: number, rng: Random): Promise<{ t: Timing; wall: Timing | null; source: TimingSource }> {
+  const prep = c.prepare(be, rng);
+  const gpu = be instanceof WebGPUBackend ? be : null;
+  const once = async (): Promise<number> => {
+    const t0 = now();
+    const outs = prep.run();
+    if (gpu) await gpu.sync();
+    const ms = now() - t0;
+    outs.forEach((o) => be.release(o.storage));
+    return ms;
+  };
+  try {
+    const first = await once();
+    await once(); // warm-up
+    const wall: number[] = [];
+    const gpuMs: number[] = [];
+    const prof = gpu && e.profiler && e.profiler.source === 'gpu-timestamp' ? e.profiler : null;
+    for (let r = 0; r < reps; r++) {
+      if (prof) gpu!.profiler = prof;
+      try {
+        wall.push(await once());
+      } finally {
+        if (gpu) gpu.profiler = null;
+      }
+      if (prof) gpuMs.push((await prof.collect()).reduce((s, d) => s + d.ms, 0));
+    }
+    if (prof) return { t: summarise(first, gpuMs), wall: summarise(first, wall), source: 'gpu-timestamp' };
+    return { t: summarise(first, wall), wall: null, source: 'wall' };
+  } finally {
+    prep.dispose();
+  }
+}
+
+async function timeAsync(fn: () => Promise<unknown>, reps: number): Promise<Timing> {
+  let t0 = now();
+  await fn();
+  const first = now() - t0;
+  await fn();
+  const runs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    t0 = now();
+    await fn();
+    runs.push(now() - t0);
+  }
+  return summarise(first, runs);
+}
+
+async function tfSetBackend(tf: TF, name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`TensorFlow.js backend '${name}' did not initialise`);
+  await tf.ready();
+}
+
+export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise<BenchResults> {
+  const log = ctx.log ?? (() => {});
+  const results: ResultRow[] = [];
+  const timelines: Timeline[] = [];
+  const errors: string[] = [];
+  const emit = (r: ResultRow) => {
+    results.push(r);
+    ctx.onResult?.(r);
+    const tp = r.gflops !== null ? ` ${r.gflops.toFixed(2)} GFLOP/s` : r.imagesPerSec !== null ? ` ${r.imagesPerSec.toFixed(0)} img/s` : '';
+    log(`${r.suite} ${r.backend} ${r.name}${r.batch !== null ? ` b${r.batch}` : ''}: ${r.medianMs.toFixed(3)} ms (${r.source})${tp}`);
+  };
+  const want = (b: BackendName) => params.backends.includes(b);
+  const has = (s: SuiteName) => params.suites.includes(s);
+
+  let webgpu: WebGPUBackend | null = null;
+  let adapter: AdapterReport | null = null;
+  if (want('webgpu') || want('tfjs-webgpu')) {
+    if (!ctx.gpu) errors.push('webgpu: no WebGPU API (navigator.gpu) in this environment');
+    else {
+      try {
+        webgpu = await WebGPUBackend.create(ctx.gpu);
+        adapter = adapterReport(webgpu);
+        log(`adapter: ${adapter.name}; timestamp-query: ${adapter.timestampQuery}; pipelines compiled in ${adapter.compileMs.toFixed(0)} ms`);
+      } catch (e) {
+        errors.push(`webgpu: ${String(e)}`);
+      }
+    }
+  }
+  const e: Engines = {
+    webgpu: want('webgpu') ? webgpu : null,
+    cpu: new CpuBackend('float32'),
+    profiler: webgpu ? new GpuProfiler(webgpu.device) : null,
+  };
+  const ours: [BackendName, Backend][] = [];
+  if (e.webgpu) ours.push(['webgpu', e.webgpu]);
+  if (want('cpu')) ours.push(['cpu', e.cpu]);
+  const tfNames = (['tfjs-webgpu', 'tfjs-cpu', 'tfjs-wasm'] as const).filter(want);
+  const tfs: BackendName[] = [];
+  if (tfNames.length && !ctx.tf) errors.push('tfjs: TensorFlow.js is not loaded in this environment');
+  else {
+    for (const b of tfNames) {
+      try {
+        await tfSetBackend(ctx.tf!, b.slice(5));
+        tfs.push(b);
+      } catch (err) {
+        errors.push(`${b}: ${String(err)}`);
+      }
+    }
+  }
+  const guard = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`FAILED ${what}: ${String(err)}`);
+    }
+  };
+
+  // ---- every kernel at the CNN's shapes
+  if (has('kernels')) {
+    for (const [name, be] of ours) {
+      for (const batch of params.batches) {
+        const rng = new Random(7);
+        for (const c of cnnKernelCases(batch)) {
+          if (params.filter && !c.name.includes(params.filter)) continue;
+          await guard(`kernels ${name} ${c.name} b${batch}`, async () => {
+            const { t, wall, source } = await timeCase(e, be, c, params.reps, rng);
+            emit(row({ suite: 'kernels', backend: name, name: c.name, batch, shapes: c.shapes, source }, t, { count: c.count, wall }));
+          });
+        }
+      }
+    }
+  }
+
+  // ---- matmul size sweep (the adapter's roofline), ours and tfjs
+  if (has('matmul')) {
+    for (const n of params.sizes) {
+      const count = matmulCount(n, n, n);
+      const rng = new Random(3);
+      const a = Float32Array.from({ length: n * n }, () => rng.next() - 0.5);
+      const b = Float32Array.from({ length: n * n }, () => rng.next() - 0.5);
+      for (const [name, be] of ours) {
+        await guard(`matmul ${name} ${n}`, async () => {
+          const c: KernelCase = {
+            name: `matmul ${n}`, layer: 'sweep', kernel: 'matmul', direction: 'fwd', shapes: `[${n},${n}]·[${n},${n}]`, count,
+            prepare: (bk) => {
+              const ta = bk.upload(a, [n, n], 'float32');
+              const tb = bk.upload(b, [n, n], 'float32');
+              return { run: () => [bk.kernels.matmul(ta, tb, false, false)], dispose: () => [ta, tb].forEach((t) => bk.release(t.storage)) };
+            },
+          };
+          const { t, wall, source } = await timeCase(e, be, c, params.reps, rng);
+          emit(row({ suite: 'matmul', backend: name, name: `${n}x${n}x${n}`, batch: null, shapes: c.shapes, source }, t, { count, wall }));
+        });
+      }
+      for (const name of tfs) {
+        await guard(`matmul ${name} ${n}`, async () => {
+          const tf = ctx.tf!;
+          await tfSetBackend(tf, name.slice(5));
+          const ta = tf.tensor2d(a, [n, n]);
+          const tb = tf.tensor2d(b, [n, n]);
+          const t = await timeAsync(async () => {
+            const c = tf.matMul(ta, tb);
+            await c.data();
+            c.dispose();
+          }, params.reps);
+          ta.dispose();
+          tb.dispose();
+          emit(row({ suite: 'matmul', backend: name, name: `${n}x${n}x${n}`, batch: null, shapes: `[${n},${n}]·[${n},${n}]`, source: 'wall' }, t, { count }));
+        });
+      }
+    }
+  }
+
+  // ---- whole training step
+  if (has('step')) {
+    for (const batch of params.stepBatches) {
+      const data = syntheticBatch(batch);
+      const base = { suite: 'step' as const, name: 'training step', batch, shapes: `[${batch},28,28,1]`, source: 'wall' as const };
+      for (const [name, be] of ours) {
+        await guard(`step ${name} b${batch}`, async () => {
+          const tr = engineTrainer(be, data);
+          const t = await timeAsync(() => tr.step(), params.reps);
+          tr.dispose();
+          tr.model.dispose();
+          emit(row({ ...base, backend: name }, t, { images: batch }));
+        });
+      }
+      for (const name of tfs) {
+        await guard(`step ${name} b${batch}`, async () => {
+          await tfSetBackend(ctx.tf!, name.slice(5));
+          const tr = tfjsTrainer(ctx.tf!, data);
+          const t = await timeAsync(() => tr.step(), params.reps);
+          tr.dispose();
+          emit(row({ ...base, backend: name }, t, { images: batch }));
+        });
+      }
+    }
+  }
+
+  // ---- inference on `images` images
+  if (has('inference')) {
+    const data = syntheticBatch(params.inferBatch, 2);
+    const base = {
+      suite: 'inference' as const, name: `inference ${params.images} images`, batch: params.inferBatch,
+      shapes: `${params.images} x [28,28,1] in batches of ${params.inferBatch}`, source: 'wall' as const,
+    };
+    const reps = Math.max(1, Math.min(params.reps, 3));
+    for (const [name, be] of ours) {
+      await guard(`inference ${name}`, async () => {
+        const tr = engineTrainer(be, data);
+        const t = await timeAsync(() => engineInference(be, tr.model, data, params.images, params.inferBatch), reps);
+        tr.dispose();
+        tr.model.dispose();
+        emit(row({ ...base, backend: name }, t, { images: params.images }));
+      });
+    }
+    for (const name of tfs) {
+      await guard(`inference ${name}`, async () => {
+        await tfSetBackend(ctx.tf!, name.slice(5));
+        const tr = tfjsTrainer(ctx.tf!, data);
+        const t = await timeAsync(() => tfjsInference(ctx.tf!, tr.model, data, params.images, params.inferBatch), reps);
+        tr.dispose();
+        emit(row({ ...base, backend: name }, t, { images: params.images }));
+      });
+    }
+  }
+
+  // ---- per-kernel breakdown of one training step
+  if (has('timeline')) {
+    const batch = params.timelineBatch;
+    const data = syntheticBatch(batch);
+    for (const [name, be] of ours) {
+      await guard(`timeline ${name}`, async () => {
+        const tr = engineTrainer(be, data);
+        await tr.step(); // first (allocation)
+        await tr.step(); // warm-up
+        if (be instanceof WebGPUBackend && e.profiler) {
+          const prof = e.profiler;
+          prof.reset();
+          const restore = instrumentKernels(be, prof);
+          be.profiler = prof;
+          const t0 = now();
+          try {
+            tr.stepNoWait();
+            await be.sync();
+          } finally {
+            be.profiler = null;
+            restore();
+          }
+          const wallMs = now() - t0;
+          const dispatches = await prof.collect();
+          timelines.push({ backend: name, batch, source: prof.source, totalMs: dispatches.reduce((s, d) => s + d.ms, 0), wallMs, dispatches });
+        } else {
+          // CPU: each kernel-table call timed on the host (kernels run synchronously).
+          const dispatches: DispatchRecord[] = [];
+          const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
+          const originals = { ...table };
+          let origin = -1;
+          for (const k of Object.keys(originals)) {
+            table[k] = (...args: unknown[]) => {
+              const t0 = now();
+              if (origin < 0) origin = t0;
+              const out = originals[k](...args);
+              dispatches.push({ index: dispatches.length, kernel: k, op: k, workgroups: 0, ms: now() - t0, startMs: t0 - origin, source: 'wall' });
+              return out;
+            };
+          }
+          const t0 = now();
+          try {
+            await tr.step();
+          } finally {
+            Object.assign(table, originals);
+          }
+          timelines.push({ backend: name, batch, source: 'wall', totalMs: dispatches.reduce((s, d) => s + d.ms, 0), wallMs: now() - t0, dispatches });
+        }
+        tr.dispose();
+        tr.model.dispose();
+        log(`timeline ${name} b${batch}: ${timelines[timelines.length - 1].dispatches.length} dispatches`);
+      });
+    }
+  }
+
+  e.profiler?.destroy();
+  return {
+    schema: SCHEMA,
+    date: new Date().toISOString(),
+    environment: ctx.environment,
+    userAgent: ctx.userAgent,
+    adapter,
+    tfjsVersion: ctx.tf ? ctx.tf.version.tfjs : null,
+    params,
+    results,
+    timelines,
+    errors,
+  };
+}
+
+/** Parses URL-style parameters (suites=kernels,step&backends=webgpu,cpu&batches=1,32&reps=3...). */
+export function parseParams(get: (key: string) => string | null): BenchParams {
+  const list = (k: string) => get(k)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const nums = (k: string, d: number[]) => list(k)?.map(Number).filter((n) => Number.isInteger(n) && n > 0) ?? d;
+  const num = (k: string, d: number) => {
+    const v = Number(get(k));
+    return get(k) !== null && Number.isInteger(v) && v > 0 ? v : d;
+  };
+  const suites = (list('suites') ?? DEFAULT_PARAMS.suites).filter((s): s is SuiteName => (SUITES as readonly string[]).includes(s));
+  const backends = (list('backends') ?? DEFAULT_PARAMS.backends).filter((b): b is BackendName => (BACKENDS as readonly string[]).includes(b));
+  return {
+    suites, backends,
+    batches: nums('batches', DEFAULT_PARAMS.batches),
+    stepBatches: nums('stepBatches', DEFAULT_PARAMS.stepBatches),
+    reps: num('reps', DEFAULT_PARAMS.reps),
+    images: num('images', DEFAULT_PARAMS.images),
+    inferBatch: num('inferBatch', DEFAULT_PARAMS.inferBatch),
+    sizes: nums('sizes', DEFAULT_PARAMS.sizes),
+    timelineBatch: num('timelineBatch', DEFAULT_PARAMS.timelineBatch),
+    filter: get('filter') ?? '',
+  };
+}
+
+/** Checks the shape of a BenchResults object; returns the problems (empty when well-formed). */
+export function validateResults(r: unknown): string[] {
+  const p: string[] = [];
+  const o = r as Partial<BenchResults>;
+  if (!o || typeof o !== 'object') return ['not an object'];
+  if (o.schema !== SCHEMA) p.push(`schema is ${String(o.schema)}`);
+  if (typeof o.date !== 'string' || Number.isNaN(Date.parse(o.date))) p.push('date');
+  if (o.environment !== 'browser' && o.environment !== 'node') p.push('environment');
+  if (!Array.isArray(o.results)) p.push('results is not an array');
+  if (!Array.isArray(o.timelines)) p.push('timelines is not an array');
+  if (!Array.isArray(o.errors)) p.push('errors is not an array');
+  if (o.adapter !== null && o.adapter !== undefined) {
+    const a = o.adapter;
+    if (typeof a.name !== 'string' || typeof a.isFallbackAdapter !== 'boolean' || !Array.isArray(a.features) || typeof a.limits !== 'object') {
+      p.push('adapter fields');
+    }
+  }
+  for (const [i, x] of (o.results ?? []).entries()) {
+    const bad = (f: string) => p.push(`results[${i}].${f}`);
+    if (!(SUITES as readonly string[]).includes(x.suite)) bad('suite');
+    if (!(BACKENDS as readonly string[]).includes(x.backend)) bad('backend');
+    if (x.source !== 'gpu-timestamp' && x.source !== 'wall') bad('source');
+    for (const k of ['medianMs', 'minMs', 'maxMs'] as const) if (!(typeof x[k] === 'number' && x[k] >= 0 && Number.isFinite(x[k]))) bad(k);
+    if (!(x.minMs <= x.medianMs && x.medianMs <= x.maxMs)) bad('min <= median <= max');
+    if (!(Number.isInteger(x.reps) && x.reps > 0)) bad('reps');
+    if (typeof x.name !== 'string') bad('name');
+  }
+  for (const [i, t] of (o.timelines ?? []).entries()) {
+    if (!Array.isArray(t.dispatches) || t.dispatches.some((d) => typeof d.kernel !== 'string' || !(d.ms >= 0))) p.push(`timelines[${i}].dispatches`);
+  }
+  return p;
+}
