@@ -1,0 +1,139 @@
+/**
+ * `npx tsx bench/kernels-conv.ts`: the WebGPU conv kernels (forward, input gradient, filter
+ * gradient) on the tutorial CNN's three convolutions at batch 256, old kernels vs new, measured
+ * in the SAME process, interleaved (old, new, old, new, ...), median of --reps runs after a
+ * warm-up. Each run records one kernel call (plus the filter gradient's chunk sum) and waits for
+ * it (sync), so a run includes ~0.1-4 ms of submit overhead.
+ *
+ * Variants:
+ * - old: the conv shaders as they were at commit BASELINE (passed as shaderOverrides) with
+ *   tiling.vec4 = false, i.e. the 4x4 register-blocked scalar kernels;
+ * - new: the current default tiling (vec4 conv kernels where the channel counts allow them).
+ * The new outputs are checked against the old (max |diff| relative to max |old|).
+ *
+ * Options: --reps N (default 3), --only conv1|conv2|conv3, --kernels fwd,dx,dw, --batch N,
+ * --variants old,new.
+ */
+import { execSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { Conv2DGeometry, TensorData } from '../engine/backends/backend.js';
+import { WebGPUBackend, type GPUStorage, type WebGPUBackendOptions } from '../engine/backends/webgpu/webgpu-backend.js';
+import { conv2dGeometry } from '../engine/ops/geometry.js';
+import { Random } from '../engine/random.js';
+import { nodeGPU } from '../node/webgpu.js';
+import { conv2dBackpropFilterCount, conv2dBackpropInputCount, conv2dCount } from './flops.js';
+import { summarise, table, type Timing } from './harness.js';
+
+const BASELINE = 'b64dadc';
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    kernels: { type: 'string', default: 'fwd,dx,dw' },
+    batch: { type: 'string', default: '256' },
+    variants: { type: 'string', default: 'old,new' },
+  },
+});
+const reps = Number(args.reps);
+const batch = Number(args.batch);
+const kernelNames = args.kernels!.split(',');
+
+type T = TensorData<GPUStorage>;
+
+function baselineShader(name: string): string {
+  return execSync(`git show ${BASELINE}:shaders/${name}.wgsl`, { encoding: 'utf8' });
+}
+
+const variantOptions: Record<string, WebGPUBackendOptions> = {
+  old: {
+    tiling: { vec4: false },
+    shaderOverrides: {
+      conv2d: baselineShader('conv2d'),
+      conv2d_backprop_input: baselineShader('conv2d_backprop_input'),
+      conv2d_backprop_filter: baselineShader('conv2d_backprop_filter'),
+    },
+  },
+  new: {},
+};
+const variants = args.variants!.split(',');
+
+const convs: { name: string; x: number[]; w: number[] }[] = [
+  { name: 'conv1', x: [batch, 28, 28, 1], w: [3, 3, 1, 32] },
+  { name: 'conv2', x: [batch, 13, 13, 32], w: [3, 3, 32, 64] },
+  { name: 'conv3', x: [batch, 5, 5, 64], w: [3, 3, 64, 64] },
+].filter((c) => !args.only || c.name === args.only);
+
+const rng = new Random(7);
+const randn = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+async function main(): Promise<void> {
+  const backends: Record<string, WebGPUBackend> = {};
+  for (const v of variants) backends[v] = await WebGPUBackend.create(nodeGPU(), variantOptions[v]);
+  const first = backends[variants[0]];
+  console.log(`${first.describe()}; batch ${batch}; ${reps} reps, interleaved; variants ${variants.join(', ')}`);
+  const rows: string[][] = [];
+  for (const c of convs) {
+    const g: Conv2DGeometry = conv2dGeometry(c.name, c.x, c.w, [1, 1], 'valid');
+    const dyShape = [g.batch, g.outH, g.outW, g.outC];
+    const xs = randn(size(c.x));
+    const ws = randn(size(c.w));
+    const bs = randn(g.outC);
+    const dys = randn(size(dyShape));
+    const data = Object.fromEntries(
+      variants.map((v) => {
+        const be = backends[v];
+        return [v, { x: be.upload(xs, c.x, 'float32'), w: be.upload(ws, c.w, 'float32'), b: be.upload(bs, [g.outC], 'float32'), dy: be.upload(dys, dyShape, 'float32') }];
+      }),
+    );
+    const calls: Record<string, { flops: number; run: (be: WebGPUBackend, d: (typeof data)[string]) => T }> = {
+      fwd: { flops: conv2dCount(g, true, true).flops, run: (be, d) => be.kernels.conv2d(d.x, d.w, d.b, g, true) },
+      dx: { flops: conv2dBackpropInputCount(g).flops, run: (be, d) => be.kernels.conv2dBackpropInput(d.dy, d.w, g) },
+      dw: { flops: conv2dBackpropFilterCount(g).flops, run: (be, d) => be.kernels.conv2dBackpropFilter(d.x, d.dy, g) },
+    };
+    for (const k of kernelNames) {
+      const call = calls[k];
+      const outputs: Record<string, Float32Array> = {};
+      const times: Record<string, number[]> = {};
+      const firsts: Record<string, number> = {};
+      // Warm-up (compiles the pipeline) and the output for the check.
+      for (const v of variants) {
+        const be = backends[v];
+        const t0 = performance.now();
+        const y = call.run(be, data[v]);
+        outputs[v] = (await be.read(y)) as Float32Array;
+        firsts[v] = performance.now() - t0;
+        be.release(y.storage);
+        times[v] = [];
+      }
+      for (let r = 0; r < reps; r++) {
+        for (const v of variants) {
+          const be = backends[v];
+          const t0 = performance.now();
+          const y = call.run(be, data[v]);
+          await be.sync();
+          times[v].push(performance.now() - t0);
+          be.release(y.storage);
+        }
+      }
+      const ref = outputs[variants[0]];
+      let maxRef = 0;
+      for (const e of ref) maxRef = Math.max(maxRef, Math.abs(e));
+      const base = summarise(firsts[variants[0]], times[variants[0]]);
+      for (const v of variants) {
+        const t: Timing = summarise(firsts[v], times[v]);
+        let maxDiff = 0;
+        for (let i = 0; i < ref.length; i++) maxDiff = Math.max(maxDiff, Math.abs(outputs[v][i] - ref[i]));
+        rows.push([
+          `${c.name} ${k}`, v, t.median.toFixed(1), `${t.min.toFixed(0)}-${t.max.toFixed(0)}`,
+          (call.flops / t.median / 1e6).toFixed(2), (base.median / t.median).toFixed(2) + 'x', (maxDiff / (maxRef || 1)).toExponential(1),
+        ]);
+      }
+      console.log(table(['kernel', 'variant', 'median ms', 'range', 'GFLOP/s', 'speed-up', 'rel diff'], rows.slice(-variants.length)));
+    }
+  }
+  console.log('\n' + table(['kernel', 'variant', 'median ms', 'range', 'GFLOP/s', 'speed-up', 'rel diff'], rows));
+}
+
+await main();
