@@ -7,7 +7,7 @@
 import type { Backend } from '../engine/backends/backend.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { trainStep } from '../engine/nn/train-step.js';
-import { Adam } from '../engine/optim/adam.js';
+import { Adam, type AdamOptions } from '../engine/optim/adam.js';
 import { Random } from '../engine/random.js';
 import { noGrad, setBackend, tidy } from '../engine/runtime.js';
 import { tensor, type Tensor } from '../engine/tensor.js';
@@ -41,11 +41,11 @@ export interface EngineTrainer {
 }
 
 /** The tutorial CNN with Adam on `backend`, made current; the batch is uploaded once. */
-export function engineTrainer(backend: Backend, data: Batch, seed = 1): EngineTrainer {
+export function engineTrainer(backend: Backend, data: Batch, seed = 1, adam: AdamOptions = {}): EngineTrainer {
   setBackend(backend);
   const model = tutorialCnn(seed);
   model.build();
-  const opt = new Adam();
+  const opt = new Adam(adam);
   const x = tensor(data.images, [data.batch, 28, 28, 1]);
   const y = tensor(data.labels, [data.batch], 'int32');
   return {
@@ -120,11 +120,13 @@ export interface TfjsTrainer {
 /**
  * The tfjs model on the current tfjs backend, compiled with Adam (lr 0.001, Keras defaults) and
  * softmax cross-entropy from logits; `weights` (in getWeights order) copied in when given.
+ * Note: tfjs adds epsilon to sqrt(v̂) (bias-corrected), Keras and this engine to sqrt(v): the same
+ * work, but the steps differ where |gradient| is near epsilon / sqrt(1 - beta2^t).
  */
-export function tfjsTrainer(tf: TF, data: Batch, weights?: readonly Float32Array[]): TfjsTrainer {
+export function tfjsTrainer(tf: TF, data: Batch, weights?: readonly Float32Array[], epsilon = 1e-7): TfjsTrainer {
   const model = tfjsModel(tf);
   if (weights) setTfjsWeights(tf, model, weights);
-  model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: tf.losses.softmaxCrossEntropy });
+  model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, epsilon), loss: tf.losses.softmaxCrossEntropy });
   const x = tf.tensor4d(data.images, [data.batch, 28, 28, 1]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10));
   return {
