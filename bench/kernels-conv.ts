@@ -12,13 +12,21 @@
  * The new outputs are checked against the old (max |diff| relative to max |old|).
  *
  * Options: --reps N (default 3), --only conv1|conv2|conv3, --kernels fwd,dx,dw, --batch N,
- * --variants old,new.
+ * --variants old,new, --exp NAME=FILE.wgsl,... (a variant 'exp': the new tiling with these shaders,
+ * for trying a kernel change against the current one in the same run).
+ * --check: instead of timing, runs the default-tiling kernels on padded / strided geometries whose
+ * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
+ * against the CPU backend, with the parity suite's tolerance.
  */
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Conv2DGeometry, TensorData } from '../engine/backends/backend.js';
 import { WebGPUBackend, type GPUStorage, type WebGPUBackendOptions } from '../engine/backends/webgpu/webgpu-backend.js';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { conv2dGeometry } from '../engine/ops/geometry.js';
+import type { Backend, Padding } from '../engine/backends/backend.js';
+import { compare } from '../test/helpers/webgpu-parity-cases.js';
 import { Random } from '../engine/random.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { conv2dBackpropFilterCount, conv2dBackpropInputCount, conv2dCount } from './flops.js';
@@ -33,6 +41,9 @@ const { values: args } = parseArgs({
     kernels: { type: 'string', default: 'fwd,dx,dw' },
     batch: { type: 'string', default: '256' },
     variants: { type: 'string', default: 'old,new' },
+    // Experiments: --exp conv2d_vec4=/tmp/a.wgsl,... adds a variant 'exp' (new tiling, these shaders).
+    exp: { type: 'string' },
+    check: { type: 'boolean', default: false },
   },
 });
 const reps = Number(args.reps);
@@ -55,6 +66,14 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
     },
   },
   new: {},
+  exp: {
+    shaderOverrides: Object.fromEntries(
+      (args.exp ?? '').split(',').filter((e) => e).map((e) => {
+        const [name, file] = e.split('=');
+        return [name, readFileSync(file, 'utf8')];
+      }),
+    ),
+  },
 };
 const variants = args.variants!.split(',');
 
@@ -136,4 +155,40 @@ async function main(): Promise<void> {
   console.log('\n' + table(['kernel', 'variant', 'median ms', 'range', 'GFLOP/s', 'speed-up', 'rel diff'], rows));
 }
 
-await main();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyBackend = Backend<any>;
+
+async function check(): Promise<void> {
+  const be = await WebGPUBackend.create(nodeGPU(), args.exp ? variantOptions.exp : {});
+  const cpu = new CpuBackend('float32');
+  const cases: [number[], number[], [number, number], Padding][] = [
+    [[3, 9, 10, 8], [3, 3, 8, 12], [1, 1], 'same'],
+    [[2, 9, 10, 4], [4, 2, 4, 8], [2, 2], 'same'],
+    [[2, 12, 13, 8], [3, 2, 8, 4], [2, 3], 'valid'],
+    [[2, 11, 7, 12], [5, 3, 12, 20], [3, 2], 'same'],
+    [[5, 6, 6, 1], [3, 3, 1, 4], [1, 1], 'same'],
+    [[3, 7, 7, 16], [1, 1, 16, 4], [1, 1], 'valid'],
+    [[2, 5, 5, 64], [3, 3, 64, 64], [1, 1], 'same'],
+  ];
+  let bad = 0;
+  for (const [xs, wsh, strides, padding] of cases) {
+    const g = conv2dGeometry('check', xs, wsh, strides, padding);
+    const dyShape = [g.batch, g.outH, g.outW, g.outC];
+    const xv = randn(size(xs)), wv = randn(size(wsh)), bv = randn(g.outC), dyv = randn(size(dyShape));
+    const K = g.kH * g.kW * g.inC;
+    const runs: [string, number, (b: AnyBackend) => Promise<ArrayLike<number>>][] = [
+      ['fwd', K, (b) => b.read(b.kernels.conv2d(b.upload(xv, xs, 'float32'), b.upload(wv, wsh, 'float32'), b.upload(bv, [g.outC], 'float32'), g, true))],
+      ['dx', g.kH * g.kW * g.outC, (b) => b.read(b.kernels.conv2dBackpropInput(b.upload(dyv, dyShape, 'float32'), b.upload(wv, wsh, 'float32'), g))],
+      ['dw', g.batch * g.outH * g.outW, (b) => b.read(b.kernels.conv2dBackpropFilter(b.upload(xv, xs, 'float32'), b.upload(dyv, dyShape, 'float32'), g))],
+    ];
+    for (const [k, L, run] of runs) {
+      const problem = compare(await run(be), await run(cpu), L, false);
+      if (problem) bad++;
+      console.log(`${problem ? 'FAIL' : 'ok  '} ${k} x [${xs}] w [${wsh}] strides [${strides}] ${padding}${problem ? ': ' + problem : ''}`);
+    }
+  }
+  if (bad) process.exit(1);
+}
+
+if (args.check) await check();
+else await main();

@@ -336,7 +336,9 @@ export class WebGPUBackend implements Backend<GPUStorage> {
       case 'conv2d':
       case 'conv2d_vec4':
       case 'conv2d_backprop_input':
+      case 'conv2d_backprop_input_vec4':
       case 'conv2d_backprop_filter':
+      case 'conv2d_backprop_filter_vec4':
         return { WGX: this.tiling.conv[0], WGY: this.tiling.conv[1] };
       default:
         return { WG: this.tiling.elementwise };
@@ -550,6 +552,15 @@ export class WebGPUBackend implements Backend<GPUStorage> {
         const dx = this.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
         const M = g.batch * g.inH * g.inW;
         const [wx, wy] = this.tiling.conv;
+        if (this.tiling.vec4 && g.inC % 4 === 0) {
+          // 8 pixels x 8 channels per invocation, invocations numbered linearly (conv2d_backprop_input_vec4.wgsl).
+          const tilesX = Math.ceil(g.inC / 8);
+          const tilesY = Math.ceil(M / 8);
+          this.dispatch('conv2d_backprop_input_vec4', Math.ceil((tilesX * tilesY) / (wx * wy)), { dy: dy.storage, w: w.storage, dx: dx.storage }, {
+            ...geometryParams(g), tilesX, tilesY,
+          });
+          return dx;
+        }
         const tilesX = Math.ceil(g.inC / (4 * wx));
         const tilesY = Math.ceil(M / (4 * wy));
         this.dispatch('conv2d_backprop_input', tilesX * tilesY, { dy: dy.storage, w: w.storage, dx: dx.storage }, {
@@ -675,14 +686,17 @@ export class WebGPUBackend implements Backend<GPUStorage> {
     const dw = this.out([g.kH, g.kW, g.inC, g.outC], x.dtype, 'conv2dBackpropFilter');
     const P = g.batch * g.outH * g.outW;
     const [wx, wy] = this.tiling.conv;
-    const tilesX = Math.ceil(g.outC / (4 * wx));
-    const tilesY = Math.ceil(K / (4 * wy));
-    const blocks = Math.ceil(K / 4) * Math.ceil(g.outC / 4);
+    // vec4: 8 rows x 8 channels per invocation, invocations numbered linearly (conv2d_backprop_filter_vec4.wgsl).
+    const vec4 = this.tiling.vec4 && g.outC % 4 === 0;
+    const tilesX = vec4 ? Math.ceil(g.outC / 8) : Math.ceil(g.outC / (4 * wx));
+    const tilesY = vec4 ? Math.ceil(K / 8) : Math.ceil(K / (4 * wy));
+    const blocks = vec4 ? tilesX * tilesY : Math.ceil(K / 4) * Math.ceil(g.outC / 4);
     let chunks = Math.max(1, Math.min(Math.ceil(this.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));
     const chunkLen = Math.max(1, Math.ceil(P / chunks));
     chunks = Math.max(1, Math.ceil(P / chunkLen));
     const partial = chunks === 1 ? dw.storage : this.alloc(chunks * K * g.outC, 'float32', 'conv2dBackpropFilter partials');
-    this.dispatch('conv2d_backprop_filter', tilesX * tilesY * chunks, { x: x.storage, dy: dy.storage, partial }, {
+    const groups = vec4 ? Math.ceil((blocks * chunks) / (wx * wy)) : tilesX * tilesY * chunks;
+    this.dispatch(vec4 ? 'conv2d_backprop_filter_vec4' : 'conv2d_backprop_filter', groups, { x: x.storage, dy: dy.storage, partial }, {
       ...geometryParams(g), tilesX, tilesY, chunks, chunkLen,
     });
     if (chunks > 1) {
