@@ -13,7 +13,7 @@
  *
  * Options: --reps N (default 3), --only conv1|conv2|conv3, --kernels fwd,dx,dw, --batch N,
  * --variants old,new, --exp NAME=FILE.wgsl,... (a variant 'exp': the new tiling with these shaders,
- * for trying a kernel change against the current one in the same run).
+ * for trying a kernel change against the current one in the same run; --exp2 likewise, variant 'exp2').
  * --check: instead of timing, runs the default-tiling kernels on padded / strided geometries whose
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
  * against the CPU backend, with the parity suite's tolerance.
@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     variants: { type: 'string', default: 'old,new' },
     // Experiments: --exp conv2d_vec4=/tmp/a.wgsl,... adds a variant 'exp' (new tiling, these shaders).
     exp: { type: 'string' },
+    exp2: { type: 'string' },
     check: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +57,15 @@ function baselineShader(name: string): string {
   return execSync(`git show ${BASELINE}:shaders/${name}.wgsl`, { encoding: 'utf8' });
 }
 
+function overrides(spec: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (spec ?? '').split(',').filter((e) => e).map((e) => {
+      const [name, file] = e.split('=');
+      return [name, readFileSync(file, 'utf8')];
+    }),
+  );
+}
+
 const variantOptions: Record<string, WebGPUBackendOptions> = {
   old: {
     tiling: { vec4: false },
@@ -66,14 +76,8 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
     },
   },
   new: {},
-  exp: {
-    shaderOverrides: Object.fromEntries(
-      (args.exp ?? '').split(',').filter((e) => e).map((e) => {
-        const [name, file] = e.split('=');
-        return [name, readFileSync(file, 'utf8')];
-      }),
-    ),
-  },
+  exp: { shaderOverrides: overrides(args.exp) },
+  exp2: { shaderOverrides: overrides(args.exp2) },
 };
 const variants = args.variants!.split(',');
 
