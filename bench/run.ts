@@ -6,7 +6,7 @@
  *
  * Options (defaults are small: this machine's adapter is software):
  *   --suites kernels,matmul,step,inference,timeline   --backends webgpu,cpu,tfjs-webgpu,tfjs-cpu,tfjs-wasm
- *   --batches 1,32 (kernel suite; add 256)   --step-batches 32   --reps 3   --images 1000   --infer-batch 250
+ *   --batches 1,32 (kernel suite; add 256)   --step-batches 32   --reps 3   --images 500   --infer-batch 250
  *   --sizes 64,128,256,512   --timeline-batch 32   --filter TEXT   --out DIR   --no-write
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

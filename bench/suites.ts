@@ -57,7 +57,7 @@ export const DEFAULT_PARAMS: BenchParams = {
   batches: [1, 32],
   stepBatches: [32],
   reps: 3,
-  images: 1000,
+  images: 500,
   inferBatch: 250,
   sizes: [64, 128, 256, 512],
   timelineBatch: 32,

@@ -39,6 +39,7 @@ async function run(query: string): Promise<BenchResults> {
     {
       gpu, tf, environment: 'browser', userAgent: navigator.userAgent,
       log: (l) => {
+        console.log(l);
         status.textContent = `${l}\n${status.textContent ?? ''}`.slice(0, 4000);
       },
       onResult: (r) => {

@@ -13,7 +13,10 @@
  * - otherwise ('wall'): the backend submits after every dispatch and each dispatch's time is
  *   the host wall time from its submit (or the previous dispatch's completion, whichever is later)
  *   to queue.onSubmittedWorkDone() resolving: it includes submit and completion-notification
- *   overhead, so it is an upper bound.
+ *   overhead. It is only meaningful per dispatch when the host awaits between dispatches (the
+ *   bench kernel suite does); inside a step recorded without awaiting, completion callbacks may
+ *   fire together (dawn.node delivers them only while a promise is awaited), so only the sum of
+ *   a wall timeline is reliable there.
  *
  * Every record says which source it came from. `instrumentKernels` labels each dispatch with the
  * kernel-table call (the op) that issued it, so a chunked reduction's second `sum` dispatch shows
