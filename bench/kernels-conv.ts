@@ -13,7 +13,8 @@
  *
  * Options: --reps N (default 3), --only conv1|conv2|conv3, --kernels fwd,dx,dw, --batch N,
  * --variants old,new, --exp NAME=FILE.wgsl,... (a variant 'exp': the new tiling with these shaders,
- * for trying a kernel change against the current one in the same run; --exp2 likewise, variant 'exp2').
+ * for trying a kernel change against the current one in the same run; --exp2 likewise, variant 'exp2');
+ * --exp-conv WX,WY sets the 'exp' variant's conv workgroup shape (tiling.conv).
  * --check: instead of timing, runs the default-tiling kernels on padded / strided geometries whose
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
  * against the CPU backend, with the parity suite's tolerance.
@@ -44,6 +45,8 @@ const { values: args } = parseArgs({
     // Experiments: --exp conv2d_vec4=/tmp/a.wgsl,... adds a variant 'exp' (new tiling, these shaders).
     exp: { type: 'string' },
     exp2: { type: 'string' },
+    // --exp-conv WX,WY: the conv workgroup shape (tiling.conv) of the 'exp' variant.
+    'exp-conv': { type: 'string' },
     check: { type: 'boolean', default: false },
   },
 });
@@ -76,7 +79,10 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
     },
   },
   new: {},
-  exp: { shaderOverrides: overrides(args.exp) },
+  exp: {
+    shaderOverrides: overrides(args.exp),
+    ...(args['exp-conv'] ? { tiling: { conv: args['exp-conv'].split(',').map(Number) as [number, number] } } : {}),
+  },
   exp2: { shaderOverrides: overrides(args.exp2) },
 };
 const variants = args.variants!.split(',');

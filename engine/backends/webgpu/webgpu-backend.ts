@@ -45,10 +45,21 @@ export interface Tiling {
   /** Invocations per workgroup of the 1-D (element-wise, per-row) kernels. */
   readonly elementwise: number;
   readonly matmul: readonly [wgX: number, wgY: number];
+  /**
+   * Conv workgroup shape. The 4x4 conv kernels tile the output 4*wgY x 4*wgX; the vec4 ones
+   * (8x8 blocks per invocation, numbered linearly) only use wgX*wgY as the workgroup size.
+   * Measured on Node + SwiftShader (bench/kernels-conv.ts, conv2 at batch 256, same run):
+   * [4, 4], [8, 8] and [16, 16] within +-6% of each other for all three conv kernels.
+   */
   readonly conv: readonly [wgX: number, wgY: number];
   /** Target number of invocations when splitting long reductions into chunks (sum, filter gradient). */
   readonly reductionThreads: number;
-  /** Use the vec4-load matmul variant where the shapes allow it. */
+  /**
+   * Use the vec4-load matmul variant, and the vec4 conv kernels (8x8 register blocks: forward
+   * and filter gradient when outC % 4 == 0, input gradient when inC % 4 == 0), where the shapes
+   * allow it. On SwiftShader the vec4 conv kernels measured 2-2.3x (forward, input gradient) and
+   * 1.6-2.1x (filter gradient) the 4x4 ones on the CNN's conv2/conv3 at batch 256.
+   */
   readonly vec4: boolean;
 }
 
