@@ -106,3 +106,19 @@ export function stridesOf(shape: Shape): number[] {
   }
   return s;
 }
+
+/**
+ * Strides of `shape` seen in the frame of a broadcast output of rank `rank`:
+ * 0 along axes that are broadcast (missing or of size 1), row-major otherwise.
+ * Shared by every backend's broadcasting kernels.
+ */
+export function broadcastStrides(shape: Shape, rank: number): number[] {
+  const s = new Array<number>(rank).fill(0);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const axis = rank - shape.length + i;
+    s[axis] = shape[i] === 1 ? 0 : acc;
+    acc *= shape[i];
+  }
+  return s;
+}

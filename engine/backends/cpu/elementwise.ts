@@ -1,6 +1,7 @@
 /** Element-wise kernels of the CPU backend: unary ops, scale, broadcasting binary ops, relu's backward. */
 import type { BinaryOp, Shape, UnaryOp } from '../backend.js';
 import type { FloatArray } from './gemm.js';
+import { broadcastStrides } from '../../ops/geometry.js';
 
 export function unary(x: FloatArray, op: UnaryOp, y: FloatArray): void {
   const n = x.length;
@@ -45,18 +46,8 @@ export function binary(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shap
   const sizes: number[] = [];
   const sa: number[] = [];
   const sb: number[] = [];
-  const strideFor = (shape: Shape): number[] => {
-    const s = new Array<number>(rank).fill(0);
-    let acc = 1;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      const axis = rank - shape.length + i;
-      s[axis] = shape[i] === 1 ? 0 : acc;
-      acc *= shape[i];
-    }
-    return s;
-  };
-  const fa = strideFor(aShape);
-  const fb = strideFor(bShape);
+  const fa = broadcastStrides(aShape, rank);
+  const fb = broadcastStrides(bShape, rank);
   for (let i = 0; i < rank; i++) {
     if (outShape[i] === 1) continue;
     const last = sizes.length - 1;

@@ -22,6 +22,7 @@ import type {
   TensorData, TypedArray, UnaryOp,
 } from '../backend.js';
 import { sizeOf } from '../backend.js';
+import { broadcastStrides } from '../../ops/geometry.js';
 import { BufferPool, Usage } from './buffer-pool.js';
 import { ProgramCache, type Constants, type KernelProgram } from './programs.js';
 import type { DispatchProfilerHook } from './profiler.js';
@@ -648,21 +649,11 @@ export class WebGPUBackend implements Backend<GPUStorage> {
     const n = sizeOf(outShape);
     const rank = outShape.length;
     if (rank > 8) throw new Error(`webgpu binary: rank ${rank} > 8 is not supported`);
-    const stridesFor = (shape: Shape): number[] => {
-      const s = new Array<number>(rank).fill(0);
-      let acc = 1;
-      for (let i = shape.length - 1; i >= 0; i--) {
-        const axis = rank - shape.length + i;
-        s[axis] = shape[i] === 1 ? 0 : acc;
-        acc *= shape[i];
-      }
-      return s;
-    };
     const same = (s: Shape) => s.length === rank && s.every((d, i) => d === outShape[i]);
     const pad8 = (v: number[]) => [...v, 0, 0, 0, 0, 0, 0, 0, 0].slice(0, 8);
     this.run1d('binary', n, { a: a.storage, b: b.storage, out: out.storage }, {
       n, rank, op: BINARY_CODES[op], contiguous: same(a.shape) && same(b.shape) ? 1 : 0,
-      shape: pad8([...outShape]), aStrides: pad8(stridesFor(a.shape)), bStrides: pad8(stridesFor(b.shape)),
+      shape: pad8([...outShape]), aStrides: pad8(broadcastStrides(a.shape, rank)), bStrides: pad8(broadcastStrides(b.shape, rank)),
     });
     return out;
   }
