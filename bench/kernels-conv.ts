@@ -18,6 +18,8 @@
  * --check: instead of timing, runs the default-tiling kernels on padded / strided geometries whose
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
  * against the CPU backend, with the parity suite's tolerance.
+ * --step: instead, whole training steps of the tutorial CNN (bench/workloads.ts), old vs new
+ * backends interleaved, --reps steps each after a first step and a warm-up.
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -28,6 +30,8 @@ import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { conv2dGeometry } from '../engine/ops/geometry.js';
 import type { Backend, Padding } from '../engine/backends/backend.js';
 import { compare } from '../test/helpers/webgpu-parity-cases.js';
+import { setBackend } from '../engine/runtime.js';
+import { engineTrainer, syntheticBatch } from './workloads.js';
 import { Random } from '../engine/random.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { conv2dBackpropFilterCount, conv2dBackpropInputCount, conv2dCount } from './flops.js';
@@ -48,6 +52,7 @@ const { values: args } = parseArgs({
     // --exp-conv WX,WY: the conv workgroup shape (tiling.conv) of the 'exp' variant.
     'exp-conv': { type: 'string' },
     check: { type: 'boolean', default: false },
+    step: { type: 'boolean', default: false },
   },
 });
 const reps = Number(args.reps);
@@ -200,5 +205,32 @@ async function check(): Promise<void> {
   if (bad) process.exit(1);
 }
 
+async function steps(): Promise<void> {
+  const data = syntheticBatch(batch);
+  const trainers = [];
+  for (const v of variants) {
+    const be = await WebGPUBackend.create(nodeGPU(), variantOptions[v]);
+    if (v === variants[0]) console.log(`${be.describe()}; training step at batch ${batch}; ${reps} reps, interleaved`);
+    const tr = engineTrainer(be, data);
+    await tr.step(); // first step: pipelines, buffers
+    await tr.step(); // warm-up
+    trainers.push({ v, be, tr, times: [] as number[], loss: 0 });
+  }
+  for (let r = 0; r < reps; r++) {
+    for (const t of trainers) {
+      setBackend(t.be);
+      const t0 = performance.now();
+      t.loss = await t.tr.step();
+      t.times.push(performance.now() - t0);
+    }
+  }
+  const base = summarise(0, trainers[0].times);
+  console.log(table(['step', 'median ms', 'range', 'speed-up', 'loss after'], trainers.map((t) => {
+    const s = summarise(0, t.times);
+    return [t.v, s.median.toFixed(0), `${s.min.toFixed(0)}-${s.max.toFixed(0)}`, (base.median / s.median).toFixed(2) + 'x', t.loss.toFixed(6)];
+  })));
+}
+
 if (args.check) await check();
+else if (args.step) await steps();
 else await main();
