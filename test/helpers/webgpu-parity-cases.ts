@@ -260,6 +260,11 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...convCase('conv1-like', [16, 28, 28, 1], [3, 3, 1, 32], [1, 1], 'valid', true, true, 12));
   cases.push(...convCase('conv2-like', [8, 13, 13, 32], [3, 3, 32, 64], [1, 1], 'valid', true, true, 13));
   cases.push(...convCase('1x1', [2, 5, 5, 6], [1, 1, 6, 5], [1, 1], 'valid', false, false, 14));
+  // Channel counts that are multiples of 4 select the vec4 (8x8 register block) kernels; with
+  // 'same' padding and strides they exercise the padding checks and partial blocks of those kernels.
+  cases.push(...convCase('vec4 same', [3, 11, 9, 8], [3, 3, 8, 12], [1, 1], 'same', true, true, 15));
+  cases.push(...convCase('vec4 stride2 same', [2, 10, 13, 4], [3, 3, 4, 20], [2, 2], 'same', true, false, 16));
+  cases.push(...convCase('vec4 5x5 same odd pixels', [1, 7, 5, 12], [5, 5, 12, 4], [1, 1], 'same', false, true, 17));
   cases.push(...poolCase([2, 13, 13, 5], [2, 2], [2, 2], 'valid', 15));
   cases.push(...poolCase([2, 9, 11, 3], [3, 3], [2, 2], 'same', 16));
   cases.push(...poolCase([1, 7, 6, 2], [3, 2], [1, 1], 'valid', 17));
