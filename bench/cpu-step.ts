@@ -16,6 +16,7 @@ import { setBackend } from '../engine/runtime.js';
 import { tensor } from '../engine/tensor.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { fmtMs, table, time, type Timing } from './harness.js';
+import { tfjsModel } from './workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,18 +50,7 @@ async function ours(): Promise<Timing> {
 
 async function tfjsCpu(): Promise<Timing> {
   await tf.setBackend('cpu');
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 128, activation: 'relu' }),
-      tf.layers.dense({ units: 10 }),
-    ],
-  });
+  const model = tfjsModel(tf);
   model.compile({ optimizer: tf.train.adam(0.001), loss: tf.losses.softmaxCrossEntropy });
   const x = tf.tensor4d(images, [batch, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
