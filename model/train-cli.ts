@@ -17,7 +17,9 @@ Trains the Fashion-MNIST CNN of the TensorFlow tutorial, evaluates it, saves it
 (TensorFlow.js Layers format) and writes an HTML report with every figure.
 
 Options:
-  --backend B      auto (default: WebGPU when an adapter exists, else CPU), webgpu or cpu
+  --backend B      auto (default: WebGPU when a hardware adapter exists, else the CPU;
+                   software adapters such as SwiftShader are skipped, being slower than
+                   the CPU backend), webgpu (any adapter) or cpu
   --epochs N       maximum epochs (default 20; early stopping on val_loss, patience 3)
   --batch-size N   default 256
   --seed N         weight initialisation and shuffling (default 42)

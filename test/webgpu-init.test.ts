@@ -30,6 +30,21 @@ describe('init', () => {
     await expect(init({ backend: 'webgpu', gpu: fake, log: () => {} })).rejects.toThrow(/no adapter/);
   });
 
+  it("'auto' with fallbackAdapter 'avoid' takes the CPU for a software adapter, and only then", async () => {
+    const fakeAdapter = (isFallbackAdapter: boolean) =>
+      ({ requestAdapter: async () => ({ info: { vendor: 'acme', architecture: 'soft', isFallbackAdapter } }) }) as unknown as GPU;
+    const lines: string[] = [];
+    const be = await init({ backend: 'auto', gpu: fakeAdapter(true), fallbackAdapter: 'avoid', log: (l) => lines.push(l) });
+    expect(be.name).toBe('cpu');
+    expect(lines[0]).toMatch(/the only WebGPU adapter \(acme soft\) is a software fallback adapter/);
+    // The real adapter here: the CPU exactly when it is a fallback adapter.
+    const gpu = nodeGPU();
+    const adapter = await gpu.requestAdapter();
+    const fallback = Boolean((adapter?.info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter);
+    const real = await init({ backend: 'auto', gpu, fallbackAdapter: 'avoid', log: () => {} });
+    expect(real.name).toBe(fallback ? 'cpu' : 'webgpu');
+  });
+
   it("'auto' picks WebGPU when an adapter exists, logs it, and ops run on it", async () => {
     const lines: string[] = [];
     const be = await init({ backend: 'auto', gpu: nodeGPU(), log: (l) => lines.push(l) });
