@@ -26,3 +26,6 @@ export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { History, EarlyStopping, type Callback, type EpochLogs, type EarlyStoppingOptions } from './nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';
+export { init, type InitOptions, type BackendChoice } from './init.js';
+export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
+export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
