@@ -268,6 +268,10 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...poolCase([2, 13, 13, 5], [2, 2], [2, 2], 'valid', 15));
   cases.push(...poolCase([2, 9, 11, 3], [3, 3], [2, 2], 'same', 16));
   cases.push(...poolCase([1, 7, 6, 2], [3, 2], [1, 1], 'valid', 17));
+  // Non-overlapping windows (stride >= pool) take the scatter backward; 'same' on odd sizes gives
+  // partial edge windows, and stride > pool leaves inputs in no window at all (their dx must be 0).
+  cases.push(...poolCase([2, 9, 11, 3], [2, 2], [2, 2], 'same', 18));
+  cases.push(...poolCase([2, 10, 9, 4], [2, 2], [3, 3], 'valid', 19));
   cases.push({
     name: 'adam, 3 steps over a flat buffer (param, m, v)',
     reduction: 1,

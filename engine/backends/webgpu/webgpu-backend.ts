@@ -592,7 +592,16 @@ export class WebGPUBackend implements Backend<GPUStorage> {
       maxPool2dBackward: (dy, argmax, g) => {
         const dx = this.out([g.batch, g.inH, g.inW, g.channels], dy.dtype, 'maxPool2dBackward');
         const n = sizeOf(dx.shape);
-        this.run1d('maxpool2d_backward', n, { dy: dy.storage, argmax: argmax.storage, dx: dx.storage }, { n, ...poolParams(g) });
+        if (g.strideH >= g.poolH && g.strideW >= g.poolW) {
+          // Non-overlapping windows: zero dx, then one invocation per output scatters its dy.
+          // SwiftShader, pool1 at batch 256 ([256,26,26,32], 2x2/2), same checksum: 355 ms with the
+          // gather, 135-145 ms with the scatter (read-back included), so about 2.5x.
+          this.fillStorage(dx.storage, n, dy.dtype, 0);
+          const m = sizeOf(dy.shape);
+          this.run1d('maxpool2d_backward_scatter', m, { dy: dy.storage, argmax: argmax.storage, dx: dx.storage }, { n: m });
+        } else {
+          this.run1d('maxpool2d_backward', n, { dy: dy.storage, argmax: argmax.storage, dx: dx.storage }, { n, ...poolParams(g) });
+        }
         return dx;
       },
       softmax: (x) => this.rowwise('softmax', x),
