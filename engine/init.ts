@@ -26,7 +26,7 @@ export interface InitOptions {
   floatDType?: FloatDType;
   /**
    * With 'auto': 'avoid' takes the CPU backend when the only adapter is a fallback
-   * (software) one. On SwiftShader the CPU backend trains the tutorial CNN 4-9x faster
+   * (software) one. On SwiftShader the CPU backend trains the tutorial CNN about 3x faster
    * (README, Results). Default 'use', so 'auto' means "WebGPU whenever an adapter exists".
    */
   fallbackAdapter?: 'use' | 'avoid';
