@@ -9,9 +9,9 @@
  * arrays (weights in parameter order, then Adam's m and v) at the offsets the
  * header gives.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 const MAGIC = 'WGTECKP1';
 
@@ -37,7 +37,7 @@ export function checkpointPath(outDir: string): string {
   return join(outDir, 'checkpoint.bin');
 }
 
-export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
+export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
   const { header, arrays } = checkpoint;
   if (arrays.length !== header.arrays.length || arrays.some((a, i) => a.length !== header.arrays[i].length)) {
     throw new Error(`writeCheckpoint: the header lists ${header.arrays.length} arrays that do not match the ${arrays.length} given`);
@@ -50,16 +50,7 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(json.length + pad, 8);
   json.copy(prefix, 12);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, prefix);
-    for (const a of arrays) writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  await writeFileAtomic(path, [prefix, ...arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))]);
 }
 
 export function readCheckpoint(path: string): Checkpoint {

@@ -465,29 +465,12 @@ export function toTfjsModelArtifacts(a: TfjsArtifacts): Required<Omit<TfjsModelA
 // Node: files
 // ---------------------------------------------------------------------------------------------
 
-/** Writes `data` to `path` atomically: a temp file in the same folder, then a rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    const handle = await fs.open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, path);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
 export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
+  // Imported lazily, like node:fs above, so this module stays loadable in a browser.
+  const { writeFileAtomic } = await import('./write-file-atomic.js');
   const { modelJson, weightData } = await modelToArtifacts(model);
   await fs.mkdir(dir, { recursive: true });
   const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };

@@ -127,7 +127,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
         arrays: arrays.map((a, i) => ({ name: names[i], length: a.length })),
         stopped: ctx.stopTraining,
       };
-      writeCheckpoint(ckptPath, { header, arrays });
+      await writeCheckpoint(ckptPath, { header, arrays });
       epochsThisCall++;
       if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs) {
         throw new InterruptedForTest(epoch + 1);
