@@ -100,6 +100,24 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   return safeDiv(hit, yTrue.length);
 }
 
+/** Index of the largest value (the first wins ties), as np.argmax. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Probabilities from one row of logits, computed stably (the row maximum subtracted). */
+export function softmax(logits: ArrayLike<number>): Float32Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
+  const out = new Float32Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
 /** Row-wise argmax of a row-major [rows, numClasses] array (first index wins ties). */
 export function argmaxRows(values: ArrayLike<number>, numClasses: number): Int32Array {
   if (values.length % numClasses !== 0) throw new Error(`argmaxRows: length ${values.length} is not a multiple of ${numClasses}`);

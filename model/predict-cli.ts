@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
+import { softmax } from './metrics.js';
 import { loadModel } from './tfjs-format.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
@@ -189,16 +190,6 @@ export function pngToInput(png: Uint8Array, options: { invert?: boolean; size?: 
 // ---------------------------------------------------------------------------------------------
 // Prediction
 // ---------------------------------------------------------------------------------------------
-
-export function softmax(logits: ArrayLike<number>): Float32Array {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
-  const out = new Float32Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
-  return out;
-}
 
 export interface ClassScore {
   classIndex: number;

@@ -1,6 +1,6 @@
 /** Turns a finished training run into the report's input (the tutorial's figures) and writes it. */
 import { join } from 'node:path';
-import { softmax } from './predict-cli.js';
+import { softmax } from './metrics.js';
 import { writeReport, type ReportInput, type WrittenReport } from './report/index.js';
 import type { TrainResult } from './train.js';
 

@@ -13,7 +13,8 @@ import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { setBackend } from '../engine/runtime.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '../model/data/fashion-mnist.js';
-import { main, parsePredictArgs, pngToInput, resizeWeights, softmax } from '../model/predict-cli.js';
+import { softmax } from '../model/metrics.js';
+import { main, parsePredictArgs, pngToInput, resizeWeights } from '../model/predict-cli.js';
 import { saveModel } from '../model/tfjs-format.js';
 
 const PX = 28 * 28;

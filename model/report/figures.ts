@@ -2,6 +2,7 @@
  * The report's figures as Vega-Lite specs, one function per figure of the tutorial. Images are
  * heatmaps (one rect per pixel), so each figure is an ordinary vega-lite chart.
  */
+import { argmax } from '../metrics.js';
 import { FONT_FAMILY } from './fonts.js';
 import type { VlSpec } from './render.js';
 import type { ImagePrediction, LabeledImage, ReportHistory } from './types.js';
@@ -81,12 +82,6 @@ function grayImageUnit(image: ArrayLike<number>, size: number, title?: VlSpec): 
   };
 }
 
-/** Index of the largest probability (first wins ties), as np.argmax. */
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
-}
 
 /** "Sneaker 86% (Sneaker)": the tutorial's plot_image caption, and its colour. */
 export function predictionCaption(p: ImagePrediction, classNames: readonly string[]): { text: string; color: string; correct: boolean } {
