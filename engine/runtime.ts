@@ -20,10 +20,6 @@ export function getBackend(): Backend {
   return current;
 }
 
-export function hasBackend(): boolean {
-  return current !== null;
-}
-
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -26,6 +26,8 @@ export interface CheckpointHeader {
   /** Lengths of the float32 arrays that follow, in order. */
   arrays: { name: string; length: number }[];
   secondsPerEpoch: number[];
+  /** EarlyStopping ended training after `epoch`: a resume only re-evaluates (as after the last epoch). */
+  stopped: boolean;
 }
 
 export interface Checkpoint {

@@ -104,7 +104,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     initialEpoch = h.epoch;
     prior = h.history;
     secondsPerEpoch = h.secondsPerEpoch;
-    alreadyStopped = h.history.epoch.length > 0 && (h as CheckpointHeader & { stopped?: boolean }).stopped === true;
+    alreadyStopped = h.history.epoch.length > 0 && h.stopped === true;
     log(`resuming from ${ckptPath} after epoch ${initialEpoch}`);
   }
 
@@ -121,7 +121,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
       const es = early.state();
       const arrays = [...weights, state.m, state.v, ...(es.bestWeights ?? []).map((w) => Float32Array.from(w))];
       const names = [...model.store.parameters.map((p) => p.name), 'adam/m', 'adam/v', ...(es.bestWeights ?? []).map((_, i) => `best/${i}`)];
-      const header: CheckpointHeader & { stopped: boolean } = {
+      const header: CheckpointHeader = {
         epoch: epoch + 1, seed, batchSize, history: prior, adamIterations: state.iterations, secondsPerEpoch,
         earlyStopping: { wait: es.wait, best: finiteOrNull(es.best), bestEpoch: es.bestEpoch, hasBestWeights: es.bestWeights !== null },
         arrays: arrays.map((a, i) => ({ name: names[i], length: a.length })),

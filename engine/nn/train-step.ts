@@ -34,9 +34,8 @@ export function trainStepWithMetrics(
     optimizer.applyGradients(model.store, grads);
     return { loss, correct };
   });
+  // gradients() has cut the graph, so the tidy freed the step's intermediates.
   x.backend.flush();
-  // The loss's grad node would keep the step's graph reachable; cut it.
-  result.loss.node = null;
   return result;
 }
 
