@@ -29,3 +29,4 @@ export { type HostData, type FitOptions, type CompileOptions, type ProgressRepor
 export { init, type InitOptions, type BackendChoice } from './init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
+export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefinition, type KernelParityOptions, type KernelParityReport } from './kernels/index.js';

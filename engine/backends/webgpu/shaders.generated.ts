@@ -127,3 +127,8 @@ export const SHADERS: Record<ShaderName, ShaderSource> = {
     lines: [[1,"shaders/unary.wgsl",1],[2,"shaders/include/map.wgsl",1],[6,"shaders/include/elements.wgsl",1],[8,"shaders/include/thread.wgsl",1],[19,"shaders/include/elements.wgsl",4],[22,"shaders/include/map.wgsl",6],[23,"shaders/include/relu.wgsl",1],[27,"shaders/unary.wgsl",4]],
   },
 };
+
+/** Preludes that kernels made at run time build on (defineKernel), expanded, with their line maps. */
+export const PRELUDES = {
+  "include/elements.wgsl": { code: "// Entry point of the kernels with one invocation per element of an n-element output: the\n// kernel declares `struct Params` with `n` first and `fn element(i: u32)`, called for i < n only.\n\n\n\n\n\n@group(0) @binding(0) var<uniform> p: Params;\noverride WG: u32 = 64;\n@compute @workgroup_size(WG)\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n  invocation((wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid);\n}\nfn invocation(i: u32) {\n  if (i < p.n) { element(i); }\n}\n", lines: [[1,"shaders/include/elements.wgsl",1],[3,"shaders/include/thread.wgsl",1],[14,"shaders/include/elements.wgsl",4]] },
+} as const;
