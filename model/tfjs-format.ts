@@ -10,10 +10,9 @@
  * and `modelFromArtifacts({ modelJson, weightData })` rebuilds the model (on the current backend).
  * `fromTfjsModelArtifacts` / `toTfjsModelArtifacts` convert to and from tfjs's own in-memory
  * `ModelArtifacts` (`{ modelTopology, weightSpecs, weightData }`, what `tf.io.withSaveHandler`
- * hands over and `tf.io.fromMemory` takes). The Node helpers `saveModel(model, dir)` and
- * `loadModel(dir)` write and read the files (node:fs is imported lazily, so this module stays
- * importable in a browser); every file is written atomically (temp file in the same folder,
- * then rename), weights first and model.json last.
+ * hands over and `tf.io.fromMemory` takes). This module imports nothing from Node, so it runs
+ * in a page or a worker; the Node file I/O (`saveModel(model, dir)`, `loadModel(dir)`) lives in
+ * model/tfjs-format-node.ts.
  *
  * Loading, weights are matched to the model's parameters by position, not by exact name:
  * tfjs names layers with process-wide counters ('conv2d_Conv2D1', 'conv2d_1', ...) that need not
@@ -422,7 +421,8 @@ export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
   return model;
 }
 
-function concatBuffers(parts: readonly ArrayBuffer[]): ArrayBuffer {
+/** The parts as one buffer, in order (a single part is returned as is). */
+export function concatBuffers(parts: readonly ArrayBuffer[]): ArrayBuffer {
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -459,65 +459,4 @@ export function toTfjsModelArtifacts(a: TfjsArtifacts): Required<Omit<TfjsModelA
     generatedBy: a.modelJson.generatedBy ?? GENERATED_BY,
     convertedBy: a.modelJson.convertedBy ?? null,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Node: files
-// ---------------------------------------------------------------------------------------------
-
-/** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
-export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  // Imported lazily, like node:fs above, so this module stays loadable in a browser.
-  const { writeFileAtomic } = await import('./write-file-atomic.js');
-  const { modelJson, weightData } = await modelToArtifacts(model);
-  await fs.mkdir(dir, { recursive: true });
-  const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
-  // Weights first: model.json, written last, is what makes the new model visible.
-  await writeFileAtomic(paths.weights, new Uint8Array(weightData));
-  await writeFileAtomic(paths.modelJson, `${JSON.stringify(modelJson, null, 1)}\n`);
-  return paths;
-}
-
-/**
- * Loads a TensorFlow.js Layers model from dir/model.json (or a path to a .json file) and the
- * weight files its manifest names (relative to it), on the current backend.
- */
-export async function loadModel(dirOrJson: string): Promise<Sequential> {
-  const fs = await import('node:fs/promises');
-  const { dirname, join, resolve } = await import('node:path');
-  const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, MODEL_JSON);
-  let text: string;
-  try {
-    text = await fs.readFile(jsonPath, 'utf8');
-  } catch (err) {
-    throw new Error(`loadModel: cannot read ${jsonPath}: ${(err as Error).message}`);
-  }
-  let modelJson: ModelJson;
-  try {
-    modelJson = JSON.parse(text) as ModelJson;
-  } catch (err) {
-    throw new Error(`loadModel: ${jsonPath} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(modelJson.weightsManifest)) throw new Error(`loadModel: ${jsonPath} has no weightsManifest`);
-  const base = dirname(resolve(jsonPath));
-  const parts: ArrayBuffer[] = [];
-  for (const group of modelJson.weightsManifest) {
-    for (const p of group.paths ?? []) {
-      const file = join(base, p);
-      let buf: Buffer;
-      try {
-        buf = await fs.readFile(file);
-      } catch (err) {
-        throw new Error(`loadModel: cannot read weights file ${file} (named in ${jsonPath}): ${(err as Error).message}`);
-      }
-      parts.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
-    }
-  }
-  try {
-    return modelFromArtifacts({ modelJson, weightData: concatBuffers(parts.length ? parts : [new ArrayBuffer(0)]) });
-  } catch (err) {
-    throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
-  }
 }
