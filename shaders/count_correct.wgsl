@@ -10,11 +10,14 @@ override WG: u32 = 64;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
   if (r >= p.rows) { return; }
-  var best = -3.402823e38;
+  // The first NaN counts as the maximum, as on the CPU; NaN is tested on the bits, since WGSL lets
+  // the compiler assume float comparisons never see NaN.
+  var best = logits[r * p.cols];
   var at = 0u;
-  for (var j = 0u; j < p.cols; j++) {
+  for (var j = 1u; j < p.cols && !isNan(best); j++) {
     let v = logits[r * p.cols + j];
-    if (v > best) { best = v; at = j; }
+    if (isNan(v) || v > best) { best = v; at = j; }
   }
   if (i32(at) == labels[r]) { atomicAdd(&count[0], 1); }
 }
+fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }

@@ -2,6 +2,8 @@
  * Sparse softmax cross-entropy from logits, as Keras's
  * SparseCategoricalCrossentropy(from_logits=True): integer labels, the mean over
  * the batch, computed stably (log-sum-exp with the row maximum subtracted).
+ * An empty batch is an error on every backend: the mean over no samples is undefined
+ * (the CPU kernel would say 0, the GPU's 0 * (1/0) NaN).
  */
 import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
@@ -35,12 +37,14 @@ export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | Array
   assertRank(op, 'logits', logits, 2, '[batch, classes]');
   assertFloat(op, 'logits', logits);
   const [batch, classes] = logits.shape;
+  if (batch === 0) throw new Error(`${op}: the batch is empty (logits ${fmt(logits.shape)}); the mean loss of no samples is undefined`);
+  if (classes === 0) throw new Error(`${op}: logits ${fmt(logits.shape)} have no classes; expected at least one per row`);
   const labelT = labelsTensor(op, labels, batch, classes, logits);
   assertSameBackend(op, [logits, labelT]);
   const k = logits.backend.kernels;
   const { loss, probs } = k.softmaxCrossEntropy(logits.handle, labelT.handle);
   if (!(isGradEnabled() && logits.requiresGrad)) {
-    logits.backend.release(probs);
+    logits.backend.release(probs.storage);
     if (labelT !== labels) labelT.dispose();
     return record(op, loss, [logits], () => [null]);
   }
