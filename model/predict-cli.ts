@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
-import { loadModel } from './tfjs-format.js';
+import { loadModel } from './tfjs-format-node.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
 
@@ -28,7 +28,8 @@ Input (one of):
                    (0.299 R + 0.587 G + 0.114 B), transparent pixels laid over the
                    background, a non-square image padded (centred) to a square with the
                    background so it is not distorted, then resized to 28x28 (area
-                   averaging when shrinking, bilinear when enlarging).
+                   averaging when shrinking, bilinear when enlarging). At most 16384
+                   pixels a side and 50 million in all.
                    Fashion-MNIST images are light objects on a black background: for a
                    dark object on a light background (a photo on white paper, a product
                    shot) add --invert.

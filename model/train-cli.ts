@@ -12,7 +12,7 @@ import { lineReporter, type ProgressReporter } from '../engine/nn/training.js';
 import { checkpointPath } from './checkpoint.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
 import { kerasProgressBar } from './progress.js';
-import { saveModel } from './tfjs-format.js';
+import { saveModel } from './tfjs-format-node.js';
 import { writeTrainingReport } from './train-report.js';
 import { trainTutorial, type TrainOptions, type TrainResult } from './train.js';
 

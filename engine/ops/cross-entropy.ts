@@ -7,6 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
+import { show } from '../nn/show.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertRank, assertSameBackend, fmt } from './validate.js';
 
@@ -27,7 +28,7 @@ export function labelsTensor(op: string, labels: Tensor | ArrayLike<number>, bat
 function checkLabelValues(op: string, values: ArrayLike<number>, classes: number): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) throw new Error(`${op}: label ${i} is ${v}, expected an integer class index in [0, ${classes})`);
+    if (!Number.isInteger(v)) throw new Error(`${op}: label ${i} is ${show(v)}, expected an integer class index in [0, ${classes})`);
     if (v < 0 || v >= classes) throw new Error(`${op}: label ${i} is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
   }
 }
