@@ -24,7 +24,9 @@ export { Sequential } from './nn/sequential.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
-export { History, EarlyStopping, type Callback, type EpochLogs, type EarlyStoppingOptions } from './nn/callbacks.js';
+export {
+  History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
+} from './nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';
 export { init, type InitOptions, type BackendChoice } from './init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
