@@ -37,7 +37,7 @@ import { checkpointPath, readCheckpoint } from '../../model/checkpoint.js';
 import { tutorialCnn } from '../../model/cnn.js';
 import { loadFashionMnist } from '../../model/data/fashion-mnist.js';
 import { IDX_MAGIC_IMAGES, readIdxFile } from '../../model/data/idx.js';
-import { loadModel, saveModel } from '../../model/tfjs-format.js';
+import { loadModel, saveModel } from '../../model/tfjs-format-node.js';
 import { trainTutorial } from '../../model/train.js';
 
 export type Area = 'ops' | 'layers and models' | 'fit/evaluate/predict' | 'data loader' | 'checkpoints' | 'model files' | 'CLIs';
