@@ -295,10 +295,25 @@ async function showTestImage(): Promise<void> {
   await refreshInspection();
 }
 
-let inspecting = false;
-async function refreshInspection(): Promise<void> {
-  if (!page.model || !page.dataset || inspecting) return;
-  inspecting = true;
+let inspecting: Promise<void> | null = null;
+let inspectAgain = false;
+/** Inspects the chosen test image; a request made while one runs is served once that one ends. */
+function refreshInspection(): Promise<void> {
+  if (inspecting) {
+    inspectAgain = true;
+    return inspecting;
+  }
+  inspecting = (async () => {
+    do {
+      inspectAgain = false;
+      await inspectOnce();
+    } while (inspectAgain);
+  })().finally(() => { inspecting = null; });
+  return inspecting;
+}
+
+async function inspectOnce(): Promise<void> {
+  if (!page.model || !page.dataset) return;
   try {
     const i = testIndex();
     const r = await worker.call('inspect', { testIndex: i });
@@ -313,10 +328,9 @@ async function refreshInspection(): Promise<void> {
       const [cols, px] = layout[k] ?? [16, 24];
       return el('figure', {}, featureMapGrid(m, cols, px), el('figcaption', {}, `conv${k + 1} (${m.layer}): ${m.shape[2]} maps of ${m.shape[0]}x${m.shape[1]}`));
     }));
+    unsay('inspect');
   } catch (err) {
     say('error', 'inspect', (err as Error).message);
-  } finally {
-    inspecting = false;
   }
 }
 
