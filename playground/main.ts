@@ -118,7 +118,7 @@ function onEvent(e: WorkerEvent): void {
       break;
     case 'evaluation':
       page.evaluation = e.evaluation;
-      confusionTable($('confusion'), e.evaluation, classNames());
+      confusionTable($('confusion'), e.evaluation, classNames(), 'End of training, on the first ');
       break;
     case 'trained':
       page.trained.push(e.reason);
@@ -399,7 +399,7 @@ $('btn-evaluate').addEventListener('click', () => void guard('evaluate', async (
   $('confusion').replaceChildren(el('p', { class: 'muted' }, 'Evaluating...'));
   const ev = await worker.call('evaluate', { testImages: Number($<HTMLSelectElement>('eval-images').value) });
   page.evaluation = ev;
-  confusionTable($('confusion'), ev, classNames());
+  confusionTable($('confusion'), ev, classNames(), 'The first ');
 }));
 
 // ------------------------------------------------------------------------------------ save / load

@@ -72,7 +72,7 @@ export function probabilityBars(target: HTMLElement, probabilities: ArrayLike<nu
   }));
 }
 
-export function confusionTable(target: HTMLElement, ev: Evaluation, classNames: readonly string[]): void {
+export function confusionTable(target: HTMLElement, ev: Evaluation, classNames: readonly string[], when = ''): void {
   const short = classNames.map((n) => n.split('/')[0]);
   const head = el('tr', {}, el('th', { class: 'corner' }, 'true \\ predicted'), ...short.map((n) => el('th', { class: 'col' }, n)));
   const rows = ev.confusion.map((row, t) => {
@@ -84,7 +84,7 @@ export function confusionTable(target: HTMLElement, ev: Evaluation, classNames: 
     }));
   });
   target.replaceChildren(
-    el('p', { class: 'eval-line' }, `${ev.count.toLocaleString('en-US')} test images: accuracy ${(100 * ev.accuracy).toFixed(2)}%, loss ${ev.loss.toFixed(4)}`),
+    el('p', { class: 'eval-line' }, `${when}${ev.count.toLocaleString('en-US')} test images: accuracy ${(100 * ev.accuracy).toFixed(2)}%, loss ${ev.loss.toFixed(4)}`),
     el('table', { class: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)),
   );
 }
