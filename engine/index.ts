@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The public API of the engine. Node-only code lives outside engine/. */
 export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
@@ -17,6 +18,7 @@ export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
 export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';

@@ -25,6 +25,7 @@
 import type { Activation, Layer } from '../engine/nn/layers.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
+import { crc32Hex } from './crc32.js';
 
 /** The Keras version string tfjs-layers writes; it names the serialisation format we follow. */
 export const KERAS_VERSION = 'tfjs-layers 4.22.0';
@@ -60,12 +61,28 @@ export interface ModelTopology {
   backend?: string;
 }
 
+/**
+ * Written by this engine beside the tfjs fields (tfjs ignores unknown top-level fields of
+ * model.json, and drops them when it re-saves, so a stale checksum never travels on): the
+ * size and CRC-32 of the weight data, concatenated in manifest order. A weights file from
+ * another save (a save killed between weights.bin and model.json) or a truncated or flipped
+ * one fails the load instead of giving wrong numbers. Files without it (written by tfjs or
+ * Keras) load unchecked.
+ */
+export interface WeightsChecksum {
+  algorithm: 'crc32';
+  byteLength: number;
+  /** 8 lowercase hex digits. */
+  value: string;
+}
+
 export interface ModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
   modelTopology: ModelTopology;
   weightsManifest: WeightsManifestGroup[];
+  weightsChecksum?: WeightsChecksum;
 }
 
 /** model.json plus the weight bytes of every manifest group, concatenated in manifest order. */
@@ -167,8 +184,29 @@ export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts
       backend: 'tensor_flow.js',
     },
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: entries }],
+    weightsChecksum: weightsChecksumOf(weightData),
   };
   return { modelJson, weightData };
+}
+
+export function weightsChecksumOf(weightData: ArrayBuffer): WeightsChecksum {
+  return { algorithm: 'crc32', byteLength: weightData.byteLength, value: crc32Hex(new Uint8Array(weightData)) };
+}
+
+/**
+ * Throws unless the weight data matches model.json's weightsChecksum (when it has one).
+ * `weightsName` names the data in the error (the weight files, when read from disk).
+ */
+export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuffer, weightsName = 'the weight data'): void {
+  const expected = modelJson.weightsChecksum;
+  if (expected === undefined || expected === null) return;
+  if (typeof expected !== 'object' || expected.algorithm !== 'crc32' || !Number.isInteger(expected.byteLength) || typeof expected.value !== 'string' || !/^[0-9a-f]{8}$/.test(expected.value)) {
+    throw new Error(`tfjs-format: model.json's weightsChecksum ${JSON.stringify(expected)} is not valid (expected { algorithm: 'crc32', byteLength: <integer>, value: <8 hex digits> })`);
+  }
+  const actual = weightsChecksumOf(weightData);
+  if (actual.byteLength !== expected.byteLength || actual.value !== expected.value) {
+    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match model.json's weightsChecksum (${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,6 +447,7 @@ export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
     throw new Error(`tfjs-format: model.json has format '${modelJson.format}'; only 'layers-model' (tf.LayersModel) is supported, not graph models`);
   }
+  checkWeightsChecksum(modelJson, weightData);
   const model = modelFromTopology(modelJson.modelTopology);
   const located = locateWeights(modelJson.weightsManifest, weightData.byteLength);
   const chosen = matchWeights(model, located);

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Node only: a `navigator.gpu` equivalent from the `webgpu` package (Google's Dawn). It needs a
  * Vulkan driver; on machines without a GPU, Chromium's SwiftShader driver works:
