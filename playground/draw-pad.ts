@@ -5,7 +5,7 @@ export class DrawPad {
   private readonly ctx: CanvasRenderingContext2D;
 
   constructor(readonly canvas: HTMLCanvasElement, private readonly onStroke: () => void) {
-    this.ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    this.ctx = canvas.getContext('2d')!;
     this.clear();
     canvas.addEventListener('pointerdown', (e) => {
       this.drawing = true;
@@ -34,21 +34,19 @@ export class DrawPad {
     this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
   }
 
-  /** Draws an image (e.g. a dropped file), fitted and centred, replacing the drawing. */
-  show(image: ImageData): void {
+  /** Shows a picture (e.g. a dropped file), fitted and centred, in place of the drawing. */
+  show(image: ImageBitmap): void {
     this.clear();
-    const tmp = new OffscreenCanvas(image.width, image.height);
-    tmp.getContext('2d')!.putImageData(image, 0, 0);
-    const s = Math.min(this.canvas.width / image.width, this.canvas.height / image.height);
-    const w = image.width * s;
-    const h = image.height * s;
+    const k = Math.min(this.canvas.width / image.width, this.canvas.height / image.height);
+    const w = image.width * k;
+    const h = image.height * k;
     this.ctx.imageSmoothingEnabled = false;
-    this.ctx.drawImage(tmp, (this.canvas.width - w) / 2, (this.canvas.height - h) / 2, w, h);
+    this.ctx.drawImage(image, (this.canvas.width - w) / 2, (this.canvas.height - h) / 2, w, h);
   }
 
-  /** The canvas's pixels (RGBA). */
-  pixels(): ImageData {
-    return this.ctx.getImageData(0, 0, this.canvas.width, this.canvas.height);
+  /** The drawing as a picture for the worker. */
+  snapshot(): Promise<ImageBitmap> {
+    return createImageBitmap(this.canvas);
   }
 
   private point(e: PointerEvent): [number, number] {

@@ -13,7 +13,7 @@ import type { TfjsArtifacts } from '../model/tfjs-format.js';
 import { TrainingChart } from './charts.js';
 import { DataError, fetchManifest, loadDataset, type LoadedDataset } from './dataset.js';
 import { DrawPad } from './draw-pad.js';
-import { decodeImageFile, rgbaToInput } from './image-input.js';
+import { decodeImageFile, padToSquare } from './image-input.js';
 import {
   artifactsFromFiles, artifactsFromUrl, downloadArtifacts, loadFromIndexedDB, saveToIndexedDB,
 } from './model-files.js';
@@ -344,9 +344,13 @@ $('btn-random').addEventListener('click', () => {
 
 // ------------------------------------------------------------------------------------ classify
 
-async function classify(pixels: Float32Array, source: string): Promise<void> {
-  if (!page.model) throw new Error('there is no model to classify with yet: train one or load one first');
-  const r = await worker.call('inspect', { pixels });
+/** Classifies a picture in the worker (fromPixels there makes it the model's 28x28 grayscale input). */
+async function classify(image: ImageBitmap, source: string, invert: boolean): Promise<void> {
+  if (!page.model) {
+    image.close();
+    throw new Error('there is no model to classify with yet: train one or load one first');
+  }
+  const r = await worker.call('inspect', { image, invert }, [image]);
   const predicted = r.probabilities.indexOf(Math.max(...r.probabilities));
   page.classification = { ...r, source, predicted };
   probabilityBars($('classify-bars'), r.probabilities, classNames());
@@ -355,16 +359,16 @@ async function classify(pixels: Float32Array, source: string): Promise<void> {
 
 const pad = new DrawPad($<HTMLCanvasElement>('draw-pad'), () => void guard('classify', async () => {
   unsay('classify');
-  const img = pad.pixels();
-  await classify(rgbaToInput({ width: img.width, height: img.height, data: img.data }), 'your drawing');
+  await classify(await pad.snapshot(), 'your drawing', false);
 }));
 
 async function classifyFile(file: File): Promise<void> {
   unsay('classify');
-  const img = await decodeImageFile(file);
-  const input = rgbaToInput(img, { invert: $<HTMLInputElement>('invert').checked });
-  pad.show(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height));
-  await classify(input, `${file.name} (${img.width}x${img.height}${img.width === 28 && img.height === 28 ? '' : ', resized to 28x28'})`);
+  const decoded = await decodeImageFile(file);
+  const { width, height } = decoded;
+  const square = padToSquare(decoded);
+  pad.show(square);
+  await classify(square, `${file.name} (${width}x${height}${width === 28 && height === 28 ? '' : ', resized to 28x28'})`, $<HTMLInputElement>('invert').checked);
 }
 
 $('btn-clear').addEventListener('click', () => {

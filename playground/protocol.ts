@@ -152,7 +152,8 @@ export interface WorkerMethods {
   /** Profiles the next training step (or, when idle, one step of its own). */
   profile(): { queued: true };
   newModel(args: { seed: number }): ModelInfo;
-  inspect(args: { testIndex?: number; pixels?: Float32Array }): Inspection;
+  /** A test image, or a picture (made the model's input by fromPixels: grayscale, 28x28, inverted if asked). */
+  inspect(args: { testIndex?: number; image?: ImageBitmap; invert?: boolean }): Inspection;
   /** Logits [indices.length, 10] of test images. */
   predict(args: { indices: number[] }): Float32Array;
   evaluate(args: { testImages: number }): Evaluation;

@@ -77,10 +77,9 @@ export function range(start: number, end: number): Int32Array {
   return r;
 }
 
-/** The logits of one image and the outputs of every Conv2D layer (after its activation). */
-export async function inspect(model: Sequential, pixels: Float32Array): Promise<Inspection> {
-  if (pixels.length !== PIXELS) throw new Error(`inspect: expected ${PIXELS} pixel values (28x28), got ${pixels.length}`);
-  const x = tensor(pixels, [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
+/** The logits of one image x [1, 28, 28, 1] and the outputs of every Conv2D layer (after its activation). */
+export async function inspect(model: Sequential, x: Tensor): Promise<Inspection> {
+  if (x.shape.join() !== [1, IMAGE_SIZE, IMAGE_SIZE, 1].join()) throw new Error(`inspect: expected one image [1, 28, 28, 1], got [${x.shape.join(', ')}]`);
   const convs: { name: string; shape: number[] }[] = [];
   const outs = noGrad(() =>
     tidy(() => {
@@ -102,7 +101,6 @@ export async function inspect(model: Sequential, pixels: Float32Array): Promise<
       return [y, ...maps];
     }),
   );
-  x.dispose();
   model.store.backend.flush();
   const values = await Promise.all(outs.map((t) => t.data()));
   outs.forEach((t) => t.dispose());

@@ -13,6 +13,8 @@ import type { Backend } from '../engine/backends/backend.js';
 import { GpuProfiler, instrumentKernels } from '../engine/backends/webgpu/profiler.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { init } from '../engine/init.js';
+import { fromPixels } from '../engine/ops/from-pixels.js';
+import type { Tensor } from '../engine/tensor.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { trainStepWithMetrics } from '../engine/nn/train-step.js';
 import { Adam } from '../engine/optim/adam.js';
@@ -23,7 +25,7 @@ import type {
   BackendInfo, BackendKind, Evaluation, MethodName, ModelInfo, Reply, Request, SplitBytes, StepProfile, TimelineEntry,
   TrainConfig, TrainState, WorkerEvent, WorkerMethods,
 } from './protocol.js';
-import { architectureProblem, batchFrom, evaluateSplit, inspect, PIXELS, predictIndices, range } from './tutorial-model.js';
+import { architectureProblem, batchFrom, evaluateSplit, IMAGE_SIZE, inspect, PIXELS, predictIndices, range } from './tutorial-model.js';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -353,16 +355,29 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     return info;
   },
 
-  async inspect({ testIndex, pixels }) {
+  async inspect({ testIndex, image, invert }) {
     const m = needModel();
-    if (pixels) return inspect(m, pixels);
-    const { test } = needData();
-    if (testIndex === undefined || !Number.isInteger(testIndex) || testIndex < 0 || testIndex >= test.count) {
-      throw new Error(`inspect: test image ${String(testIndex)} is out of range 0..${test.count - 1}`);
+    let x: Tensor;
+    if (image) {
+      try {
+        x = fromPixels(image, { grayscale: true, size: IMAGE_SIZE, invert });
+      } finally {
+        image.close();
+      }
+    } else {
+      const { test } = needData();
+      if (testIndex === undefined || !Number.isInteger(testIndex) || testIndex < 0 || testIndex >= test.count) {
+        throw new Error(`inspect: test image ${String(testIndex)} is out of range 0..${test.count - 1}`);
+      }
+      const batch = batchFrom(test, [testIndex]);
+      batch.y.dispose();
+      x = batch.x;
     }
-    const img = new Float32Array(PIXELS);
-    for (let p = 0; p < PIXELS; p++) img[p] = test.images[testIndex * PIXELS + p] / 255;
-    return inspect(m, img);
+    try {
+      return await inspect(m, x);
+    } finally {
+      x.dispose();
+    }
   },
 
   predict({ indices }) {

@@ -3,7 +3,7 @@
  * of shared/docs/webgpu-here.md), served by playground/server.ts:
  *
  * - the page loads with no console error and names the WebGPU adapter;
- * - the worker trains 50 steps (CPU backend, batch 32) and the mean loss of the last 10 is below
+ * - the worker trains 50 steps (CPU backend, batch 16) and the mean loss of the last 10 is below
  *   80% of the first step's; each chart holds one point per logged step;
  * - the model moves to WebGPU, and the profiled step's timeline lists every dispatch the backend
  *   counted; inspection gives the conv1-3 feature maps and the softmax bars; a drawing is classified;
@@ -141,10 +141,10 @@ describe('playground in headless Chromium', () => {
 
   it('trains 50 steps in the worker: the loss falls, and each chart holds one point per logged step', async () => {
     await chooseBackend('cpu');
-    await setInput('train-images', '1600');
+    await setInput('train-images', '800');
     await setInput('test-images', '500');
     await setInput('epochs', '1');
-    await page.select('#batch-size', '32');
+    await page.select('#batch-size', '16');
     await page.click('#btn-train');
     // While it trains: profile one step (CPU: kernels timed on the host), pause, resume.
     await page.waitForFunction('window.playground.page.steps.length >= 3', { timeout: 120_000 });
