@@ -385,4 +385,24 @@ describe('playground in headless Chromium', () => {
       await partial.close();
     }
   });
+
+  it('bad input: a damaged data file is named with what is wrong', async () => {
+    const dir = join(tmp, 'data-damaged');
+    mkdirSync(dir);
+    for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz']) copyFileSync(join(REPO_DATA_DIR, f), join(dir, f));
+    const labels = readFileSync(join(REPO_DATA_DIR, 't10k-labels-idx1-ubyte.gz'));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), labels.subarray(0, labels.length - 600)); // cut short
+    const damaged = await startPlaygroundServer({ port: 0, dataDir: dir });
+    try {
+      const other = await chrome.open(`${damaged.url}?backend=cpu`);
+      const m = (await state(other.page)).messages.find((x) => x.topic === 'data');
+      expect(m?.kind).toBe('error');
+      expect(m?.text).toMatch(/^t10k-labels-idx1-ubyte\.gz: (cannot decompress it|the content is \d+ bytes, expected 10008 \(truncated\))/);
+      expect(await other.page.$eval('#btn-train', (e) => (e as HTMLButtonElement).disabled)).toBe(true);
+      expect(other.errors).toEqual([]);
+      await other.page.close();
+    } finally {
+      await damaged.close();
+    }
+  });
 });
