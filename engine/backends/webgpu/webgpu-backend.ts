@@ -186,9 +186,10 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
    * app's too, fails the engine's next read.
    */
   static async fromDevice(device: GPUDevice, options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+    const overrides = await reflectOverrides(options.shaderOverrides);
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? options.adapter?.info
       ?? ({ vendor: '', architecture: '', device: '', description: "the app's GPUDevice" } as GPUAdapterInfo);
-    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, await reflectOverrides(options.shaderOverrides));
+    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides);
     if (options.precompile !== false) await backend.precompile();
     return backend;
   }
