@@ -1,10 +1,13 @@
-/** argmax over the last axis and correct-prediction counting; neither has a gradient. */
+/** argmax (the last axis has its own kernel, any other axis uses the reduce kernel) and correct-prediction counting; neither has a gradient. */
 import { Tensor } from '../tensor.js';
+import { argmaxAlong } from './reductions.js';
 import { assertFloat, assertRank, fmt } from './validate.js';
 
-export function argmax(x: Tensor): Tensor {
+/** Index (int32) of the first maximum along `axis` (default the last, which has its own kernel). */
+export function argmax(x: Tensor, axis = -1): Tensor {
   assertFloat('argmax', 'x', x);
   if (x.rank < 1) throw new Error(`argmax: expected a tensor of rank >= 1, got shape ${fmt(x.shape)}`);
+  if (axis !== -1 && axis !== x.rank - 1) return argmaxAlong(x, axis);
   return Tensor.fromHandle(x.backend.kernels.argmax(x.handle), x.backend);
 }
 
