@@ -24,6 +24,7 @@ import type {
 import { sizeOf } from '../backend.js';
 import { broadcastStrides } from '../../ops/geometry.js';
 import { BufferPool, Usage } from './buffer-pool.js';
+import { opFamilyKernels } from './op-family-kernels.js';
 import { ProgramCache, type Constants, type KernelProgram } from './programs.js';
 import type { DispatchProfilerHook } from './profiler.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
@@ -502,6 +503,11 @@ export class WebGPUBackend implements Backend<GPUStorage> {
 
   private makeKernels(): KernelTable<GPUStorage> {
     return {
+      ...opFamilyKernels({
+        out: (shape, dtype, what) => this.out(shape, dtype, what),
+        run1d: (kernel, count, buffers, params) => this.run1d(kernel, count, buffers, params),
+        fill: (storage, count, dtype, value) => this.fillStorage(storage, count, dtype, value),
+      }),
       unary: (x, op) => {
         const y = this.out(x.shape, x.dtype, 'unary');
         const n = sizeOf(x.shape);

@@ -1,0 +1,58 @@
+// binary_math: out = a op b with NumPy broadcasting (rank <= 8), as binary.wgsl.
+// op: 0 pow, 1 maximum, 2 minimum, 3 squaredDifference, 4 sigmoidCrossEntropy (a logits, b labels:
+// max(a, 0) - a*b + log(1 + exp(-|a|))). pow handles what exp2(b*log2(a)) gets wrong: b = 0 gives 1,
+// a = 0 gives 0 or +inf, a negative base with an integer exponent takes the exponent's parity.
+struct Params {
+  n: u32, rank: u32, op: u32, contiguous: u32,
+  shape: array<vec4<u32>, 2>,
+  aStrides: array<vec4<u32>, 2>,
+  bStrides: array<vec4<u32>, 2>,
+}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+override WG: u32 = 64;
+
+fn pow_full(x: f32, e: f32) -> f32 {
+  if (e == 0.0) { return 1.0; }
+  if (x == 0.0) { return select(bitcast<f32>(0x7f800000u), 0.0, e > 0.0); }
+  if (x > 0.0) { return pow(x, e); }
+  if (floor(e) != e) { return bitcast<f32>(0x7fc00000u); }
+  let r = pow(-x, e);
+  // Odd integer exponents keep the sign (|e| < 2^24 is exact in f32, so the parity test is exact).
+  let odd = abs(e) < 16777216.0 && (u32(abs(e)) & 1u) == 1u;
+  return select(r, -r, odd);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
+  if (i >= p.n) { return; }
+  var ia = i;
+  var ib = i;
+  if (p.contiguous == 0u) {
+    ia = 0u;
+    ib = 0u;
+    var rest = i;
+    for (var d = i32(p.rank) - 1; d >= 0; d--) {
+      let du = u32(d);
+      let size = p.shape[du / 4u][du % 4u];
+      let c = rest % size;
+      rest = rest / size;
+      ia += c * p.aStrides[du / 4u][du % 4u];
+      ib += c * p.bStrides[du / 4u][du % 4u];
+    }
+  }
+  let va = a[ia];
+  let vb = b[ib];
+  var r: f32;
+  switch (p.op) {
+    case 0u: { r = pow_full(va, vb); }
+    case 1u: { r = max(va, vb); }
+    case 2u: { r = min(va, vb); }
+    case 3u: { r = (va - vb) * (va - vb); }
+    default: { r = max(va, 0.0) - va * vb + log(1.0 + exp(-abs(va))); }
+  }
+  out[i] = r;
+}
