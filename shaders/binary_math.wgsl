@@ -14,11 +14,17 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 override WG: u32 = 64;
 
+// Infinity and NaN from bits held in a var: WGSL rejects them as constant expressions.
+fn from_bits(b: u32) -> f32 {
+  var v = b;
+  return bitcast<f32>(v);
+}
+
 fn pow_full(x: f32, e: f32) -> f32 {
   if (e == 0.0) { return 1.0; }
-  if (x == 0.0) { return select(bitcast<f32>(0x7f800000u), 0.0, e > 0.0); }
+  if (x == 0.0) { return select(from_bits(0x7f800000u), 0.0, e > 0.0); }
   if (x > 0.0) { return pow(x, e); }
-  if (floor(e) != e) { return bitcast<f32>(0x7fc00000u); }
+  if (floor(e) != e) { return from_bits(0x7fc00000u); }
   let r = pow(-x, e);
   // Odd integer exponents keep the sign (|e| < 2^24 is exact in f32, so the parity test is exact).
   let odd = abs(e) < 16777216.0 && (u32(abs(e)) & 1u) == 1u;

@@ -71,12 +71,7 @@ function unaryCases(big: boolean): ParityCase[] {
       })));
     }
   }
-  if (big) {
-    cases.push(single(`unaryMath geluErf [${BIG}]`, 1, 32, (s, rng) => ({ y: s.be.kernels.unaryMath(s.up(rng.values(BIG, -6, 6), [BIG]), 'geluErf', 0, 0) })));
-    cases.push(single(`unaryMathBackward elu [${BIG}]`, 1, 33, (s, rng) => ({
-      dx: s.be.kernels.unaryMathBackward(s.up(rng.values(BIG), [BIG]), s.up(rng.values(BIG, -3, 3), [BIG]), 'elu', 1.1, 0),
-    })));
-  }
+  if (big) cases.push(single(`unaryMath geluErf [${BIG}]`, 1, 32, (s, rng) => ({ y: s.be.kernels.unaryMath(s.up(rng.values(BIG, -6, 6), [BIG]), 'geluErf', 0, 0) })));
   return cases;
 }
 
@@ -127,12 +122,6 @@ function binaryCases(big: boolean): ParityCase[] {
   }));
   if (big) {
     cases.push(single(`binaryMath maximum [${BIG}]~[1]`, 1, 45, (s, rng) => ({ y: s.be.kernels.binaryMath(s.up(rng.values(BIG), [BIG]), s.up([0.1], [1]), 'maximum', [BIG]) })));
-    cases.push(single(`compare less / where [${BIG}]`, 1, 46, (s, rng) => {
-      const x = s.up(rng.values(BIG), [BIG]);
-      const cond = s.keep(s.be.kernels.compare(x, s.up([0], []), 'less', [BIG]));
-      return { cond, y: s.be.kernels.where(cond, x, s.up([7], []), [BIG]) };
-    }));
-    cases.push(single(`cast [${BIG}]`, 1, 47, (s, rng) => ({ y: s.be.kernels.cast(s.up(rng.values(BIG, -1e5, 1e5), [BIG]), 'int32') })));
   }
   return cases;
 }
@@ -206,15 +195,8 @@ function indexingCases(big: boolean): ParityCase[] {
     ints: s.be.kernels.oneHot(s.up([1, 3], [2], 'int32'), 4, 7, 0, 'int32'),
   })));
   if (big) {
-    cases.push(single(`copyIndexMap broadcast to [${BIG}, 1] -> [${BIG}, 2]`, 1, 56, (s, rng) => ({
-      y: s.be.kernels.copyIndexMap(s.up(rng.values(BIG), [BIG, 1]), { outShape: [BIG, 2], padValue: 0, axes: [
-        { start: 0, step: 1, inDim: BIG, inStride: 1, wrap: false }, { start: 0, step: 0, inDim: 1, inStride: 0, wrap: false },
-      ] }),
-    })));
-    cases.push(single(`concat [${BIG}] + [7]`, 1, 57, (s, rng) => ({ y: s.be.kernels.concat([s.up(rng.values(BIG), [BIG]), s.up(rng.values(7), [7])], 0, [BIG + 7]) })));
-    cases.push(single(`gather / oneHot with ${BIG} outputs`, 1, 58, (s, rng) => ({
-      y: s.be.kernels.gather(s.up(rng.values(10), [10, 1]), s.up(Array.from({ length: BIG }, () => rng.int(10)), [BIG], 'int32'), 0),
-      h: s.be.kernels.oneHot(s.up(Array.from({ length: BIG >> 2 }, () => rng.int(4)), [BIG >> 2], 'int32'), 4, 1, 0, s.be.floatDType),
+    cases.push(single(`copyIndexMap slice [${BIG + 3}] -> [${BIG}]`, 1, 56, (s, rng) => ({
+      y: s.be.kernels.copyIndexMap(s.up(rng.values(BIG + 3), [BIG + 3]), { outShape: [BIG], padValue: 0, axes: [{ start: 3, step: 1, inDim: BIG + 3, inStride: 1, wrap: false }] }),
     })));
   }
   return cases;
@@ -243,11 +225,8 @@ function reductionCases(big: boolean): ParityCase[] {
     return { argmax: s.be.kernels.reduce(x, 'argmax', [1], [3]), argmin: s.be.kernels.reduce(x, 'argmin', [1], [3]), argmin0: s.be.kernels.reduce(x, 'argmin', [0], [4]) };
   }));
   if (big) {
-    cases.push(single(`reduce max / moments with ${BIG} outputs`, 3, 62, (s, rng) => {
-      const x = s.up(rng.values(BIG * 3), [BIG, 3]);
-      const { mean, variance } = s.be.kernels.moments(x, [1], [BIG]);
-      return { max: s.be.kernels.reduce(x, 'max', [1], [BIG]), mean, variance };
-    }));
+    // One element per output: the case is about the dispatch's folding, not the reduction.
+    cases.push(single(`reduce max with ${BIG} outputs`, 1, 62, (s, rng) => ({ max: s.be.kernels.reduce(s.up(rng.values(BIG), [BIG, 1]), 'max', [1], [BIG]) })));
   }
   return cases;
 }
@@ -309,11 +288,8 @@ function poolAndConvCases(big: boolean): ParityCase[] {
   if (big) {
     const x: Shape = [4, 128, 128, 64];
     const g = pool2dGeometry('avgPool2d', x, [1, 1], [1, 1], 'valid');
-    cases.push(single(`avgPool2d / backward 1x1 over [${x}] (${sizeOf(x)} outputs)`, 1, 84, (s, rng) => ({
-      y: s.be.kernels.avgPool2d(s.up(rng.values(sizeOf(x)), x), g),
-      dx: s.be.kernels.avgPool2dBackward(s.up(rng.values(sizeOf(x)), x), g),
-    })));
-    const cx: Shape = [1, 130, 130, 16];
+    cases.push(single(`avgPool2d 1x1 over [${x}] (${sizeOf(x)} outputs)`, 1, 84, (s, rng) => ({ y: s.be.kernels.avgPool2d(s.up(rng.values(sizeOf(x)), x), g) })));
+    const cx: Shape = [1, 128, 129, 16];
     const cw: Shape = [1, 1, 1, 256];
     const cg = groupedConv2dGeometry('parity', cx, cw, [1, 1], 'valid', [1, 1], 16);
     cases.push(single(`conv2dGrouped depthwise 1x1 x16 with ${cg.outH * cg.outW * cg.outC} outputs`, 1, 85, (s, rng) => ({
@@ -379,16 +355,10 @@ function normalizationCases(big: boolean): ParityCase[] {
     }));
   }
   if (big) {
-    cases.push(single(`batchNorm / layerNorm / dropout with ${BIG - 1} elements`, 8, 94, (s, rng) => {
-      const shape = [(BIG - 1) / 8, 8];
-      const x = s.up(rng.values(BIG - 1), shape);
-      const C = s.up(rng.values(8, 0.5, 1.5), [8]);
-      const ln = s.be.kernels.layerNorm(x, C, C, 1e-3);
-      return {
-        bn: s.be.kernels.batchNorm(x, s.up(rng.values(8), [8]), C, C, C, 1e-3),
-        ln: ln.y, lnMean: ln.mean, lnRstd: ln.rstd,
-        drop: s.be.kernels.dropout(x, 0.3, 77),
-      };
+    cases.push(single(`batchNorm with ${BIG + 3} elements`, 1, 94, (s, rng) => {
+      const shape = [(BIG + 3) / 4, 4];
+      const C = s.up(rng.values(4, 0.5, 1.5), [4]);
+      return { bn: s.be.kernels.batchNorm(s.up(rng.values(BIG + 3), shape), s.up(rng.values(4), [4]), C, C, C, 1e-3) };
     }));
   }
   return cases;
