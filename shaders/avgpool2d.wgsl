@@ -1,22 +1,15 @@
 // avgPool2d: y[n, oh, ow, c] = the mean of the window's taps that lie inside x (padded taps are not
 // counted, TensorFlow's 'same' rule). One invocation per output.
-struct Params {
-  n: u32, inH: u32, inW: u32, channels: u32,
-  outH: u32, outW: u32, poolH: u32, poolW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
+#include "include/elements.wgsl"
+#include "include/pool.wgsl"
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
-  let c = i % p.channels;
-  let ow = (i / p.channels) % p.outW;
-  let oh = (i / (p.channels * p.outW)) % p.outH;
-  let b = i / (p.channels * p.outW * p.outH);
+fn element(i: u32) {
+  let o = nhwc(i, p.outH, p.outW);
+  let b = o.x;
+  let oh = o.y;
+  let ow = o.z;
+  let c = o.w;
   let h0 = max(i32(oh * p.strideH) - i32(p.padTop), 0);
   let h1 = min(i32(oh * p.strideH) - i32(p.padTop) + i32(p.poolH), i32(p.inH));
   let w0 = max(i32(ow * p.strideW) - i32(p.padLeft), 0);

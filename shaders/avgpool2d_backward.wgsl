@@ -1,14 +1,9 @@
 // avgPool2d backward as a gather (no atomics): one invocation per input element sums dy / count over
 // the windows that contain it, count being each window's taps inside the input.
-struct Params {
-  n: u32, inH: u32, inW: u32, channels: u32,
-  outH: u32, outW: u32, poolH: u32, poolW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
+#include "include/elements.wgsl"
+#include "include/pool.wgsl"
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-override WG: u32 = 64;
 
 // Windows along one axis containing position `at`: o with o*s - pad <= at < o*s - pad + k.
 fn first_window(at: i32, k: i32, s: i32, pad: i32) -> i32 {
@@ -16,14 +11,12 @@ fn first_window(at: i32, k: i32, s: i32, pad: i32) -> i32 {
   return select((lo + s - 1) / s, 0, lo <= 0);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
-  let c = i % p.channels;
-  let iw = i32((i / p.channels) % p.inW);
-  let ih = i32((i / (p.channels * p.inW)) % p.inH);
-  let b = i / (p.channels * p.inW * p.inH);
+fn element(i: u32) {
+  let at = nhwc(i, p.inH, p.inW);
+  let b = at.x;
+  let ih = i32(at.y);
+  let iw = i32(at.z);
+  let c = at.w;
   let sH = i32(p.strideH);
   let sW = i32(p.strideW);
   let pT = i32(p.padTop);

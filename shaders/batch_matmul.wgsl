@@ -1,31 +1,26 @@
-// batch_matmul: C[t] = op(A[t]) · op(B[t]) for every batch element t. Each invocation computes a 4x4
-// block of C in registers (no workgroup memory, as matmul.wgsl); blocks are numbered linearly over all
-// batch elements (blocksX * blocksY per element), so any workgroup size works. Element t finds its A
-// and B through the batch strides, 0 along batch axes that broadcast (batchRank <= 4).
-// A(i, k) = a[aOff + i*aRow + k*aCol], B(k, j) = b[bOff + k*bRow + j*bCol]: transposes are strides.
+// batch_matmul: C[t] = op(A[t]) · op(B[t]) for every batch element t (the layer), register-blocked
+// as matmul.wgsl: each invocation a 4x4 block of C, no workgroup memory, blocks numbered linearly
+// (include/blocks.wgsl). Element t finds A and B through the batch strides, 0 along batch axes that
+// broadcast (batchRank <= 4). A(i, k) = a[aOff + i*aRow + k*aCol], B(k, j) = b[bOff + k*bRow + j*bCol]:
+// the transposes are strides.
+#include "include/blocks.wgsl"
+#include "include/block4.wgsl"
 struct Params {
-  M: u32, N: u32, K: u32, blocksX: u32,
-  aRow: u32, aCol: u32, bRow: u32, bCol: u32,
-  blocksY: u32, batches: u32, batchRank: u32, _p0: u32,
+  M: u32, N: u32, K: u32, aRow: u32,
+  aCol: u32, bRow: u32, bCol: u32, tilesX: u32,
+  tilesY: u32, layers: u32, batchRank: u32, _p0: u32,
   batchShape: vec4<u32>, aBatchStrides: vec4<u32>, bBatchStrides: vec4<u32>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let blk = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  let perBatch = p.blocksX * p.blocksY;
-  let t = blk / perBatch;
-  if (t >= p.batches) { return; }
-  let local = blk % perBatch;
-  let row0 = (local / p.blocksX) * 4u;
-  let col0 = (local % p.blocksX) * 4u;
+const BLOCK_ROWS: u32 = 4u;
+const BLOCK_COLS: u32 = 4u;
+fn outputExtent() -> vec2<u32> { return vec2<u32>(p.M, p.N); }
+fn computeBlock(row0: u32, col0: u32, layer: u32) {
   var aOff = 0u;
   var bOff = 0u;
-  var rest = t;
+  var rest = layer;
   for (var d = i32(p.batchRank) - 1; d >= 0; d--) {
     let s = p.batchShape[d];
     let i = rest % s;
@@ -33,31 +28,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     aOff += i * p.aBatchStrides[d];
     bOff += i * p.bBatchStrides[d];
   }
-  // Clamp loads to valid rows/columns; results outside C are never stored.
-  let ar = vec4<u32>(min(row0, p.M - 1u), min(row0 + 1u, p.M - 1u), min(row0 + 2u, p.M - 1u), min(row0 + 3u, p.M - 1u)) * p.aRow + aOff;
-  let bc = vec4<u32>(min(col0, p.N - 1u), min(col0 + 1u, p.N - 1u), min(col0 + 2u, p.N - 1u), min(col0 + 3u, p.N - 1u)) * p.bCol + bOff;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  let ar = span4(row0, p.M - 1u) * p.aRow + vec4<u32>(aOff);
+  let bc = span4(col0, p.N - 1u) * p.bCol + vec4<u32>(bOff);
+  var acc: Block4;
   for (var k = 0u; k < p.K; k++) {
     let ak = k * p.aCol;
     let bk = k * p.bRow;
-    let bv = vec4<f32>(b[bk + bc.x], b[bk + bc.y], b[bk + bc.z], b[bk + bc.w]);
-    acc0 += a[ar.x + ak] * bv;
-    acc1 += a[ar.y + ak] * bv;
-    acc2 += a[ar.z + ak] * bv;
-    acc3 += a[ar.w + ak] * bv;
+    mac4(&acc, vec4<f32>(a[ar.x + ak], a[ar.y + ak], a[ar.z + ak], a[ar.w + ak]), vec4<f32>(b[bk + bc.x], b[bk + bc.y], b[bk + bc.z], b[bk + bc.w]));
   }
-  let cOff = t * p.M * p.N;
-  store(cOff, row0, col0, acc0);
-  store(cOff, row0 + 1u, col0, acc1);
-  store(cOff, row0 + 2u, col0, acc2);
-  store(cOff, row0 + 3u, col0, acc3);
+  storeBlock4(acc, row0, col0, layer);
 }
-fn store(cOff: u32, row: u32, col0: u32, v: vec4<f32>) {
-  if (row >= p.M) { return; }
-  let base = cOff + row * p.N;
+fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>) {
+  let base = layer * p.M * p.N + row * p.N;
   for (var j = 0u; j < 4u; j++) {
     if (col0 + j < p.N) { c[base + col0 + j] = v[j]; }
   }

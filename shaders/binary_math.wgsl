@@ -2,17 +2,16 @@
 // op: 0 pow, 1 maximum, 2 minimum, 3 squaredDifference, 4 sigmoidCrossEntropy (a logits, b labels:
 // max(a, 0) - a*b + log(1 + exp(-|a|))). pow handles what exp2(b*log2(a)) gets wrong: b = 0 gives 1,
 // a = 0 gives 0 or +inf, a negative base with an integer exponent takes the exponent's parity.
+#include "include/elements.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   shape: array<vec4<u32>, 2>,
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-override WG: u32 = 64;
 
 // Infinity and NaN from bits held in a var: WGSL rejects them as constant expressions.
 fn from_bits(b: u32) -> f32 {
@@ -31,10 +30,7 @@ fn pow_full(x: f32, e: f32) -> f32 {
   return select(r, -r, odd);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   var ia = i;
   var ib = i;
   if (p.contiguous == 0u) {

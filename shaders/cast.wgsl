@@ -1,15 +1,11 @@
 // cast between float32 and int32 on raw 32-bit words. mode 0: float32 -> int32, rounding toward zero
 // and saturating, NaN -> 0 (tested on the bits, since NaN comparisons may be optimised away);
 // mode 1: int32 -> float32.
+#include "include/elements.wgsl"
 struct Params { n: u32, mode: u32, }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> y: array<u32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   let bits = x[i];
   if (p.mode == 1u) {
     y[i] = bitcast<u32>(f32(bitcast<i32>(bits)));

@@ -1,6 +1,7 @@
 // compare: out = (a op b) as int32 0/1, with NumPy broadcasting (rank <= 8). a and b share a dtype,
 // read as raw 32-bit words and reinterpreted (isInt 1: int32, 0: float32).
 // op: 0 equal, 1 notEqual, 2 less, 3 lessEqual, 4 greater, 5 greaterEqual.
+#include "include/elements.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   isInt: u32, _p0: u32, _p1: u32, _p2: u32,
@@ -8,11 +9,9 @@ struct Params {
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<u32>;
 @group(0) @binding(2) var<storage, read> b: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<i32>;
-override WG: u32 = 64;
 
 fn cmp_f(op: u32, x: f32, y: f32) -> bool {
   switch (op) {
@@ -36,10 +35,7 @@ fn cmp_i(op: u32, x: i32, y: i32) -> bool {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   var ia = i;
   var ib = i;
   if (p.contiguous == 0u) {

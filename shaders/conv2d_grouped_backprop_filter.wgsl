@@ -1,21 +1,11 @@
 // conv2d_grouped_backprop_filter: dw [kH, kW, inC/groups, outC] of the grouped, dilated conv. One
 // invocation per filter element sums x * dy over the batch and the output positions.
-struct Params {
-  n: u32, batch: u32, inH: u32, inW: u32,
-  inC: u32, outH: u32, outW: u32, outC: u32,
-  kH: u32, kW: u32, strideH: u32, strideW: u32,
-  padTop: u32, padLeft: u32, dilationH: u32, dilationW: u32,
-  groups: u32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
+#include "include/elements.wgsl"
+#include "include/conv-grouped.wgsl"
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dw: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   let cig = p.inC / p.groups;
   let oc = i % p.outC;
   let ci = (i / p.outC) % cig;

@@ -2,6 +2,7 @@
 // For output coordinate c_d the input coordinate is start_d + c_d * step_d, taken modulo inDim_d when bit d
 // of wrapMask is set; if it falls outside [0, inDim_d) the output is padValue (raw bits). Raw 32-bit words,
 // so every dtype is served.
+#include "include/elements.wgsl"
 struct Params {
   n: u32, rank: u32, padValue: u32, wrapMask: u32,
   outShape: array<vec4<u32>, 2>,
@@ -10,14 +11,9 @@ struct Params {
   inDim: array<vec4<u32>, 2>,
   inStride: array<vec4<u32>, 2>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   var rest = i;
   var src = 0u;
   var inside = true;

@@ -1,15 +1,11 @@
 // gather: x viewed as [outer, rows, inner], out [outer, count, inner]: out[o, j, k] = x[o, indices[j], k],
 // zero for an index outside [0, rows). Raw 32-bit words (every dtype).
+#include "include/elements.wgsl"
 struct Params { n: u32, count: u32, rows: u32, inner: u32, }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read> indices: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   let k = i % p.inner;
   let j = (i / p.inner) % p.count;
   let o = i / (p.inner * p.count);

@@ -1,17 +1,14 @@
 // layer_norm: one invocation per row of x [R, C]: the row's mean, then its variance (two passes), then
 // y = (x - mean) * rstd * scale + offset; mean and rstd = inverseSqrt(variance + epsilon) are kept.
+#include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, epsilon: f32, }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> scale: array<f32>;
 @group(0) @binding(3) var<storage, read> offset: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
+fn invocation(r: u32) {
   if (r >= p.rows) { return; }
   let base = r * p.C;
   var s = 0.0;

@@ -2,18 +2,15 @@
 // column c sums dOffset[c] = Σ_r dy and dScale[c] = Σ_r dy * x̂. x̂ = (x - mean) * rstd with per-column
 // statistics (mode 0, batch norm: stat is the variance, rstd = inverseSqrt(stat + epsilon)) or per-row
 // ones (mode 1, layer norm: stat is rstd itself).
+#include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, mode: u32, epsilon: f32, }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> mean: array<f32>;
 @group(0) @binding(4) var<storage, read> stat: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dScale: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dOffset: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let c = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
+fn invocation(c: u32) {
   if (c >= p.C) { return; }
   var sumDy = 0.0;
   var sumDyXhat = 0.0;

@@ -1,5 +1,6 @@
 // where: out = cond != 0 ? a : b, all three broadcast to the output (rank <= 8). a, b and out are raw
 // 32-bit words, so one kernel serves float32 and int32.
+#include "include/elements.wgsl"
 struct Params {
   n: u32, rank: u32, _p0: u32, _p1: u32,
   shape: array<vec4<u32>, 2>,
@@ -7,16 +8,11 @@ struct Params {
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> cond: array<i32>;
 @group(0) @binding(2) var<storage, read> a: array<u32>;
 @group(0) @binding(3) var<storage, read> b: array<u32>;
 @group(0) @binding(4) var<storage, read_write> out: array<u32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   var ic = 0u;
   var ia = 0u;
   var ib = 0u;
