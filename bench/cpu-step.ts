@@ -59,7 +59,7 @@ async function tfjsCpu(): Promise<Timing> {
   }, tfjsReps, 0);
 }
 
-console.log(`Tutorial CNN training step, batch ${batch}; this engine: ${reps} measured steps after the first and 1 warm-up; TensorFlow.js: ${tfjsReps} after the first; ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}`);
+console.log(`Tutorial CNN training step, batch ${batch}; this engine: ${reps} measured steps after the first and 1 warm-up; TensorFlow.js: ${tfjsReps} after the first; ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; no WebGPU adapter (CPU backends only)`);
 const a = await ours();
 console.log(`  this engine, cpu backend (float32): ${fmtMs(a)}`);
 const b = await tfjsCpu();

@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
-import { loadModel } from './tfjs-format.js';
+import { loadModel } from './tfjs-format-node.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../engine/init.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
 import { kerasProgressBar } from './progress.js';
-import { saveModel } from './tfjs-format.js';
+import { saveModel } from './tfjs-format-node.js';
 import { writeTrainingReport } from './train-report.js';
 import { trainTutorial } from './train.js';
 

@@ -100,7 +100,7 @@ describe('neural-network ops', () => {
     expect(() => conv2d(zeros([1, 4, 4, 1]), zeros([3, 3, 1, 1]), { dilations: 2 })).toThrow(
       "conv2d: a 3x3 filter dilated to 5x5 with 'valid' padding does not fit the 4x4 input [1, 4, 4, 1]",
     );
-    expect(() => conv2d(zeros([1, 4, 4, 1]), zeros([3, 3, 1, 1]), { dilations: 0 })).toThrow('conv2d: dilations must be positive integers, got [0, 0]');
+    expect(() => conv2d(zeros([1, 4, 4, 1]), zeros([3, 3, 1, 1]), { dilations: 0 })).toThrow('conv2d: dilations must be a positive integer or a pair of them, got 0');
     expect(() => depthwiseConv2d(zeros([1, 5, 5, 3]), zeros([3, 3, 2, 1]))).toThrow(
       'depthwiseConv2d: input channels differ: x [1, 5, 5, 3] (NHWC) has 3 channels but the filter [3, 3, 2, 1] expects 2',
     );

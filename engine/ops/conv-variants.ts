@@ -13,10 +13,10 @@ import { record } from '../autograd.js';
 import type { GroupedConv2DGeometry, Padding, Shape } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
 import { add } from './binary.js';
-import { conv2dGeometry, pair, windowOutput } from './geometry.js';
+import { conv2dGeometry, windowOutput } from './geometry.js';
 import { relu } from './relu.js';
 import { reshapeShared } from './util.js';
-import { assertFloat, assertPositiveInts, assertRank, assertSameBackend, assertSameDType, fmt } from './validate.js';
+import { assertFloat, assertRank, assertSameBackend, assertSameDType, checkPadding, fmt, positivePair } from './validate.js';
 
 export interface GroupedConv2DOptions {
   strides?: number | [number, number];
@@ -25,10 +25,6 @@ export interface GroupedConv2DOptions {
   groups?: number;
   bias?: Tensor | null;
   activation?: 'linear' | 'relu';
-}
-
-function checkPadding(op: string, padding: Padding): void {
-  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding as string}'`);
 }
 
 export function groupedConv2dGeometry(
@@ -64,12 +60,9 @@ export function groupedConv2d(x: Tensor, filter: Tensor, options: GroupedConv2DO
   assertFloat(op, 'x', x);
   assertSameBackend(op, [x, filter]);
   assertSameDType(op, [x, filter]);
-  const strides = pair(options.strides ?? 1);
-  const dilations = pair(options.dilations ?? 1);
-  assertPositiveInts(op, 'strides', strides);
-  assertPositiveInts(op, 'dilations', dilations);
-  const padding = options.padding ?? 'valid';
-  checkPadding(op, padding);
+  const strides = positivePair(op, 'strides', options.strides ?? 1);
+  const dilations = positivePair(op, 'dilations', options.dilations ?? 1);
+  const padding = checkPadding(op, options.padding ?? 'valid');
   const g = groupedConv2dGeometry(op, x.shape, filter.shape, strides, padding, dilations, options.groups ?? 1);
   const bias = options.bias ?? null;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== g.outC)) {
@@ -117,10 +110,8 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2DTransp
   assertFloat(op, 'x', x);
   assertSameBackend(op, [x, filter]);
   assertSameDType(op, [x, filter]);
-  const strides = pair(options.strides ?? 1);
-  assertPositiveInts(op, 'strides', strides);
-  const padding = options.padding ?? 'valid';
-  checkPadding(op, padding);
+  const strides = positivePair(op, 'strides', options.strides ?? 1);
+  const padding = checkPadding(op, options.padding ?? 'valid');
   const [batch, inH, inW, inC] = x.shape;
   const [kH, kW, outC, wInC] = filter.shape;
   if (wInC !== inC) {
