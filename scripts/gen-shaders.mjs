@@ -5,7 +5,7 @@
 // 1. Includes. A line `#include "include/NAME.wgsl"` is replaced by that file (paths relative to
 //    shaders/; each file at most once per kernel, nested includes allowed). The shared preludes
 //    (entry points with the folded workgroup index, row loops, the conv parameter block, ...)
-//    live once in shaders/include/. A line map is kept, so a compile error names the .wgsl file
+//    live once in shaders/include/ (their comment lines are emptied in the embedded text). A line map is kept, so a compile error names the .wgsl file
 //    and the line it was written on, not a line of the expanded text.
 // 2. Reflection. Each expanded kernel is reflected with wgsl_reflect
 //    (engine/backends/webgpu/reflect-layout.ts): bind-group layout, uniform members, and its
@@ -41,7 +41,9 @@ export function expand(name, text = readFileSync(join(dir, `${name}.wgsl`), 'utf
       if (!m) {
         if (!segmentOpen) lines.push([out.length + 1, srcFile, i + 1]);
         segmentOpen = true;
-        out.push(row);
+        // A prelude's comments are read in shaders/include/, not once per kernel in the bundle:
+        // they become empty lines, which keeps every line number.
+        out.push(srcFile !== file && row.trimStart().startsWith('//') ? '' : row);
         return;
       }
       segmentOpen = false;

@@ -146,7 +146,7 @@ export interface Backend<S = unknown> {
   view(t: TensorData<S>, offset: number, shape: Shape): TensorData<S>;
   /** Reads an array back to the host (waits for pending GPU work). */
   read(t: TensorData<S>): Promise<TypedArray>;
-  /** Synchronous read, where the backend can (the CPU); otherwise undefined. */
+  /** Synchronous read into a new host array (never the live storage), where the backend can (the CPU); otherwise undefined. */
   readSync?(t: TensorData<S>): TypedArray;
   /** Returns storage made by upload/fill/a kernel to the backend. Views are never released. */
   release(storage: S): void;

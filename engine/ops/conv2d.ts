@@ -6,9 +6,9 @@
 import { record } from '../autograd.js';
 import type { Padding } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
-import { conv2dGeometry, pair } from './geometry.js';
+import { conv2dGeometry } from './geometry.js';
 import { reluBackward } from './relu.js';
-import { assertFloat, assertPositiveInts, assertRank, assertSameBackend, assertSameDType, fmt } from './validate.js';
+import { assertFloat, assertRank, assertSameBackend, assertSameDType, checkPadding, fmt, positivePair } from './validate.js';
 
 export interface Conv2DOptions {
   strides?: number | [number, number];
@@ -23,10 +23,10 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
   assertRank(op, 'x', x, 4, 'NHWC');
   assertRank(op, 'filter', filter, 4, 'HWIO');
   assertFloat(op, 'x', x);
-  const strides = pair(options.strides ?? 1);
-  assertPositiveInts(op, 'strides', strides);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
+  // A 0x0 (or 0-filter) filter would give an output of the wrong size, silently.
+  if (filter.shape.some((d) => d < 1)) throw new Error(`${op}: the filter ${fmt(filter.shape)} (HWIO) must have every dimension >= 1`);
+  const strides = positivePair(op, 'strides', options.strides ?? 1);
+  const padding = checkPadding(op, options.padding ?? 'valid');
   const bias = options.bias ?? null;
   const inputs = bias ? [x, filter, bias] : [x, filter];
   assertSameBackend(op, inputs);
