@@ -14,6 +14,7 @@ import { Tensor, tensor } from '../tensor.js';
 import { show } from '../ops/validate.js';
 import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
+import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
 import { trainStepWithMetrics } from './train-step.js';
 
@@ -51,6 +52,10 @@ export interface FitOptions {
   /** Read device metrics every this many steps (default 10). */
   readEvery?: number;
   progress?: ProgressReporter;
+  /** A lost WebGPU device: 'throw' (default), or 'cpu' to continue there from the last epoch end (device-fallback.ts). */
+  onDeviceLost?: DeviceLostPolicy;
+  /** Told when training moved to the CPU (default: a line on console.warn). */
+  onFallback?: (report: DeviceFallbackReport) => void;
 }
 
 export interface Compiled {
@@ -199,7 +204,12 @@ async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   return values.map((v: TypedArray) => v[0]);
 }
 
-export async function fit(
+/** Keras's fit, guarded against a lost WebGPU device (see FitOptions.onDeviceLost). */
+export function fit(model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
+  return fitGuardingDevice(model, compiled, x, y, options, fitLoop);
+}
+
+async function fitLoop(
   model: Sequential,
   compiled: Compiled,
   x: HostData,
