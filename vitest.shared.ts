@@ -13,6 +13,8 @@ export const EVERY_ADAPTER_FILES = ['test/webgpu-parity.test.ts', 'test/webgpu-t
 export const SLOW_FILES = [
   'test/webgpu-browser.test.ts', // headless Chrome
   'test/bench-page.test.ts', // headless Chrome
+  'test/playground.test.ts', // headless Chrome
+  'test/playground-parity-worker.test.ts', // headless Chrome
   'test/learning-cpu.test.ts', // trains on 2,000 images
   'test/webgpu-train-step.test.ts', // a training step and 2 epochs on WebGPU
 ];

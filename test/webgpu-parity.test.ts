@@ -8,6 +8,7 @@
  * float64 (the same assertions, as a check of the cases themselves). The WebGPU backends must
  * exist: if no adapter is found the suite FAILS, it does not skip.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
@@ -15,10 +16,11 @@ import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
 import { nodeGPU } from '../node/webgpu.js';
+import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { compare, parityCases, type CaseResult } from './helpers/webgpu-parity-cases.js';
 
 const reference = new CpuBackend('float32');
-const cases = parityCases(true);
+const cases = [...parityCases(true), ...opFamilyParityCases(true)];
 const expected = new Map<string, CaseResult>();
 
 let webgpu: WebGPUBackend | null = null;
@@ -91,17 +93,35 @@ describe('webgpu runtime', () => {
     expect(real.fold(65_537)).toEqual([32_769, 2, 1]);
   });
 
-  it('reports a broken WGSL kernel with its name, line and message', async () => {
-    const broken = SHADERS.scale.replace('y[i] = x[i] * p.factor;', 'y[i] = x[i] * p.factr;');
-    expect(broken).not.toBe(SHADERS.scale);
+  it('reports a broken WGSL override with its kernel, line and message (reflected lazily)', async () => {
+    const code = SHADERS.scale.code;
+    const broken = code.replace('return v * p.factor;', 'return v * p.factr;');
+    expect(broken).not.toBe(code);
     const line = broken.split('\n').findIndex((l) => l.includes('p.factr')) + 1;
     const attempt = WebGPUBackend.create(nodeGPU(), { shaderOverrides: { scale: broken } });
     await expect(attempt).rejects.toBeInstanceOf(WgslCompileError);
     const err = (await attempt.catch((e: unknown) => e)) as WgslCompileError;
     expect(err.kernel).toBe('scale');
     expect(err.line).toBe(line);
-    expect(err.message).toContain(`kernel 'scale' (shaders/scale.wgsl:${line}:`);
+    expect(err.message).toContain(`kernel 'scale' (shaders/scale.wgsl (override):${line}:`);
     expect(err.message).toMatch(/factr/);
+  });
+
+  it('names the included prelude and its own line when the error is in an include', async () => {
+    const { code, layout, lines } = SHADERS.scale;
+    const prelude = readFileSync('shaders/include/map.wgsl', 'utf8').split('\n');
+    const preludeLine = prelude.findIndex((l) => l.includes('y[i] = map(x[i]);')) + 1;
+    expect(preludeLine).toBeGreaterThan(0);
+    const broken = code.replace('y[i] = map(x[i]);', 'y[i] = mapp(x[i]);');
+    expect(broken).not.toBe(code);
+    // Same line count, so the kernel's own line map still holds.
+    const attempt = WebGPUBackend.create(nodeGPU(), { shaderOverrides: { scale: { code: broken, layout, lines } } });
+    const err = (await attempt.catch((e: unknown) => e)) as WgslCompileError;
+    expect(err).toBeInstanceOf(WgslCompileError);
+    expect(err.file).toBe('shaders/include/map.wgsl');
+    expect(err.line).toBe(preludeLine);
+    expect(err.message).toContain(`(shaders/include/map.wgsl:${preludeLine}:`);
+    expect(err.message).toMatch(/mapp/);
   });
 
   it('rejects views that a storage binding cannot start at', () => {

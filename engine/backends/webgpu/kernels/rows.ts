@@ -1,0 +1,106 @@
+/**
+ * Kernels over the rows of a [rows, cols] matrix, one invocation per row (shaders/include/rows.wgsl):
+ * argmax, countCorrect, softmax, logSoftmax, and the sparse softmax cross-entropy with its
+ * backward.
+ *
+ * The cross-entropy kernels read int32 labels that may have been made on the GPU, where the host
+ * cannot check them without a read-back. They never clamp a bad label: the row gets NaN and the
+ * kernel records the batch position in the op's error word, and the next read() throws an Error
+ * naming softmaxCrossEntropy and that position (shaders/include/labels.wgsl).
+ */
+import { sizeOf } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { family, type Gpu, type T } from './family.js';
+import { fillZero } from './memory.js';
+import { sumRuns } from './reduce.js';
+import { elementwise } from './elementwise.js';
+
+const programs = {
+  argmax: { shader: 'argmax', workgroup: 'elementwise', grid: 'threads' },
+  countCorrect: { shader: 'count_correct', workgroup: 'elementwise', grid: 'threads' },
+  softmax: { shader: 'softmax', workgroup: 'elementwise', grid: 'threads' },
+  logSoftmax: { shader: 'log_softmax', workgroup: 'elementwise', grid: 'threads' },
+  softmaxCrossEntropy: { shader: 'softmax_xent', workgroup: 'elementwise', grid: 'threads' },
+  softmaxCrossEntropyBackward: { shader: 'softmax_xent_backward', workgroup: 'elementwise', grid: 'threads' },
+} as const satisfies Record<string, Program>;
+
+const CPU = 'engine/backends/cpu/softmax.ts';
+const NOT_DIFFERENTIABLE = { none: 'integer output' };
+
+export const rows = family({
+  about: 'row-wise argmax, softmax and cross-entropy',
+  programs,
+  kernels: {
+    argmax: { cpu: 'engine/backends/cpu/reduce.ts', gradient: NOT_DIFFERENTIABLE },
+    countCorrect: { cpu: 'engine/backends/cpu/reduce.ts', gradient: NOT_DIFFERENTIABLE },
+    softmax: { cpu: CPU, gradient: 'engine/ops/softmax.ts' },
+    logSoftmax: { cpu: CPU, gradient: 'engine/ops/softmax.ts' },
+    softmaxCrossEntropy: { cpu: CPU, gradient: 'engine/ops/cross-entropy.ts' },
+    softmaxCrossEntropyBackward: { cpu: CPU, gradient: { none: "the cross-entropy's backward (engine/ops/cross-entropy.ts); not differentiated again" } },
+  },
+  table: (gpu) => ({
+    argmax: (x) => {
+      const out = gpu.out(x.shape.slice(0, -1), 'int32', 'argmax');
+      gpu.launch(programs.argmax, rowsOf(x), { x: x.storage, out: out.storage }, rowParams(x));
+      return out;
+    },
+    countCorrect: (logits, labels) => {
+      const out = gpu.out([], 'int32', 'countCorrect');
+      fillZero(gpu, out);
+      gpu.launch(programs.countCorrect, rowsOf(logits), { x: logits.storage, labels: labels.storage, count: out.storage }, rowParams(logits));
+      return out;
+    },
+    softmax: (x) => rowMap(gpu, programs.softmax, x),
+    logSoftmax: (x) => rowMap(gpu, programs.logSoftmax, x),
+    softmaxCrossEntropy: (logits, labels) => {
+      const [n, classes] = logits.shape;
+      const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropy probs');
+      const loss = gpu.out([], logits.dtype, 'softmaxCrossEntropy loss');
+      const rowLoss = gpu.scratch(n, 'softmaxCrossEntropy rows');
+      gpu.launch(programs.softmaxCrossEntropy, { threads: n }, {
+        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss,
+        labelError: gpu.errorWord('softmaxCrossEntropy', (at) => badLabel('softmaxCrossEntropy', at, classes)),
+      }, { rows: n, cols: classes });
+      const total = gpu.scratch(1, 'softmaxCrossEntropy total');
+      sumRuns(gpu, rowLoss, [], [{ size: n, stride: 1 }], total);
+      gpu.launch(elementwise.programs.scale, { threads: 1 }, { x: total, y: loss.storage }, { n: 1, factor: 1 / n });
+      gpu.release(rowLoss);
+      gpu.release(total);
+      return { loss, probs };
+    },
+    softmaxCrossEntropyBackward: (probs, labels, dLoss) => {
+      const [n, classes] = probs.shape;
+      const d = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyBackward');
+      const count = n * classes;
+      gpu.launch(programs.softmaxCrossEntropyBackward, { threads: count }, {
+        probs: probs.storage, labels: labels.storage, dLoss: dLoss.storage, dlogits: d.storage,
+        labelError: gpu.errorWord('softmaxCrossEntropyBackward', (at) => badLabel('softmaxCrossEntropy (backward)', at, classes)),
+      }, { n: count, cols: classes, invRows: 1 / n });
+      return d;
+    },
+  }),
+});
+
+function badLabel(op: string, position: number, classes: number): string {
+  return `${op}: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
+    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
+}
+
+function colsOf(x: T): number {
+  return x.shape[x.shape.length - 1];
+}
+
+function rowsOf(x: T): { threads: number } {
+  const cols = colsOf(x);
+  return { threads: cols === 0 ? 0 : sizeOf(x.shape) / cols };
+}
+
+function rowParams(x: T): { rows: number; cols: number } {
+  return { rows: rowsOf(x).threads, cols: colsOf(x) };
+}
+
+function rowMap(gpu: Gpu, program: Program, x: T): T {
+  const y = gpu.out(x.shape, x.dtype, program.shader);
+  gpu.launch(program, rowsOf(x), { x: x.storage, y: y.storage }, rowParams(x));
+  return y;
+}
