@@ -45,6 +45,8 @@ export interface SoakOptions {
   /** Steps before the memory must be flat (default: a tenth). */
   warmupSteps?: number;
   onSample?: (s: SoakSample) => void;
+  /** The model trained (default soakCnn). */
+  model?: () => Sequential;
 }
 
 export interface SoakResult {
@@ -69,7 +71,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const warmupSteps = o.warmupSteps ?? Math.max(stepsPerEpoch, o.steps / 10);
   const data = loadFashionMnist({ limit: { train: stepsPerEpoch * batchSize, test: o.validation ?? 200 } });
   setBackend(o.backend);
-  const model = soakCnn().compile({ metrics: ['accuracy'] });
+  const model = (o.model ?? soakCnn)().compile({ metrics: ['accuracy'] });
   const samples: SoakSample[] = [];
   const sampler: Callback = {
     onEpochEnd(epoch) {
