@@ -140,7 +140,8 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
       gemm(count, N, K, col, 0, K, 1, w, 0, N, y, o0, N);
     }
     if (relu) {
-      for (let i = o0; i < o1; i++) if (!(y[i] > 0)) y[i] = 0;
+      // NaN stays NaN (as in TensorFlow): only values <= 0 become 0.
+      for (let i = o0; i < o1; i++) if (y[i] <= 0) y[i] = 0;
     }
   }
 }
