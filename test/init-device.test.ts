@@ -54,7 +54,7 @@ describe("init on the app's GPUDevice", () => {
     const device = await defaultDevice();
     const short = { limits: { ...limitsOf(device), maxComputeInvocationsPerWorkgroup: 32, maxStorageBuffersPerShaderStage: 2 }, createBuffer: () => null };
     await expect(init({ backend: 'webgpu', device: short as unknown as GPUDevice, log: () => {} })).rejects.toThrow(
-      "init: the GPUDevice passed in falls short of what the engine needs: maxStorageBuffersPerShaderStage is 2, the engine needs 4 (the kernels bind up to 4 storage buffers); maxComputeInvocationsPerWorkgroup is 32, the engine needs 64 (workgroup sizes (tiling: elementwise 64, matmul [8, 8], conv [8, 8])). Request the device with requiredLimits: { maxStorageBuffersPerShaderStage: 4, maxComputeInvocationsPerWorkgroup: 64 }",
+      "init: the GPUDevice passed in falls short of what the engine needs: maxStorageBuffersPerShaderStage is 2, the engine needs 5 (the kernels bind up to 5 storage buffers); maxComputeInvocationsPerWorkgroup is 32, the engine needs 64 (workgroup sizes (tiling: elementwise 64, matmul [8, 8], conv [8, 8])). Request the device with requiredLimits: { maxStorageBuffersPerShaderStage: 5, maxComputeInvocationsPerWorkgroup: 64 }",
     );
     // A real device with its defaults (256 invocations per workgroup) and a tiling that needs more.
     await expect(init({ backend: 'webgpu', device, webgpu: { tiling: { conv: [32, 16] } }, log: () => {} })).rejects.toThrow(
@@ -65,9 +65,8 @@ describe("init on the app's GPUDevice", () => {
   });
 
   it('the storage-buffer need is the most any kernel binds', () => {
-    // The embedded kernels, as compiled (a string, or { code } once includes are expanded).
-    const counts = Object.values(SHADERS as Record<string, string | { code: string }>)
-      .map((s) => ((typeof s === 'string' ? s : s.code).replace(/\/\/.*$/gm, '').match(/var<storage/g) ?? []).length);
+    // Each kernel's bindings, reflected from its WGSL at build time.
+    const counts = Object.values(SHADERS).map((s) => s.layout.bindings.filter((b) => b.kind !== 'uniform').length);
     expect(counts.length).toBeGreaterThan(10);
     expect(Math.max(...counts)).toBe(MAX_STORAGE_BUFFERS_PER_KERNEL);
   });

@@ -16,10 +16,11 @@ import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
 import { nodeGPU } from '../node/webgpu.js';
+import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { compare, parityCases, type CaseResult } from './helpers/webgpu-parity-cases.js';
 
 const reference = new CpuBackend('float32');
-const cases = parityCases(true);
+const cases = [...parityCases(true), ...opFamilyParityCases(true)];
 const expected = new Map<string, CaseResult>();
 
 let webgpu: WebGPUBackend | null = null;

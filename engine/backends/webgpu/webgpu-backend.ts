@@ -205,6 +205,11 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     return this.programs.compileMs;
   }
 
+  /** Pipelines compiled so far (each program once per set of override constants). */
+  get pipelineCount(): number {
+    return this.programs.size;
+  }
+
   describe(): string {
     const i = this.adapterInfo;
     const name = [i.vendor, i.architecture, i.device, i.description].filter((s) => s).join(' ') || 'unknown adapter';
@@ -358,6 +363,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   private async throwErrors(): Promise<void> {
+    await this.programs.settled(); // compile errors first: they explain the validation errors after them
     const scopes = this.scopePromises;
     this.scopePromises = [];
     for (const e of await Promise.all(scopes)) if (e) this.errors.push(e.message);
