@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The public API of the engine. Node-only code lives outside engine/. */
 export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
@@ -18,6 +19,7 @@ export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
 // The op families of issue 13 (README, "Ops").
 export { sqrt, rsqrt, square, abs, sign, clip } from './ops/math.js';
 export { sigmoid, tanh, gelu, softplus, leakyRelu, elu, type GeluOptions } from './ops/activations.js';
@@ -46,8 +48,11 @@ export { Sequential } from './nn/sequential.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
-export { History, EarlyStopping, type Callback, type EpochLogs, type EarlyStoppingOptions } from './nn/callbacks.js';
+export {
+  History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
+} from './nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';
 export { init, type InitOptions, type BackendChoice } from './init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
+export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefinition, type KernelParityOptions, type KernelParityReport } from './kernels/index.js';

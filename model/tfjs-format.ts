@@ -205,7 +205,7 @@ export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuff
   }
   const actual = weightsChecksumOf(weightData);
   if (actual.byteLength !== expected.byteLength || actual.value !== expected.value) {
-    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match model.json's weightsChecksum (${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
+    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match the checksum in model.json (weightsChecksum: ${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
   }
 }
 

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Node only: a `navigator.gpu` equivalent from the `webgpu` package (Google's Dawn). It needs a
  * Vulkan driver; on machines without a GPU it runs on a software one, chosen per process with

@@ -5,8 +5,9 @@
 // 1. Includes. A line `#include "include/NAME.wgsl"` is replaced by that file (paths relative to
 //    shaders/; each file at most once per kernel, nested includes allowed). The shared preludes
 //    (entry points with the folded workgroup index, row loops, the conv parameter block, ...)
-//    live once in shaders/include/ (their comment lines are emptied in the embedded text). A line map is kept, so a compile error names the .wgsl file
-//    and the line it was written on, not a line of the expanded text.
+//    live once in shaders/include/; their comment lines are emptied in the embedded text. A
+//    line map is kept, so a compile error names the .wgsl file and the line it was written
+//    on, not a line of the expanded text.
 // 2. Reflection. Each expanded kernel is reflected with wgsl_reflect
 //    (engine/backends/webgpu/reflect-layout.ts): bind-group layout, uniform members, and its
 //    `const NAME: u32 = 8u;` declarations (the launch reads block sizes from there, so each
@@ -24,6 +25,8 @@ const dir = join(root, 'shaders');
 const target = join(root, 'engine/backends/webgpu/shaders.generated.ts');
 
 const INCLUDE = /^#include\s+"([^"]+)"\s*$/;
+/** Preludes the runtime composes kernels from (engine/kernels/define-kernel.ts), embedded expanded. */
+const EXPORTED_PRELUDES = ['include/elements.wgsl'];
 
 /**
  * Expands the includes of one kernel. `text` defaults to shaders/NAME.wgsl; `file` is the name
@@ -87,6 +90,13 @@ export async function generate() {
     lines.push('  },');
   }
   lines.push('};', '');
+  lines.push('/** Preludes that kernels made at run time build on (defineKernel), expanded, with their line maps. */');
+  lines.push('export const PRELUDES = {');
+  for (const inc of EXPORTED_PRELUDES) {
+    const { code, lines: map } = expand(inc, readFileSync(join(dir, inc), 'utf8'), `shaders/${inc}`);
+    lines.push(`  ${JSON.stringify(inc)}: { code: ${JSON.stringify(code)}, lines: ${JSON.stringify(map)} },`);
+  }
+  lines.push('} as const;', '');
   return lines.join('\n');
 }
 

@@ -37,6 +37,8 @@ export class WgslCompileError extends Error {
 export class ProgramCache {
   private readonly programs = new Map<string, KernelProgram>();
   private readonly pending = new Map<string, Promise<KernelProgram>>();
+  /** Checks of pipelines compiled synchronously (get), still running. */
+  private checks: Promise<void>[] = [];
   compileMs = 0;
 
   constructor(
@@ -51,6 +53,13 @@ export class ProgramCache {
 
   get size(): number {
     return this.programs.size;
+  }
+
+  /** Waits for the checks of synchronously compiled pipelines (their errors go to onAsyncError). */
+  async settled(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    await Promise.all(checks);
   }
 
   /** Compiles (once) with createComputePipelineAsync; compile errors reject with a WgslCompileError. */
@@ -75,10 +84,21 @@ export class ProgramCache {
     const hit = this.programs.get(key);
     if (hit) return hit;
     const t0 = performance.now();
+    // Inside an error scope, so the compiler's message comes back as a WgslCompileError (file and
+    // line) rather than as an uncaptured device error.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: `kernel ${name}`, code: source.code });
-    void this.checkModule(name, source, module).catch((e: Error) => this.onAsyncError(e));
     const d = this.describe(name, source.layout, module, constants);
     const program: KernelProgram = { name, layout: d.layout, shader: source.layout, pipeline: this.device.createComputePipeline(d.descriptor) };
+    const scope = this.device.popErrorScope();
+    this.checks.push(
+      this.checkModule(name, source, module)
+        .then(async () => {
+          const e = await scope;
+          if (e) throw new Error(`webgpu: pipeline for kernel '${name}' failed: ${e.message}`);
+        })
+        .catch((e: Error) => this.onAsyncError(e)),
+    );
     this.programs.set(key, program);
     this.compileMs += performance.now() - t0;
     return program;
