@@ -84,7 +84,7 @@ describe.each(subjects)('parity on $label', (subject) => {
   });
 });
 
-describe('webgpu: the bit-exact promises of the op families', () => {
+describe('webgpu: the promises of the op families', () => {
   async function bits(be: Backend, t: TensorData): Promise<number[]> {
     return Array.from(new Int32Array(Float32Array.from(await be.read(t)).buffer));
   }
@@ -101,6 +101,16 @@ describe('webgpu: the bit-exact promises of the op families', () => {
     const cpu = await run(reference);
     expect(await run(be)).toEqual(cpu);
     expect(await run(be)).toEqual(cpu);
+  });
+
+  it('softmaxCrossEntropyRows: a label out of range on the GPU gives NaN and the next read names the op and the position', async () => {
+    const be = need(webgpu);
+    const logits = be.upload([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'float32');
+    const labels = be.upload([2, 3], [2], 'int32');
+    const { rowLoss } = be.kernels.softmaxCrossEntropyRows(logits, labels, 0.1);
+    await expect(be.read(rowLoss)).rejects.toThrow(/softmaxCrossEntropy: the label at batch position 1 is out of range for 3 classes/);
+    const good = be.kernels.softmaxCrossEntropyRows(logits, be.upload([2, 0], [2], 'int32'), 0.1);
+    expect(Array.from(await be.read(good.rowLoss)).every(Number.isFinite)).toBe(true);
   });
 
   it("dropout: the CPU's mask and float32 bits for the same seed", async () => {
