@@ -7,7 +7,10 @@
  * and model.json last, so model.json is what makes a new model visible. A save killed between
  * the two leaves the new weights.bin beside the old model.json; model.json's weightsChecksum
  * (see tfjs-format.ts) makes that pair fail to load, naming both files, instead of loading the
- * old topology with the new weights.
+ * old topology with the new weights (test/tfjs-format-integrity.test.ts kills a save there, with
+ * write-file-atomic's stall hook).
+ *
+ * @module webgpu-tensor-engine/tfjs-format/node
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -17,17 +20,6 @@ import {
 } from './tfjs-format.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-/**
- * Test hook: with this environment variable set, saveModel stops after weights.bin and before
- * model.json, so a test can kill the process exactly there (test/tfjs-format-integrity.test.ts).
- */
-export const PAUSE_AFTER_WEIGHTS_HOOK = 'TENSOR_ENGINE_TEST_PAUSE_SAVE_AFTER_WEIGHTS';
-
-async function pauseForever(message: string): Promise<never> {
-  process.stderr.write(`${message}\n`);
-  return new Promise<never>(() => { setInterval(() => {}, 1 << 30); });
-}
-
 /** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
 export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
   const { modelJson, weightData } = await modelToArtifacts(model);
@@ -35,7 +27,6 @@ export async function saveModel(model: Sequential, dir: string): Promise<{ model
   const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
   // Weights first: model.json, written last, is what makes the new model visible.
   await writeFileAtomic(paths.weights, new Uint8Array(weightData));
-  if (process.env[PAUSE_AFTER_WEIGHTS_HOOK]) await pauseForever(`saveModel: paused after writing ${paths.weights} (${PAUSE_AFTER_WEIGHTS_HOOK})`);
   await writeFileAtomic(paths.modelJson, `${JSON.stringify(modelJson, null, 1)}\n`);
   return paths;
 }

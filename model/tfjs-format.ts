@@ -21,6 +21,8 @@
  * the manifest's order is the parameter order. Every shape is checked, with an error naming the
  * layer. Quantised or non-float32 weights, and optimizer weights beyond the model's, are
  * handled (the first rejected, the last skipped).
+ *
+ * @module webgpu-tensor-engine/tfjs-format
  */
 import type { Activation, Layer } from '../engine/nn/layers.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
@@ -205,7 +207,7 @@ export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuff
   }
   const actual = weightsChecksumOf(weightData);
   if (actual.byteLength !== expected.byteLength || actual.value !== expected.value) {
-    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match model.json's weightsChecksum (${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
+    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match the checksum in model.json (weightsChecksum: ${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
   }
 }
 

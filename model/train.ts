@@ -35,6 +35,8 @@ export interface TrainOptions {
   verbose?: 0 | 1 | 2;
   progress?: ProgressReporter;
   log?: (line: string) => void;
+  /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
+  callbacks?: Callback[];
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -132,7 +134,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch.
-      callbacks: [early, checkpointer],
+      callbacks: [...(options.callbacks ?? []), early, checkpointer],
     });
   } else if (early.bestWeights) {
     model.setWeights(early.bestWeights);

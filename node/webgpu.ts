@@ -1,9 +1,12 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Node only: a `navigator.gpu` equivalent from the `webgpu` package (Google's Dawn). It needs a
  * Vulkan driver; on machines without a GPU it runs on a software one, chosen per process with
  * nodeGPU({ adapter }) or WEBGPU_ADAPTER: `swiftshader` (Chromium's, the default) or `lavapipe`
  * (Mesa 25, from scripts/setup.sh). node/webgpu-adapter.ts says how the choice reaches the loader.
  * Kept out of engine/ so the engine bundle stays browser-clean.
+ *
+ * @module webgpu-tensor-engine/node
  */
 import { create, globals } from 'webgpu';
 import { applyAdapterEnv, type NodeAdapterName, type NodeDriver } from './webgpu-adapter.js';

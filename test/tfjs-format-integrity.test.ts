@@ -1,9 +1,11 @@
 /**
  * Saved models prove their integrity (issue 9, "kill -9 during a model save"): model.json records
  * the size and CRC-32 of the weights, and a load checks it.
- * - A save killed with SIGKILL between weights.bin and model.json (the saveModel test hook stops
- *   it there) leaves the new weights beside the old model.json; loading that pair fails, naming
- *   both files. Without the checksum the same pair loads silently (shown, so the test can fail).
+ * - A save killed with SIGKILL between weights.bin and model.json (write-file-atomic's stall hook
+ *   stops it before model.json's rename) leaves the new weights beside the old model.json; loading
+ *   that pair fails, naming both files. Without the checksum the same pair loads silently (shown,
+ *   so the test can fail). A save killed while writing weights.bin leaves the previous model, which
+ *   loads; the temporary files a kill leaves are never read.
  * - A flipped bit or a truncated weights.bin fails the same way, in Node and through the
  *   browser-safe modelFromArtifacts.
  * - TensorFlow.js's own file loader (tf.io.http over the saved files) ignores the extra field.
@@ -21,7 +23,7 @@ import { setBackend } from '../engine/runtime.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { crc32 } from '../model/crc32.js';
 import { type ModelJson, modelFromArtifacts, modelToArtifacts } from '../model/tfjs-format.js';
-import { PAUSE_AFTER_WEIGHTS_HOOK, loadModel, saveModel } from '../model/tfjs-format-node.js';
+import { loadModel, saveModel } from '../model/tfjs-format-node.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dirs: string[] = [];
@@ -35,8 +37,11 @@ const x = { values: Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 97) / 
 beforeAll(() => setBackend(new CpuBackend('float32')));
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-/** Saves tutorialCnn(seed) into dir in a child process that the test hook stops after weights.bin; then SIGKILLs it. */
-async function killSaveAfterWeights(seed: number, dir: string): Promise<void> {
+/**
+ * Saves tutorialCnn(seed) into dir in a child process that write-file-atomic's stall hook
+ * (WGTE_TEST_STALL_WRITE) stops at `stall` ("<file>:<n>:<stage>"); then SIGKILLs it there.
+ */
+async function killSave(seed: number, dir: string, stall: string): Promise<void> {
   const script = join(tempDir(), 'save.mts');
   const url = (p: string) => pathToFileURL(join(root, p)).href;
   writeFileSync(script, [
@@ -49,7 +54,7 @@ async function killSaveAfterWeights(seed: number, dir: string): Promise<void> {
     `console.log('saved');`,
   ].join('\n'));
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root, env: { ...process.env, [PAUSE_AFTER_WEIGHTS_HOOK]: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, WGTE_TEST_STALL_WRITE: stall }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -58,13 +63,18 @@ async function killSaveAfterWeights(seed: number, dir: string): Promise<void> {
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
-      if (err.includes('saveModel: paused after writing')) res();
+      if (err.includes('WGTE_TEST_STALL ')) res();
     });
-    child.on('exit', (code) => rej(new Error(`the save child exited (${code}) before the hook: ${err}${out}`)));
+    child.on('exit', (code) => rej(new Error(`the save child exited (${code}) before the stall: ${err}${out}`)));
   });
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
   expect(out).not.toContain('saved');
+}
+
+/** The folder's files without the temporary ones a killed write leaves. */
+function savedFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !f.includes('.tmp-')).sort();
 }
 
 describe('saved models carry a checksum of their weights', () => {
@@ -88,16 +98,17 @@ describe('saved models carry a checksum of their weights', () => {
     const oldJson = readFileSync(join(dir, 'model.json'), 'utf8');
     const oldBin = readFileSync(join(dir, 'weights.bin'));
 
-    await killSaveAfterWeights(2, dir);
-    // The kill left the new weights beside the old model.json (and no temp files).
-    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    // weights.bin renamed into place, model.json's temporary file written but not renamed.
+    await killSave(2, dir, 'model.json:1:before-rename');
+    // The kill left the new weights beside the old model.json (and model.json's temporary file).
+    expect(savedFiles(dir)).toEqual(['model.json', 'weights.bin']);
     expect(readFileSync(join(dir, 'model.json'), 'utf8')).toBe(oldJson);
     const newBin = readFileSync(join(dir, 'weights.bin'));
     expect(newBin.byteLength).toBe(oldBin.byteLength);
     expect(newBin.equals(oldBin)).toBe(false);
 
     expect(await loadError(dir)).toMatch(new RegExp(
-      `^loadModel\\(${reEscape(join(dir, 'model.json'))}\\): tfjs-format: ${reEscape(join(dir, 'weights.bin'))} \\(${newBin.byteLength} bytes, crc32 [0-9a-f]{8}\\) does not match model.json's weightsChecksum`,
+      `^loadModel\\(${reEscape(join(dir, 'model.json'))}\\): tfjs-format: ${reEscape(join(dir, 'weights.bin'))} \\(${newBin.byteLength} bytes, crc32 [0-9a-f]{8}\\) does not match the checksum in model.json`,
     ));
 
     // Without the checksum the mismatched pair would load, silently, as a model with the new
@@ -117,6 +128,20 @@ describe('saved models carry a checksum of their weights', () => {
     [old, silent, fresh, reloaded].forEach((m) => m.dispose());
   });
 
+  for (const stage of ['mid-write', 'before-rename']) {
+    it(`a save killed while writing weights.bin (${stage}) leaves the previous model, which loads`, async () => {
+      const dir = tempDir();
+      const old = tutorialCnn(5);
+      await saveModel(old, dir);
+      await killSave(6, dir, `weights.bin:1:${stage}`);
+      expect(savedFiles(dir)).toEqual(['model.json', 'weights.bin']);
+      expect(readdirSync(dir).some((f) => f.startsWith('weights.bin.tmp-'))).toBe(true); // the half-done write, never read
+      const loaded = await loadModel(dir);
+      expect(await loaded.predict(x)).toEqual(await old.predict(x));
+      [old, loaded].forEach((m) => m.dispose());
+    });
+  }
+
   it('a flipped bit or a truncated weights.bin fails to load, from files and in memory', async () => {
     const model = tutorialCnn(3);
     const dir = tempDir();
@@ -125,16 +150,16 @@ describe('saved models carry a checksum of their weights', () => {
     const flipped = Buffer.from(bin);
     flipped[1000] ^= 0x10;
     writeFileSync(join(dir, 'weights.bin'), flipped);
-    expect(await loadError(dir)).toMatch(/weights\.bin \(\d+ bytes, crc32 [0-9a-f]{8}\) does not match model.json's weightsChecksum \(\d+ bytes/);
+    expect(await loadError(dir)).toMatch(/weights\.bin \(\d+ bytes, crc32 [0-9a-f]{8}\) does not match the checksum in model.json \(weightsChecksum: \d+ bytes/);
 
     const artifacts = await modelToArtifacts(model);
     const damaged = new Uint8Array(artifacts.weightData.slice(0));
     damaged[5] ^= 1;
     expect(() => modelFromArtifacts({ modelJson: artifacts.modelJson, weightData: damaged.buffer })).toThrow(
-      /^tfjs-format: the weight data \(\d+ bytes, crc32 [0-9a-f]{8}\) does not match model.json's weightsChecksum/,
+      /^tfjs-format: the weight data \(\d+ bytes, crc32 [0-9a-f]{8}\) does not match the checksum in model.json/,
     );
     const truncated = artifacts.weightData.slice(0, artifacts.weightData.byteLength - 4);
-    expect(() => modelFromArtifacts({ modelJson: artifacts.modelJson, weightData: truncated })).toThrow(/does not match model.json's weightsChecksum/);
+    expect(() => modelFromArtifacts({ modelJson: artifacts.modelJson, weightData: truncated })).toThrow(/does not match the checksum in model.json/);
     const bogus = { ...artifacts.modelJson, weightsChecksum: { algorithm: 'md5', byteLength: 1, value: 'x' } } as unknown as ModelJson;
     expect(() => modelFromArtifacts({ modelJson: bogus, weightData: artifacts.weightData })).toThrow(/weightsChecksum .* is not valid/);
     // The intact data still loads.

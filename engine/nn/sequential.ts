@@ -3,7 +3,7 @@
  * backend) names the layers as Keras does, works out every shape, and puts all
  * weights in one ParameterStore, initialised from a seeded RNG.
  */
-import type { Shape } from '../backends/backend.js';
+import type { Backend, Shape } from '../backends/backend.js';
 import { getBackend } from '../runtime.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
@@ -186,6 +186,19 @@ export class Sequential {
       if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new Error(`${this.name}.setWeights: array ${i} (${p.name}) is ${show(v)}, expected an array of ${p.tensor.size} numbers`);
       this.store.assign(p, values[i]);
     });
+  }
+
+  /**
+   * Re-creates every weight on `backend` from host values in parameter order (the training
+   * fallback uses it when a WebGPU device is lost); layers, names and shapes stay. The old
+   * store is freed; on a lost device that frees nothing on it, and cannot fail.
+   */
+  moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
+    const old = this.store;
+    if (weights.length !== old.parameters.length) throw new Error(`${this.name}.moveTo: expected ${old.parameters.length} arrays, got ${weights.length}`);
+    const specs = old.parameters.map((p, i) => ({ name: p.name, shape: p.tensor.shape, values: weights[i] }));
+    this.parameterStore = new ParameterStore(backend, specs);
+    old.dispose();
   }
 
   /** Keras's compile: the optimizer (Adam), the loss and the metrics. */

@@ -6,6 +6,7 @@
 import { record } from '../autograd.js';
 import type { Padding } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
+import { groupedConv2d } from './conv-variants.js';
 import { conv2dGeometry } from './geometry.js';
 import { reluBackward } from './relu.js';
 import { assertFloat, assertRank, assertSameBackend, assertSameDType, checkPadding, fmt, positivePair } from './validate.js';
@@ -16,10 +17,16 @@ export interface Conv2DOptions {
   bias?: Tensor | null;
   /** 'relu' fuses the activation into the kernel. */
   activation?: 'linear' | 'relu';
+  /** Dilation rate; other than 1 (or groups other than 1) uses the grouped conv kernels (conv-variants.ts). */
+  dilations?: number | [number, number];
+  /** Filter [kH, kW, inC / groups, outC]. */
+  groups?: number;
 }
 
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
   const op = 'conv2d';
+  const dilations = positivePair(op, 'dilations', options.dilations ?? 1);
+  if ((options.groups ?? 1) !== 1 || dilations[0] !== 1 || dilations[1] !== 1) return groupedConv2d(x, filter, options);
   assertRank(op, 'x', x, 4, 'NHWC');
   assertRank(op, 'filter', filter, 4, 'HWIO');
   assertFloat(op, 'x', x);

@@ -23,6 +23,7 @@ import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv
 import { binary, reluBackward, scale, unary } from './elementwise.js';
 import { gemm, transposeInto, type FloatArray } from './gemm.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
+import { opFamilyKernels } from './op-family-kernels.js';
 import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
@@ -165,6 +166,7 @@ export class CpuBackend implements Backend<TypedArray> {
 
   private makeKernels(): KernelTable<TypedArray> {
     return {
+      ...opFamilyKernels((shape, dtype) => this.alloc(shape, dtype)),
       unary: (x, op) => {
         const y = this.like(x, x.shape);
         unary(floatOf(x), op, floatOf(y));

@@ -180,6 +180,20 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     return backend;
   }
 
+  /**
+   * Runs on a device the app made (init({ backend: 'webgpu', device }) checks its limits first).
+   * The app keeps owning it: the engine never destroys it, and any uncaptured error on it, the
+   * app's too, fails the engine's next read.
+   */
+  static async fromDevice(device: GPUDevice, options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+    const overrides = await reflectOverrides(options.shaderOverrides);
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? options.adapter?.info
+      ?? ({ vendor: '', architecture: '', device: '', description: "the app's GPUDevice" } as GPUAdapterInfo);
+    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides);
+    if (options.precompile !== false) await backend.precompile();
+    return backend;
+  }
+
   /** Compiles every program's pipeline concurrently (rejects with a WgslCompileError naming kernel, file and line). */
   async precompile(): Promise<void> {
     await Promise.all(allPrograms().map(async (p) => {

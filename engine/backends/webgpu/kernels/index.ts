@@ -17,8 +17,18 @@ import { memory } from './memory.js';
 import { pool } from './pool.js';
 import { reduce } from './reduce.js';
 import { rows } from './rows.js';
+import { batchMatmul } from './batch-matmul.js';
+import { convVariants } from './conv-variants.js';
+import { indexing } from './indexing.js';
+import { math } from './math.js';
+import { normalization } from './normalization.js';
+import { reductions } from './reductions.js';
 
-export const FAMILIES = { elementwise, reduce, rows, matmul, conv2d, pool, adam, memory } as const;
+export const FAMILIES = {
+  elementwise, reduce, rows, matmul, conv2d, pool, adam, memory,
+  // The op families of issue 13.
+  math, indexing, reductions, batchMatmul, convVariants, normalization,
+} as const;
 
 /** The kernel table: each family's kernels over the same Gpu. */
 export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
@@ -31,6 +41,12 @@ export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
     ...pool.table(gpu),
     ...adam.table(gpu),
     ...memory.table(gpu),
+    ...math.table(gpu),
+    ...indexing.table(gpu),
+    ...reductions.table(gpu),
+    ...batchMatmul.table(gpu),
+    ...convVariants.table(gpu),
+    ...normalization.table(gpu),
   };
 }
 
