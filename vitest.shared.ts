@@ -15,6 +15,8 @@ export const SLOW_FILES = [
   'test/bench-page.test.ts', // headless Chrome
   'test/playground.test.ts', // headless Chrome
   'test/playground-parity-worker.test.ts', // headless Chrome
+  'test/package.test.ts', // npm pack + install, headless Chrome
+  'test/from-pixels-browser.test.ts', // headless Chrome
   'test/learning-cpu.test.ts', // trains on 2,000 images
   'test/webgpu-train-step.test.ts', // a training step and 2 epochs on WebGPU
 ];
