@@ -117,7 +117,7 @@ describe('webgpu: the promises of the op families', () => {
     const logits = be.upload([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'float32');
     const labels = be.upload([2, 3], [2], 'int32');
     const { rowLoss } = be.kernels.softmaxCrossEntropyRows(logits, labels, 0.1);
-    await expect(be.read(rowLoss)).rejects.toThrow(/softmaxCrossEntropy: the label at batch position 1 is out of range for 3 classes/);
+    await expect(be.read(rowLoss)).rejects.toThrow(/softmaxCrossEntropy: label 3 at batch position 1 is out of range for 3 classes .*softmaxCrossEntropyRows/);
     const good = be.kernels.softmaxCrossEntropyRows(logits, be.upload([2, 0], [2], 'int32'), 0.1);
     expect(Array.from(await be.read(good.rowLoss)).every(Number.isFinite)).toBe(true);
   });
