@@ -1,9 +1,16 @@
 /**
  * The CPU backend: storage is a typed array (Float32Array or Float64Array for
- * floats, Int32Array for int32), views are zero-copy `subarray`s, and every
- * kernel is plain single-threaded JavaScript. It is the numerical reference of
- * the engine (run in float64 for gradient checks) and a usable trainer: matrix
- * products and convolutions go through one blocked GEMM (gemm.ts).
+ * floats, Int32Array for int32), views are zero-copy `subarray`s. It is the
+ * numerical reference of the engine (run in float64 for gradient checks) and a
+ * usable trainer. Matrix products and convolutions go through one GEMM, of two
+ * kinds (the `gemm` option):
+ * - 'wasm' (float32's default): a WebAssembly SIMD micro-kernel (wasm/), with
+ *   implicit-GEMM convolutions, bias and ReLU fused in, split across worker
+ *   threads (the `threads` option) where SharedArrayBuffer allows;
+ * - 'js' (float64's, and the fallback where WebAssembly SIMD is missing): a
+ *   blocked plain-JS GEMM (gemm.ts) and im2col convolutions (conv2d.ts), the
+ *   reference the wasm kernels are tested against.
+ * The other kernels are plain single-threaded JavaScript.
  *
  * This file only maps TensorData to arrays and allocates outputs; the kernels
  * live in one file per concept next to it.
@@ -26,8 +33,32 @@ import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
+import { hardwareThreads } from './wasm/threads.js';
+import { wasmGemm, type WasmGemm } from './wasm/wasm-gemm.js';
+import {
+  wasmBackpropInputApplies, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
+} from './wasm/wasm-kernels.js';
 
 type T = TensorData<TypedArray>;
+
+export type CpuGemm = 'wasm' | 'js';
+
+export interface CpuBackendOptions {
+  /**
+   * The GEMM under matmul and convolutions: 'wasm' (WebAssembly SIMD, float32
+   * only; the float32 default) or 'js' (plain typed arrays; float64 always).
+   * Where WebAssembly SIMD is missing, 'wasm' falls back to 'js' and
+   * describe() says why.
+   */
+  gemm?: CpuGemm;
+  /**
+   * Threads a wasm GEMM may split across (this one plus workers); default the
+   * platform's cores, at most 8. Worker threads need SharedArrayBuffer and a
+   * thread that may block (not a page's main thread); elsewhere it is 1, and
+   * describe() says why.
+   */
+  threads?: number;
+}
 
 /** Arrays of at least this many elements are pooled on release (256 KiB of float32). */
 const POOL_MIN_ELEMENTS = 1 << 16;
@@ -49,6 +80,11 @@ function floatOf(t: T): FloatArray {
   return t.storage as FloatArray;
 }
 
+/** Only on a float32 backend with the wasm GEMM. */
+function f32Of(t: T): Float32Array {
+  return t.storage as Float32Array;
+}
+
 function intOf(t: T): Int32Array {
   return t.storage as Int32Array;
 }
@@ -60,10 +96,37 @@ export class CpuBackend implements Backend<TypedArray> {
   private pooledBytes = 0;
   private readonly pool = new Map<string, TypedArray[]>();
 
-  constructor(readonly floatDType: FloatDType = 'float32') {
+  /** The GEMM in use (after any fallback). */
+  readonly gemm: CpuGemm;
+  /** Threads a large GEMM splits across (asked for; 1 where threads are unavailable). */
+  readonly threads: number;
+  /** Why the GEMM or the thread count is not what was asked for, or null. */
+  readonly note: string | null;
+  private readonly wasm: WasmGemm | null;
+
+  constructor(readonly floatDType: FloatDType = 'float32', options: CpuBackendOptions = {}) {
     if (floatDType !== 'float32' && floatDType !== 'float64') {
       throw new Error(`CpuBackend: floatDType must be 'float32' or 'float64', got '${floatDType as string}'`);
     }
+    const asked = options.gemm ?? (floatDType === 'float32' ? 'wasm' : 'js');
+    if (asked !== 'wasm' && asked !== 'js') throw new Error(`CpuBackend: gemm must be 'wasm' or 'js', got '${String(asked)}'`);
+    if (asked === 'wasm' && floatDType === 'float64') {
+      throw new Error("CpuBackend: gemm 'wasm' is float32 only; float64 (the gradient checks' type) uses gemm 'js'");
+    }
+    const threads = options.threads ?? Math.min(8, hardwareThreads());
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`CpuBackend: threads must be a positive integer, got ${String(threads)}`);
+    let note: string | null = null;
+    let wasm: WasmGemm | null = null;
+    if (asked === 'wasm') {
+      const rt = wasmGemm();
+      if (typeof rt === 'string') note = `JS GEMM, because ${rt}`;
+      else wasm = rt;
+    }
+    if (wasm && threads > 1 && wasm.threadsNote) note = `1 thread, because ${wasm.threadsNote}`;
+    this.wasm = wasm;
+    this.gemm = wasm ? 'wasm' : 'js';
+    this.threads = wasm && !wasm.threadsNote ? threads : 1;
+    this.note = note;
     this.kernels = this.makeKernels();
   }
 
@@ -150,7 +213,8 @@ export class CpuBackend implements Backend<TypedArray> {
   }
 
   describe(): string {
-    return `CPU (typed arrays, ${this.floatDType})`;
+    const gemm = this.gemm === 'wasm' ? `wasm SIMD GEMM, ${this.threads} thread${this.threads > 1 ? 's' : ''}` : 'JS GEMM';
+    return `CPU (typed arrays, ${this.floatDType}, ${gemm}${this.note ? `; ${this.note}` : ''})`;
   }
 
   private makeKernels(): KernelTable<TypedArray> {
@@ -191,6 +255,13 @@ export class CpuBackend implements Backend<TypedArray> {
         return y;
       },
       matmul: (a, b, transposeA, transposeB) => {
+        if (this.wasm) {
+          const M = transposeA ? a.shape[1] : a.shape[0];
+          const N = transposeB ? b.shape[0] : b.shape[1];
+          const c = this.like(a, [M, N]);
+          wasmMatmul(this.wasm, this.threads, f32Of(a), a.shape, f32Of(b), b.shape, transposeA, transposeB, f32Of(c));
+          return c;
+        }
         const [aR, aC] = a.shape;
         const [bR, bC] = b.shape;
         const M = transposeA ? aC : aR;
@@ -211,16 +282,28 @@ export class CpuBackend implements Backend<TypedArray> {
       },
       conv2d: (x, w, bias, g, relu) => {
         const y = this.like(x, [g.batch, g.outH, g.outW, g.outC]);
+        if (this.wasm) {
+          wasmConv2dForward(this.wasm, this.threads, f32Of(x), f32Of(w), bias ? f32Of(bias) : null, g, relu, f32Of(y));
+          return y;
+        }
         conv2dForward(floatOf(x), floatOf(w), bias ? floatOf(bias) : null, g, relu, floatOf(y));
         return y;
       },
       conv2dBackpropInput: (dy, w, g) => {
         const dx = this.like(dy, [g.batch, g.inH, g.inW, g.inC]);
+        if (this.wasm && wasmBackpropInputApplies(g)) {
+          wasmConv2dBackpropInput(this.wasm, this.threads, f32Of(dy), f32Of(w), g, f32Of(dx));
+          return dx;
+        }
         conv2dBackpropInput(floatOf(dy), floatOf(w), g, floatOf(dx));
         return dx;
       },
       conv2dBackpropFilter: (x, dy, g) => {
         const dw = this.like(x, [g.kH, g.kW, g.inC, g.outC]);
+        if (this.wasm) {
+          wasmConv2dBackpropFilter(this.wasm, this.threads, f32Of(x), f32Of(dy), g, f32Of(dw));
+          return dw;
+        }
         conv2dBackpropFilter(floatOf(x), floatOf(dy), g, floatOf(dw));
         return dw;
       },

@@ -1,0 +1,332 @@
+/**
+ * The driver of the wasm SIMD GEMM (gemm-kernels.ts, committed as
+ * gemm.generated.ts): one instance and one memory per JS realm, shared by every
+ * CpuBackend in it, plus the worker threads that split a GEMM's rows.
+ *
+ * Tensors live in JS typed arrays, outside wasm memory; a kernel stages what
+ * it needs into an arena that is reset at every call (`begin`): operands are
+ * copied in (`put`), offset tables describe how the GEMM reads them, the job
+ * runs, and the kernel copies its result out. The copies are one memcpy each,
+ * small next to a GEMM's work.
+ *
+ * Splitting a job across threads never changes its result:
+ * - by rows of C, each element is computed by the same instructions in the
+ *   same order whichever thread runs it;
+ * - by the reduction (when C is small and K long, e.g. a filter gradient),
+ *   the number of partial sums depends on the problem only, and they are
+ *   added in a fixed order. So one thread and two give bit-identical results.
+ *
+ * Memory: 16 MiB at first, grown as a call needs (at most 2 GiB). A shared
+ * memory's buffer grows in place; views are re-made from `memory.buffer`
+ * after each allocation.
+ */
+import { GEMM_MEMORY, GEMM_TILE, GEMM_WASM } from './gemm.generated.js';
+import { JOB, TASK } from './gemm-layout.js';
+import { ctlWords, ThreadPool, threadsUnavailableReason } from './threads.js';
+
+const PAGE = 65536;
+const MAX_THREADS = 16;
+
+/** Cache blocking: a KC x NC panel of B (256 KiB) stays in L2 while MC x KC blocks of A (128 KiB) stream past it. */
+const MC_MAX = 128;
+const KC_MAX = 256;
+const NC_MAX = 256;
+
+/** Below this many multiply-adds a job stays on the calling thread (waking a worker costs tens of microseconds). */
+const THREAD_MIN_WORK = 1 << 21;
+/** A job splits its reduction, not its rows, when K is this many times M or more (a filter gradient's shape). */
+const SPLIT_K_RATIO = 4;
+/** Reduction slices of a split-K job: one per this many k, at most SPLIT_K_MAX_PARTS; never depends on the thread count. */
+const SPLIT_K_PART = 4096;
+const SPLIT_K_MAX_PARTS = 8;
+
+export interface GemmJob {
+  M: number;
+  N: number;
+  K: number;
+  /** Byte addresses in wasm memory; the tables hold i32 element offsets (see gemm-layout.ts). */
+  aSrc: number;
+  aRowTab: number;
+  aColTab: number;
+  bSrc: number;
+  bRowTab: number;
+  bColTab: number;
+  /** bColTab[j] = bColTab[0] + j. */
+  bContig: boolean;
+  /** C(i, j) at c + 4 (i ldc + j); C is overwritten. */
+  c: number;
+  ldc: number;
+  /** Byte address of N floats (padded to a multiple of NR), or 0. */
+  bias: number;
+  relu: boolean;
+}
+
+interface Exports {
+  gemmTask(job: number, task: number): void;
+}
+
+function decode(base64: string): Uint8Array {
+  const s = atob(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
+export class WasmGemm {
+  readonly mr = GEMM_TILE.mr;
+  readonly nr = GEMM_TILE.nr;
+  readonly fma: boolean;
+  readonly shared: boolean;
+  /** Why worker threads are not used, or null. */
+  readonly threadsNote: string | null;
+  private readonly memory: WebAssembly.Memory;
+  private readonly module: WebAssembly.Module;
+  private readonly exports: Exports;
+  private pool: ThreadPool | null = null;
+  /** Per thread: task struct and workspaces, laid out once. */
+  private readonly taskBase: number;
+  private readonly taskStride: number;
+  private readonly jobAddress: number;
+  private readonly ctlAddress: number;
+  private readonly arenaStart: number;
+  private top = 0;
+
+  private constructor(bytes: Uint8Array, shared: boolean, fma: boolean, threadsNote: string | null) {
+    this.shared = shared;
+    this.fma = fma;
+    this.threadsNote = threadsNote;
+    this.module = new WebAssembly.Module(bytes as BufferSource);
+    this.memory = new WebAssembly.Memory({ initial: GEMM_MEMORY.initialPages, maximum: GEMM_MEMORY.maximumPages, shared } as WebAssembly.MemoryDescriptor);
+    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    let at = 64;
+    this.ctlAddress = at;
+    at += 4 * ctlWords(MAX_THREADS);
+    this.jobAddress = roundUp(at, 64);
+    at = this.jobAddress + 4 * JOB.words;
+    const aPack = 4 * roundUp(MC_MAX, this.mr) * KC_MAX;
+    const bPack = 4 * KC_MAX * roundUp(NC_MAX, this.nr);
+    const tile = 4 * this.mr * this.nr;
+    this.taskStride = roundUp(4 * TASK.words, 64) + aPack + bPack + tile;
+    this.taskBase = roundUp(at, 64);
+    at = this.taskBase + this.taskStride * (MAX_THREADS + SPLIT_K_MAX_PARTS);
+    this.arenaStart = roundUp(at, 64);
+    this.ensure(this.arenaStart);
+    this.top = this.arenaStart;
+  }
+
+  /**
+   * The realm's instance, or a string saying why there is none (no
+   * WebAssembly SIMD). Worker threads are used where SharedArrayBuffer and a
+   * blocking wait exist.
+   */
+  static create(): WasmGemm | string {
+    if (typeof WebAssembly === 'undefined') return 'WebAssembly is missing';
+    const local = decode(GEMM_WASM.local);
+    if (!WebAssembly.validate(local as BufferSource)) return 'this WebAssembly has no SIMD (fixed-width SIMD, Chrome 91, Firefox 89, Safari 16.4, Node 16.4)';
+    const fmaBytes = decode(GEMM_WASM.localFma);
+    const fma = WebAssembly.validate(fmaBytes as BufferSource);
+    let threadsNote = threadsUnavailableReason();
+    if (!threadsNote) {
+      try {
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+      } catch (e) {
+        threadsNote = `no shared WebAssembly memory (${(e as Error).message})`;
+      }
+    }
+    const shared = threadsNote === null;
+    const bytes = shared ? decode(fma ? GEMM_WASM.sharedFma : GEMM_WASM.shared) : fma ? fmaBytes : local;
+    return new WasmGemm(bytes, shared, fma, threadsNote);
+  }
+
+  /** Starts discarding what the previous call staged. */
+  begin(): void {
+    this.top = this.arenaStart;
+  }
+
+  /** Bytes aligned to 64, from the arena; grows the memory when needed. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = roundUp(at + bytes, 64);
+    this.ensure(this.top);
+    return at;
+  }
+
+  f32(address: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, address, length);
+  }
+
+  i32(address: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, address, length);
+  }
+
+  /** Copies src into the arena; returns its address. */
+  put(src: Float32Array): number {
+    const at = this.alloc(4 * src.length);
+    this.f32(at, src.length).set(src);
+    return at;
+  }
+
+  /** n floats from the arena, zeroed. */
+  zeros(n: number): number {
+    const at = this.alloc(4 * n);
+    this.f32(at, n).fill(0);
+    return at;
+  }
+
+  /** An i32 table start, start + stride, ... (n entries). */
+  table(n: number, stride: number, start = 0): number {
+    const at = this.alloc(4 * n);
+    const t = this.i32(at, n);
+    for (let i = 0; i < n; i++) t[i] = start + i * stride;
+    return at;
+  }
+
+  /** A bias of N floats copied in, padded with zeros to a multiple of NR. */
+  putBias(bias: Float32Array): number {
+    const n = roundUp(bias.length, this.nr);
+    const at = this.zeros(n);
+    this.f32(at, bias.length).set(bias);
+    return at;
+  }
+
+  /** Threads a job of this size would use with `threads` allowed (1 until workers are up). */
+  private threadCount(job: GemmJob, threads: number): number {
+    if (threads <= 1 || job.M * job.N * job.K < THREAD_MIN_WORK || this.threadsNote || this.pool?.failure) return 1;
+    const want = Math.min(threads, MAX_THREADS);
+    this.pool ??= new ThreadPool(this.module, this.memory, this.ctlAddress, MAX_THREADS - 1);
+    this.pool.grow(want - 1);
+    return 1 + Math.min(want - 1, this.pool.readyCount());
+  }
+
+  /** Runs C = A·B (+ bias, ReLU) with up to `threads` threads; everything must be staged. */
+  run(job: GemmJob, threads = 1): void {
+    const { M, N, K } = job;
+    if (M === 0 || N === 0) return;
+    if (K === 0) {
+      // Nothing to reduce: C is the bias (or zero), ReLU'd.
+      const bias = job.bias ? this.f32(job.bias, N) : null;
+      for (let i = 0; i < M; i++) {
+        const row = this.f32(job.c + 4 * i * job.ldc, N);
+        for (let j = 0; j < N; j++) {
+          const v = bias ? bias[j] : 0;
+          row[j] = job.relu ? (v > 0 || v !== v ? v : 0) : v;
+        }
+      }
+      return;
+    }
+    const kBlocks = Math.ceil(K / KC_MAX);
+    const jw = this.i32(this.jobAddress, JOB.words);
+    jw[JOB.M] = M;
+    jw[JOB.N] = N;
+    jw[JOB.K] = K;
+    jw[JOB.aSrc] = job.aSrc;
+    jw[JOB.aRowTab] = job.aRowTab;
+    jw[JOB.aColTab] = job.aColTab;
+    jw[JOB.bSrc] = job.bSrc;
+    jw[JOB.bRowTab] = job.bRowTab;
+    jw[JOB.bColTab] = job.bColTab;
+    jw[JOB.bContig] = job.bContig ? 1 : 0;
+    jw[JOB.ldc] = job.ldc;
+    jw[JOB.MC] = MC_MAX;
+    jw[JOB.NC] = NC_MAX;
+    jw[JOB.KC] = Math.ceil(K / kBlocks);
+    jw[JOB.bias] = job.bias;
+    jw[JOB.relu] = job.relu ? 1 : 0;
+    const threads_ = this.threadCount(job, threads);
+    if (K >= SPLIT_K_RATIO * M && K >= 2 * SPLIT_K_PART) this.runSplitK(job, threads_);
+    else this.runSplitM(job, threads_);
+  }
+
+  private task(index: number, m0: number, m1: number, k0: number, k1: number, c: number): number {
+    const at = this.taskBase + index * this.taskStride;
+    const t = this.i32(at, TASK.words);
+    t[TASK.m0] = m0;
+    t[TASK.m1] = m1;
+    t[TASK.k0] = k0;
+    t[TASK.k1] = k1;
+    t[TASK.c] = c;
+    t[TASK.aPack] = at + roundUp(4 * TASK.words, 64);
+    t[TASK.bPack] = t[TASK.aPack] + 4 * roundUp(MC_MAX, this.mr) * KC_MAX;
+    t[TASK.tile] = t[TASK.bPack] + 4 * KC_MAX * roundUp(NC_MAX, this.nr);
+    return at;
+  }
+
+  private runTasks(perThread: number[][]): void {
+    const run = (job: number, task: number) => this.exports.gemmTask(job, task);
+    if (perThread.length === 1) {
+      for (const t of perThread[0]) run(this.jobAddress, t);
+      return;
+    }
+    // Each round gives every thread one task (0: none, in the last round of an uneven split).
+    const rounds = Math.max(...perThread.map((p) => p.length));
+    for (let r = 0; r < rounds; r++) this.pool!.runRound(this.jobAddress, perThread.map((p) => p[r] ?? 0), run);
+  }
+
+  private runSplitM(job: GemmJob, threads: number): void {
+    const rows = roundUp(Math.ceil(job.M / threads), this.mr);
+    const perThread: number[][] = [];
+    for (let t = 0; t * rows < job.M; t++) {
+      perThread.push([this.task(t, t * rows, Math.min(job.M, (t + 1) * rows), 0, job.K, job.c)]);
+    }
+    this.runTasks(perThread);
+  }
+
+  private runSplitK(job: GemmJob, threads: number): void {
+    const { M, N, K } = job;
+    const parts = Math.min(SPLIT_K_MAX_PARTS, Math.floor(K / SPLIT_K_PART));
+    const span = Math.ceil(K / parts);
+    // Part 0 writes C itself; the others write partial sums, added below in order.
+    const partial: number[] = [job.c];
+    for (let p = 1; p < parts; p++) partial.push(this.alloc(4 * M * job.ldc));
+    const perThread: number[][] = Array.from({ length: Math.min(threads, parts) }, () => []);
+    for (let p = 0; p < parts; p++) {
+      perThread[p % perThread.length].push(this.task(p, 0, M, p * span, Math.min(K, (p + 1) * span), partial[p]));
+    }
+    // The bias and ReLU belong to the total: run the parts without them, then apply them once.
+    const jw = this.i32(this.jobAddress, JOB.words);
+    jw[JOB.bias] = 0;
+    jw[JOB.relu] = 0;
+    this.runTasks(perThread);
+    const bias = job.bias ? this.f32(job.bias, N) : null;
+    const parts_ = partial.map((at) => this.f32(at, M * job.ldc));
+    const c = parts_[0];
+    for (let i = 0; i < M; i++) {
+      for (let j = 0, o = i * job.ldc; j < N; j++, o++) {
+        let v = c[o];
+        for (let p = 1; p < parts; p++) v += parts_[p][o];
+        if (bias) v += bias[j];
+        c[o] = job.relu ? (v > 0 || v !== v ? v : 0) : v;
+      }
+    }
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > GEMM_MEMORY.maximumPages) {
+      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory, more than its maximum of ${GEMM_MEMORY.maximumPages / 16} MiB; use the CPU backend with gemm: 'js' for this size`);
+    }
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory and could not grow to it (${(e as Error).message}); use the CPU backend with gemm: 'js' for this size`);
+    }
+  }
+
+  /** Stops the worker threads (they are restarted on demand). */
+  closeThreads(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+}
+
+let instance: WasmGemm | string | undefined;
+
+/** The realm's wasm GEMM, or why there is none. */
+export function wasmGemm(): WasmGemm | string {
+  instance ??= WasmGemm.create();
+  return instance;
+}

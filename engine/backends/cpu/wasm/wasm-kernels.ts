@@ -1,0 +1,180 @@
+/**
+ * matmul and the three convolution kernels on the wasm SIMD GEMM (float32).
+ * Each stages its operands into wasm memory, describes them to the GEMM with
+ * offset tables (gemm-layout.ts), runs one job and copies the result out.
+ *
+ * No im2col matrix is ever built: the GEMM packs its blocks straight from the
+ * image through the tables (an implicit GEMM), with 'same' padding made real
+ * by copying the image into a zero-bordered one first.
+ *
+ *   forward:      y[rows, outC]  = col(x)[rows, taps] · W[taps, outC]  (+ bias, ReLU in the GEMM's epilogue)
+ *   filter grad:  dW[taps, outC] = col(x)ᵀ · dy[rows, outC]
+ *   input grad:   dx = the 'full' correlation of dy (dilated by the stride) with the flipped filter,
+ *                 a forward convolution whose rows are input positions: no col2im scatter, and
+ *                 threads write disjoint rows.
+ */
+import type { Conv2DGeometry } from '../../backend.js';
+import type { WasmGemm } from './wasm-gemm.js';
+
+/**
+ * An NHWC image staged in wasm memory with a zero border: [batch, H, W, C] with
+ * the original pixel (h, w) at (h + top, w + left).
+ */
+interface StagedImage {
+  address: number;
+  H: number;
+  W: number;
+  C: number;
+}
+
+/**
+ * Copies x [batch, inH, inW, C] into an image of height H and width W with the
+ * pixel (h, w) at (h + top, w + left); rows and columns that fall outside are
+ * dropped, the rest is zero. Without a border it is one copy.
+ */
+function stageImage(rt: WasmGemm, x: Float32Array, batch: number, inH: number, inW: number, C: number,
+  H: number, W: number, top: number, left: number, strideH = 1, strideW = 1): StagedImage {
+  if (top === 0 && left === 0 && H <= inH && W <= inW && strideH === 1 && strideW === 1) {
+    return { address: rt.put(x), H: inH, W: inW, C };
+  }
+  const address = rt.zeros(batch * H * W * C);
+  const dst = rt.f32(address, batch * H * W * C);
+  // Columns w0 .. w1-1 land inside; with stride 1 each row is one contiguous copy.
+  const w0 = Math.max(0, Math.ceil(-left / strideW));
+  const w1 = Math.min(inW, Math.floor((W - 1 - left) / strideW) + 1);
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < inH; h++) {
+      const ph = top + h * strideH;
+      if (ph < 0 || ph >= H || w1 <= w0) continue;
+      const s = ((n * inH + h) * inW + w0) * C;
+      const d = ((n * H + ph) * W + left + w0 * strideW) * C;
+      if (strideW === 1) {
+        dst.set(x.subarray(s, s + (w1 - w0) * C), d);
+      } else {
+        for (let w = 0; w < w1 - w0; w++) dst.set(x.subarray(s + w * C, s + (w + 1) * C), d + w * strideW * C);
+      }
+    }
+  }
+  return { address, H, W, C };
+}
+
+/** Element offsets of the output positions (n, oh, ow) of a window walk over an image: where each window starts. */
+function windowStarts(rt: WasmGemm, img: StagedImage, batch: number, outH: number, outW: number, strideH: number, strideW: number): number {
+  const rows = batch * outH * outW;
+  const at = rt.alloc(4 * rows);
+  const t = rt.i32(at, rows);
+  let r = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) t[r++] = ((n * img.H + oh * strideH) * img.W + ow * strideW) * img.C;
+    }
+  }
+  return at;
+}
+
+/** Element offsets, inside a window, of the taps (kh, kw, c) in HWIO order. */
+function tapOffsets(rt: WasmGemm, img: StagedImage, kH: number, kW: number): number {
+  const K = kH * kW * img.C;
+  const at = rt.alloc(4 * K);
+  const t = rt.i32(at, K);
+  let k = 0;
+  for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) for (let c = 0; c < img.C; c++) t[k++] = (kh * img.W + kw) * img.C + c;
+  return at;
+}
+
+/** x staged with the forward pass's padding: every window lies inside. */
+function stageInput(rt: WasmGemm, x: Float32Array, g: Conv2DGeometry): StagedImage {
+  const H = (g.outH - 1) * g.strideH + g.kH;
+  const W = (g.outW - 1) * g.strideW + g.kW;
+  return stageImage(rt, x, g.batch, g.inH, g.inW, g.inC, H, W, g.padTop, g.padLeft);
+}
+
+export function wasmMatmul(rt: WasmGemm, threads: number, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+  transposeA: boolean, transposeB: boolean, c: Float32Array): void {
+  const [aR, aC] = aShape;
+  const [bR, bC] = bShape;
+  const M = transposeA ? aC : aR;
+  const K = transposeA ? aR : aC;
+  const N = transposeB ? bR : bC;
+  rt.begin();
+  const aSrc = rt.put(a);
+  const bSrc = rt.put(b);
+  const out = rt.alloc(4 * M * N);
+  rt.run({
+    M, N, K,
+    aSrc, aRowTab: rt.table(M, transposeA ? 1 : aC), aColTab: rt.table(K, transposeA ? aC : 1),
+    bSrc, bRowTab: rt.table(K, transposeB ? 1 : bC), bColTab: rt.table(N, transposeB ? bC : 1), bContig: !transposeB,
+    c: out, ldc: N, bias: 0, relu: false,
+  }, threads);
+  c.set(rt.f32(out, M * N));
+}
+
+export function wasmConv2dForward(rt: WasmGemm, threads: number, x: Float32Array, w: Float32Array, bias: Float32Array | null,
+  g: Conv2DGeometry, relu: boolean, y: Float32Array): void {
+  const rows = g.batch * g.outH * g.outW;
+  const taps = g.kH * g.kW * g.inC;
+  rt.begin();
+  const img = stageInput(rt, x, g);
+  const wSrc = rt.put(w);
+  const out = rt.alloc(4 * rows * g.outC);
+  rt.run({
+    M: rows, N: g.outC, K: taps,
+    aSrc: img.address, aRowTab: windowStarts(rt, img, g.batch, g.outH, g.outW, g.strideH, g.strideW), aColTab: tapOffsets(rt, img, g.kH, g.kW),
+    bSrc: wSrc, bRowTab: rt.table(taps, g.outC), bColTab: rt.table(g.outC, 1), bContig: true,
+    c: out, ldc: g.outC, bias: bias ? rt.putBias(bias) : 0, relu,
+  }, threads);
+  y.set(rt.f32(out, rows * g.outC));
+}
+
+export function wasmConv2dBackpropFilter(rt: WasmGemm, threads: number, x: Float32Array, dy: Float32Array, g: Conv2DGeometry, dw: Float32Array): void {
+  const rows = g.batch * g.outH * g.outW;
+  const taps = g.kH * g.kW * g.inC;
+  rt.begin();
+  const img = stageInput(rt, x, g);
+  const dySrc = rt.put(dy);
+  const out = rt.alloc(4 * taps * g.outC);
+  // A = col(x)ᵀ: its rows are the taps, its columns the output positions.
+  rt.run({
+    M: taps, N: g.outC, K: rows,
+    aSrc: img.address, aRowTab: tapOffsets(rt, img, g.kH, g.kW), aColTab: windowStarts(rt, img, g.batch, g.outH, g.outW, g.strideH, g.strideW),
+    bSrc: dySrc, bRowTab: rt.table(rows, g.outC), bColTab: rt.table(g.outC, 1), bContig: true,
+    c: out, ldc: g.outC, bias: 0, relu: false,
+  }, threads);
+  dw.set(rt.f32(out, taps * g.outC));
+}
+
+/** False when the input gradient cannot be written as a forward convolution here (a padding past the filter). */
+export function wasmBackpropInputApplies(g: Conv2DGeometry): boolean {
+  return g.padTop <= g.kH - 1 && g.padLeft <= g.kW - 1;
+}
+
+export function wasmConv2dBackpropInput(rt: WasmGemm, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
+  const { kH, kW, inC, outC } = g;
+  rt.begin();
+  // dx(ih, iw, ic) = sum over kh, kw, oc of dy(oh, ow, oc) W(kh, kw, ic, oc) where oh·sH = ih + padTop - kh:
+  // with dy dilated by the stride and shifted by kH-1-padTop, tap (kh', kw') = (kH-1-kh, kW-1-kw) of a
+  // window starting at (ih, iw) reads it.
+  const img = stageImage(rt, dy, g.batch, g.outH, g.outW, outC, g.inH + kH - 1, g.inW + kW - 1,
+    kH - 1 - g.padTop, kW - 1 - g.padLeft, g.strideH, g.strideW);
+  const wSrc = rt.put(w);
+  const taps = kH * kW * outC;
+  const rows = g.batch * g.inH * g.inW;
+  // B(k' = (kh', kw', oc), ic) = W[kH-1-kh', kW-1-kw', ic, oc].
+  const bRowTab = rt.alloc(4 * taps);
+  const t = rt.i32(bRowTab, taps);
+  let k = 0;
+  for (let kh = 0; kh < kH; kh++) {
+    for (let kw = 0; kw < kW; kw++) {
+      const base = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
+      for (let oc = 0; oc < outC; oc++) t[k++] = base + oc;
+    }
+  }
+  const out = rt.alloc(4 * rows * inC);
+  rt.run({
+    M: rows, N: inC, K: taps,
+    aSrc: img.address, aRowTab: windowStarts(rt, img, g.batch, g.inH, g.inW, 1, 1), aColTab: tapOffsets(rt, img, kH, kW),
+    bSrc: wSrc, bRowTab, bColTab: rt.table(inC, outC), bContig: false,
+    c: out, ldc: inC, bias: 0, relu: false,
+  }, threads);
+  dx.set(rt.f32(out, rows * inC));
+}
