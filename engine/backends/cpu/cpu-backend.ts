@@ -208,6 +208,15 @@ export class CpuBackend implements Backend<TypedArray> {
 
   flush(): void {}
 
+  /**
+   * Resolves when the GEMM's worker threads are up. Not needed for
+   * correctness: until then large GEMMs run on fewer threads, with the same
+   * results. Benchmarks await it so that every measured step uses them.
+   */
+  async ready(): Promise<void> {
+    if (this.wasm) await this.wasm.whenThreadsReady(this.threads);
+  }
+
   memory(): MemoryInfo {
     return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes };
   }

@@ -77,7 +77,8 @@ if (typeof require === 'function') {
 }
 `;
 
-interface WorkerHandle {
+/** What the pool needs of a worker: Node's Worker and the Web Worker both fit. */
+export interface WorkerHandle {
   postMessage(message: unknown): void;
   terminate(): unknown;
 }
@@ -145,10 +146,14 @@ export class ThreadPool {
     private readonly memory: WebAssembly.Memory,
     private readonly ctlAddress: number,
     readonly capacity: number,
+    /** The least time the caller waits for a worker's share before calling the worker lost. */
+    private readonly minWaitMs = 10_000,
+    /** Starts a worker from source text; default the platform's (worker_threads, or Web Workers). */
+    factory?: (source: string) => WorkerHandle,
   ) {
-    const factory = workerFactory();
-    if (typeof factory === 'string') throw new Error(`cpu backend: cannot start GEMM worker threads: ${factory}`);
-    this.factory = factory;
+    const platform = factory ?? workerFactory();
+    if (typeof platform === 'string') throw new Error(`cpu backend: cannot start GEMM worker threads: ${platform}`);
+    this.factory = platform;
     this.ctl = new Int32Array(memory.buffer, ctlAddress, ctlWords(capacity));
   }
 
@@ -202,8 +207,8 @@ export class ThreadPool {
     Atomics.notify(ctl, CTL.round);
     const t0 = performance.now();
     if (tasks[0]) run(job, tasks[0]);
-    // A worker's share is as large as this thread's: allow it 20 times as long, and at least 10 s.
-    const limit = Math.max(10_000, 20 * (performance.now() - t0));
+    // A worker's share is as large as this thread's: allow it 20 times as long, and at least minWaitMs.
+    const limit = Math.max(this.minWaitMs, 20 * (performance.now() - t0));
     for (;;) {
       const done = Atomics.load(ctl, CTL.done);
       if (done >= others) break;

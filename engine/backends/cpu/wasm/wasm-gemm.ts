@@ -194,10 +194,32 @@ export class WasmGemm {
   /** Threads a job of this size would use with `threads` allowed (1 until workers are up). */
   private threadCount(job: GemmJob, threads: number): number {
     if (threads <= 1 || job.M * job.N * job.K < THREAD_MIN_WORK || this.threadsNote || this.pool?.failure) return 1;
-    const want = Math.min(threads, MAX_THREADS);
+    const pool = this.startThreads(threads);
+    return 1 + Math.min(threads - 1, pool.readyCount());
+  }
+
+  /** Starts workers (asynchronously) until threads - 1 exist. */
+  private startThreads(threads: number): ThreadPool {
     this.pool ??= new ThreadPool(this.module, this.memory, this.ctlAddress, MAX_THREADS - 1);
-    this.pool.grow(want - 1);
-    return 1 + Math.min(want - 1, this.pool.readyCount());
+    this.pool.grow(Math.min(threads, MAX_THREADS) - 1);
+    return this.pool;
+  }
+
+  /**
+   * Resolves once `threads` threads can run a GEMM (workers start in the
+   * background; until they are up, GEMMs run on fewer). Resolves at once where
+   * threads are unavailable; rejects after `timeoutMs`.
+   */
+  async whenThreadsReady(threads: number, timeoutMs = 10_000): Promise<void> {
+    if (threads <= 1 || this.threadsNote) return;
+    const want = Math.min(threads, MAX_THREADS) - 1;
+    const pool = this.startThreads(threads);
+    const t0 = Date.now();
+    while (pool.readyCount() < want) {
+      if (pool.failure) throw new Error(`cpu backend: ${pool.failure}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`cpu backend: ${pool.readyCount()} of ${want} GEMM worker threads started within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Runs C = A·B (+ bias, ReLU) with up to `threads` threads; everything must be staged. */
