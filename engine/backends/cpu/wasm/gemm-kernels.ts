@@ -24,7 +24,7 @@
  */
 import { JOB, MODE, TASK } from './gemm-layout.js';
 import {
-  block, brIf, call, encodeModule, f32, f32x4, Fn, forRange, get, i32, ifThen, loop, set, v128, type Code, type Local,
+  block, brIf, call, cat, encodeModule, f32, f32x4, Fn, forRange, get, i32, i32x4, ifThen, loop, set, v128, type Code, type Local,
 } from './wasm-encoder.js';
 
 export interface GemmKernelOptions {
@@ -57,7 +57,40 @@ function packA(mr: number): Fn {
   const ct = f.local('ct', 'i32');
   const ctEnd = f.local('ctEnd', 'i32');
   const off = f.local('off', 'i32');
+  const adjacent = f.local('adjacent', 'i32');
   const r = Array.from({ length: mr }, (_, i) => f.local(`r${i}`, 'i32'));
+  const groups = mr % 4 === 0 ? mr / 4 : 0;
+  const rowsV = Array.from({ length: 4 }, (_, i) => f.local(`v${i}`, 'v128'));
+  const tv = Array.from({ length: 4 }, (_, i) => f.local(`t${i}`, 'v128'));
+  const colAt = (i: number): Code => i32.load(get(ct), 4 * i);
+  const scalarK: Code[] = [
+    set(off, shl2(i32.load(get(ct)))),
+    ...r.map((ri, i) => f32.store(get(dst), f32.load(add(get(ri), get(off))), 4 * i)),
+    inc(dst, 4 * mr),
+    inc(ct, 4),
+  ];
+  // Four consecutive k that are contiguous in every row: four vector loads per row group, a 4x4 transpose.
+  const fourK: Code[] = [
+    set(off, shl2(i32.load(get(ct)))),
+    ...Array.from({ length: groups }, (_, gi) => [
+      ...rowsV.map((v, i) => set(v, v128.load(add(get(r[4 * gi + i]), get(off))))),
+      set(tv[0], i32x4.shuffle(get(rowsV[0]), get(rowsV[1]), [0, 4, 1, 5])),
+      set(tv[1], i32x4.shuffle(get(rowsV[0]), get(rowsV[1]), [2, 6, 3, 7])),
+      set(tv[2], i32x4.shuffle(get(rowsV[2]), get(rowsV[3]), [0, 4, 1, 5])),
+      set(tv[3], i32x4.shuffle(get(rowsV[2]), get(rowsV[3]), [2, 6, 3, 7])),
+      v128.store(get(dst), i32x4.shuffle(get(tv[0]), get(tv[2]), [0, 1, 4, 5]), 4 * (0 * mr + 4 * gi)),
+      v128.store(get(dst), i32x4.shuffle(get(tv[0]), get(tv[2]), [2, 3, 6, 7]), 4 * (1 * mr + 4 * gi)),
+      v128.store(get(dst), i32x4.shuffle(get(tv[1]), get(tv[3]), [0, 1, 4, 5]), 4 * (2 * mr + 4 * gi)),
+      v128.store(get(dst), i32x4.shuffle(get(tv[1]), get(tv[3]), [2, 3, 6, 7]), 4 * (3 * mr + 4 * gi)),
+    ]).flat(),
+    inc(dst, 16 * mr),
+    inc(ct, 16),
+  ];
+  const contiguous4 = i32.and(
+    i32.and(i32.le_s(add(get(ct), c(12)), i32.sub(get(ctEnd), c(4))), i32.eq(colAt(1), add(colAt(0), c(1)))),
+    i32.and(i32.eq(colAt(2), add(colAt(0), c(2))), i32.eq(colAt(3), add(colAt(0), c(3)))),
+  );
+  const isAdjacent = r.slice(1).reduce<Code>((acc, ri, i) => i32.and(acc, i32.eq(get(ri), add(get(r[0]), c(4 * (i + 1))))), c(1));
   f.emit(
     set(ctEnd, add(get(colTab), shl2(get(kc)))),
     forRange(ir, c(0), get(mc), mr,
@@ -65,15 +98,9 @@ function packA(mr: number): Fn {
       // Row pointers of the strip (rows past mc point at row 0 and are stored as zeros).
       ...r.map((ri, i) => set(ri, add(get(src), shl2(i32.load(add(get(rowTab), shl2(i32.select(add(get(ir), c(i)), c(0), i32.lt_s(c(i), get(rows)))))))))),
       set(ct, get(colTab)),
-      ifThen(i32.ge_s(get(rows), c(mr)), [
-        block(loop(
-          set(off, shl2(i32.load(get(ct)))),
-          ...r.map((ri, i) => f32.store(get(dst), f32.load(add(get(ri), get(off))), 4 * i)),
-          inc(dst, 4 * mr),
-          inc(ct, 4),
-          brIf(0, i32.lt_s(get(ct), get(ctEnd))),
-        )),
-      ], [
+      set(adjacent, groups ? isAdjacent : c(0)),
+      ifThen(i32.lt_s(get(rows), c(mr)), [
+        // The last, partial strip: element by element, zeros past mc.
         block(loop(
           set(off, shl2(i32.load(get(ct)))),
           ...r.map((ri, i) => f32.store(get(dst), selectF32(f32.load(add(get(ri), get(off))), i32.lt_s(c(i), get(rows))), 4 * i)),
@@ -81,6 +108,23 @@ function packA(mr: number): Fn {
           inc(ct, 4),
           brIf(0, i32.lt_s(get(ct), get(ctEnd))),
         )),
+      ], [
+        ifThen(get(adjacent), [
+          // The strip's rows are adjacent floats (A is a transposed contiguous matrix, or the taps of one channel run):
+          // each k is one vector load per four rows.
+          block(loop(
+            set(off, shl2(i32.load(get(ct)))),
+            ...Array.from({ length: groups }, (_, gi) => v128.store(get(dst), v128.load(add(get(r[0]), get(off)), 16 * gi), 16 * gi)),
+            inc(dst, 4 * mr),
+            inc(ct, 4),
+            brIf(0, i32.lt_s(get(ct), get(ctEnd))),
+          )),
+        ], [
+          block(loop(
+            groups ? ifThen(contiguous4, fourK, scalarK) : cat(...scalarK),
+            brIf(0, i32.lt_s(get(ct), get(ctEnd))),
+          )),
+        ]),
       ]),
     ),
   );

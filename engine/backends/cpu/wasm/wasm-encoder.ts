@@ -63,7 +63,8 @@ function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-const cat = (...parts: Code[]): Code => parts.flat();
+/** Statements in sequence. */
+export const cat = (...parts: Code[]): Code => parts.flat();
 
 /** memarg: alignment exponent and a constant byte offset. */
 const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
@@ -114,6 +115,12 @@ export const v128 = {
   /** Loads one f32 and copies it into all four lanes. */
   load32_splat: (addr: Code, offset = 0): Code => cat(addr, simd(0x09), memarg(2, offset)),
   store: (addr: Code, value: Code, offset = 0): Code => cat(addr, value, simd(0x0b), memarg(4, offset)),
+};
+
+export const i32x4 = {
+  /** Lanes of a (0-3) and b (4-7), picked by four lane indices (i8x16.shuffle underneath). */
+  shuffle: (a: Code, b: Code, lanes: [number, number, number, number]): Code =>
+    cat(a, b, simd(0x0d), lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
 };
 
 export const f32x4 = {

@@ -75,8 +75,8 @@ function decode(base64: string): Uint8Array {
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export class WasmGemm {
-  readonly mr = GEMM_TILE.mr;
-  readonly nr = GEMM_TILE.nr;
+  readonly mr: number;
+  readonly nr: number;
   readonly fma: boolean;
   readonly shared: boolean;
   /** Why worker threads are not used, or null. */
@@ -93,7 +93,9 @@ export class WasmGemm {
   private readonly arenaStart: number;
   private top = 0;
 
-  private constructor(bytes: Uint8Array, shared: boolean, fma: boolean, threadsNote: string | null) {
+  private constructor(bytes: Uint8Array, shared: boolean, fma: boolean, threadsNote: string | null, tile: { mr: number; nr: number } = GEMM_TILE) {
+    this.mr = tile.mr;
+    this.nr = tile.nr;
     this.shared = shared;
     this.fma = fma;
     this.threadsNote = threadsNote;
@@ -107,8 +109,7 @@ export class WasmGemm {
     at = this.jobAddress + 4 * JOB.words;
     const aPack = 4 * roundUp(MC_MAX, this.mr) * KC_MAX;
     const bPack = 4 * KC_MAX * roundUp(NC_MAX, this.nr);
-    const tile = 4 * this.mr * this.nr;
-    this.taskStride = roundUp(4 * TASK.words, 64) + aPack + bPack + tile;
+    this.taskStride = roundUp(4 * TASK.words, 64) + aPack + bPack + 4 * this.mr * this.nr;
     this.taskBase = roundUp(at, 64);
     at = this.taskBase + this.taskStride * (MAX_THREADS + SPLIT_K_MAX_PARTS);
     this.arenaStart = roundUp(at, 64);
@@ -140,6 +141,14 @@ export class WasmGemm {
     return new WasmGemm(bytes, shared, fma, threadsNote);
   }
 
+  /**
+   * An instance of another build of the module (bench/cpu-micro.ts compares
+   * register tiles this way); single-threaded, unshared memory.
+   */
+  static fromModule(bytes: Uint8Array, tile: { mr: number; nr: number }, fma = false): WasmGemm {
+    return new WasmGemm(bytes, false, fma, 'a module built for comparison runs on one thread', tile);
+  }
+
   /** Starts discarding what the previous call staged. */
   begin(): void {
     this.top = this.arenaStart;
@@ -148,7 +157,8 @@ export class WasmGemm {
   /** Bytes aligned to 64, from the arena; grows the memory when needed. */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = roundUp(at + bytes, 64);
+    // 16 bytes of slack: packing reads up to three table entries ahead before it checks the end.
+    this.top = roundUp(at + bytes + 16, 64);
     this.ensure(this.top);
     return at;
   }
