@@ -15,11 +15,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Conv2DGeometry, Padding, Shape } from '../engine/backends/backend.js';
 import { sizeOf } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import { generatedFile } from '../engine/backends/cpu/wasm/gemm-kernels.js';
-import { GEMM_MEMORY, GEMM_WASM } from '../engine/backends/cpu/wasm/gemm.generated.js';
+import { generatedFile } from '../engine/backends/cpu/wasm/kernel-module.js';
+import { WASM_MEMORY, WASM_MODULE } from '../engine/backends/cpu/wasm/kernels.generated.js';
 import { JOB, TASK } from '../engine/backends/cpu/wasm/gemm-layout.js';
 import { ctlWords, ThreadPool } from '../engine/backends/cpu/wasm/threads.js';
-import { conv2dGeometry } from '../engine/ops/geometry.js';
+import { conv2dGeometry, pool2dGeometry } from '../engine/ops/geometry.js';
 import { Rng } from './helpers/rng.js';
 
 const js = new CpuBackend('float32', { gemm: 'js' });
@@ -61,12 +61,12 @@ function bitIdentical(a: Float32Array, b: Float32Array, what: string): void {
 }
 
 describe('the generated module', () => {
-  it('gemm.generated.ts is what gemm-kernels.ts emits (run npm run gen:wasm)', () => {
-    expect(readFileSync('engine/backends/cpu/wasm/gemm.generated.ts', 'utf8') === generatedFile(), 'gemm.generated.ts is stale').toBe(true);
+  it('kernels.generated.ts is what kernel-module.ts emits (run npm run gen:wasm)', () => {
+    expect(readFileSync('engine/backends/cpu/wasm/kernels.generated.ts', 'utf8') === generatedFile(), 'kernels.generated.ts is stale').toBe(true);
   });
 
   it('the plain variants validate here, and the backends use them', () => {
-    for (const v of [GEMM_WASM.local, GEMM_WASM.shared]) expect(WebAssembly.validate(Uint8Array.from(atob(v), (ch) => ch.charCodeAt(0)))).toBe(true);
+    for (const v of [WASM_MODULE.local, WASM_MODULE.shared]) expect(WebAssembly.validate(Uint8Array.from(atob(v), (ch) => ch.charCodeAt(0)))).toBe(true);
     expect(wasm1.gemm).toBe('wasm');
     expect(wasm2.describe()).toContain('wasm SIMD GEMM, 2 threads');
     expect(js.describe()).toContain('JS GEMM');
@@ -210,11 +210,60 @@ describe('convolutions: wasm against JS and float64', () => {
   });
 });
 
+describe('memory-bound kernels on tensors in wasm memory, against the JS kernels', () => {
+  // Large enough (>= 65,536 elements) to live in wasm memory, with many ties and negatives.
+  const shape = [4, 26, 26, 32];
+  const n = sizeOf(shape);
+  const rng = new Rng(77);
+  const xv = Array.from({ length: n }, () => rng.int(9) - 4);
+  const dyv = rng.values(n);
+
+  it('the wasm backend keeps them in wasm memory, the JS one does not', () => {
+    const t = wasm1.upload(xv, shape, 'float32');
+    expect(t.storage.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(js.upload(xv, shape, 'float32').storage.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    // Reads hand out ordinary copies.
+    expect(wasm1.readSync(t).buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    wasm1.release(t.storage);
+  });
+
+  it('reluBackward, with NaN in y and dy', () => {
+    const yv = xv.map((v, i) => (i % 97 === 0 ? NaN : v));
+    const dv = Array.from(dyv, (v, i) => (i % 89 === 0 ? NaN : v));
+    const [a, b] = [js, wasm1].map((be) => be.kernels.reluBackward(be.upload(dv, shape, 'float32'), be.upload(yv, shape, 'float32')).storage as Float32Array);
+    bitIdentical(b, a, 'reluBackward');
+  });
+
+  for (const [pool, stride] of [[2, 2], [2, 1], [3, 2]] as const) {
+    it(`maxPool2d ${pool}x${pool} stride ${stride} and its backward: values, first-max indices and gradients`, () => {
+      const g = pool2dGeometry('test', shape, [pool, pool], [stride, stride], 'valid');
+      const out = [g.batch, g.outH, g.outW, g.channels];
+      const [a, b] = [js, wasm1].map((be) => {
+        const { y, argmax } = be.kernels.maxPool2d(be.upload(xv, shape, 'float32'), g);
+        const dx = be.kernels.maxPool2dBackward(be.upload(dyv.subarray(0, sizeOf(out)), out, 'float32'), argmax, g);
+        return { y: y.storage as Float32Array, argmax: Array.from(argmax.storage), dx: dx.storage as Float32Array };
+      });
+      bitIdentical(b.y, a.y, 'max');
+      expect(b.argmax).toEqual(a.argmax);
+      bitIdentical(b.dx, a.dx, 'backward');
+    });
+  }
+
+  it('the sum over every axis but the last (a bias gradient) and other reductions', () => {
+    for (const axes of [[0, 1, 2], [0, 1], [1, 2, 3], [0, 1, 2, 3]]) {
+      const outShape = shape.filter((_, i) => !axes.includes(i));
+      const [a, b] = [js, wasm1].map((be) => be.kernels.sum(be.upload(dyv, shape, 'float32'), axes, outShape).storage as Float32Array);
+      // The wasm column sums add 16-row float32 partial sums in float64; JS adds every element in float64.
+      expectClose(b, a, 4e-6, `sum over [${axes}]`);
+    }
+  });
+});
+
 describe('worker threads: faults are errors that name the thread', () => {
-  const module = new WebAssembly.Module(Uint8Array.from(atob(GEMM_WASM.shared), (ch) => ch.charCodeAt(0)));
+  const module = new WebAssembly.Module(Uint8Array.from(atob(WASM_MODULE.shared), (ch) => ch.charCodeAt(0)));
 
   async function startedPool() {
-    const memory = new WebAssembly.Memory({ initial: GEMM_MEMORY.initialPages, maximum: GEMM_MEMORY.maximumPages, shared: true } as WebAssembly.MemoryDescriptor);
+    const memory = new WebAssembly.Memory({ initial: WASM_MEMORY.initialPages, maximum: WASM_MEMORY.maximumPages, shared: true } as WebAssembly.MemoryDescriptor);
     const workers: Worker[] = [];
     const pool = new ThreadPool(module, memory, 64, 1, 300, (source) => {
       const w = new Worker(source, { eval: true });

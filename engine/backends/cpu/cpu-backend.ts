@@ -34,9 +34,10 @@ import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
 import { hardwareThreads } from './wasm/threads.js';
-import { wasmGemm, type WasmGemm } from './wasm/wasm-gemm.js';
+import { wasmRuntime, type WasmRuntime } from './wasm/wasm-runtime.js';
 import {
-  wasmBackpropInputApplies, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
+  wasmBackpropInputApplies, wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
+  wasmMaxPool2x2, wasmReluBackward, wasmScatterAdd,
 } from './wasm/wasm-kernels.js';
 
 type T = TensorData<TypedArray>;
@@ -102,7 +103,10 @@ export class CpuBackend implements Backend<TypedArray> {
   readonly threads: number;
   /** Why the GEMM or the thread count is not what was asked for, or null. */
   readonly note: string | null;
-  private readonly wasm: WasmGemm | null;
+  private readonly wasm: WasmRuntime | null;
+  /** Large float32/int32 arrays live in the wasm runtime's shared memory (where it is shared). */
+  private readonly inWasm: boolean;
+  private readonly heapArrays = new WeakSet<TypedArray>();
 
   constructor(readonly floatDType: FloatDType = 'float32', options: CpuBackendOptions = {}) {
     if (floatDType !== 'float32' && floatDType !== 'float64') {
@@ -116,29 +120,38 @@ export class CpuBackend implements Backend<TypedArray> {
     const threads = options.threads ?? Math.min(8, hardwareThreads());
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`CpuBackend: threads must be a positive integer, got ${String(threads)}`);
     let note: string | null = null;
-    let wasm: WasmGemm | null = null;
+    let wasm: WasmRuntime | null = null;
     if (asked === 'wasm') {
-      const rt = wasmGemm();
+      const rt = wasmRuntime();
       if (typeof rt === 'string') note = `JS GEMM, because ${rt}`;
       else wasm = rt;
     }
     if (wasm && threads > 1 && wasm.threadsNote) note = `1 thread, because ${wasm.threadsNote}`;
     this.wasm = wasm;
+    this.inWasm = wasm?.shared ?? false;
     this.gemm = wasm ? 'wasm' : 'js';
     this.threads = wasm && !wasm.threadsNote ? threads : 1;
     this.note = note;
     this.kernels = this.makeKernels();
   }
 
-  /** A new zeroed array, counted as live. */
-  private alloc(shape: Shape, dtype: DType): T {
+  /**
+   * A new array, counted as live: zeroed, or with `overwritten` (the caller
+   * writes every element) a reused one is not cleared, saving a pass.
+   */
+  private alloc(shape: Shape, dtype: DType, overwritten = false): T {
     const n = sizeOf(shape);
     let storage: TypedArray | undefined;
-    if (n >= POOL_MIN_ELEMENTS) {
+    if (this.inWasm && n >= POOL_MIN_ELEMENTS && dtype !== 'float64') {
+      // In the wasm heap, whose free lists play the pool's part.
+      storage = this.wasm!.heapArray(dtype, n);
+      if (!overwritten) storage.fill(0);
+      this.heapArrays.add(storage);
+    } else if (n >= POOL_MIN_ELEMENTS) {
       storage = this.pool.get(`${dtype}:${n}`)?.pop();
       if (storage) {
         this.pooledBytes -= storage.byteLength;
-        storage.fill(0);
+        if (!overwritten) storage.fill(0);
       }
     }
     storage ??= newArray(dtype, n);
@@ -149,6 +162,11 @@ export class CpuBackend implements Backend<TypedArray> {
   /** A new zeroed float array of t's dtype. */
   private like(t: T, shape: Shape): T {
     return this.alloc(shape, t.dtype);
+  }
+
+  /** A new float array of t's dtype whose every element the kernel writes (not cleared when reused). */
+  private output(t: T, shape: Shape): T {
+    return this.alloc(shape, t.dtype, true);
   }
 
   upload(values: ArrayLike<number>, shape: Shape, dtype: DType): T {
@@ -185,6 +203,10 @@ export class CpuBackend implements Backend<TypedArray> {
 
   release(storage: TypedArray): void {
     this.liveBytes -= storage.byteLength;
+    if (this.heapArrays.delete(storage)) {
+      this.wasm!.heapFree(storage.byteOffset, storage.byteLength);
+      return;
+    }
     const n = storage.length;
     // Only whole allocations are pooled (a view's buffer is larger than the view).
     if (n < POOL_MIN_ELEMENTS || storage.byteOffset !== 0 || storage.buffer.byteLength !== storage.byteLength) return;
@@ -217,8 +239,10 @@ export class CpuBackend implements Backend<TypedArray> {
     if (this.wasm) await this.wasm.whenThreadsReady(this.threads);
   }
 
+  /** With tensors in wasm memory, allocatedBytes includes the heap's free blocks, which every CPU backend of this thread shares. */
   memory(): MemoryInfo {
-    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes };
+    const heapFree = this.inWasm ? this.wasm!.freeHeapBytes : 0;
+    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes + heapFree };
   }
 
   describe(): string {
@@ -229,28 +253,33 @@ export class CpuBackend implements Backend<TypedArray> {
   private makeKernels(): KernelTable<TypedArray> {
     return {
       unary: (x, op) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         unary(floatOf(x), op, floatOf(y));
         return y;
       },
       scale: (x, factor) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         scale(floatOf(x), factor, floatOf(y));
         return y;
       },
       binary: (a, b, op, outShape) => {
-        const y = this.like(a, outShape);
+        const y = this.output(a, outShape);
         binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
         return y;
       },
       reluBackward: (dy, y) => {
-        const dx = this.like(dy, dy.shape);
-        reluBackward(floatOf(dy), floatOf(y), floatOf(dx));
+        const dx = this.output(dy, dy.shape);
+        if (!(this.inWasm && wasmReluBackward(this.wasm!, f32Of(dy), f32Of(y), f32Of(dx)))) reluBackward(floatOf(dy), floatOf(y), floatOf(dx));
         return dx;
       },
       sum: (x, axes, outShape) => {
-        const y = this.like(x, outShape);
-        sum(floatOf(x), x.shape, axes, floatOf(y));
+        const y = this.output(x, outShape);
+        const last = x.shape.length - 1;
+        // A bias gradient (every axis but the last): column sums in wasm.
+        const columns = last > 0 && axes.length === last && axes.every((a, i) => a === i);
+        if (!(this.inWasm && columns && wasmColumnSums(this.wasm!, f32Of(x), x.shape[last], f32Of(y)))) {
+          sum(floatOf(x), x.shape, axes, floatOf(y));
+        }
         return y;
       },
       argmax: (x) => {
@@ -267,7 +296,7 @@ export class CpuBackend implements Backend<TypedArray> {
         if (this.wasm) {
           const M = transposeA ? a.shape[1] : a.shape[0];
           const N = transposeB ? b.shape[0] : b.shape[1];
-          const c = this.like(a, [M, N]);
+          const c = this.output(a, [M, N]);
           wasmMatmul(this.wasm, this.threads, f32Of(a), a.shape, f32Of(b), b.shape, transposeA, transposeB, f32Of(c));
           return c;
         }
@@ -290,7 +319,8 @@ export class CpuBackend implements Backend<TypedArray> {
         return c;
       },
       conv2d: (x, w, bias, g, relu) => {
-        const y = this.like(x, [g.batch, g.outH, g.outW, g.outC]);
+        // Both paths write every element (the JS one starts each row from the bias or zero).
+        const y = this.output(x, [g.batch, g.outH, g.outW, g.outC]);
         if (this.wasm) {
           wasmConv2dForward(this.wasm, this.threads, f32Of(x), f32Of(w), bias ? f32Of(bias) : null, g, relu, f32Of(y));
           return y;
@@ -299,53 +329,57 @@ export class CpuBackend implements Backend<TypedArray> {
         return y;
       },
       conv2dBackpropInput: (dy, w, g) => {
-        const dx = this.like(dy, [g.batch, g.inH, g.inW, g.inC]);
+        const shape = [g.batch, g.inH, g.inW, g.inC];
         if (this.wasm && wasmBackpropInputApplies(g)) {
+          const dx = this.output(dy, shape);
           wasmConv2dBackpropInput(this.wasm, this.threads, f32Of(dy), f32Of(w), g, f32Of(dx));
           return dx;
         }
+        const dx = this.like(dy, shape);
         conv2dBackpropInput(floatOf(dy), floatOf(w), g, floatOf(dx));
         return dx;
       },
       conv2dBackpropFilter: (x, dy, g) => {
-        const dw = this.like(x, [g.kH, g.kW, g.inC, g.outC]);
+        const shape = [g.kH, g.kW, g.inC, g.outC];
         if (this.wasm) {
+          const dw = this.output(x, shape);
           wasmConv2dBackpropFilter(this.wasm, this.threads, f32Of(x), f32Of(dy), g, f32Of(dw));
           return dw;
         }
+        const dw = this.like(x, shape);
         conv2dBackpropFilter(floatOf(x), floatOf(dy), g, floatOf(dw));
         return dw;
       },
       maxPool2d: (x, g) => {
         const shape = [g.batch, g.outH, g.outW, g.channels];
-        const y = this.like(x, shape);
-        const where = this.alloc(shape, 'int32');
-        maxPool2d(floatOf(x), g, floatOf(y), intOf(where));
+        const y = this.output(x, shape);
+        const where = this.alloc(shape, 'int32', true);
+        if (!(this.inWasm && wasmMaxPool2x2(this.wasm!, f32Of(x), g, f32Of(y), intOf(where)))) maxPool2d(floatOf(x), g, floatOf(y), intOf(where));
         return { y, argmax: where };
       },
       maxPool2dBackward: (dy, where, g) => {
         const dx = this.like(dy, [g.batch, g.inH, g.inW, g.channels]);
-        maxPool2dBackward(floatOf(dy), intOf(where), floatOf(dx));
+        if (!(this.inWasm && wasmScatterAdd(this.wasm!, f32Of(dy), intOf(where), f32Of(dx)))) maxPool2dBackward(floatOf(dy), intOf(where), floatOf(dx));
         return dx;
       },
       softmax: (x) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         softmax(floatOf(x), x.shape[x.shape.length - 1], floatOf(y));
         return y;
       },
       logSoftmax: (x) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         logSoftmax(floatOf(x), x.shape[x.shape.length - 1], floatOf(y));
         return y;
       },
       softmaxCrossEntropy: (logits, labels) => {
-        const probs = this.like(logits, logits.shape);
+        const probs = this.output(logits, logits.shape);
         const loss = this.like(logits, []);
         loss.storage[0] = softmaxCrossEntropy(floatOf(logits), intOf(labels), logits.shape[1], floatOf(probs));
         return { loss, probs };
       },
       softmaxCrossEntropyBackward: (probs, labels, dLoss) => {
-        const dx = this.like(probs, probs.shape);
+        const dx = this.output(probs, probs.shape);
         softmaxCrossEntropyBackward(floatOf(probs), intOf(labels), probs.shape[1], dLoss.storage[0], floatOf(dx));
         return dx;
       },

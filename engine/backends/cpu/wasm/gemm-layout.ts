@@ -1,6 +1,6 @@
 /**
  * The contract between the generated GEMM module (gemm-kernels.ts emits it) and
- * the code that drives it (wasm-gemm.ts): the fields of the two structs the
+ * the code that drives it (wasm-runtime.ts): the fields of the two structs the
  * driver reads from memory, as i32 word indices, and the epilogue mode bits.
  *
  * A GEMM job computes C[M, N] = A[M, K] · B[K, N] (+ bias, ReLU) where both

@@ -10,7 +10,7 @@
  * (`env.memory`, shared or not) and the exported functions.
  *
  * Only the generator (scripts/gen-wasm.ts) and the staleness test import this
- * file: the engine loads the committed bytes (gemm.generated.ts).
+ * file: the engine loads the committed bytes (kernels.generated.ts).
  */
 
 export type Code = number[];
@@ -103,6 +103,9 @@ export const f32 = {
     return [0x43, ...b];
   },
   add: (a: Code, b: Code): Code => cat(a, b, [0x92]),
+  gt: (a: Code, b: Code): Code => cat(a, b, [0x5e]),
+  /** select(a, b, cond): a when cond != 0, else b. */
+  select: (a: Code, b: Code, cond: Code): Code => cat(a, b, cond, [0x1b]),
   /** NaN if either is NaN, and -0 < +0 (so max(x, 0) is a ReLU that keeps NaN). */
   max: (a: Code, b: Code): Code => cat(a, b, [0x97]),
   load: (addr: Code, offset = 0): Code => cat(addr, [0x2a], memarg(2, offset)),
@@ -111,6 +114,11 @@ export const f32 = {
 
 export const v128 = {
   zero: (): Code => [...simd(0x0c), ...new Array(16).fill(0)],
+  /** A constant of four i32 lanes. */
+  i32Lanes: (lanes: [number, number, number, number]): Code => [...simd(0x0c), ...new Uint8Array(new Int32Array(lanes).buffer)],
+  and: (a: Code, b: Code): Code => cat(a, b, simd(0x4e)),
+  /** Bits of a where mask is set, of b elsewhere. */
+  bitselect: (a: Code, b: Code, mask: Code): Code => cat(a, b, mask, simd(0x52)),
   load: (addr: Code, offset = 0): Code => cat(addr, simd(0x00), memarg(4, offset)),
   /** Loads one f32 and copies it into all four lanes. */
   load32_splat: (addr: Code, offset = 0): Code => cat(addr, simd(0x09), memarg(2, offset)),
@@ -118,12 +126,24 @@ export const v128 = {
 };
 
 export const i32x4 = {
+  splat: (x: Code): Code => cat(x, simd(0x11)),
+  add: (a: Code, b: Code): Code => cat(a, b, simd(0xae)),
   /** Lanes of a (0-3) and b (4-7), picked by four lane indices (i8x16.shuffle underneath). */
   shuffle: (a: Code, b: Code, lanes: [number, number, number, number]): Code =>
     cat(a, b, simd(0x0d), lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
 };
 
+export const f64x2 = {
+  add: (a: Code, b: Code): Code => cat(a, b, simd(0xf0)),
+  /** Lanes 0 and 1 of an f32x4, widened. */
+  promoteLow: (a: Code): Code => cat(a, simd(0x5f)),
+};
+
 export const f32x4 = {
+  /** Lane-wise a > b: all ones where true (false for NaN). */
+  gt: (a: Code, b: Code): Code => cat(a, b, simd(0x44)),
+  /** An f64x2 narrowed into lanes 0 and 1, zeros in 2 and 3. */
+  demoteZero: (a: Code): Code => cat(a, simd(0x5e)),
   add: (a: Code, b: Code): Code => cat(a, b, simd(0xe4)),
   mul: (a: Code, b: Code): Code => cat(a, b, simd(0xe6)),
   /** Lane-wise; NaN if either lane is NaN, -0 < +0. */

@@ -1,7 +1,9 @@
 /**
- * matmul and the three convolution kernels on the wasm SIMD GEMM (float32).
- * Each stages its operands into wasm memory, describes them to the GEMM with
- * offset tables (gemm-layout.ts), runs one job and copies the result out.
+ * matmul and the three convolution kernels on the wasm SIMD GEMM (float32),
+ * and the memory-bound kernels of pointwise-kernels.ts. Each finds or stages
+ * its operands in wasm memory (tensors that live there are used in place),
+ * describes them to the GEMM with offset tables (gemm-layout.ts), runs one job
+ * and writes the result in place or copies it out.
  *
  * No im2col matrix is ever built: the GEMM packs its blocks straight from the
  * image through the tables (an implicit GEMM), with 'same' padding made real
@@ -13,8 +15,8 @@
  *                 a forward convolution whose rows are input positions: no col2im scatter, and
  *                 threads write disjoint rows.
  */
-import type { Conv2DGeometry } from '../../backend.js';
-import type { WasmGemm } from './wasm-gemm.js';
+import type { Conv2DGeometry, Pool2DGeometry } from '../../backend.js';
+import type { WasmRuntime } from './wasm-runtime.js';
 
 /**
  * An NHWC image staged in wasm memory with a zero border: [batch, H, W, C] with
@@ -32,7 +34,7 @@ interface StagedImage {
  * pixel (h, w) at (h + top, w + left); rows and columns that fall outside are
  * dropped, the rest is zero. Without a border it is one copy.
  */
-function stageImage(rt: WasmGemm, x: Float32Array, batch: number, inH: number, inW: number, C: number,
+function stageImage(rt: WasmRuntime, x: Float32Array, batch: number, inH: number, inW: number, C: number,
   H: number, W: number, top: number, left: number, strideH = 1, strideW = 1): StagedImage {
   if (top === 0 && left === 0 && H <= inH && W <= inW && strideH === 1 && strideW === 1) {
     return { address: rt.put(x), H: inH, W: inW, C };
@@ -59,7 +61,7 @@ function stageImage(rt: WasmGemm, x: Float32Array, batch: number, inH: number, i
 }
 
 /** Element offsets of the output positions (n, oh, ow) of a window walk over an image: where each window starts. */
-function windowStarts(rt: WasmGemm, img: StagedImage, batch: number, outH: number, outW: number, strideH: number, strideW: number): number {
+function windowStarts(rt: WasmRuntime, img: StagedImage, batch: number, outH: number, outW: number, strideH: number, strideW: number): number {
   const rows = batch * outH * outW;
   const at = rt.alloc(4 * rows);
   const t = rt.i32(at, rows);
@@ -73,7 +75,7 @@ function windowStarts(rt: WasmGemm, img: StagedImage, batch: number, outH: numbe
 }
 
 /** Element offsets, inside a window, of the taps (kh, kw, c) in HWIO order. */
-function tapOffsets(rt: WasmGemm, img: StagedImage, kH: number, kW: number): number {
+function tapOffsets(rt: WasmRuntime, img: StagedImage, kH: number, kW: number): number {
   const K = kH * kW * img.C;
   const at = rt.alloc(4 * K);
   const t = rt.i32(at, K);
@@ -83,13 +85,13 @@ function tapOffsets(rt: WasmGemm, img: StagedImage, kH: number, kW: number): num
 }
 
 /** x staged with the forward pass's padding: every window lies inside. */
-function stageInput(rt: WasmGemm, x: Float32Array, g: Conv2DGeometry): StagedImage {
+function stageInput(rt: WasmRuntime, x: Float32Array, g: Conv2DGeometry): StagedImage {
   const H = (g.outH - 1) * g.strideH + g.kH;
   const W = (g.outW - 1) * g.strideW + g.kW;
   return stageImage(rt, x, g.batch, g.inH, g.inW, g.inC, H, W, g.padTop, g.padLeft);
 }
 
-export function wasmMatmul(rt: WasmGemm, threads: number, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+export function wasmMatmul(rt: WasmRuntime, threads: number, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
   transposeA: boolean, transposeB: boolean, c: Float32Array): void {
   const [aR, aC] = aShape;
   const [bR, bC] = bShape;
@@ -99,40 +101,40 @@ export function wasmMatmul(rt: WasmGemm, threads: number, a: Float32Array, aShap
   rt.begin();
   const aSrc = rt.put(a);
   const bSrc = rt.put(b);
-  const out = rt.alloc(4 * M * N);
+  const out = rt.outputAddress(c);
   rt.run({
     M, N, K,
     aSrc, aRowTab: rt.table(M, transposeA ? 1 : aC), aColTab: rt.table(K, transposeA ? aC : 1),
     bSrc, bRowTab: rt.table(K, transposeB ? 1 : bC), bColTab: rt.table(N, transposeB ? bC : 1), bContig: !transposeB,
     c: out, ldc: N, bias: 0, relu: false,
   }, threads);
-  c.set(rt.f32(out, M * N));
+  rt.finish(c, out);
 }
 
-export function wasmConv2dForward(rt: WasmGemm, threads: number, x: Float32Array, w: Float32Array, bias: Float32Array | null,
+export function wasmConv2dForward(rt: WasmRuntime, threads: number, x: Float32Array, w: Float32Array, bias: Float32Array | null,
   g: Conv2DGeometry, relu: boolean, y: Float32Array): void {
   const rows = g.batch * g.outH * g.outW;
   const taps = g.kH * g.kW * g.inC;
   rt.begin();
   const img = stageInput(rt, x, g);
   const wSrc = rt.put(w);
-  const out = rt.alloc(4 * rows * g.outC);
+  const out = rt.outputAddress(y);
   rt.run({
     M: rows, N: g.outC, K: taps,
     aSrc: img.address, aRowTab: windowStarts(rt, img, g.batch, g.outH, g.outW, g.strideH, g.strideW), aColTab: tapOffsets(rt, img, g.kH, g.kW),
     bSrc: wSrc, bRowTab: rt.table(taps, g.outC), bColTab: rt.table(g.outC, 1), bContig: true,
     c: out, ldc: g.outC, bias: bias ? rt.putBias(bias) : 0, relu,
   }, threads);
-  y.set(rt.f32(out, rows * g.outC));
+  rt.finish(y, out);
 }
 
-export function wasmConv2dBackpropFilter(rt: WasmGemm, threads: number, x: Float32Array, dy: Float32Array, g: Conv2DGeometry, dw: Float32Array): void {
+export function wasmConv2dBackpropFilter(rt: WasmRuntime, threads: number, x: Float32Array, dy: Float32Array, g: Conv2DGeometry, dw: Float32Array): void {
   const rows = g.batch * g.outH * g.outW;
   const taps = g.kH * g.kW * g.inC;
   rt.begin();
   const img = stageInput(rt, x, g);
   const dySrc = rt.put(dy);
-  const out = rt.alloc(4 * taps * g.outC);
+  const out = rt.outputAddress(dw);
   // A = col(x)ᵀ: its rows are the taps, its columns the output positions.
   rt.run({
     M: taps, N: g.outC, K: rows,
@@ -140,7 +142,7 @@ export function wasmConv2dBackpropFilter(rt: WasmGemm, threads: number, x: Float
     bSrc: dySrc, bRowTab: rt.table(rows, g.outC), bColTab: rt.table(g.outC, 1), bContig: true,
     c: out, ldc: g.outC, bias: 0, relu: false,
   }, threads);
-  dw.set(rt.f32(out, taps * g.outC));
+  rt.finish(dw, out);
 }
 
 /** False when the input gradient cannot be written as a forward convolution here (a padding past the filter). */
@@ -148,7 +150,7 @@ export function wasmBackpropInputApplies(g: Conv2DGeometry): boolean {
   return g.padTop <= g.kH - 1 && g.padLeft <= g.kW - 1;
 }
 
-export function wasmConv2dBackpropInput(rt: WasmGemm, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
+export function wasmConv2dBackpropInput(rt: WasmRuntime, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
   const { kH, kW, inC, outC } = g;
   rt.begin();
   // dx(ih, iw, ic) = sum over kh, kw, oc of dy(oh, ow, oc) W(kh, kw, ic, oc) where oh·sH = ih + padTop - kh:
@@ -169,12 +171,50 @@ export function wasmConv2dBackpropInput(rt: WasmGemm, threads: number, dy: Float
       for (let oc = 0; oc < outC; oc++) t[k++] = base + oc;
     }
   }
-  const out = rt.alloc(4 * rows * inC);
+  const out = rt.outputAddress(dx);
   rt.run({
     M: rows, N: inC, K: taps,
     aSrc: img.address, aRowTab: windowStarts(rt, img, g.batch, g.inH, g.inW, 1, 1), aColTab: tapOffsets(rt, img, kH, kW),
     bSrc: wSrc, bRowTab, bColTab: rt.table(inC, outC), bContig: false,
     c: out, ldc: inC, bias: 0, relu: false,
   }, threads);
-  dx.set(rt.f32(out, rows * inC));
+  rt.finish(dx, out);
+}
+
+/** The pointwise kernels run only on tensors that live in wasm memory: copying them in and out would cost more than they save. */
+function resident(rt: WasmRuntime, ...arrays: ArrayBufferView[]): boolean {
+  return arrays.every((a) => rt.addressOf(a) >= 0);
+}
+
+/** dx = y > 0 ? dy : 0; false (nothing done) unless all three live in wasm memory. */
+export function wasmReluBackward(rt: WasmRuntime, dy: Float32Array, y: Float32Array, dx: Float32Array): boolean {
+  if (!resident(rt, dy, y, dx)) return false;
+  rt.kernels.reluBackward(rt.addressOf(dy), rt.addressOf(y), rt.addressOf(dx), dx.length);
+  return true;
+}
+
+/** 2x2 max-pool with windows inside the input and channels a multiple of 4; false (nothing done) otherwise. */
+export function wasmMaxPool2x2(rt: WasmRuntime, x: Float32Array, g: Pool2DGeometry, y: Float32Array, argmax: Int32Array): boolean {
+  const inside = g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + 2 <= g.inH && (g.outW - 1) * g.strideW + 2 <= g.inW;
+  if (g.poolH !== 2 || g.poolW !== 2 || !inside || g.channels % 4 !== 0 || !resident(rt, x, y, argmax)) return false;
+  rt.kernels.maxPool2x2(rt.addressOf(x), rt.addressOf(y), rt.addressOf(argmax), g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.strideH, g.strideW);
+  return true;
+}
+
+/** dx[argmax[i]] += dy[i] into a zeroed dx; false (nothing done) unless all three live in wasm memory. */
+export function wasmScatterAdd(rt: WasmRuntime, dy: Float32Array, argmax: Int32Array, dx: Float32Array): boolean {
+  if (!resident(rt, dy, argmax, dx)) return false;
+  rt.kernels.scatterAdd(rt.addressOf(dy), rt.addressOf(argmax), rt.addressOf(dx), dy.length);
+  return true;
+}
+
+/** out[j] = sum over rows of x[rows, cols] (cols a multiple of 4, x in wasm memory); false (nothing done) otherwise. */
+export function wasmColumnSums(rt: WasmRuntime, x: Float32Array, cols: number, out: Float32Array): boolean {
+  if (cols % 4 !== 0 || !resident(rt, x)) return false;
+  rt.begin();
+  const acc = rt.alloc(8 * cols);
+  const at = rt.outputAddress(out);
+  rt.kernels.columnSums(rt.addressOf(x), x.length / cols, cols, acc, at);
+  rt.finish(out, at);
+  return true;
 }

@@ -1,13 +1,20 @@
 /**
- * The driver of the wasm SIMD GEMM (gemm-kernels.ts, committed as
- * gemm.generated.ts): one instance and one memory per JS realm, shared by every
- * CpuBackend in it, plus the worker threads that split a GEMM's rows.
+ * The runtime of the CPU backend's WebAssembly kernels (kernel-module.ts,
+ * committed as kernels.generated.ts): one instance and one memory per JS
+ * realm, shared by every CpuBackend in it, a heap inside that memory, the GEMM
+ * driver, and the worker threads that split a GEMM.
  *
- * Tensors live in JS typed arrays, outside wasm memory; a kernel stages what
- * it needs into an arena that is reset at every call (`begin`): operands are
- * copied in (`put`), offset tables describe how the GEMM reads them, the job
- * runs, and the kernel copies its result out. The copies are one memcpy each,
- * small next to a GEMM's work.
+ * Where the memory is shared (SharedArrayBuffer: Node, a cross-origin isolated
+ * page, a worker), it does not move when it grows, so the backend keeps its
+ * large float32 and int32 tensors in it (`heapArray`): kernels then read and
+ * write them in place. Elsewhere tensors stay in JS typed arrays and are
+ * copied in and out. Either way a kernel stages what else it needs (offset
+ * tables, padded images, partial sums) as scratch that the next call's
+ * `begin` frees.
+ *
+ * The heap keeps freed blocks in lists by size class (multiples of 64 bytes
+ * up to 64 KiB, then eighths of a power of two), which suits a training step:
+ * it allocates the same sizes every step. Memory is never returned.
  *
  * Splitting a job across threads never changes its result:
  * - by rows of C, each element is computed by the same instructions in the
@@ -20,7 +27,7 @@
  * memory's buffer grows in place; views are re-made from `memory.buffer`
  * after each allocation.
  */
-import { GEMM_MEMORY, GEMM_TILE, GEMM_WASM } from './gemm.generated.js';
+import { WASM_MEMORY, WASM_MODULE, WASM_TILE } from './kernels.generated.js';
 import { JOB, TASK } from './gemm-layout.js';
 import { ctlWords, ThreadPool, threadsUnavailableReason } from './threads.js';
 
@@ -61,8 +68,14 @@ export interface GemmJob {
   relu: boolean;
 }
 
-interface Exports {
+/** The module's exports (addresses in bytes, counts in elements). */
+export interface WasmKernels {
   gemmTask(job: number, task: number): void;
+  reluBackward(dy: number, y: number, dx: number, n: number): void;
+  maxPool2x2(x: number, y: number, argmax: number, batch: number, inH: number, inW: number, channels: number,
+    outH: number, outW: number, strideH: number, strideW: number): void;
+  scatterAdd(dy: number, index: number, dx: number, n: number): void;
+  columnSums(x: number, rows: number, cols: number, acc: number, out: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -74,7 +87,14 @@ function decode(base64: string): Uint8Array {
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
-export class WasmGemm {
+/** The heap's block size for a request (16 bytes of slack: packing reads up to three table entries ahead). */
+function sizeClass(bytes: number): number {
+  const b = roundUp(Math.max(bytes + 16, 64), 64);
+  if (b <= 65536) return b;
+  return roundUp(b, 2 ** (Math.floor(Math.log2(b)) - 3));
+}
+
+export class WasmRuntime {
   readonly mr: number;
   readonly nr: number;
   readonly fma: boolean;
@@ -83,25 +103,30 @@ export class WasmGemm {
   readonly threadsNote: string | null;
   private readonly memory: WebAssembly.Memory;
   private readonly module: WebAssembly.Module;
-  private readonly exports: Exports;
+  readonly kernels: WasmKernels;
   private pool: ThreadPool | null = null;
   /** Per thread: task struct and workspaces, laid out once. */
   private readonly taskBase: number;
   private readonly taskStride: number;
   private readonly jobAddress: number;
   private readonly ctlAddress: number;
-  private readonly arenaStart: number;
-  private top = 0;
+  private heapTop: number;
+  private readonly freeBlocks = new Map<number, number[]>();
+  private freeBytes = 0;
+  /** Blocks this call staged, freed by the next begin(). */
+  private scratch: [number, number][] = [];
+  /** Every ArrayBuffer object the memory has shown (a shared memory gives a new one after growing). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
 
-  private constructor(bytes: Uint8Array, shared: boolean, fma: boolean, threadsNote: string | null, tile: { mr: number; nr: number } = GEMM_TILE) {
+  private constructor(bytes: Uint8Array, shared: boolean, fma: boolean, threadsNote: string | null, tile: { mr: number; nr: number } = WASM_TILE) {
     this.mr = tile.mr;
     this.nr = tile.nr;
     this.shared = shared;
     this.fma = fma;
     this.threadsNote = threadsNote;
     this.module = new WebAssembly.Module(bytes as BufferSource);
-    this.memory = new WebAssembly.Memory({ initial: GEMM_MEMORY.initialPages, maximum: GEMM_MEMORY.maximumPages, shared } as WebAssembly.MemoryDescriptor);
-    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    this.memory = new WebAssembly.Memory({ initial: WASM_MEMORY.initialPages, maximum: WASM_MEMORY.maximumPages, shared } as WebAssembly.MemoryDescriptor);
+    this.kernels = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as WasmKernels;
     let at = 64;
     this.ctlAddress = at;
     at += 4 * ctlWords(MAX_THREADS);
@@ -112,9 +137,8 @@ export class WasmGemm {
     this.taskStride = roundUp(4 * TASK.words, 64) + aPack + bPack + 4 * this.mr * this.nr;
     this.taskBase = roundUp(at, 64);
     at = this.taskBase + this.taskStride * (MAX_THREADS + SPLIT_K_MAX_PARTS);
-    this.arenaStart = roundUp(at, 64);
-    this.ensure(this.arenaStart);
-    this.top = this.arenaStart;
+    this.heapTop = roundUp(at, 64);
+    this.ensure(this.heapTop);
   }
 
   /**
@@ -122,11 +146,11 @@ export class WasmGemm {
    * WebAssembly SIMD). Worker threads are used where SharedArrayBuffer and a
    * blocking wait exist.
    */
-  static create(): WasmGemm | string {
+  static create(): WasmRuntime | string {
     if (typeof WebAssembly === 'undefined') return 'WebAssembly is missing';
-    const local = decode(GEMM_WASM.local);
+    const local = decode(WASM_MODULE.local);
     if (!WebAssembly.validate(local as BufferSource)) return 'this WebAssembly has no SIMD (fixed-width SIMD, Chrome 91, Firefox 89, Safari 16.4, Node 16.4)';
-    const fmaBytes = decode(GEMM_WASM.localFma);
+    const fmaBytes = decode(WASM_MODULE.localFma);
     const fma = WebAssembly.validate(fmaBytes as BufferSource);
     let threadsNote = threadsUnavailableReason();
     if (!threadsNote) {
@@ -137,45 +161,108 @@ export class WasmGemm {
       }
     }
     const shared = threadsNote === null;
-    const bytes = shared ? decode(fma ? GEMM_WASM.sharedFma : GEMM_WASM.shared) : fma ? fmaBytes : local;
-    return new WasmGemm(bytes, shared, fma, threadsNote);
+    const bytes = shared ? decode(fma ? WASM_MODULE.sharedFma : WASM_MODULE.shared) : fma ? fmaBytes : local;
+    return new WasmRuntime(bytes, shared, fma, threadsNote);
   }
 
   /**
    * An instance of another build of the module (bench/cpu-micro.ts compares
    * register tiles this way); single-threaded, unshared memory.
    */
-  static fromModule(bytes: Uint8Array, tile: { mr: number; nr: number }, fma = false): WasmGemm {
-    return new WasmGemm(bytes, false, fma, 'a module built for comparison runs on one thread', tile);
+  static fromModule(bytes: Uint8Array, tile: { mr: number; nr: number }, fma = false): WasmRuntime {
+    return new WasmRuntime(bytes, false, fma, 'a module built for comparison runs on one thread', tile);
   }
 
-  /** Starts discarding what the previous call staged. */
+  /** A block of at least `bytes`, 64-byte aligned, from the heap (contents stale); grows the memory when needed. */
+  heapAlloc(bytes: number): number {
+    const size = sizeClass(bytes);
+    const list = this.freeBlocks.get(size);
+    if (list && list.length > 0) {
+      this.freeBytes -= size;
+      return list.pop()!;
+    }
+    const at = this.heapTop;
+    this.ensure(at + size);
+    this.heapTop = at + size;
+    return at;
+  }
+
+  /** Returns a block from heapAlloc(bytes), with the same `bytes`. */
+  heapFree(address: number, bytes: number): void {
+    const size = sizeClass(bytes);
+    let list = this.freeBlocks.get(size);
+    if (!list) {
+      list = [];
+      this.freeBlocks.set(size, list);
+    }
+    list.push(address);
+    this.freeBytes += size;
+  }
+
+  /** Bytes of the heap's free blocks. */
+  get freeHeapBytes(): number {
+    return this.freeBytes;
+  }
+
+  /**
+   * A typed array of n elements living in wasm memory (contents stale), for
+   * tensor storage; only with a shared memory, which never moves. Free it with
+   * heapFree(array.byteOffset, array.byteLength).
+   */
+  heapArray(dtype: 'float32' | 'int32', n: number): Float32Array | Int32Array {
+    if (!this.shared) throw new Error('cpu backend: tensors live in wasm memory only when it is shared (it moves when it grows otherwise)');
+    const at = this.heapAlloc(4 * n);
+    return dtype === 'float32' ? this.f32(at, n) : this.i32(at, n);
+  }
+
+  /** The byte address of an array that lives in wasm memory, or -1. */
+  addressOf(a: ArrayBufferView): number {
+    return this.buffers.has(a.buffer) ? a.byteOffset : -1;
+  }
+
+  /** Frees what the previous call staged. */
   begin(): void {
-    this.top = this.arenaStart;
+    for (const [at, bytes] of this.scratch) this.heapFree(at, bytes);
+    this.scratch = [];
   }
 
-  /** Bytes aligned to 64, from the arena; grows the memory when needed. */
+  /** Scratch bytes for this call (freed by the next begin()). */
   alloc(bytes: number): number {
-    const at = this.top;
-    // 16 bytes of slack: packing reads up to three table entries ahead before it checks the end.
-    this.top = roundUp(at + bytes + 16, 64);
-    this.ensure(this.top);
+    const at = this.heapAlloc(bytes);
+    this.scratch.push([at, bytes]);
     return at;
   }
 
   f32(address: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, address, length);
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer, address, length);
   }
 
   i32(address: number, length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, address, length);
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Int32Array(buffer, address, length);
   }
 
-  /** Copies src into the arena; returns its address. */
-  put(src: Float32Array): number {
+  /** src's address: where it lives if it is in wasm memory, else a scratch copy. */
+  put(src: Float32Array | Int32Array): number {
+    const home = this.addressOf(src);
+    if (home >= 0) return home;
     const at = this.alloc(4 * src.length);
-    this.f32(at, src.length).set(src);
+    (src instanceof Int32Array ? this.i32(at, src.length) : this.f32(at, src.length)).set(src);
     return at;
+  }
+
+  /** Where a kernel writes its output `out`: in place if it lives in wasm memory, else scratch for `finish`. */
+  outputAddress(out: Float32Array): number {
+    const home = this.addressOf(out);
+    return home >= 0 ? home : this.alloc(4 * out.length);
+  }
+
+  /** Copies a result written at `address` into `out`, unless it was written in place. */
+  finish(out: Float32Array, address: number): void {
+    if (this.addressOf(out) !== address) out.set(this.f32(address, out.length));
   }
 
   /** n floats from the arena, zeroed. */
@@ -286,7 +373,7 @@ export class WasmGemm {
   }
 
   private runTasks(perThread: number[][]): void {
-    const run = (job: number, task: number) => this.exports.gemmTask(job, task);
+    const run = (job: number, task: number) => this.kernels.gemmTask(job, task);
     if (perThread.length === 1) {
       for (const t of perThread[0]) run(this.jobAddress, t);
       return;
@@ -338,8 +425,8 @@ export class WasmGemm {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
     const pages = Math.ceil((bytes - have) / PAGE);
-    if (have / PAGE + pages > GEMM_MEMORY.maximumPages) {
-      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory, more than its maximum of ${GEMM_MEMORY.maximumPages / 16} MiB; use the CPU backend with gemm: 'js' for this size`);
+    if (have / PAGE + pages > WASM_MEMORY.maximumPages) {
+      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory, more than its maximum of ${WASM_MEMORY.maximumPages / 16} MiB; use the CPU backend with gemm: 'js' for this size`);
     }
     try {
       this.memory.grow(pages);
@@ -355,10 +442,10 @@ export class WasmGemm {
   }
 }
 
-let instance: WasmGemm | string | undefined;
+let instance: WasmRuntime | string | undefined;
 
 /** The realm's wasm GEMM, or why there is none. */
-export function wasmGemm(): WasmGemm | string {
-  instance ??= WasmGemm.create();
+export function wasmRuntime(): WasmRuntime | string {
+  instance ??= WasmRuntime.create();
   return instance;
 }
