@@ -153,6 +153,8 @@ describe('convolutions: wasm against JS and float64', () => {
     { x: [2, 6, 5, 4], w: [1, 1, 4, 3], strides: [1, 1], padding: 'valid' },
     { x: [1, 4, 4, 1], w: [4, 4, 1, 2], strides: [1, 1], padding: 'same' },
     { x: [3, 9, 7, 2], w: [2, 2, 2, 5], strides: [3, 2], padding: 'same' },
+    // More than 256 output channels: the input gradient as a correlation with the flipped filter, not a scatter.
+    { x: [2, 5, 4, 3], w: [2, 2, 3, 260], strides: [1, 1], padding: 'same' },
     // The tutorial's layers, at small batches: large enough for two threads and the split reduction.
     { x: [8, 28, 28, 1], w: [3, 3, 1, 32], strides: [1, 1], padding: 'valid' },
     { x: [4, 13, 13, 32], w: [3, 3, 32, 64], strides: [1, 1], padding: 'valid' },

@@ -36,7 +36,7 @@ import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward }
 import { hardwareThreads } from './wasm/threads.js';
 import { wasmRuntime, type WasmRuntime } from './wasm/wasm-runtime.js';
 import {
-  wasmBackpropInputApplies, wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
+  wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
   wasmMaxPool2x2, wasmReluBackward, wasmScatterAdd,
 } from './wasm/wasm-kernels.js';
 
@@ -330,7 +330,7 @@ export class CpuBackend implements Backend<TypedArray> {
       },
       conv2dBackpropInput: (dy, w, g) => {
         const shape = [g.batch, g.inH, g.inW, g.inC];
-        if (this.wasm && wasmBackpropInputApplies(g)) {
+        if (this.wasm) {
           const dx = this.output(dy, shape);
           wasmConv2dBackpropInput(this.wasm, this.threads, f32Of(dy), f32Of(w), g, f32Of(dx));
           return dx;

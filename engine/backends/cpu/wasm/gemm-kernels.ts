@@ -38,7 +38,7 @@ export interface GemmKernelOptions {
 }
 
 /** Function indices: the GEMM's functions come first in the module, in this order. */
-const FN = { packA: 0, packB: 1, macro: 2, gemmTask: 3 } as const;
+const FN = { packA: 0, packB: 1, macro: 2, gemmTask: 3, scatterBlock: 4 } as const;
 
 const c = i32.const;
 const add = i32.add;
@@ -240,6 +240,45 @@ function macro(mr: number, nr: number, fma: boolean): Fn {
   return f;
 }
 
+/**
+ * dst[rowTab[i] + colTab[j]] += src[i, j] for an mc x nc block (row stride
+ * ldsBytes): the col2im of the input gradient. Four columns at once where their
+ * targets are four consecutive floats (a run of channels).
+ */
+function scatterBlock(): Fn {
+  const f = new Fn('scatterBlock', [['src', 'i32'], ['ldsBytes', 'i32'], ['mc', 'i32'], ['nc', 'i32'], ['dst', 'i32'], ['rowTab', 'i32'], ['colTab', 'i32']]);
+  const [src, ldsBytes, mc, nc, dst, rowTab, colTab] = f.params;
+  const i = f.local('i', 'i32');
+  const j = f.local('j', 'i32');
+  const d = f.local('d', 'i32');
+  const s = f.local('s', 'i32');
+  const ct = f.local('ct', 'i32');
+  const a = f.local('a', 'i32');
+  const colAt = (k: number): Code => i32.load(get(ct), 4 * k);
+  const four = i32.and(
+    i32.and(i32.le_s(add(get(j), c(4)), get(nc)), i32.eq(colAt(1), add(colAt(0), c(1)))),
+    i32.and(i32.eq(colAt(2), add(colAt(0), c(2))), i32.eq(colAt(3), add(colAt(0), c(3)))),
+  );
+  f.emit(
+    forRange(i, c(0), get(mc), 1,
+      set(d, add(get(dst), shl2(i32.load(add(get(rowTab), shl2(get(i))))))),
+      set(s, add(get(src), i32.mul(get(i), get(ldsBytes)))),
+      set(ct, get(colTab)),
+      forRange(j, c(0), get(nc), 0,
+        set(a, add(get(d), shl2(colAt(0)))),
+        ifThen(four, [
+          v128.store(get(a), f32x4.add(v128.load(get(a)), v128.load(get(s)))),
+          inc(s, 16), inc(ct, 16), inc(j, 4),
+        ], [
+          f32.store(get(a), f32.add(f32.load(get(a)), f32.load(get(s)))),
+          inc(s, 4), inc(ct, 4), inc(j, 1),
+        ]),
+      ),
+    ),
+  );
+  return f;
+}
+
 function gemmTask(): Fn {
   const f = new Fn('gemmTask', [['job', 'i32'], ['task', 'i32']]);
   const [job, task] = f.params;
@@ -260,6 +299,8 @@ function gemmTask(): Fn {
   const kc = f.local('kc', 'i32');
   const mc = f.local('mc', 'i32');
   const mode = f.local('mode', 'i32');
+  const scatter = f.local('scatter', 'i32');
+  const cBlock = f.local('cBlock', 'i32');
   const min = (a: Code, b: Code): Code => i32.select(a, b, i32.lt_s(a, b));
   f.emit(
     set(N, field(job, JOB.N)),
@@ -268,6 +309,7 @@ function gemmTask(): Fn {
     set(KC, field(job, JOB.KC)),
     set(NC, field(job, JOB.NC)),
     set(bias, field(job, JOB.bias)),
+    set(scatter, field(job, JOB.scatter)),
     set(m1, field(task, TASK.m1)),
     set(k0, field(task, TASK.k0)),
     set(k1, field(task, TASK.k1)),
@@ -285,9 +327,14 @@ function gemmTask(): Fn {
           set(mc, min(get(MC), i32.sub(get(m1), get(ic)))),
           call(FN.packA, field(task, TASK.aPack), field(job, JOB.aSrc), add(field(job, JOB.aRowTab), shl2(get(ic))),
             add(field(job, JOB.aColTab), shl2(get(pc))), get(mc), get(kc)),
-          call(FN.macro, get(mc), get(nc), get(kc), field(task, TASK.aPack), field(task, TASK.bPack),
-            add(field(task, TASK.c), shl2(add(i32.mul(get(ic), get(ldc)), get(jc)))), shl2(get(ldc)),
+          // C(ic, jc) in the output, or the task's scratch block when scattering.
+          set(cBlock, i32.select(field(task, TASK.c), add(field(task, TASK.c), shl2(add(i32.mul(get(ic), get(ldc)), get(jc)))), get(scatter))),
+          call(FN.macro, get(mc), get(nc), get(kc), field(task, TASK.aPack), field(task, TASK.bPack), get(cBlock), shl2(get(ldc)),
             get(mode), add(get(bias), shl2(get(jc))), field(task, TASK.tile)),
+          ifThen(get(scatter), [
+            call(FN.scatterBlock, get(cBlock), shl2(get(ldc)), get(mc), get(nc), field(job, JOB.sDst),
+              add(field(job, JOB.sRowTab), shl2(get(ic))), add(field(job, JOB.sColTab), shl2(get(jc)))),
+          ]),
           set(ic, add(get(ic), get(mc))),
         ),
         set(pc, add(get(pc), get(kc))),
@@ -302,7 +349,7 @@ function gemmTask(): Fn {
 export function gemmFunctions(options: GemmKernelOptions): Fn[] {
   const { mr, nr, fma } = options;
   if (nr % 4 !== 0 || mr < 1) throw new Error(`gemmFunctions: nr must be a multiple of 4 and mr >= 1, got mr=${mr} nr=${nr}`);
-  const fns = [packA(mr), packB(nr), macro(mr, nr, fma), gemmTask()];
+  const fns = [packA(mr), packB(nr), macro(mr, nr, fma), gemmTask(), scatterBlock()];
   fns.forEach((fn, i) => {
     if (FN[fn.name as keyof typeof FN] !== i) throw new Error(`gemmFunctions: function order (${fn.name} at ${i})`);
   });

@@ -12,7 +12,8 @@
  *   C(i, j) = f32 at task.c + 4 * (i * ldc + j)
  *
  * A task is one thread's share: rows m0..m1 of C over the reduction range
- * k0..k1, with its own packing workspaces.
+ * k0..k1, with its own packing workspaces. Instead of storing C, a job can
+ * scatter-add it into an image (the input gradient's col2im, JOB.scatter).
  */
 export const JOB = {
   M: 0, N: 1, K: 2,
@@ -25,7 +26,14 @@ export const JOB = {
   bias: 11,
   relu: 12,
   MC: 13, KC: 14, NC: 15,
-  words: 16,
+  /**
+   * 1: C is not stored but scattered (col2im): each block of C, once
+   * complete (K fits one block, N one block), is added into the image at
+   * sDst: C(i, j) to f32 at sDst + 4 * (sRowTab[i] + sColTab[j]). task.c is
+   * then an MC x ldc scratch block.
+   */
+  scatter: 16, sDst: 17, sRowTab: 18, sColTab: 19,
+  words: 20,
 } as const;
 
 export const TASK = {

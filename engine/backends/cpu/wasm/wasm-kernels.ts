@@ -145,12 +145,64 @@ export function wasmConv2dBackpropFilter(rt: WasmRuntime, threads: number, x: Fl
   rt.finish(dw, out);
 }
 
-/** False when the input gradient cannot be written as a forward convolution here (a padding past the filter). */
-export function wasmBackpropInputApplies(g: Conv2DGeometry): boolean {
-  return g.padTop <= g.kH - 1 && g.padLeft <= g.kW - 1;
+/**
+ * dx = col2im(dy · Wᵀ): the GEMM's rows are the output positions, its columns
+ * the taps, and each block of it is added into dx (through a zero-bordered
+ * image with 'same' padding) as soon as it is complete, so the column matrix
+ * never exists. The flops are the forward pass's, for any stride. Where the
+ * GEMM cannot scatter (more than 256 output channels), dx is the 'full'
+ * correlation of dy (dilated by the stride) with the flipped filter instead.
+ */
+export function wasmConv2dBackpropInput(rt: WasmRuntime, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
+  const taps = g.kH * g.kW * g.inC;
+  if (!rt.canScatter(g.outC, taps)) {
+    backpropInputByCorrelation(rt, threads, dy, w, g, dx);
+    return;
+  }
+  const rows = g.batch * g.outH * g.outW;
+  rt.begin();
+  const dySrc = rt.put(dy);
+  const wSrc = rt.put(w);
+  // The image the windows land in: dx itself, or a zero-bordered one cropped into dx afterwards.
+  const H = Math.max((g.outH - 1) * g.strideH + g.kH, g.padTop + g.inH);
+  const W = Math.max((g.outW - 1) * g.strideW + g.kW, g.padLeft + g.inW);
+  const direct = g.padTop === 0 && g.padLeft === 0 && H === g.inH && W === g.inW;
+  let img: StagedImage;
+  if (direct) {
+    img = { address: rt.outputAddress(dx), H, W, C: g.inC };
+    rt.f32(img.address, dx.length).fill(0);
+  } else {
+    img = { address: rt.zeros(g.batch * H * W * g.inC), H, W, C: g.inC };
+  }
+  rt.run({
+    M: rows, N: taps, K: g.outC,
+    aSrc: dySrc, aRowTab: rt.table(rows, g.outC), aColTab: rt.table(g.outC, 1),
+    // B(oc, tap) = W[tap, oc]: Wᵀ read through the tables.
+    bSrc: wSrc, bRowTab: rt.table(g.outC, 1), bColTab: rt.table(taps, g.outC), bContig: false,
+    c: 0, ldc: taps, bias: 0, relu: false,
+    scatter: {
+      dst: img.address,
+      rowTab: windowStarts(rt, img, g.batch, g.outH, g.outW, g.strideH, g.strideW),
+      colTab: tapOffsets(rt, img, g.kH, g.kW),
+      rowsPerImage: g.outH * g.outW,
+    },
+  }, threads);
+  if (direct) {
+    rt.finish(dx, img.address);
+    return;
+  }
+  const padded = rt.f32(img.address, g.batch * H * W * g.inC);
+  const rowLen = g.inW * g.inC;
+  for (let n = 0; n < g.batch; n++) {
+    for (let h = 0; h < g.inH; h++) {
+      const s = ((n * H + h + g.padTop) * W + g.padLeft) * g.inC;
+      dx.set(padded.subarray(s, s + rowLen), (n * g.inH + h) * rowLen);
+    }
+  }
 }
 
-export function wasmConv2dBackpropInput(rt: WasmRuntime, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
+/** dx as a forward convolution over input positions (used where the scattering GEMM does not fit). */
+function backpropInputByCorrelation(rt: WasmRuntime, threads: number, dy: Float32Array, w: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
   const { kH, kW, inC, outC } = g;
   rt.begin();
   // dx(ih, iw, ic) = sum over kh, kw, oc of dy(oh, ow, oc) W(kh, kw, ic, oc) where oh·sH = ih + padTop - kh:

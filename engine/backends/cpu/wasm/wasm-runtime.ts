@@ -66,6 +66,13 @@ export interface GemmJob {
   /** Byte address of N floats (padded to a multiple of NR), or 0. */
   bias: number;
   relu: boolean;
+  /**
+   * Instead of storing C (then c is unused), add C(i, j) into the image at
+   * `dst` (f32 at dst + 4 (rowTab[i] + colTab[j])): the input gradient's
+   * col2im. Rows of different images never touch the same element, so threads
+   * split at image boundaries. Needs canScatter(K, N).
+   */
+  scatter?: { dst: number; rowTab: number; colTab: number; rowsPerImage: number };
 }
 
 /** The module's exports (addresses in bytes, counts in elements). */
@@ -353,8 +360,10 @@ export class WasmRuntime {
     jw[JOB.KC] = Math.ceil(K / kBlocks);
     jw[JOB.bias] = job.bias;
     jw[JOB.relu] = job.relu ? 1 : 0;
+    jw[JOB.scatter] = 0;
     const threads_ = this.threadCount(job, threads);
-    if (K >= SPLIT_K_RATIO * M && K >= 2 * SPLIT_K_PART) this.runSplitK(job, threads_);
+    if (job.scatter) this.runScatter(job, job.scatter, threads_);
+    else if (K >= SPLIT_K_RATIO * M && K >= 2 * SPLIT_K_PART) this.runSplitK(job, threads_);
     else this.runSplitM(job, threads_);
   }
 
@@ -381,6 +390,38 @@ export class WasmRuntime {
     // Each round gives every thread one task (0: none, in the last round of an uneven split).
     const rounds = Math.max(...perThread.map((p) => p.length));
     for (let r = 0; r < rounds; r++) this.pool!.runRound(this.jobAddress, perThread.map((p) => p[r] ?? 0), run);
+  }
+
+  /** True when a job of this K and N can scatter: C's blocks are then complete (one K block, one N block). */
+  canScatter(K: number, N: number): boolean {
+    return K <= KC_MAX && K * roundUp(N, this.nr) <= KC_MAX * roundUp(NC_MAX, this.nr);
+  }
+
+  /**
+   * A scattering job: each task takes whole images and a scratch block for C.
+   * With one K and one N block, every element of the image receives its
+   * contributions in the same order (rows ascending, within one image)
+   * however the images are split, so threads do not change the result.
+   */
+  private runScatter(job: GemmJob, scatter: NonNullable<GemmJob['scatter']>, threads: number): void {
+    if (!this.canScatter(job.K, job.N)) throw new Error(`cpu backend: a scattering GEMM needs K <= ${KC_MAX} and a B panel within the workspace, got K=${job.K} N=${job.N}`);
+    const jw = this.i32(this.jobAddress, JOB.words);
+    jw[JOB.KC] = job.K;
+    jw[JOB.NC] = roundUp(job.N, this.nr);
+    jw[JOB.ldc] = job.N;
+    jw[JOB.scatter] = 1;
+    jw[JOB.sDst] = scatter.dst;
+    jw[JOB.sRowTab] = scatter.rowTab;
+    jw[JOB.sColTab] = scatter.colTab;
+    const images = job.M / scatter.rowsPerImage;
+    const perTask = Math.ceil(images / threads);
+    const perThread: number[][] = [];
+    for (let t = 0; t * perTask < images; t++) {
+      const m0 = t * perTask * scatter.rowsPerImage;
+      const m1 = Math.min(job.M, (t + 1) * perTask * scatter.rowsPerImage);
+      perThread.push([this.task(t, m0, m1, 0, job.K, this.alloc(4 * MC_MAX * job.N))]);
+    }
+    this.runTasks(perThread);
   }
 
   private runSplitM(job: GemmJob, threads: number): void {
