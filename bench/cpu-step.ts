@@ -101,7 +101,7 @@ const rows = timings.map(({ name, t }) => [name, t.median.toFixed(0), ips(t).toF
 if (tfjsTiming) rows.push([`TensorFlow.js ${tfjsVersion}, cpu (1 step)`, tfjsTiming.median.toFixed(0), ips(tfjsTiming).toFixed(1), '', '', tfjsTiming.first.toFixed(0)]);
 const cpu = os.cpus();
 console.log(`Tutorial CNN training step, batch ${batch}: ${rounds} rounds, the contenders in turn, after a first step and a warm-up each.`);
-console.log(`${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), Node ${process.version}; load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after.`);
+console.log(`${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), Node ${process.version}; no WebGPU adapter (CPU backends only); load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after.`);
 console.log(`${wasm2.describe()}\n`);
 console.log(table(['engine / backend', 'ms per step (median)', 'images / s', 'min', 'max', 'first step ms'], rows));
 const jaxT = timings[3].t;

@@ -6,14 +6,18 @@
  * it (sync), so a run includes ~0.1-4 ms of submit overhead.
  *
  * Variants:
- * - old: the conv shaders as they were at commit BASELINE (passed as shaderOverrides) with
- *   tiling.vec4 = false, i.e. the 4x4 register-blocked scalar kernels;
+ * - old: tiling.vec4 = false, i.e. the 4x4 register-blocked scalar conv kernels (conv2d.wgsl,
+ *   conv2d_backprop_input.wgsl, conv2d_backprop_filter.wgsl);
  * - new: the current default tiling (vec4 conv kernels where the channel counts allow them).
  * The new outputs are checked against the old (max |diff| relative to max |old|).
+ * (Before the descriptor layout, 'old' was the conv shaders of commit b64dadc passed as
+ * shaderOverrides; those files predate the shared preludes and their uniform blocks, so the
+ * current launch cannot run them.)
  *
  * Options: --reps N (default 3), --only conv1|conv2|conv3, --kernels fwd,dx,dw, --batch N,
  * --variants old,new, --exp NAME=FILE.wgsl,... (a variant 'exp': the new tiling with these shaders,
- * for trying a kernel change against the current one in the same run; --exp2 likewise, variant 'exp2');
+ * written like the files of shaders/, includes allowed, passed as shaderOverrides, for trying a
+ * kernel change against the current one in the same run; --exp2 likewise, variant 'exp2');
  * --exp-conv WX,WY sets the 'exp' variant's conv workgroup shape (tiling.conv).
  * --check: instead of timing, runs the default-tiling kernels on padded / strided geometries whose
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
@@ -21,7 +25,6 @@
  * --step: instead, whole training steps of the tutorial CNN (bench/workloads.ts), old vs new
  * backends interleaved, --reps steps each after a first step and a warm-up.
  */
-import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Conv2DGeometry, TensorData } from '../engine/backends/backend.js';
@@ -36,8 +39,6 @@ import { Random } from '../engine/random.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { conv2dBackpropFilterCount, conv2dBackpropInputCount, conv2dCount } from './flops.js';
 import { summarise, table, type Timing } from './harness.js';
-
-const BASELINE = 'b64dadc';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,28 +62,22 @@ const kernelNames = args.kernels!.split(',');
 
 type T = TensorData<GPUStorage>;
 
-function baselineShader(name: string): string {
-  return execSync(`git show ${BASELINE}:shaders/${name}.wgsl`, { encoding: 'utf8' });
-}
+// The generator's include expansion, so an experiment file may #include the shared preludes.
+const generator = (await import('../scripts/gen-shaders.mjs' as string)) as {
+  expand(name: string, text: string, file: string): { code: string };
+};
 
 function overrides(spec: string | undefined): Record<string, string> {
   return Object.fromEntries(
     (spec ?? '').split(',').filter((e) => e).map((e) => {
       const [name, file] = e.split('=');
-      return [name, readFileSync(file, 'utf8')];
+      return [name, generator.expand(name, readFileSync(file, 'utf8'), file).code];
     }),
   );
 }
 
 const variantOptions: Record<string, WebGPUBackendOptions> = {
-  old: {
-    tiling: { vec4: false },
-    shaderOverrides: {
-      conv2d: baselineShader('conv2d'),
-      conv2d_backprop_input: baselineShader('conv2d_backprop_input'),
-      conv2d_backprop_filter: baselineShader('conv2d_backprop_filter'),
-    },
-  },
+  old: { tiling: { vec4: false } },
   new: {},
   exp: {
     shaderOverrides: overrides(args.exp),

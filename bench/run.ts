@@ -66,6 +66,8 @@ let res: BenchResults;
 if (args.node) {
   const { runInNode } = await import('./node-suites.js');
   res = await runInNode(params, (l) => console.log(`  ${l}`));
+  const { nodeDriver } = await import('../node/webgpu.js');
+  console.log(`Node WebGPU driver: ${nodeDriver()?.name}; adapter: ${res.adapter?.name ?? 'none'}`);
 } else {
   const { withBenchPage } = await import('./browser.js');
   res = await withBenchPage(async (page) => {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
-import { nodeGPU } from '../node/webgpu.js';
+import { nodeDriver, nodeGPU } from '../node/webgpu.js';
 import { fmtMs, table, time, type Timing } from './harness.js';
 import { engineTrainer, syntheticBatch } from './workloads.js';
 
@@ -54,7 +54,7 @@ let nodeAdapter = 'no adapter';
 try {
   const t0 = performance.now();
   const gpu = await WebGPUBackend.create(nodeGPU());
-  nodeAdapter = gpu.describe();
+  nodeAdapter = `${gpu.describe()}; driver ${nodeDriver()?.name}`;
   console.log(`Node WebGPU adapter: ${nodeAdapter} (device and every pipeline ready in ${(performance.now() - t0).toFixed(0)} ms; per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);
   await measure('node', 'webgpu', gpu);
 } catch (e) {

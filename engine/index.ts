@@ -1,7 +1,12 @@
-/** The public API of the engine. Node-only code lives outside engine/. */
+/// <reference types="@webgpu/types" preserve="true" />
+/**
+ * The public API of the engine. Node-only code lives outside engine/.
+ * @module webgpu-tensor-engine
+ */
 export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
   Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
+  OpFamilySignatures, UnaryMathOp, BinaryMathOp, CompareOp, ReduceOp, IndexMap, IndexMapAxis, GroupedConv2DGeometry,
 } from './backends/backend.js';
 export { Tensor, tensor, scalar, zeros, ones, full, variable } from './tensor.js';
 export { setBackend, getBackend, noGrad, tidy, keep } from './runtime.js';
@@ -17,6 +22,28 @@ export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
+// The op families of issue 13 (README, "Ops").
+export { sqrt, rsqrt, square, abs, sign, clip } from './ops/math.js';
+export { sigmoid, tanh, gelu, softplus, leakyRelu, elu, type GeluOptions } from './ops/activations.js';
+export { pow, maximum, minimum, squaredDifference } from './ops/binary-math.js';
+export { equal, notEqual, less, lessEqual, greater, greaterEqual } from './ops/compare.js';
+export { where } from './ops/where.js';
+export { cast } from './ops/cast.js';
+export { transpose, slice, pad, tile, broadcastTo, squeeze, expandDims } from './ops/shape.js';
+export { concat, stack } from './ops/concat.js';
+export { gather } from './ops/gather.js';
+export { max, min, logSumExp, moments, variance, argmin } from './ops/reductions.js';
+export { batchMatmul } from './ops/batch-matmul.js';
+export { avgPool2d, globalAvgPool2d, globalMaxPool2d, type AvgPool2DOptions } from './ops/pooling.js';
+export {
+  groupedConv2d, depthwiseConv2d, conv2dTranspose,
+  type GroupedConv2DOptions, type DepthwiseConv2DOptions, type Conv2DTransposeOptions,
+} from './ops/conv-variants.js';
+export { batchNorm, batchNormTraining, layerNorm, type NormOptions, type BatchNormOptions } from './ops/normalization.js';
+export { dropout } from './ops/dropout.js';
+export { oneHot } from './ops/one-hot.js';
+export { softmaxCrossEntropy, sigmoidCrossEntropy, meanSquaredError, type SoftmaxCrossEntropyOptions } from './ops/losses.js';
 export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';
@@ -24,8 +51,19 @@ export { Sequential } from './nn/sequential.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
-export { History, EarlyStopping, type Callback, type EpochLogs, type EarlyStoppingOptions } from './nn/callbacks.js';
+export {
+  History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
+} from './nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';
 export { init, type InitOptions, type BackendChoice } from './init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
+export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefinition, type KernelParityOptions, type KernelParityReport } from './kernels/index.js';
+// Types of the API's arguments and results, for TypeScript users (and the API reference).
+export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
+export type { Initializer } from './nn/initializers.js';
+export type { SequentialOptions } from './nn/sequential.js';
+export type { TrainingContext, MetricName } from './nn/callbacks.js';
+export type { GradientOptions } from './autograd.js';
+export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
+export type { UnaryOp, BinaryOp, AdamStepScalars } from './backends/backend.js';

@@ -8,10 +8,15 @@
  * - 'auto' (the default) uses WebGPU when an adapter exists and the CPU otherwise, and logs which
  *   it chose and why.
  * - 'cpu' is the typed-array backend (float32, or float64 with `floatDType`).
+ * - `device`: an app that already owns a GPUDevice (for rendering, say) passes it, with 'webgpu' or
+ *   'auto'; its limits are checked against what the kernels need (engine/device-limits.ts), with an
+ *   error naming each one that falls short. Tensors then live on the app's device: its own passes
+ *   can bind `tensor.handle.storage` ({ buffer, byteOffset, byteSize }) with no copy through the CPU.
  */
 import type { Backend, FloatDType } from './backends/backend.js';
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
-import { WebGPUBackend, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
+import { DEFAULT_TILING, WebGPUBackend, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
+import { checkDeviceLimits, limitNeeds } from './device-limits.js';
 import { setBackend } from './runtime.js';
 
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
@@ -20,6 +25,8 @@ export interface InitOptions {
   backend?: BackendChoice;
   /** The WebGPU entry point; defaults to navigator.gpu where it exists. */
   gpu?: GPU | null;
+  /** A GPUDevice the app made: the engine runs on it instead of requesting its own (see above). */
+  device?: GPUDevice;
   /** Options for the WebGPU backend (tiling, limits for tests, ...). */
   webgpu?: WebGPUBackendOptions;
   /** The CPU backend's float type (default float32). */
@@ -51,7 +58,11 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     setBackend(backend);
     return backend;
   };
-  if (choice === 'cpu') return cpu('asked for');
+  if (choice === 'cpu') {
+    if (options.device) throw new Error("init: a GPUDevice was passed but backend is 'cpu'; pass backend 'webgpu' to run on the device");
+    return cpu('asked for');
+  }
+  if (options.device) return onAppDevice(options.device, options, log);
 
   const gpu = options.gpu ?? navigatorGPU();
   if (!gpu) {
@@ -76,6 +87,17 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     `engine: using ${backend.describe()}: ${choice === 'auto' ? 'auto found a WebGPU adapter' : 'asked for'}` +
       (backend.isFallbackAdapter ? ' (a software adapter: expect CPU-like speed)' : ''),
   );
+  setBackend(backend);
+  return backend;
+}
+
+async function onAppDevice(device: GPUDevice, options: InitOptions, log: (line: string) => void): Promise<Backend> {
+  if (typeof device !== 'object' || device === null || typeof device.createBuffer !== 'function' || typeof device.limits !== 'object') {
+    throw new Error(`init: device must be a GPUDevice, got ${device === null ? 'null' : typeof device}`);
+  }
+  checkDeviceLimits(device, limitNeeds({ ...DEFAULT_TILING, ...options.webgpu?.tiling }));
+  const backend = await WebGPUBackend.fromDevice(device, options.webgpu);
+  log(`engine: using ${backend.describe()}: on the app's GPUDevice`);
   setBackend(backend);
   return backend;
 }

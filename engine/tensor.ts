@@ -5,6 +5,7 @@
 import type { Backend, DType, Shape, TensorData, TypedArray } from './backends/backend.js';
 import { sizeOf } from './backends/backend.js';
 import { getBackend, trackTensor } from './runtime.js';
+import { checkDType, checkShape, show } from './ops/validate.js';
 
 /** How an op sends dL/d(output) back to its inputs. `needs[i]` says whether input i wants a gradient. */
 export type BackwardFn = (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
@@ -123,34 +124,61 @@ function defaultFloat(): DType {
   return getBackend().floatDType;
 }
 
-/** A tensor from host values; dtype defaults to the backend's float type. */
+/**
+ * A tensor from host values; dtype defaults to the backend's float type. Plain arrays must
+ * hold numbers, and int32 tensors integers in range (a typed array would truncate or wrap them).
+ */
 export function tensor(values: ArrayLike<number>, shape: Shape, dtype: DType = defaultFloat()): Tensor {
+  return fromHost('tensor', values, shape, dtype);
+}
+
+function fromHost(op: string, values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+  checkShape(op, shape);
+  checkDType(op, dtype);
+  const plain = Array.isArray(values);
+  if (!plain && !ArrayBuffer.isView(values)) throw new Error(`${op}: values must be an array or a typed array of numbers, got ${show(values)}`);
   const n = sizeOf(shape);
   if (values.length !== n) {
-    throw new Error(`tensor: shape [${shape}] holds ${n} values, got ${values.length}`);
+    throw new Error(`${op}: shape [${shape}] holds ${n} values, got ${values.length}`);
   }
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: shape [${shape}] must hold non-negative integers`);
+  if (plain || (dtype === 'int32' && !(values instanceof Int32Array))) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') throw new Error(`${op}: value ${i} is ${show(v)}, expected a number`);
+      if (dtype === 'int32' && !(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
+        throw new Error(`${op}: value ${i} is ${v}, expected an integer in the int32 range for an int32 tensor`);
+      }
+    }
   }
   const backend = getBackend();
   return Tensor.fromHandle(backend.upload(values, shape, dtype), backend);
 }
 
 export function scalar(value: number, dtype: DType = defaultFloat()): Tensor {
-  return tensor([value], [], dtype);
+  return fromHost('scalar', [value], [], dtype);
 }
 
 export function full(shape: Shape, value: number, dtype: DType = defaultFloat()): Tensor {
-  const backend = getBackend();
-  return Tensor.fromHandle(backend.fill(shape, dtype, value), backend);
+  return filled('full', shape, value, dtype);
 }
 
 export function zeros(shape: Shape, dtype: DType = defaultFloat()): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 export function ones(shape: Shape, dtype: DType = defaultFloat()): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
+}
+
+function filled(op: string, shape: Shape, value: number, dtype: DType): Tensor {
+  checkShape(op, shape);
+  checkDType(op, dtype);
+  if (typeof value !== 'number') throw new Error(`${op}: the fill value must be a number, got ${show(value)}`);
+  if (dtype === 'int32' && !(Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)) {
+    throw new Error(`${op}: the fill value ${value} is not an int32 integer`);
+  }
+  const backend = getBackend();
+  return Tensor.fromHandle(backend.fill(shape, dtype, value), backend);
 }
 
 /** A trainable leaf: requires gradients. */

@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
-import { loadModel } from './tfjs-format.js';
+import { loadModel } from './tfjs-format-node.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
 
@@ -28,7 +28,8 @@ Input (one of):
                    (0.299 R + 0.587 G + 0.114 B), transparent pixels laid over the
                    background, a non-square image padded (centred) to a square with the
                    background so it is not distorted, then resized to 28x28 (area
-                   averaging when shrinking, bilinear when enlarging).
+                   averaging when shrinking, bilinear when enlarging). At most 16384
+                   pixels a side and 50 million in all.
                    Fashion-MNIST images are light objects on a black background: for a
                    dark object on a light background (a photo on white paper, a product
                    shot) add --invert.
@@ -125,10 +126,21 @@ export function resizeWeights(n: number, m: number): [number, number][][] {
   return out;
 }
 
-/** Separable resize of a single-channel image (row-major, width w, height h) to size x size. */
+/**
+ * Separable resize of a single-channel image (row-major, width w, height h) to size x size,
+ * after padding it (centred) to a square of side max(w, h) with 0. The square is never built,
+ * nor walked: weights that fall on the padding are dropped (they would add 0), so a 1x16000
+ * strip costs about 16000 values and steps, not 16000^2.
+ */
 export function resizeGray(src: Float32Array, w: number, h: number, size: number): Float32Array {
-  const wx = resizeWeights(w, size);
-  const wy = resizeWeights(h, size);
+  const side = Math.max(w, h);
+  const ox = Math.floor((side - w) / 2);
+  const oy = Math.floor((side - h) / 2);
+  // Only the weights on the image itself, with indices shifted into it: the rest multiply 0.
+  const inside = (weights: [number, number][][], offset: number, n: number) =>
+    weights.map((ws) => ws.filter(([i]) => i >= offset && i < offset + n).map(([i, k]): [number, number] => [i - offset, k]));
+  const wx = inside(resizeWeights(side, size), ox, w);
+  const wy = inside(resizeWeights(side, size), oy, h);
   const rows = new Float32Array(h * size);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < size; x++) {
@@ -148,6 +160,19 @@ export function resizeGray(src: Float32Array, w: number, h: number, size: number
   return out;
 }
 
+/** Largest PNG accepted by --image: per side, and in pixels (a 48-megapixel photo fits). */
+export const MAX_IMAGE_SIDE = 16384;
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+/** Width and height from a PNG's IHDR chunk, without decoding it; null if the bytes are not a PNG. */
+export function pngSize(png: Uint8Array): { width: number; height: number } | null {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.length < 24 || signature.some((b, i) => png[i] !== b)) return null;
+  if (String.fromCharCode(png[12], png[13], png[14], png[15]) !== 'IHDR') return null;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 /**
  * A PNG as the model's input: size*size values in [0, 1], light object on black (see HELP for
  * the conversion). A size*size grayscale PNG gives exactly pixel / 255.
@@ -155,6 +180,13 @@ export function resizeGray(src: Float32Array, w: number, h: number, size: number
 export function pngToInput(png: Uint8Array, options: { invert?: boolean; size?: number } = {}): Float32Array {
   const size = options.size ?? FASHION_MNIST_IMAGE_SIZE;
   const invert = options.invert ?? false;
+  const dims = pngSize(png);
+  if (dims && (dims.width > MAX_IMAGE_SIDE || dims.height > MAX_IMAGE_SIDE || dims.width * dims.height > MAX_IMAGE_PIXELS)) {
+    throw new Error(
+      `the PNG is ${dims.width}x${dims.height} pixels; at most ${MAX_IMAGE_SIDE} pixels a side and ` +
+        `${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels in all are supported (shrink it first)`,
+    );
+  }
   let decoded: PNG;
   try {
     decoded = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
@@ -172,17 +204,8 @@ export function pngToInput(png: Uint8Array, options: { invert?: boolean; size?: 
     const luma = (r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b) / 255;
     gray[p] = (invert ? 1 - luma : luma) * alpha;
   }
-  // Pad to a centred square with the background, so resizing keeps the aspect ratio.
-  let side = w;
-  let square = gray;
-  if (w !== h) {
-    side = Math.max(w, h);
-    square = new Float32Array(side * side);
-    const ox = Math.floor((side - w) / 2);
-    const oy = Math.floor((side - h) / 2);
-    for (let y = 0; y < h; y++) square.set(gray.subarray(y * w, (y + 1) * w), (y + oy) * side + ox);
-  }
-  const out = side === size ? square : resizeGray(square, side, side, size);
+  // Padded (centred) to a square with the background, so resizing keeps the aspect ratio.
+  const out = w === size && h === size ? gray : resizeGray(gray, w, h, size);
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
   return out;
 }
@@ -210,12 +233,28 @@ function endsInSoftmax(model: Sequential): boolean {
   return last?.activation === 'softmax';
 }
 
-/** Classifies one image (28*28 values in [0, 1]). */
+/** Why a model gave a non-finite output, for an error instead of a "NaN%" line. */
+async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: number): Promise<string> {
+  const names = model.store.parameters.map((p) => p.name);
+  const broken = (await model.getWeights())
+    .map((w, i) => ({ name: names[i], count: w.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0) }))
+    .filter((b) => b.count > 0);
+  const cause = broken.length > 0
+    ? `its weights hold non-finite values (${broken.map((b) => `${b.count} in ${b.name}`).join(', ')}): it was saved from a run that diverged, or the file is damaged`
+    : 'its weights are finite, so the values overflowed on the way';
+  return `the model's output ${at} is ${outputs[at]} (of ${outputs.length} outputs), so there are no probabilities to print; ${cause}`;
+}
+
+/** Classifies one image (28*28 values in [0, 1]); a non-finite output is an error. */
 export async function predictImage(model: Sequential, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
   const shape = model.inputShape;
   const per = shape.reduce((a, b) => a * b, 1);
   if (pixels.length !== per) throw new Error(`the model expects an input of shape [${shape.join(', ')}] (${per} values), got ${pixels.length} values`);
+  const badPixel = pixels.findIndex((v) => !Number.isFinite(v));
+  if (badPixel >= 0) throw new Error(`the image's value ${badPixel} is ${pixels[badPixel]}; expected finite values in [0, 1]`);
   const outputs = await model.predict({ values: pixels, shape: [1, ...shape] });
+  const badOutput = outputs.findIndex((v) => !Number.isFinite(v));
+  if (badOutput >= 0) throw new Error(await nonFiniteOutputs(model, outputs, badOutput));
   const probabilities = endsInSoftmax(model) ? Float32Array.from(outputs) : softmax(outputs);
   const names = probabilities.length === classNames.length ? classNames : [...probabilities].map((_, i) => `class ${i}`);
   const ranked = [...probabilities]
@@ -278,7 +317,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
       } catch (err) {
         throw new Error(`--image ${o.image}: ${(err as Error).message}`);
       }
-      const { width, height } = PNG.sync.read(bytes);
+      const { width, height } = pngSize(bytes) ?? PNG.sync.read(bytes);
       source = `${o.image} (${width}x${height}${width === 28 && height === 28 ? '' : ', resized to 28x28'}${o.invert ? ', inverted' : ''})`;
     }
     const p = await predictImage(model, pixels, names);

@@ -10,10 +10,9 @@
  * and `modelFromArtifacts({ modelJson, weightData })` rebuilds the model (on the current backend).
  * `fromTfjsModelArtifacts` / `toTfjsModelArtifacts` convert to and from tfjs's own in-memory
  * `ModelArtifacts` (`{ modelTopology, weightSpecs, weightData }`, what `tf.io.withSaveHandler`
- * hands over and `tf.io.fromMemory` takes). The Node helpers `saveModel(model, dir)` and
- * `loadModel(dir)` write and read the files (node:fs is imported lazily, so this module stays
- * importable in a browser); every file is written atomically (temp file in the same folder,
- * then rename), weights first and model.json last.
+ * hands over and `tf.io.fromMemory` takes). This module imports nothing from Node, so it runs
+ * in a page or a worker; the Node file I/O (`saveModel(model, dir)`, `loadModel(dir)`) lives in
+ * model/tfjs-format-node.ts.
  *
  * Loading, weights are matched to the model's parameters by position, not by exact name:
  * tfjs names layers with process-wide counters ('conv2d_Conv2D1', 'conv2d_1', ...) that need not
@@ -22,10 +21,13 @@
  * the manifest's order is the parameter order. Every shape is checked, with an error naming the
  * layer. Quantised or non-float32 weights, and optimizer weights beyond the model's, are
  * handled (the first rejected, the last skipped).
+ *
+ * @module webgpu-tensor-engine/tfjs-format
  */
 import type { Activation, Layer } from '../engine/nn/layers.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
+import { crc32Hex } from './crc32.js';
 
 /** The Keras version string tfjs-layers writes; it names the serialisation format we follow. */
 export const KERAS_VERSION = 'tfjs-layers 4.22.0';
@@ -61,12 +63,28 @@ export interface ModelTopology {
   backend?: string;
 }
 
+/**
+ * Written by this engine beside the tfjs fields (tfjs ignores unknown top-level fields of
+ * model.json, and drops them when it re-saves, so a stale checksum never travels on): the
+ * size and CRC-32 of the weight data, concatenated in manifest order. A weights file from
+ * another save (a save killed between weights.bin and model.json) or a truncated or flipped
+ * one fails the load instead of giving wrong numbers. Files without it (written by tfjs or
+ * Keras) load unchecked.
+ */
+export interface WeightsChecksum {
+  algorithm: 'crc32';
+  byteLength: number;
+  /** 8 lowercase hex digits. */
+  value: string;
+}
+
 export interface ModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
   modelTopology: ModelTopology;
   weightsManifest: WeightsManifestGroup[];
+  weightsChecksum?: WeightsChecksum;
 }
 
 /** model.json plus the weight bytes of every manifest group, concatenated in manifest order. */
@@ -168,8 +186,29 @@ export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts
       backend: 'tensor_flow.js',
     },
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: entries }],
+    weightsChecksum: weightsChecksumOf(weightData),
   };
   return { modelJson, weightData };
+}
+
+export function weightsChecksumOf(weightData: ArrayBuffer): WeightsChecksum {
+  return { algorithm: 'crc32', byteLength: weightData.byteLength, value: crc32Hex(new Uint8Array(weightData)) };
+}
+
+/**
+ * Throws unless the weight data matches model.json's weightsChecksum (when it has one).
+ * `weightsName` names the data in the error (the weight files, when read from disk).
+ */
+export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuffer, weightsName = 'the weight data'): void {
+  const expected = modelJson.weightsChecksum;
+  if (expected === undefined || expected === null) return;
+  if (typeof expected !== 'object' || expected.algorithm !== 'crc32' || !Number.isInteger(expected.byteLength) || typeof expected.value !== 'string' || !/^[0-9a-f]{8}$/.test(expected.value)) {
+    throw new Error(`tfjs-format: model.json's weightsChecksum ${JSON.stringify(expected)} is not valid (expected { algorithm: 'crc32', byteLength: <integer>, value: <8 hex digits> })`);
+  }
+  const actual = weightsChecksumOf(weightData);
+  if (actual.byteLength !== expected.byteLength || actual.value !== expected.value) {
+    throw new Error(`tfjs-format: ${weightsName} (${actual.byteLength} bytes, crc32 ${actual.value}) does not match the checksum in model.json (weightsChecksum: ${expected.byteLength} bytes, crc32 ${expected.value}): the weights come from another save (one interrupted between weights and model.json?) or are damaged`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,6 +449,7 @@ export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
     throw new Error(`tfjs-format: model.json has format '${modelJson.format}'; only 'layers-model' (tf.LayersModel) is supported, not graph models`);
   }
+  checkWeightsChecksum(modelJson, weightData);
   const model = modelFromTopology(modelJson.modelTopology);
   const located = locateWeights(modelJson.weightsManifest, weightData.byteLength);
   const chosen = matchWeights(model, located);
@@ -422,7 +462,8 @@ export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
   return model;
 }
 
-function concatBuffers(parts: readonly ArrayBuffer[]): ArrayBuffer {
+/** The parts as one buffer, in order (a single part is returned as is). */
+export function concatBuffers(parts: readonly ArrayBuffer[]): ArrayBuffer {
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -459,65 +500,4 @@ export function toTfjsModelArtifacts(a: TfjsArtifacts): Required<Omit<TfjsModelA
     generatedBy: a.modelJson.generatedBy ?? GENERATED_BY,
     convertedBy: a.modelJson.convertedBy ?? null,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Node: files
-// ---------------------------------------------------------------------------------------------
-
-/** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
-export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  // Imported lazily, like node:fs above, so this module stays loadable in a browser.
-  const { writeFileAtomic } = await import('./write-file-atomic.js');
-  const { modelJson, weightData } = await modelToArtifacts(model);
-  await fs.mkdir(dir, { recursive: true });
-  const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
-  // Weights first: model.json, written last, is what makes the new model visible.
-  await writeFileAtomic(paths.weights, new Uint8Array(weightData));
-  await writeFileAtomic(paths.modelJson, `${JSON.stringify(modelJson, null, 1)}\n`);
-  return paths;
-}
-
-/**
- * Loads a TensorFlow.js Layers model from dir/model.json (or a path to a .json file) and the
- * weight files its manifest names (relative to it), on the current backend.
- */
-export async function loadModel(dirOrJson: string): Promise<Sequential> {
-  const fs = await import('node:fs/promises');
-  const { dirname, join, resolve } = await import('node:path');
-  const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, MODEL_JSON);
-  let text: string;
-  try {
-    text = await fs.readFile(jsonPath, 'utf8');
-  } catch (err) {
-    throw new Error(`loadModel: cannot read ${jsonPath}: ${(err as Error).message}`);
-  }
-  let modelJson: ModelJson;
-  try {
-    modelJson = JSON.parse(text) as ModelJson;
-  } catch (err) {
-    throw new Error(`loadModel: ${jsonPath} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(modelJson.weightsManifest)) throw new Error(`loadModel: ${jsonPath} has no weightsManifest`);
-  const base = dirname(resolve(jsonPath));
-  const parts: ArrayBuffer[] = [];
-  for (const group of modelJson.weightsManifest) {
-    for (const p of group.paths ?? []) {
-      const file = join(base, p);
-      let buf: Buffer;
-      try {
-        buf = await fs.readFile(file);
-      } catch (err) {
-        throw new Error(`loadModel: cannot read weights file ${file} (named in ${jsonPath}): ${(err as Error).message}`);
-      }
-      parts.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
-    }
-  }
-  try {
-    return modelFromArtifacts({ modelJson, weightData: concatBuffers(parts.length ? parts : [new ArrayBuffer(0)]) });
-  } catch (err) {
-    throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
-  }
 }

@@ -1,15 +1,20 @@
 /**
- * `npm run train` — the tutorial end to end. See --help.
+ * `npm run train` — the tutorial end to end. See --help. The exported pieces (parseTrainArgs,
+ * trainOptions, progressFor, main) are used by test/reliability-cli.test.ts without a process.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../engine/init.js';
+import { NonFiniteLossError, TerminateOnNaN } from '../engine/nn/callbacks.js';
+import { lineReporter, type ProgressReporter } from '../engine/nn/training.js';
+import { checkpointPath } from './checkpoint.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
 import { kerasProgressBar } from './progress.js';
-import { saveModel } from './tfjs-format.js';
+import { saveModel } from './tfjs-format-node.js';
 import { writeTrainingReport } from './train-report.js';
-import { trainTutorial } from './train.js';
+import { trainTutorial, type TrainOptions, type TrainResult } from './train.js';
 
 const HELP = `Usage: npm run train -- [options]
 
@@ -20,8 +25,8 @@ Options:
   --backend B      auto (default: WebGPU when a hardware adapter exists, else the CPU;
                    software adapters such as SwiftShader are skipped, being slower than
                    the CPU backend), webgpu (any adapter) or cpu
-  --epochs N       maximum epochs (default 20; early stopping on val_loss, patience 3)
-  --batch-size N   default 256
+  --epochs N       maximum epochs, at least 1 (default 20; early stopping on val_loss, patience 3)
+  --batch-size N   at least 1 (default 256)
   --seed N         weight initialisation and shuffling (default 42)
   --out DIR        output folder (default runs/latest): checkpoint.bin, model/, report/
   --data DIR       folder with the four Fashion-MNIST files (else FASHION_MNIST_DIR,
@@ -29,13 +34,48 @@ Options:
   --patience N     early-stopping patience (default 3)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs
   --resume         continue from the checkpoint in --out
-  --verbose N      0 silent, 1 progress bar (default), 2 one line per epoch
+  --verbose N      0 silent, 1 progress bar (default; when stdout is not a terminal, a line
+                   every 50 steps instead), 2 one line per epoch
+  --no-terminate-on-nan
+                   keep training after a NaN or infinite loss (by default training stops
+                   there with an error naming the step and epoch, and the last good
+                   checkpoint is kept)
   -h, --help       this text
 `;
 
-async function main(argv: string[]): Promise<void> {
-  const { values: a } = parseArgs({
+/** Steps between progress lines when stdout is not a terminal (CI, `npm run train > log`). */
+export const PROGRESS_EVERY = 50;
+
+/**
+ * --verbose 1's progress: a redrawn bar on a terminal; otherwise a line every PROGRESS_EVERY
+ * steps printed by the training loop itself (cli-progress's non-TTY mode waits for a timer that
+ * a CPU epoch, which never yields, does not let run).
+ */
+export function progressFor(verbose: 0 | 1 | 2, stream: NodeJS.WriteStream = process.stdout): ProgressReporter | undefined {
+  if (verbose !== 1) return undefined;
+  if (stream.isTTY) return kerasProgressBar(stream);
+  return lineReporter((line) => stream.write(`${line}\n`), { everySteps: PROGRESS_EVERY });
+}
+
+export interface TrainCliArgs {
+  help: boolean;
+  backend: BackendChoice;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  outDir: string;
+  dataDir?: string;
+  patience: number;
+  quick: boolean;
+  resume: boolean;
+  verbose: 0 | 1 | 2;
+  terminateOnNaN: boolean;
+}
+
+export function parseTrainArgs(argv: string[]): TrainCliArgs {
+  const { values: a, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       backend: { type: 'string', default: 'auto' },
       epochs: { type: 'string' },
@@ -47,45 +87,78 @@ async function main(argv: string[]): Promise<void> {
       quick: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
       verbose: { type: 'string', default: '1' },
+      'no-terminate-on-nan': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (a.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const int = (name: string, v: string | undefined, fallback: number): number => {
-    const n = v === undefined ? fallback : Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${v}'`);
+  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}' (see --help)`);
+  const int = (name: string, v: string | undefined, fallback: number, min: 0 | 1): number => {
+    const n = v === undefined ? fallback : v.trim() === '' ? NaN : Number(v);
+    if (!Number.isInteger(n) || n < min) {
+      throw new Error(`--${name} must be a ${min === 1 ? 'positive' : 'non-negative'} integer, got '${v}'`);
+    }
     return n;
   };
   const backend = a.backend as BackendChoice;
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu or cpu, got '${a.backend}'`);
-  const verbose = int('verbose', a.verbose, 1);
-  if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2`);
-  const outDir = resolve(a.out!);
-  mkdirSync(outDir, { recursive: true });
-
-  const settings = {
-    maxEpochs: int('epochs', a.epochs, a.quick ? 2 : 20),
-    batchSize: int('batch-size', a['batch-size'], 256),
-    seed: int('seed', a.seed, 42),
-  };
-  const r = await trainTutorial({
+  const verbose = int('verbose', a.verbose, 1, 0);
+  if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2, got '${a.verbose}'`);
+  return {
+    help: a.help ?? false,
     backend,
-    epochs: settings.maxEpochs,
-    batchSize: settings.batchSize,
-    seed: settings.seed,
-    outDir,
+    epochs: int('epochs', a.epochs, a.quick ? 2 : 20, 1),
+    batchSize: int('batch-size', a['batch-size'], 256, 1),
+    seed: int('seed', a.seed, 42, 0),
+    outDir: resolve(a.out!),
     dataDir: a.data,
-    resume: a.resume,
-    patience: int('patience', a.patience, 3),
-    trainLimit: a.quick ? 6000 : undefined,
-    testLimit: a.quick ? 1000 : undefined,
+    patience: int('patience', a.patience, 3, 0),
+    quick: a.quick ?? false,
+    resume: a.resume ?? false,
     verbose: verbose as 0 | 1 | 2,
-    progress: verbose === 1 ? kerasProgressBar() : undefined,
-  });
+    terminateOnNaN: !a['no-terminate-on-nan'],
+  };
+}
 
+/** What main passes to trainTutorial (without the log and progress, which are for the terminal). */
+export function trainOptions(args: TrainCliArgs): TrainOptions {
+  return {
+    backend: args.backend,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    seed: args.seed,
+    outDir: args.outDir,
+    dataDir: args.dataDir,
+    resume: args.resume,
+    patience: args.patience,
+    trainLimit: args.quick ? 6000 : undefined,
+    testLimit: args.quick ? 1000 : undefined,
+    verbose: args.verbose,
+    callbacks: args.terminateOnNaN ? [new TerminateOnNaN()] : [],
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseTrainArgs(argv);
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const outDir = args.outDir;
+  mkdirSync(outDir, { recursive: true });
+  const settings = { maxEpochs: args.epochs, batchSize: args.batchSize, seed: args.seed };
+  let r: TrainResult;
+  try {
+    r = await trainTutorial({ ...trainOptions(args), progress: progressFor(args.verbose) });
+  } catch (e) {
+    if (e instanceof NonFiniteLossError) {
+      // Epochs 0..e.epoch-1 ended with finite losses; the checkpointer wrote the last of them.
+      const kept = e.epoch > 0
+        ? `the last good checkpoint, from the end of epoch ${e.epoch}, is kept in ${checkpointPath(outDir)}`
+        : 'the first epoch had not ended, so no checkpoint was written';
+      throw new Error(`${e.message}. The model was not saved; ${kept}.`);
+    }
+    throw e;
+  }
   console.log(`\nTest loss: ${r.test.loss.toFixed(4)}   Test accuracy: ${r.test.accuracy.toFixed(4)}`);
   console.log(`Epochs run: ${r.epochsRun}${r.stoppedEarly ? ' (stopped early)' : ''}; best epoch: ${r.bestEpoch + 1}; backend: ${r.backend.describe()}`);
   const names = r.data.classNames;
@@ -105,7 +178,9 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Wrote the report: ${report.htmlPath} (and ${Object.keys(report.figures).length} PNG figures beside it)`);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  console.error(`train: ${e.message}`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    console.error(`train: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -11,7 +11,8 @@ import type { ProgressReporter } from '../engine/nn/training.js';
 import { Adam } from '../engine/optim/adam.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { checkpointPath, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
+import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
+import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
 import { tutorialCnn } from './cnn.js';
 import { loadFashionMnist, type FashionMnist } from './data/fashion-mnist.js';
 import { argmaxRows, classificationReport, type ClassificationReport } from './metrics.js';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   verbose?: 0 | 1 | 2;
   progress?: ProgressReporter;
   log?: (line: string) => void;
+  /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
+  callbacks?: Callback[];
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -53,9 +56,6 @@ export interface TrainResult {
   testPredictions: Int32Array;
   report: ClassificationReport;
 }
-
-/** Turns Infinity (not JSON) into null and back, for EarlyStopping's "no best yet". */
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export async function trainTutorial(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? console.log;
@@ -84,6 +84,12 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
 
   const early = new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true });
   const ckptPath = checkpointPath(options.outDir);
+  // What --resume must find unchanged: the exact data trained and validated on.
+  const dataDigests = {
+    train: digestData(data.train.images, data.train.labels, data.train.count),
+    validation: digestData(data.test.images, data.test.labels, data.test.count),
+  };
+  for (const name of removeStaleTemporaries(ckptPath)) log(`removed ${name}, a temporary file left by an interrupted checkpoint write`);
   let initialEpoch = 0;
   let prior: { epoch: number[]; history: Record<string, number[]> } = { epoch: [], history: {} };
   let secondsPerEpoch: number[] = [];
@@ -91,20 +97,12 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   if (options.resume) {
     const ckpt = readCheckpoint(ckptPath);
     const h = ckpt.header;
-    if (h.seed !== seed || h.batchSize !== batchSize) {
-      throw new Error(`--resume: the checkpoint was made with seed ${h.seed} and batch size ${h.batchSize}, not ${seed} and ${batchSize}`);
-    }
-    const nParams = model.parameters.length;
-    model.setWeights(ckpt.arrays.slice(0, nParams));
-    optimizer.setState(model.store, { iterations: h.adamIterations, m: ckpt.arrays[nParams], v: ckpt.arrays[nParams + 1] });
-    if (h.earlyStopping) {
-      const best = h.earlyStopping.hasBestWeights ? ckpt.arrays.slice(nParams + 2).map((a) => Array.from(a)) : null;
-      early.setState({ ...h.earlyStopping, best: h.earlyStopping.best ?? Infinity, bestWeights: best });
-    }
+    checkResumable(ckptPath, h, { seed, batchSize, model, optimizer, early, data: dataDigests });
+    restoreCheckpoint(ckptPath, ckpt, model, optimizer, early);
     initialEpoch = h.epoch;
     prior = h.history;
     secondsPerEpoch = h.secondsPerEpoch;
-    alreadyStopped = h.history.epoch.length > 0 && h.stopped === true;
+    alreadyStopped = h.stopped;
     log(`resuming from ${ckptPath} after epoch ${initialEpoch}`);
   }
 
@@ -116,18 +114,11 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
       epochStarted = performance.now();
       prior.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (prior.history[k] ??= []).push(v as number);
-      const weights = await model.getWeights();
-      const state = await optimizer.state(model.store);
-      const es = early.state();
-      const arrays = [...weights, state.m, state.v, ...(es.bestWeights ?? []).map((w) => Float32Array.from(w))];
-      const names = [...model.store.parameters.map((p) => p.name), 'adam/m', 'adam/v', ...(es.bestWeights ?? []).map((_, i) => `best/${i}`)];
-      const header: CheckpointHeader = {
-        epoch: epoch + 1, seed, batchSize, history: prior, adamIterations: state.iterations, secondsPerEpoch,
-        earlyStopping: { wait: es.wait, best: finiteOrNull(es.best), bestEpoch: es.bestEpoch, hasBestWeights: es.bestWeights !== null },
-        arrays: arrays.map((a, i) => ({ name: names[i], length: a.length })),
-        stopped: ctx.stopTraining,
-      };
-      await writeCheckpoint(ckptPath, { header, arrays });
+      const ckpt = await captureCheckpoint({
+        epoch: epoch + 1, stopped: ctx.stopTraining, seed, batchSize, model, optimizer, early,
+        data: dataDigests, history: prior, secondsPerEpoch,
+      });
+      await writeCheckpoint(ckptPath, ckpt);
       epochsThisCall++;
       if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs) {
         throw new InterruptedForTest(epoch + 1);
@@ -143,7 +134,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch.
-      callbacks: [early, checkpointer],
+      callbacks: [...(options.callbacks ?? []), early, checkpointer],
     });
   } else if (early.bestWeights) {
     model.setWeights(early.bestWeights);

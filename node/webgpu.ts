@@ -1,22 +1,43 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Node only: a `navigator.gpu` equivalent from the `webgpu` package (Google's Dawn). It needs a
- * Vulkan driver; on machines without a GPU, Chromium's SwiftShader driver works:
- * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (set here when unset and present,
- * which works in the main thread and in forked processes, not in worker threads).
+ * Vulkan driver; on machines without a GPU it runs on a software one, chosen per process with
+ * nodeGPU({ adapter }) or WEBGPU_ADAPTER: `swiftshader` (Chromium's, the default) or `lavapipe`
+ * (Mesa 25, from scripts/setup.sh). node/webgpu-adapter.ts says how the choice reaches the loader.
  * Kept out of engine/ so the engine bundle stays browser-clean.
+ *
+ * @module webgpu-tensor-engine/node
  */
-import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
+import { applyAdapterEnv, type NodeAdapterName, type NodeDriver } from './webgpu-adapter.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export type { NodeAdapterName, NodeDriver } from './webgpu-adapter.js';
 
-let cached: GPU | null = null;
+let cached: { gpu: GPU; driver: NodeDriver } | null = null;
 
-export function nodeGPU(): GPU {
-  if (cached) return cached;
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-  process.env.NODEVICE_SELECT ??= '1';
+export interface NodeGPUOptions {
+  /** The software driver; default WEBGPU_ADAPTER, else VK_ICD_FILENAMES as set, else SwiftShader. */
+  adapter?: NodeAdapterName;
+}
+
+export function nodeGPU(options: NodeGPUOptions = {}): GPU {
+  if (cached) {
+    if (options.adapter !== undefined && options.adapter !== cached.driver.name) {
+      throw new Error(
+        `nodeGPU({ adapter: '${options.adapter}' }): this process already runs Dawn on '${cached.driver.name}', and the Vulkan loader ` +
+          `takes one driver per process; run '${options.adapter}' in a process of its own (WEBGPU_ADAPTER=${options.adapter})`,
+      );
+    }
+    return cached.gpu;
+  }
+  // Before create(): Dawn's Vulkan instance reads the driver variables when it is made.
+  const driver = applyAdapterEnv(options.adapter);
   Object.assign(globalThis, globals); // GPUBufferUsage and friends, as in a browser
-  cached = create([]);
-  return cached;
+  cached = { gpu: create([]), driver };
+  return cached.gpu;
+}
+
+/** The driver nodeGPU() chose for this process (null before its first call): benchmarks print it. */
+export function nodeDriver(): NodeDriver | null {
+  return cached?.driver ?? null;
 }

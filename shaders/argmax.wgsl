@@ -1,18 +1,4 @@
-// argmax: index of the first maximum of each row of x [rows, cols] (int32).
-struct Params { rows: u32, cols: u32, }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+// argmax: index of the first maximum of each row of x [rows, cols] (int32); a first NaN wins.
+#include "include/rows.wgsl"
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (r >= p.rows) { return; }
-  var best = -3.402823e38;
-  var at = 0u;
-  for (var j = 0u; j < p.cols; j++) {
-    let v = x[r * p.cols + j];
-    if (v > best) { best = v; at = j; }
-  }
-  out[r] = i32(at);
-}
+fn row(r: u32, base: u32) { out[r] = i32(rowArgmax(base)); }

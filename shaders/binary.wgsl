@@ -1,20 +1,16 @@
 // binary: out = a op b with NumPy broadcasting (rank <= 8); op 0 add, 1 sub, 2 mul, 3 div.
 // shape: the output shape; aStrides/bStrides: element strides of a and b per output axis (0 where broadcast).
+#include "include/elements.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   shape: array<vec4<u32>, 2>,
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
+fn element(i: u32) {
   var ia = i;
   var ib = i;
   if (p.contiguous == 0u) {

@@ -1,20 +1,8 @@
-// countCorrect: atomically counts rows of logits [rows, cols] whose first maximum is at the label.
-// The host zero-fills `count` first.
-struct Params { rows: u32, cols: u32, }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
+// countCorrect: atomically counts rows of the logits x [rows, cols] whose first maximum is at
+// the label. The host zero-fills `count` first.
+#include "include/rows.wgsl"
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
 @group(0) @binding(3) var<storage, read_write> count: array<atomic<i32>>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (r >= p.rows) { return; }
-  var best = -3.402823e38;
-  var at = 0u;
-  for (var j = 0u; j < p.cols; j++) {
-    let v = logits[r * p.cols + j];
-    if (v > best) { best = v; at = j; }
-  }
-  if (i32(at) == labels[r]) { atomicAdd(&count[0], 1); }
+fn row(r: u32, base: u32) {
+  if (i32(rowArgmax(base)) == labels[r]) { atomicAdd(&count[0], 1); }
 }

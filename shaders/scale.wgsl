@@ -1,12 +1,4 @@
 // scale: y = x * factor.
+#include "include/map.wgsl"
 struct Params { n: u32, factor: f32, }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
-  if (i >= p.n) { return; }
-  y[i] = x[i] * p.factor;
-}
+fn map(v: f32) -> f32 { return v * p.factor; }

@@ -3,19 +3,16 @@
 // reduced axes (redShape/redStrides, <= 4) index x directly. Thread t handles output
 // o = t / chunks and chunk c = t % chunks, summing reduced elements [c*chunkLen, (c+1)*chunkLen),
 // and writes out[o * chunks + c]; the host sums the chunks with a second pass when chunks > 1.
+#include "include/thread.wgsl"
 struct Params {
   outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
   keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
   keptShape: vec4<u32>, keptStrides: vec4<u32>,
   redShape: vec4<u32>, redStrides: vec4<u32>,
 }
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-override WG: u32 = 64;
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * WG + lid;
+fn invocation(t: u32) {
   if (t >= p.outSize * p.chunks) { return; }
   let o = t / p.chunks;
   let c = t % p.chunks;

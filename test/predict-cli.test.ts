@@ -15,7 +15,7 @@ import { tutorialCnn } from '../model/cnn.js';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { softmax } from '../model/metrics.js';
 import { main, parsePredictArgs, pngToInput, resizeWeights } from '../model/predict-cli.js';
-import { saveModel } from '../model/tfjs-format.js';
+import { saveModel } from '../model/tfjs-format-node.js';
 
 const PX = 28 * 28;
 const data = loadFashionMnist({ limit: { train: 1000, test: 20 } });

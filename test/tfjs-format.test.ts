@@ -16,9 +16,9 @@ import type { Sequential } from '../engine/nn/sequential.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import {
-  type ModelJson, type TfjsModelArtifacts, fromTfjsModelArtifacts, loadModel, modelFromArtifacts, modelToArtifacts, saveModel,
-  toTfjsModelArtifacts,
+  type ModelJson, type TfjsModelArtifacts, fromTfjsModelArtifacts, modelFromArtifacts, modelToArtifacts, toTfjsModelArtifacts,
 } from '../model/tfjs-format.js';
+import { loadModel, saveModel } from '../model/tfjs-format-node.js';
 import { Rng } from './helpers/rng.js';
 
 const N = 100;

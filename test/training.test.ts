@@ -112,10 +112,10 @@ describe('checkpoint and resume', () => {
   it('refuses to resume without a checkpoint, or with other settings', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ckpt-c-'));
     const common = { backend: 'cpu' as const, epochs: 1, batchSize: 64, trainLimit: 64, testLimit: 64, verbose: 0 as const, log: () => {} };
-    await expect(trainTutorial({ ...common, outDir, resume: true })).rejects.toThrow(/no checkpoint at .*checkpoint.bin/);
+    await expect(trainTutorial({ ...common, outDir, resume: true })).rejects.toThrow(/checkpoint .*checkpoint.bin: no such file/);
     await trainTutorial({ ...common, outDir, seed: 1 });
     await expect(trainTutorial({ ...common, outDir, seed: 2, resume: true })).rejects.toThrow(
-      /the checkpoint was made with seed 1 and batch size 64, not 2 and 64/,
+      /was made by a different run[^]*seed: 1 in the checkpoint, 2 in this run/,
     );
   });
 });

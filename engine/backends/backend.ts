@@ -63,6 +63,49 @@ export interface Pool2DGeometry {
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'relu';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
+// ---- The op families of issue 13 (engine/ops/*.ts; CPU in cpu/*.ts, WGSL in shaders/*.wgsl).
+
+/**
+ * Element-wise math and activations (`unaryMath`), each with a derivative (`unaryMathBackward`).
+ * `alpha` is leakyRelu's slope and elu's scale; clip uses [alpha, beta] as [min, max].
+ */
+export type UnaryMathOp =
+  | 'sqrt' | 'rsqrt' | 'square' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'geluTanh' | 'geluErf'
+  | 'softplus' | 'leakyRelu' | 'elu' | 'clip';
+/** Float binary ops with broadcasting; sigmoidCrossEntropy is max(a,0) - a*b + log(1+exp(-|a|)) (a logits, b labels). */
+export type BinaryMathOp = 'pow' | 'maximum' | 'minimum' | 'squaredDifference' | 'sigmoidCrossEntropy';
+/** Comparisons return int32 0/1 (there is no bool dtype). */
+export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+/** Reductions over any axes; argmax/argmin give int32 indices into the (row-major) reduced block, first extreme wins. */
+export type ReduceOp = 'max' | 'min' | 'logSumExp' | 'argmax' | 'argmin';
+
+/**
+ * One output axis of `copyIndexMap`: the input coordinate is start + c * step for output
+ * coordinate c, taken modulo inDim when `wrap`; outside [0, inDim) the output is the pad value.
+ */
+export interface IndexMapAxis {
+  readonly start: number;
+  readonly step: number;
+  readonly inDim: number;
+  readonly inStride: number;
+  readonly wrap: boolean;
+}
+
+/** A gather by index map: transpose, slice, pad, tile and broadcastTo are all one of these (ops/index-map.ts). */
+export interface IndexMap {
+  readonly outShape: Shape;
+  readonly axes: readonly IndexMapAxis[];
+  /** Written where an axis's input coordinate falls outside the input (constant padding). */
+  readonly padValue: number;
+}
+
+/** A convolution with dilation and groups: Conv2DGeometry plus these; the filter is [kH, kW, inC / groups, outC]. */
+export interface GroupedConv2DGeometry extends Conv2DGeometry {
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly groups: number;
+}
+
 /** One Adam step's scalars, computed on the host (Keras semantics, see optim/adam.ts). */
 export interface AdamStepScalars {
   /** lr * sqrt(1 - beta2^t) / (1 - beta1^t) */
@@ -76,7 +119,7 @@ export interface AdamStepScalars {
  * Every kernel, with its meaning. `T` is the backend's TensorData. Float inputs
  * share one dtype; the output has that dtype unless stated.
  */
-export interface KernelSignatures<T> {
+export interface KernelSignatures<T> extends OpFamilySignatures<T> {
   /** Element-wise y = op(x). */
   unary(x: T, op: UnaryOp): T;
   /** y = x * factor. */
@@ -120,10 +163,83 @@ export interface KernelSignatures<T> {
   copyInto(src: T, dst: T): void;
 }
 
+/**
+ * The op families added for the general engine (issue 13), part of every backend's table.
+ * Kept as their own interface so a backend can build them in a file of their own
+ * (cpu/op-family-kernels.ts, webgpu/op-family-kernels.ts). Float kernels keep their input's dtype.
+ */
+export interface OpFamilySignatures<T> {
+  /** y = op(x) element-wise (see UnaryMathOp for alpha and beta). */
+  unaryMath(x: T, op: UnaryMathOp, alpha: number, beta: number): T;
+  /** dx = dy * op'(x), element-wise. */
+  unaryMathBackward(dy: T, x: T, op: UnaryMathOp, alpha: number, beta: number): T;
+  /** out = a op b with NumPy broadcasting to `outShape`. */
+  binaryMath(a: T, b: T, op: BinaryMathOp, outShape: Shape): T;
+  /** int32 0/1 of a op b, broadcast to `outShape`; a and b share a dtype (float or int32). */
+  compare(a: T, b: T, op: CompareOp, outShape: Shape): T;
+  /** cond (int32, nonzero = true) ? a : b, all three broadcast to `outShape`; a and b share a dtype, the output's. */
+  where(cond: T, a: T, b: T, outShape: Shape): T;
+  /** Converts to `dtype`; float to int32 truncates toward zero. */
+  cast(x: T, dtype: DType): T;
+  /** out[c] = x[Σ inCoord_d(c_d) * inStride_d] per IndexMap (any dtype). */
+  copyIndexMap(x: T, map: IndexMap): T;
+  /** Concatenation along `axis`; every input has outShape except along axis; one dtype. */
+  concat(xs: readonly T[], axis: number, outShape: Shape): T;
+  /** Reduction over `axes` (sorted, unique); `outShape` as for sum. Arg ops give int32. */
+  reduce(x: T, op: ReduceOp, axes: readonly number[], outShape: Shape): T;
+  /** Mean and (biased) variance over `axes`, two passes per output; both of `outShape`. */
+  moments(x: T, axes: readonly number[], outShape: Shape): { mean: T; variance: T };
+  /** a [...batchA, M, K] · b [...batchB, K, N] (op transposes the last two axes when set); batch axes broadcast to outShape's. */
+  batchMatmul(a: T, b: T, transposeA: boolean, transposeB: boolean, outShape: Shape): T;
+  /** Average pooling over NHWC windows; the average is over the taps inside the input (TensorFlow's 'same'). */
+  avgPool2d(x: T, geometry: Pool2DGeometry): T;
+  /** dx: each dy spread evenly over the taps of its window that lie inside the input. */
+  avgPool2dBackward(dy: T, geometry: Pool2DGeometry): T;
+  /** Grouped, dilated conv: NHWC x, filter [kH, kW, inC/groups, outC]; group g maps input channels g*inC/groups.. to outputs g*outC/groups.. */
+  conv2dGrouped(x: T, w: T, geometry: GroupedConv2DGeometry): T;
+  conv2dGroupedBackpropInput(dy: T, w: T, geometry: GroupedConv2DGeometry): T;
+  conv2dGroupedBackpropFilter(x: T, dy: T, geometry: GroupedConv2DGeometry): T;
+  /** y = (x - mean) / sqrt(variance + epsilon) * scale + offset; mean, variance, scale, offset are [C], C = x's last axis. */
+  batchNorm(x: T, mean: T, variance: T, scale: T, offset: T, epsilon: number): T;
+  /**
+   * Gradients of batchNorm over rows [R, C] (R = every axis but the last). dScale = Σ dy·x̂,
+   * dOffset = Σ dy. dx treats mean/variance as the batch's own statistics when `training`
+   * (dx = scale·rstd/R · (R·dy − Σdy − x̂·Σdy·x̂)), as constants otherwise (dx = dy·scale·rstd).
+   */
+  batchNormBackward(dy: T, x: T, mean: T, variance: T, scale: T, epsilon: number, training: boolean): { dx: T; dScale: T; dOffset: T };
+  /**
+   * Layer norm over the last axis: y = (x - mean_r) * rstd_r * scale + offset. `stats`
+   * [...rows, 2] keeps (mean_r, rstd_r) per row for the backward kernel.
+   */
+  layerNorm(x: T, scale: T, offset: T, epsilon: number): { y: T; stats: T };
+  layerNormBackward(dy: T, x: T, stats: T, scale: T): { dx: T; dScale: T; dOffset: T };
+  /**
+   * Inverted dropout: y = x / (1 - rate) where keep(seed, i), else 0. keep is a counter-based hash
+   * of (seed, flat index) compared with rate as a 32-bit threshold: every backend gives the same mask.
+   */
+  dropout(x: T, rate: number, seed: number): T;
+  /** [...indices.shape, depth] float of `dtype`: onValue at the index, offValue elsewhere (out-of-range indices: all off). */
+  oneHot(indices: T, depth: number, onValue: number, offValue: number, dtype: DType): T;
+  /** x.shape[:axis] + indices.shape + x.shape[axis+1:]; indices int32; an out-of-range index gives zeros. */
+  gather(x: T, indices: T, axis: number): T;
+  /** dx of xShape: the sum of the dy rows that gathered each row, found by a pass over the indices (deterministic, no atomics). */
+  gatherBackward(dy: T, indices: T, axis: number, xShape: Shape): T;
+  /**
+   * Per-row softmax cross-entropy from logits [N, C] and int32 labels [N], with label smoothing:
+   * the target is (1-s)·onehot + s/C. (Class weights are the op's: it scales the rows.)
+   */
+  softmaxCrossEntropyRows(logits: T, labels: T, labelSmoothing: number): { rowLoss: T; probs: T };
+  /** dlogits = dRowLoss[r] · (probs - target). */
+  softmaxCrossEntropyRowsBackward(probs: T, labels: T, labelSmoothing: number, dRowLoss: T): T;
+}
+
 export type KernelName = keyof KernelSignatures<unknown>;
+export type OpFamilyKernelName = keyof OpFamilySignatures<unknown>;
 
 /** What a backend must provide: every kernel, typed against its own storage. */
 export type KernelTable<S> = { [K in KernelName]: KernelSignatures<TensorData<S>>[K] };
+/** The op-family part of a backend's table. */
+export type OpFamilyTable<S> = { [K in OpFamilyKernelName]: OpFamilySignatures<TensorData<S>>[K] };
 
 export interface MemoryInfo {
   /** Bytes held by live tensors. */
@@ -146,7 +262,7 @@ export interface Backend<S = unknown> {
   view(t: TensorData<S>, offset: number, shape: Shape): TensorData<S>;
   /** Reads an array back to the host (waits for pending GPU work). */
   read(t: TensorData<S>): Promise<TypedArray>;
-  /** Synchronous read, where the backend can (the CPU); otherwise undefined. */
+  /** Synchronous read into a new host array (never the live storage), where the backend can (the CPU); otherwise undefined. */
   readSync?(t: TensorData<S>): TypedArray;
   /** Returns storage made by upload/fill/a kernel to the backend. Views are never released. */
   release(storage: S): void;

@@ -22,8 +22,20 @@ export interface TrainingContext {
   stopTraining: boolean;
 }
 
+/** What fit reports after each step: the step's mean loss over its batch. */
+export interface BatchLogs {
+  loss: number;
+  /** Samples in the batch. */
+  size: number;
+}
+
 export interface Callback {
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  /**
+   * After each step (0-based `step` within the 0-based `epoch`). fit reads losses in groups of
+   * `readEvery` steps, so this runs for the group's steps in order once the group is read.
+   */
+  onBatchEnd?(epoch: number, step: number, logs: BatchLogs, ctx: TrainingContext): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainingContext): void | Promise<void>;
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
 }
@@ -143,5 +155,53 @@ export class EarlyStopping implements Callback {
     this.best = s.best;
     this.bestEpoch = s.bestEpoch;
     this.bestWeights = s.bestWeights?.map((w) => Float32Array.from(w)) ?? null;
+  }
+}
+
+/** Thrown by TerminateOnNaN: where the loss first stopped being finite (0-based epoch and step). */
+export class NonFiniteLossError extends Error {
+  constructor(
+    message: string,
+    readonly epoch: number,
+    /** 0-based step within the epoch; -1 for a validation loss. */
+    readonly step: number,
+    readonly loss: number,
+  ) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/**
+ * Keras's TerminateOnNaN, made loud: at the first non-finite training loss (checked after
+ * every step) or validation loss (after every epoch) it throws a NonFiniteLossError naming
+ * the step and the epoch. Keras stops and returns instead; throwing means a diverged run can
+ * never pass for a finished one. The epoch in which it throws never reaches onEpochEnd of the
+ * callbacks after this one, so put it first: a checkpointing callback then keeps the last
+ * epoch whose losses were all finite.
+ */
+export class TerminateOnNaN implements Callback {
+  onBatchEnd(epoch: number, step: number, logs: BatchLogs): void {
+    if (!Number.isFinite(logs.loss)) {
+      throw new NonFiniteLossError(
+        `TerminateOnNaN: the training loss was ${logs.loss} at step ${step + 1} of epoch ${epoch + 1} (both counted from 1); ` +
+          `training stopped, the weights are no longer trustworthy (look for NaN or Infinity in the inputs, or lower the learning rate)`,
+        epoch, step, logs.loss,
+      );
+    }
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs): void {
+    for (const key of ['loss', 'val_loss'] as const) {
+      const v = logs[key];
+      if (v !== undefined && !Number.isFinite(v)) {
+        const what = key === 'loss' ? 'training' : 'validation';
+        throw new NonFiniteLossError(
+          `TerminateOnNaN: the ${what} loss was ${v} after epoch ${epoch + 1} (counted from 1); training stopped ` +
+            `before this epoch's later callbacks (look for NaN or Infinity in the ${what} data)`,
+          epoch, -1, v,
+        );
+      }
+    }
   }
 }

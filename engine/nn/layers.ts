@@ -5,13 +5,14 @@
  */
 import type { Padding, Shape } from '../backends/backend.js';
 import { conv2d } from '../ops/conv2d.js';
-import { conv2dGeometry, pair, pool2dGeometry } from '../ops/geometry.js';
+import { conv2dGeometry, pool2dGeometry } from '../ops/geometry.js';
 import { dense } from '../ops/matmul.js';
 import { maxPool2d } from '../ops/maxpool2d.js';
 import { relu } from '../ops/relu.js';
 import { flatten } from '../ops/reshape.js';
 import { softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
+import { checkPadding, positivePair, show } from '../ops/validate.js';
 import type { Initializer } from './initializers.js';
 
 export type Activation = 'linear' | 'relu' | 'softmax';
@@ -31,6 +32,10 @@ export abstract class Layer {
   /** Input shape without the batch axis, when given to the first layer. */
   readonly inputShape?: Shape;
   protected constructor(inputShape?: readonly number[]) {
+    if (inputShape !== undefined) {
+      const ok = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1);
+      if (!ok) throw new Error(`${new.target.name}: inputShape must be a non-empty array of positive integers (no batch axis), got ${show(inputShape)}`);
+    }
     this.inputShape = inputShape ? [...inputShape] : undefined;
   }
   /** The weights this layer needs for an input of `inputShape` (no batch axis). */
@@ -51,11 +56,22 @@ function activate(y: Tensor, activation: Activation): Tensor {
   return y;
 }
 
-function checkActivation(layer: string, a: string): Activation {
+function checkActivation(layer: string, a: unknown): Activation {
   if (a !== 'linear' && a !== 'relu' && a !== 'softmax') {
-    throw new Error(`${layer}: unknown activation '${a}' (expected 'linear', 'relu' or 'softmax')`);
+    throw new Error(`${layer}: unknown activation ${show(a)} (expected 'linear', 'relu' or 'softmax')`);
   }
   return a;
+}
+
+/** A layer's constructor argument must be an options object (a bare number or nothing would fail deep inside). */
+function argsOf<A>(layer: string, args: A): A {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`${layer}: expected an options object, got ${show(args)}`);
+  return args;
+}
+
+function checkBool(layer: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${layer}: ${name} must be true or false, got ${show(v)}`);
+  return v;
 }
 
 export interface Conv2DArgs {
@@ -78,14 +94,14 @@ export class Conv2D extends Layer {
   readonly useBias: boolean;
 
   constructor(args: Conv2DArgs) {
-    super(args.inputShape);
-    if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`Conv2D: filters must be a positive integer, got ${args.filters}`);
+    super(argsOf('Conv2D', args).inputShape);
+    if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`Conv2D: filters must be a positive integer, got ${show(args.filters)}`);
     this.filters = args.filters;
-    this.kernelSize = pair(args.kernelSize);
-    this.strides = pair(args.strides ?? 1);
-    this.padding = args.padding ?? 'valid';
+    this.kernelSize = positivePair('Conv2D', 'kernelSize', args.kernelSize);
+    this.strides = positivePair('Conv2D', 'strides', args.strides ?? 1);
+    this.padding = checkPadding('Conv2D', args.padding ?? 'valid');
     this.activation = checkActivation('Conv2D', args.activation ?? 'linear');
-    this.useBias = args.useBias ?? true;
+    this.useBias = checkBool('Conv2D', 'useBias', args.useBias ?? true);
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
@@ -135,10 +151,10 @@ export class MaxPooling2D extends Layer {
   readonly padding: Padding;
 
   constructor(args: MaxPooling2DArgs = {}) {
-    super(args.inputShape);
-    this.poolSize = pair(args.poolSize ?? 2);
-    this.strides = pair(args.strides ?? this.poolSize);
-    this.padding = args.padding ?? 'valid';
+    super(argsOf('MaxPooling2D', args).inputShape);
+    this.poolSize = positivePair('MaxPooling2D', 'poolSize', args.poolSize ?? 2);
+    this.strides = positivePair('MaxPooling2D', 'strides', args.strides ?? this.poolSize);
+    this.padding = checkPadding('MaxPooling2D', args.padding ?? 'valid');
   }
 
   outputShape(inputShape: Shape): number[] {
@@ -161,7 +177,7 @@ export class MaxPooling2D extends Layer {
 export class Flatten extends Layer {
   readonly className = 'Flatten';
   constructor(args: { inputShape?: number[] } = {}) {
-    super(args.inputShape);
+    super(argsOf('Flatten', args).inputShape);
   }
   outputShape(inputShape: Shape): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
@@ -188,11 +204,11 @@ export class Dense extends Layer {
   readonly useBias: boolean;
 
   constructor(args: DenseArgs) {
-    super(args.inputShape);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`Dense: units must be a positive integer, got ${args.units}`);
+    super(argsOf('Dense', args).inputShape);
+    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`Dense: units must be a positive integer, got ${show(args.units)}`);
     this.units = args.units;
     this.activation = checkActivation('Dense', args.activation ?? 'linear');
-    this.useBias = args.useBias ?? true;
+    this.useBias = checkBool('Dense', 'useBias', args.useBias ?? true);
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {

@@ -3,13 +3,13 @@
  * backend) names the layers as Keras does, works out every shape, and puts all
  * weights in one ParameterStore, initialised from a seeded RNG.
  */
-import type { Shape } from '../backends/backend.js';
+import type { Backend, Shape } from '../backends/backend.js';
 import { getBackend } from '../runtime.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
-import { fmt } from '../ops/validate.js';
+import { fmt, show } from '../ops/validate.js';
 import { initialValues } from './initializers.js';
-import type { Layer, WeightSpec } from './layers.js';
+import { Layer, type WeightSpec } from './layers.js';
 import { ParameterStore } from './parameter-store.js';
 import type { History } from './callbacks.js';
 import {
@@ -38,14 +38,28 @@ export class Sequential {
   private parameterStore: ParameterStore | null = null;
   private seed: number;
   private compiled: Compiled | null = null;
+  private disposed = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers)) throw new Error(`Sequential: expected an array of layers, got ${show(layers)}`);
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? 42;
+    if (!Number.isInteger(this.seed)) throw new Error(`Sequential: seed must be an integer, got ${show(this.seed)}`);
     layers.forEach((l) => this.add(l));
   }
 
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** A disposed model stays disposed: rebuilding it would silently bring back fresh random weights. */
+  private assertLive(op: string): void {
+    if (this.disposed) throw new Error(`${this.name}.${op}: the model was disposed; make a new model (or load a saved one)`);
+  }
+
   add(layer: Layer): this {
+    this.assertLive('add');
+    if (!(layer instanceof Layer)) throw new Error(`${this.name}.add: expected a Layer (Conv2D, Dense, ...), got ${show(layer)}`);
     if (this.built) throw new Error(`Sequential.add: the model is already built; add layers before the first call`);
     const count = this.layers.filter((l) => l.className === layer.className).length;
     const base = layer.className.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/([0-9])D$/, '$1d').toLowerCase();
@@ -62,7 +76,8 @@ export class Sequential {
   }
 
   /** Works out shapes and creates the weights (done on first use). */
-  build(): this {
+  build(op = 'build'): this {
+    this.assertLive(op);
     if (this.built) return this;
     if (this.layers.length === 0) throw new Error('Sequential: the model has no layers');
     const rng = new Random(this.seed);
@@ -82,7 +97,7 @@ export class Sequential {
   }
 
   get store(): ParameterStore {
-    this.build();
+    this.build('store');
     return this.parameterStore!;
   }
 
@@ -93,7 +108,7 @@ export class Sequential {
 
   /** Output shape without the batch axis. */
   get outputShape(): number[] {
-    this.build();
+    this.build('outputShape');
     return this.built![this.built!.length - 1].outputShape;
   }
 
@@ -103,7 +118,7 @@ export class Sequential {
 
   /** Forward pass over a batch [batch, ...inputShape]. */
   apply(x: Tensor): Tensor {
-    this.build();
+    this.build('apply');
     const want = this.inputShape;
     if (x.rank !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
       throw new Error(`${this.name}: expected input of shape [batch, ${want.join(', ')}], got ${fmt(x.shape)}`);
@@ -118,7 +133,7 @@ export class Sequential {
 
   /** Per layer: name, class, output shape and parameter count. */
   layerTable(): { name: string; className: string; outputShape: number[]; params: number }[] {
-    this.build();
+    this.build('summary');
     return this.built!.map((b) => ({
       name: b.layer.name,
       className: b.layer.className,
@@ -156,23 +171,45 @@ export class Sequential {
 
   /** Weights as host arrays, in parameter order. */
   getWeights(): Promise<Float32Array[]> {
+    this.assertLive('getWeights');
     return this.store.read();
   }
 
   /** Overwrites every weight from host arrays (parameter order, shapes as in layerTable). */
   setWeights(values: readonly ArrayLike<number>[]): void {
+    this.assertLive('setWeights');
+    if (!Array.isArray(values)) throw new Error(`${this.name}.setWeights: expected an array of weight arrays, got ${show(values)}`);
     const params = this.store.parameters;
     if (values.length !== params.length) throw new Error(`${this.name}.setWeights: expected ${params.length} arrays, got ${values.length}`);
-    params.forEach((p, i) => this.store.assign(p, values[i]));
+    params.forEach((p, i) => {
+      const v = values[i] as unknown;
+      if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new Error(`${this.name}.setWeights: array ${i} (${p.name}) is ${show(v)}, expected an array of ${p.tensor.size} numbers`);
+      this.store.assign(p, values[i]);
+    });
+  }
+
+  /**
+   * Re-creates every weight on `backend` from host values in parameter order (the training
+   * fallback uses it when a WebGPU device is lost); layers, names and shapes stay. The old
+   * store is freed; on a lost device that frees nothing on it, and cannot fail.
+   */
+  moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
+    const old = this.store;
+    if (weights.length !== old.parameters.length) throw new Error(`${this.name}.moveTo: expected ${old.parameters.length} arrays, got ${weights.length}`);
+    const specs = old.parameters.map((p, i) => ({ name: p.name, shape: p.tensor.shape, values: weights[i] }));
+    this.parameterStore = new ParameterStore(backend, specs);
+    old.dispose();
   }
 
   /** Keras's compile: the optimizer (Adam), the loss and the metrics. */
   compile(options: CompileOptions = {}): this {
+    this.assertLive('compile');
     this.compiled = compileOptions(options);
     return this;
   }
 
   private requireCompiled(op: string): Compiled {
+    this.assertLive(op);
     if (!this.compiled) throw new Error(`${this.name}.${op}: call compile() first`);
     return this.compiled;
   }
@@ -192,12 +229,15 @@ export class Sequential {
 
   /** Logits [n, classes] as a host array. */
   predict(x: HostData, options?: { batchSize?: number }): Promise<Float32Array> {
+    this.assertLive('predict');
     return predict(this, x, options);
   }
 
+  /** Frees the weights; every later use of the model throws. Idempotent. */
   dispose(): void {
     this.parameterStore?.dispose();
     this.parameterStore = null;
     this.built = null;
+    this.disposed = true;
   }
 }

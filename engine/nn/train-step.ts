@@ -9,7 +9,9 @@ import { countCorrect } from '../ops/argmax.js';
 import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import type { Adam } from '../optim/adam.js';
 import { tidy } from '../runtime.js';
-import type { Tensor } from '../tensor.js';
+import { fmt } from '../ops/validate.js';
+import { Tensor } from '../tensor.js';
+import { describeData } from './describe-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface StepResult {
@@ -41,7 +43,11 @@ export function trainStepWithMetrics(
 
 /** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
 export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
-  const classes = model.outputShape[0];
+  if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${describeData(x)}`);
+  if (x.rank > 0 && x.shape[0] === 0) {
+    throw new Error(`trainStep: x has an empty batch (shape ${fmt(x.shape)}); expected at least one sample`);
+  }
+  const classes = model.outputShape[model.outputShape.length - 1];
   const labelT = labelsTensor('trainStep', labels, x.shape[0], classes, x);
   const { loss } = trainStepWithMetrics(model, optimizer, x, labelT, false);
   if (labelT !== labels) labelT.dispose();

@@ -11,7 +11,10 @@ import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { Tensor, tensor } from '../tensor.js';
+import { show } from '../ops/validate.js';
+import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
+import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
 import { trainStepWithMetrics } from './train-step.js';
 
@@ -49,6 +52,10 @@ export interface FitOptions {
   /** Read device metrics every this many steps (default 10). */
   readEvery?: number;
   progress?: ProgressReporter;
+  /** A lost WebGPU device: 'throw' (default), or 'cpu' to continue there from the last epoch end (device-fallback.ts). */
+  onDeviceLost?: DeviceLostPolicy;
+  /** Told when training moved to the CPU (default: a line on console.warn). */
+  onFallback?: (report: DeviceFallbackReport) => void;
 }
 
 export interface Compiled {
@@ -56,20 +63,39 @@ export interface Compiled {
   accuracy: boolean;
 }
 
-/** One line per epoch, Keras's verbose=2 format. Used when no reporter is given. */
-export function lineReporter(print: (line: string) => void = console.log): ProgressReporter {
+/**
+ * Keras-like lines: "Epoch e/E", then with `everySteps` a line every that many steps
+ * (at the next read of the metrics, see FitOptions.readEvery), and one line per epoch.
+ * Printed from the training loop itself, so it works without a terminal (CI, a log file),
+ * where a timer-driven progress bar would wait for a step that never yields.
+ */
+export function lineReporter(print: (line: string) => void = console.log, options: { everySteps?: number } = {}): ProgressReporter {
+  const every = options.everySteps ?? 0;
+  if (!Number.isInteger(every) || every < 0) throw new Error(`lineReporter: everySteps must be an integer >= 0, got ${show(every)}`);
   let steps = 0;
+  let started = 0;
+  let printedAt = 0;
   return {
     epochBegin(epoch, epochs, n) {
       steps = n;
+      started = performance.now();
+      printedAt = 0;
       print(`Epoch ${epoch + 1}/${epochs}`);
     },
-    batchEnd() {},
+    batchEnd(step, logs) {
+      if (every === 0 || step >= steps || step - printedAt < every) return;
+      printedAt = step;
+      const seconds = (performance.now() - started) / 1000;
+      print(`${String(step).padStart(String(steps).length)}/${steps} - ${seconds.toFixed(0)}s - ${formatLogs(logs)}`);
+    },
     epochEnd(_epoch, logs, seconds) {
       print(`${steps}/${steps} - ${seconds.toFixed(0)}s - ${formatLogs(logs)}`);
     },
   };
 }
+
+/** Steps between progress lines of fit's default reporter at verbose 1. */
+export const DEFAULT_PROGRESS_EVERY = 50;
 
 export function formatLogs(logs: EpochLogs): string {
   return Object.entries(logs)
@@ -78,32 +104,98 @@ export function formatLogs(logs: EpochLogs): string {
     .join(' - ');
 }
 
-function checkData(op: string, x: HostData, y: ArrayLike<number>, model: Sequential): number {
-  const n = x.shape[0];
-  const sample = x.shape.slice(1);
+function positiveInteger(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${show(v)}`);
+  return v;
+}
+
+function nonNegativeInteger(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} must be an integer >= 0, got ${show(v)}`);
+  return v;
+}
+
+/** Host samples checked against the model's input shape. `what` names x ('x', or 'validationData x'). */
+function hostSamples(op: string, what: string, x: unknown, model: Sequential): { values: Float32Array; n: number } {
   const want = model.inputShape;
+  const expected = `${op}: expected ${what} as { values, shape } with values a Float32Array and shape [n, ${want.join(', ')}]`;
+  if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x) || ArrayBuffer.isView(x)) {
+    const per = want.reduce((a, b) => a * b, 1);
+    const len = (x as ArrayLike<number> | null)?.length;
+    const wrap = (Array.isArray(x) || ArrayBuffer.isView(x)) && typeof len === 'number' && len % per === 0
+      ? `; wrap it: { values, shape: [${len / per}, ${want.join(', ')}] }` : '';
+    throw new Error(`${expected}, got ${x instanceof Tensor ? `a Tensor of shape [${x.shape.join(', ')}]` : describeData(x)}${wrap}`);
+  }
+  const { values, shape } = x as { values?: unknown; shape?: unknown };
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${op}: ${what}.shape must be an array of non-negative integers, got ${show(shape)}`);
+  }
+  const sample = shape.slice(1);
   if (sample.length !== want.length || sample.some((d, i) => d !== want[i])) {
-    throw new Error(`${op}: expected x of shape [n, ${want.join(', ')}], got [${x.shape.join(', ')}]`);
+    throw new Error(`${op}: expected ${what} of shape [n, ${want.join(', ')}], got [${shape.join(', ')}]`);
   }
-  if (x.values.length !== n * sample.reduce((a, b) => a * b, 1)) {
-    throw new Error(`${op}: x has ${x.values.length} values but shape [${x.shape.join(', ')}]`);
+  if (!(values instanceof Float32Array)) {
+    const hint = Array.isArray(values) || ArrayBuffer.isView(values) ? ' (convert it once: Float32Array.from(values))' : '';
+    throw new Error(`${op}: ${what}.values must be a Float32Array, got ${describeData(values)}${hint}`);
   }
-  if (y.length !== n) throw new Error(`${op}: x has ${n} samples but y has ${y.length} labels`);
-  return n;
+  const n = shape[0];
+  if (values.length !== n * sample.reduce((a, b) => a * b, 1)) {
+    throw new Error(`${op}: ${what} has ${values.length} values but shape [${shape.join(', ')}]`);
+  }
+  if (n === 0) throw new Error(`${op}: ${what} has 0 samples; expected at least one`);
+  return { values, n };
+}
+
+/**
+ * Host labels validated BEFORE conversion, so 1.5, NaN, '2' or 2^32 + 1 never become another
+ * class through an Int32Array: each must be an integer in [0, classes). Errors give the index
+ * in the caller's array (not in a shuffled batch). `what` is 'y' or 'validationData y'.
+ */
+function hostLabels(op: string, what: string, y: unknown, n: number, classes: number): Int32Array {
+  const arrayLike = (Array.isArray(y) || ArrayBuffer.isView(y)) && !(y instanceof DataView);
+  if (!arrayLike) {
+    throw new Error(`${op}: expected ${what} as an array of ${n} integer labels (Int32Array, Uint8Array or number[]), got ${describeData(y)}`);
+  }
+  const labels = y as ArrayLike<unknown>;
+  if (labels.length !== n) {
+    const xs = what === 'y' ? 'x' : what.replace(/ y$/, ' x');
+    throw new Error(`${op}: ${xs} has ${n} samples but ${what} has ${labels.length} labels`);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = labels[i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new Error(`${op}: label ${what}[${i}] is ${show(v)}, expected an integer class index in [0, ${classes})`);
+    }
+    if (v < 0 || v >= classes) throw new Error(`${op}: label ${what}[${i}] is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
+  }
+  return y instanceof Int32Array ? y : Int32Array.from(labels as ArrayLike<number>);
+}
+
+interface CheckedData {
+  values: Float32Array;
+  n: number;
+  /** Samples' shape without the batch axis. */
+  sample: number[];
+  labels: Int32Array;
+}
+
+function checkData(op: string, what: '' | 'validationData ', x: unknown, y: unknown, model: Sequential): CheckedData {
+  const { values, n } = hostSamples(op, `${what}x`, x, model);
+  const classes = model.outputShape[model.outputShape.length - 1];
+  return { values, n, sample: model.inputShape, labels: hostLabels(op, `${what}y`, y, n, classes) };
 }
 
 /** Uploads samples `order[start..end)` as a batch. */
-function batchTensors(x: HostData, y: ArrayLike<number>, order: Int32Array | null, start: number, end: number): [Tensor, Tensor] {
-  const per = x.values.length / x.shape[0];
+function batchTensors(d: CheckedData, order: Int32Array | null, start: number, end: number): [Tensor, Tensor] {
+  const per = d.values.length / d.n;
   const count = end - start;
   const xs = new Float32Array(count * per);
   const ys = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const src = order ? order[start + i] : start + i;
-    xs.set(x.values.subarray(src * per, (src + 1) * per), i * per);
-    ys[i] = y[src];
+    xs.set(d.values.subarray(src * per, (src + 1) * per), i * per);
+    ys[i] = d.labels[src];
   }
-  return [tensor(xs, [count, ...x.shape.slice(1)]), tensor(ys, [count], 'int32')];
+  return [tensor(xs, [count, ...d.sample]), tensor(ys, [count], 'int32')];
 }
 
 async function readAll(ts: readonly Tensor[]): Promise<number[]> {
@@ -112,21 +204,35 @@ async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   return values.map((v: TypedArray) => v[0]);
 }
 
-export async function fit(
+/** Keras's fit, guarded against a lost WebGPU device (see FitOptions.onDeviceLost). */
+export function fit(model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
+  return fitGuardingDevice(model, compiled, x, y, options, fitLoop);
+}
+
+async function fitLoop(
   model: Sequential,
   compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
   options: FitOptions = {},
 ): Promise<History> {
-  const n = checkData('fit', x, y, model);
-  const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
+  const op = 'fit';
+  const data = checkData(op, '', x, y, model);
+  const n = data.n;
+  const epochs = nonNegativeInteger(op, 'epochs', options.epochs ?? 1);
+  const batchSize = positiveInteger(op, 'batchSize', options.batchSize ?? 32);
   const verbose = options.verbose ?? 1;
-  const readEvery = Math.max(1, options.readEvery ?? 10);
-  const reporter = verbose === 0 ? null : (options.progress ?? lineReporter());
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`${op}: verbose must be 0, 1 or 2, got ${show(verbose)}`);
+  const readEvery = positiveInteger(op, 'readEvery', options.readEvery ?? 10);
+  const initialEpoch = nonNegativeInteger(op, 'initialEpoch', options.initialEpoch ?? 0);
+  let validation: CheckedData | null = null;
+  if (options.validationData !== undefined) {
+    const v = options.validationData as unknown;
+    if (!Array.isArray(v) || v.length !== 2) throw new Error(`${op}: validationData must be [x, y], got ${describeData(v)}`);
+    validation = checkData(op, 'validationData ', v[0], v[1], model);
+  }
+  const reporter = verbose === 0 ? null : (options.progress ?? lineReporter(console.log, { everySteps: verbose === 1 ? DEFAULT_PROGRESS_EVERY : 0 }));
   const callbacks = options.callbacks ?? [];
-  const initialEpoch = options.initialEpoch ?? 0;
   const ctx: TrainingContext = { model, stopTraining: false, initialEpoch };
   const history = new History();
   const steps = Math.ceil(n / batchSize);
@@ -140,34 +246,36 @@ export async function fit(
     let lossSum = 0;
     let correctSum = 0;
     let seen = 0;
-    let pending: { loss: Tensor; correct: Tensor | null; count: number }[] = [];
+    let pending: { step: number; loss: Tensor; correct: Tensor | null; count: number }[] = [];
     const drain = async () => {
-      const losses = await readAll(pending.map((p) => p.loss));
-      const corrects = compiled.accuracy ? await readAll(pending.map((p) => p.correct!)) : [];
-      pending.forEach((p, i) => {
+      const group = pending;
+      pending = [];
+      const losses = await readAll(group.map((p) => p.loss));
+      const corrects = compiled.accuracy ? await readAll(group.map((p) => p.correct!)) : [];
+      for (let i = 0; i < group.length; i++) {
+        const p = group[i];
         lossSum += losses[i] * p.count;
         if (compiled.accuracy) correctSum += corrects[i];
         seen += p.count;
-      });
-      pending = [];
+        for (const cb of callbacks) await cb.onBatchEnd?.(epoch, p.step, { loss: losses[i], size: p.count }, ctx);
+      }
     };
     for (let step = 0; step < steps; step++) {
       const start = step * batchSize;
       const end = Math.min(n, start + batchSize);
-      const [xb, yb] = batchTensors(x, y, order, start, end);
+      const [xb, yb] = batchTensors(data, order, start, end);
       const r = trainStepWithMetrics(model, compiled.optimizer, xb, yb, compiled.accuracy);
       xb.dispose();
       yb.dispose();
-      pending.push({ loss: r.loss, correct: r.correct, count: end - start });
+      pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
       if (pending.length >= readEvery || step === steps - 1) {
         await drain();
         reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
       }
     }
     const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
-    if (options.validationData) {
-      const [vx, vy] = options.validationData;
-      const v = await evaluate(model, compiled, vx, vy, { batchSize: Math.max(batchSize, 256) });
+    if (validation) {
+      const v = await evaluateChecked(model, validation, Math.max(batchSize, 256));
       logs.val_loss = v.loss;
       if (compiled.accuracy) logs.val_accuracy = v.accuracy;
     }
@@ -187,19 +295,24 @@ function epochLogs(lossSum: number, correctSum: number, seen: number, accuracy: 
 
 export async function evaluate(
   model: Sequential,
-  compiled: Compiled,
+  _compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
   options: { batchSize?: number } = {},
 ): Promise<{ loss: number; accuracy: number }> {
-  const n = checkData('evaluate', x, y, model);
-  const batchSize = options.batchSize ?? 256;
+  const data = checkData('evaluate', '', x, y, model);
+  return evaluateChecked(model, data, positiveInteger('evaluate', 'batchSize', options.batchSize ?? 256));
+}
+
+/** Mean loss and accuracy over data already checked (evaluate, and fit's validation). */
+async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+  const n = data.n;
   const losses: Tensor[] = [];
   const corrects: Tensor[] = [];
   const counts: number[] = [];
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const [xb, yb] = batchTensors(x, y, null, start, end);
+    const [xb, yb] = batchTensors(data, null, start, end);
     const [l, c] = noGrad(() =>
       tidy(() => {
         const logits = model.apply(xb);
@@ -221,16 +334,15 @@ export async function evaluate(
 
 /** Logits [n, classes] for host samples, in batches. */
 export async function predict(model: Sequential, x: HostData, options: { batchSize?: number } = {}): Promise<Float32Array> {
-  const n = x.shape[0];
-  const batchSize = options.batchSize ?? 256;
+  const { values, n } = hostSamples('predict', 'x', x, model);
+  const batchSize = positiveInteger('predict', 'batchSize', options.batchSize ?? 256);
   const classes = model.outputShape.reduce((a, b) => a * b, 1);
+  const sample = model.inputShape;
+  const per = values.length / n;
   const out = new Float32Array(n * classes);
-  const dummy = new Int32Array(n);
-  checkData('predict', x, dummy, model);
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const [xb, yb] = batchTensors(x, dummy, null, start, end);
-    yb.dispose();
+    const xb = tensor(values.subarray(start * per, end * per), [end - start, ...sample]);
     const logits = noGrad(() => tidy(() => model.apply(xb)));
     out.set(await logits.data(), start * classes);
     logits.dispose();

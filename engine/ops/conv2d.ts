@@ -6,9 +6,10 @@
 import { record } from '../autograd.js';
 import type { Padding } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
-import { conv2dGeometry, pair } from './geometry.js';
+import { groupedConv2d } from './conv-variants.js';
+import { conv2dGeometry } from './geometry.js';
 import { reluBackward } from './relu.js';
-import { assertFloat, assertPositiveInts, assertRank, assertSameBackend, assertSameDType, fmt } from './validate.js';
+import { assertFloat, assertRank, assertSameBackend, assertSameDType, checkPadding, fmt, positivePair } from './validate.js';
 
 export interface Conv2DOptions {
   strides?: number | [number, number];
@@ -16,17 +17,23 @@ export interface Conv2DOptions {
   bias?: Tensor | null;
   /** 'relu' fuses the activation into the kernel. */
   activation?: 'linear' | 'relu';
+  /** Dilation rate; other than 1 (or groups other than 1) uses the grouped conv kernels (conv-variants.ts). */
+  dilations?: number | [number, number];
+  /** Filter [kH, kW, inC / groups, outC]. */
+  groups?: number;
 }
 
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
   const op = 'conv2d';
+  const dilations = positivePair(op, 'dilations', options.dilations ?? 1);
+  if ((options.groups ?? 1) !== 1 || dilations[0] !== 1 || dilations[1] !== 1) return groupedConv2d(x, filter, options);
   assertRank(op, 'x', x, 4, 'NHWC');
   assertRank(op, 'filter', filter, 4, 'HWIO');
   assertFloat(op, 'x', x);
-  const strides = pair(options.strides ?? 1);
-  assertPositiveInts(op, 'strides', strides);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
+  // A 0x0 (or 0-filter) filter would give an output of the wrong size, silently.
+  if (filter.shape.some((d) => d < 1)) throw new Error(`${op}: the filter ${fmt(filter.shape)} (HWIO) must have every dimension >= 1`);
+  const strides = positivePair(op, 'strides', options.strides ?? 1);
+  const padding = checkPadding(op, options.padding ?? 'valid');
   const bias = options.bias ?? null;
   const inputs = bias ? [x, filter, bias] : [x, filter];
   assertSameBackend(op, inputs);

@@ -2,9 +2,12 @@
  * Sparse softmax cross-entropy from logits, as Keras's
  * SparseCategoricalCrossentropy(from_logits=True): integer labels, the mean over
  * the batch, computed stably (log-sum-exp with the row maximum subtracted).
+ * An empty batch is an error on every backend: the mean over no samples is undefined
+ * (the CPU kernel would say 0, the GPU's 0 * (1/0) NaN).
  */
 import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
+import { show } from './validate.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertRank, assertSameBackend, fmt } from './validate.js';
 
@@ -25,7 +28,7 @@ export function labelsTensor(op: string, labels: Tensor | ArrayLike<number>, bat
 function checkLabelValues(op: string, values: ArrayLike<number>, classes: number): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) throw new Error(`${op}: label ${i} is ${v}, expected an integer class index in [0, ${classes})`);
+    if (!Number.isInteger(v)) throw new Error(`${op}: label ${i} is ${show(v)}, expected an integer class index in [0, ${classes})`);
     if (v < 0 || v >= classes) throw new Error(`${op}: label ${i} is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
   }
 }
@@ -35,12 +38,14 @@ export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | Array
   assertRank(op, 'logits', logits, 2, '[batch, classes]');
   assertFloat(op, 'logits', logits);
   const [batch, classes] = logits.shape;
+  if (batch === 0) throw new Error(`${op}: the batch is empty (logits ${fmt(logits.shape)}); the mean loss of no samples is undefined`);
+  if (classes === 0) throw new Error(`${op}: logits ${fmt(logits.shape)} have no classes; expected at least one per row`);
   const labelT = labelsTensor(op, labels, batch, classes, logits);
   assertSameBackend(op, [logits, labelT]);
   const k = logits.backend.kernels;
   const { loss, probs } = k.softmaxCrossEntropy(logits.handle, labelT.handle);
   if (!(isGradEnabled() && logits.requiresGrad)) {
-    logits.backend.release(probs);
+    logits.backend.release(probs.storage);
     if (labelT !== labels) labelT.dispose();
     return record(op, loss, [logits], () => [null]);
   }

@@ -7,8 +7,8 @@ import { record } from '../autograd.js';
 import type { Padding } from '../backends/backend.js';
 import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor.js';
-import { pair, pool2dGeometry } from './geometry.js';
-import { assertFloat, assertPositiveInts, assertRank } from './validate.js';
+import { pool2dGeometry } from './geometry.js';
+import { assertFloat, assertRank, checkPadding, positivePair } from './validate.js';
 
 export interface MaxPool2DOptions {
   poolSize?: number | [number, number];
@@ -21,12 +21,9 @@ export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
   const op = 'maxPool2d';
   assertRank(op, 'x', x, 4, 'NHWC');
   assertFloat(op, 'x', x);
-  const poolSize = pair(options.poolSize ?? 2);
-  const strides = pair(options.strides ?? poolSize);
-  assertPositiveInts(op, 'poolSize', poolSize);
-  assertPositiveInts(op, 'strides', strides);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
+  const poolSize = positivePair(op, 'poolSize', options.poolSize ?? 2);
+  const strides = positivePair(op, 'strides', options.strides ?? poolSize);
+  const padding = checkPadding(op, options.padding ?? 'valid');
   const geometry = pool2dGeometry(op, x.shape, poolSize, strides, padding);
   const k = x.backend.kernels;
   const { y, argmax } = k.maxPool2d(x.handle, geometry);

@@ -19,7 +19,7 @@ export function normalizeAxes(op: string, shape: Shape, axis?: number | readonly
   return [...new Set(out)].sort((p, q) => p - q);
 }
 
-function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
   const out: number[] = [];
   shape.forEach((d, i) => {
     if (!axes.includes(i)) out.push(d);

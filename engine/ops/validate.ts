@@ -1,5 +1,5 @@
 /** Input checks shared by the ops. Every message names the op, the shapes and what was expected. */
-import type { DType, Shape } from '../backends/backend.js';
+import type { DType, Padding, Shape } from '../backends/backend.js';
 import type { Tensor } from '../tensor.js';
 
 export function fmt(shape: Shape): string {
@@ -42,4 +42,52 @@ export function assertPositiveInts(op: string, name: string, values: readonly nu
   if (values.some((v) => !Number.isInteger(v) || v < 1)) {
     throw new Error(`${op}: ${name} must be positive integers, got [${values.join(', ')}]`);
   }
+}
+
+/** A value as an error message shows it (NaN and Infinity as such, arrays in brackets). */
+export function show(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === 'function') return 'a function';
+  const s = JSON.stringify(v);
+  return s && s.length <= 60 ? s : Object.prototype.toString.call(v);
+}
+
+/** A window size or stride: one positive integer, or a pair of them [rows, columns]. */
+export function positivePair(op: string, name: string, v: unknown): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null;
+  if (!p || !p.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${op}: ${name} must be a positive integer or a pair of them, got ${show(v)}`);
+  }
+  return [p[0] as number, p[1] as number];
+}
+
+export function checkPadding(op: string, padding: unknown): Padding {
+  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same', got ${show(padding)}`);
+  return padding;
+}
+
+/** A shape: an array of non-negative integers (whose product a typed array can hold). */
+export function checkShape(op: string, shape: unknown): Shape {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers, got ${show(shape)}`);
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: shape ${show(shape)} must hold non-negative integers, got ${show(d)} at axis ${i}`);
+    }
+  });
+  const size = shape.reduce((a: number, b: number) => a * b, 1);
+  if (size > MAX_ELEMENTS) throw new Error(`${op}: shape ${fmt(shape)} has ${size} elements, more than the ${MAX_ELEMENTS} a tensor can hold`);
+  return shape;
+}
+
+/** The most elements one tensor may have (2^31 - 1: typed-array lengths, 32-bit GPU indices). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+export function checkDType(op: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+    throw new Error(`${op}: dtype must be 'float32', 'float64' or 'int32', got ${show(dtype)}`);
+  }
+  return dtype;
 }

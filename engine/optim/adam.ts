@@ -9,6 +9,7 @@
  */
 import type { AdamStepScalars } from '../backends/backend.js';
 import type { ParameterStore } from '../nn/parameter-store.js';
+import { show } from '../ops/validate.js';
 import type { Tensor } from '../tensor.js';
 
 export interface AdamOptions {
@@ -40,10 +41,10 @@ export class Adam {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     for (const [k, v] of Object.entries({ learningRate: this.learningRate, epsilon: this.epsilon })) {
-      if (!(v > 0)) throw new Error(`Adam: ${k} must be > 0, got ${v}`);
+      if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`Adam: ${k} must be > 0 and finite, got ${show(v)}`);
     }
     for (const [k, v] of Object.entries({ beta1: this.beta1, beta2: this.beta2 })) {
-      if (!(v >= 0 && v < 1)) throw new Error(`Adam: ${k} must be in [0, 1), got ${v}`);
+      if (!(typeof v === 'number' && v >= 0 && v < 1)) throw new Error(`Adam: ${k} must be in [0, 1), got ${show(v)}`);
     }
   }
 

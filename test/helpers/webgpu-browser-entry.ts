@@ -5,6 +5,7 @@
  */
 import { CpuBackend } from '../../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../../engine/backends/webgpu/webgpu-backend.js';
+import { opFamilyParityCases } from './op-family-parity-cases.js';
 import { compare, parityCases } from './webgpu-parity-cases.js';
 
 export interface BrowserParityReport {
@@ -26,7 +27,7 @@ async function runParity(): Promise<BrowserParityReport> {
   }
   const ref = new CpuBackend('float32');
   const results: BrowserParityReport['results'] = [];
-  for (const c of parityCases(false)) {
+  for (const c of [...parityCases(false), ...opFamilyParityCases(false)]) {
     try {
       const want = await c.run(ref);
       const got = await c.run(be);

@@ -55,7 +55,7 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   return `element ${worst}: ${actual[worst]} vs ${expected[worst]} (allowed ${rtol} rel + ${atol.toExponential(2)} abs, L=${reduction})`;
 }
 
-class Scope {
+export class Scope {
   private readonly made: TensorData[] = [];
   constructor(readonly be: Backend) {}
   up(values: ArrayLike<number>, shape: Shape, dtype: DType = this.be.floatDType): TensorData {

@@ -140,11 +140,8 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
       gemm(count, N, K, col, 0, K, 1, w, 0, N, y, o0, N);
     }
     if (relu) {
-      // NaN stays NaN, as in the wasm GEMM's epilogue (f32x4.max).
-      for (let i = o0; i < o1; i++) {
-        const v = y[i];
-        y[i] = v > 0 || v !== v ? v : 0;
-      }
+      // NaN stays NaN (as in TensorFlow): only values <= 0 become 0.
+      for (let i = o0; i < o1; i++) if (y[i] <= 0) y[i] = 0;
     }
   }
 }

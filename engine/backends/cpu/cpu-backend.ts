@@ -30,6 +30,7 @@ import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv
 import { binary, reluBackward, scale, unary } from './elementwise.js';
 import { gemm, transposeInto, type FloatArray } from './gemm.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
+import { opFamilyKernels } from './op-family-kernels.js';
 import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
@@ -74,6 +75,16 @@ function newArray(dtype: DType, n: number): TypedArray {
       return new Float64Array(n);
     case 'int32':
       return new Int32Array(n);
+  }
+}
+
+/** newArray, with the engine's error (not a bare RangeError) when the memory is not there. */
+function allocate(dtype: DType, n: number, shape: Shape): TypedArray {
+  try {
+    return newArray(dtype, n);
+  } catch (e) {
+    const bytes = n * (dtype === 'float64' ? 8 : 4);
+    throw new Error(`cpu: cannot allocate a ${dtype} array of shape [${shape}] (${n} elements, ${(bytes / 2 ** 30).toFixed(2)} GiB): ${(e as Error).message}`);
   }
 }
 
@@ -154,7 +165,7 @@ export class CpuBackend implements Backend<TypedArray> {
         if (!overwritten) storage.fill(0);
       }
     }
-    storage ??= newArray(dtype, n);
+    storage ??= allocate(dtype, n, shape);
     this.liveBytes += storage.byteLength;
     return { storage, shape: [...shape], dtype };
   }
@@ -194,11 +205,11 @@ export class CpuBackend implements Backend<TypedArray> {
   }
 
   /**
-   * The array itself for small arrays (treat it as read-only); a copy for
-   * poolable ones, whose memory is reused once their tensor is disposed.
+   * Always a copy: a typed array cannot be made read-only, and handing out the
+   * live storage would let a caller change the tensor (model weights included).
    */
   readSync(t: T): TypedArray {
-    return t.storage.length >= POOL_MIN_ELEMENTS ? t.storage.slice() : t.storage;
+    return t.storage.slice();
   }
 
   release(storage: TypedArray): void {
@@ -252,6 +263,7 @@ export class CpuBackend implements Backend<TypedArray> {
 
   private makeKernels(): KernelTable<TypedArray> {
     return {
+      ...opFamilyKernels((shape, dtype) => this.alloc(shape, dtype)),
       unary: (x, op) => {
         const y = this.output(x, x.shape);
         unary(floatOf(x), op, floatOf(y));

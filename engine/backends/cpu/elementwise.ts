@@ -16,9 +16,10 @@ export function unary(x: FloatArray, op: UnaryOp, y: FloatArray): void {
       for (let i = 0; i < n; i++) y[i] = Math.log(x[i]);
       return;
     case 'relu':
+      // NaN stays NaN (as in TensorFlow's relu): only values <= 0 become 0.
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        y[i] = v <= 0 ? 0 : v;
       }
       return;
   }

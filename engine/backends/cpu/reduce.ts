@@ -67,7 +67,7 @@ export function sum(x: FloatArray, shape: Shape, axes: readonly number[], out: F
   out.set(acc);
 }
 
-/** Index of the first maximum of each row of length `cols`. */
+/** Index of the first maximum of each row of length `cols`; a row's first NaN counts as its maximum. */
 export function argmax(x: FloatArray, cols: number, out: Int32Array): void {
   const rows = out.length;
   for (let r = 0; r < rows; r++) out[r] = rowArgmax(x, r * cols, cols);
@@ -76,8 +76,10 @@ export function argmax(x: FloatArray, cols: number, out: Int32Array): void {
 function rowArgmax(x: FloatArray, off: number, cols: number): number {
   let best = 0;
   let max = x[off];
+  if (Number.isNaN(max)) return 0;
   for (let c = 1; c < cols; c++) {
     const v = x[off + c];
+    if (Number.isNaN(v)) return c;
     if (v > max) {
       max = v;
       best = c;

@@ -1,0 +1,87 @@
+/**
+ * Convolutions as implicit GEMMs (NHWC input, HWIO filter): the forward pass with fused bias
+ * and ReLU, the input gradient, and the filter gradient as a chunked reduction. No im2col
+ * buffer: each invocation gathers its patches directly.
+ *
+ * Variants, chosen per call from the channel counts (Tiling.vec4 switches the vec4 ones off):
+ * - 4x4 blocks (conv2d, conv2d_backprop_input, conv2d_backprop_filter): any shapes; the
+ *   workgroup (Tiling.conv) covers a 2-D tile of blocks (grid 'tiles');
+ * - 8x8 blocks with vec4 loads and stores (the *_vec4 kernels): forward and filter gradient
+ *   when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
+ *   'blocks') so no lane idles when there are fewer channel blocks than workgroup columns.
+ * The block sizes are the kernels' own BLOCK_ROWS/BLOCK_COLS constants.
+ *
+ * The filter gradient sums over every output pixel (P = batch*outH*outW, 173,056 terms for
+ * conv1 at batch 256), too long for one invocation per weight: P is split into chunks (the
+ * launch's layers) so about Tiling.reductionThreads / 2 invocations work, each writing a
+ * partial dW, and the sum family adds the partials.
+ */
+import type { Conv2DGeometry } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { family, type Gpu, type Params, type T } from './family.js';
+import { sumRuns } from './reduce.js';
+
+const programs = {
+  forward: { shader: 'conv2d', workgroup: 'conv', grid: 'tiles' },
+  forwardVec4: { shader: 'conv2d_vec4', workgroup: 'conv', grid: 'blocks' },
+  input: { shader: 'conv2d_backprop_input', workgroup: 'conv', grid: 'tiles' },
+  inputVec4: { shader: 'conv2d_backprop_input_vec4', workgroup: 'conv', grid: 'blocks' },
+  filter: { shader: 'conv2d_backprop_filter', workgroup: 'conv', grid: 'tiles' },
+  filterVec4: { shader: 'conv2d_backprop_filter_vec4', workgroup: 'conv', grid: 'blocks' },
+} as const satisfies Record<string, Program>;
+
+const CPU = 'engine/backends/cpu/conv2d.ts';
+
+export const conv2d = family({
+  about: 'convolutions and their two gradients, as implicit GEMMs',
+  programs,
+  kernels: {
+    conv2d: { cpu: CPU, gradient: 'engine/ops/conv2d.ts' },
+    conv2dBackpropInput: { cpu: CPU, gradient: { none: "conv2d's input gradient (engine/ops/conv2d.ts); not differentiated again" } },
+    conv2dBackpropFilter: { cpu: CPU, gradient: { none: "conv2d's filter gradient (engine/ops/conv2d.ts); not differentiated again" } },
+  },
+  table: (gpu) => ({
+    conv2d: (x, w, bias, g, relu) => {
+      const y = gpu.out([g.batch, g.outH, g.outW, g.outC], x.dtype, 'conv2d');
+      const program = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.forwardVec4 : programs.forward;
+      gpu.launch(program, { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
+        x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
+      }, convParams(g, { flags: (bias ? 1 : 0) | (relu ? 2 : 0) }));
+      return y;
+    },
+    conv2dBackpropInput: (dy, w, g) => {
+      const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
+      const program = gpu.tiling.vec4 && g.inC % 4 === 0 ? programs.inputVec4 : programs.input;
+      gpu.launch(program, { rows: g.batch * g.inH * g.inW, cols: g.inC }, { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
+      return dx;
+    },
+    conv2dBackpropFilter: (x, dy, g) => backpropFilter(gpu, x, dy, g),
+  }),
+});
+
+function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
+  const K = g.kH * g.kW * g.inC;
+  const dw = gpu.out([g.kH, g.kW, g.inC, g.outC], x.dtype, 'conv2dBackpropFilter');
+  const P = g.batch * g.outH * g.outW;
+  const program = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.filterVec4 : programs.filter;
+  const blocks = gpu.blockCount(program, K, g.outC);
+  let chunks = Math.max(1, Math.min(Math.ceil(gpu.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));
+  const chunkLen = Math.max(1, Math.ceil(P / chunks));
+  chunks = Math.max(1, Math.ceil(P / chunkLen));
+  const partial = chunks === 1 ? dw.storage : gpu.scratch(chunks * K * g.outC, 'conv2dBackpropFilter partials');
+  gpu.launch(program, { rows: K, cols: g.outC, layers: chunks }, { x: x.storage, dy: dy.storage, partial }, convParams(g, { chunkLen }));
+  if (chunks > 1) {
+    sumRuns(gpu, partial, [{ size: K * g.outC, stride: 1 }], [{ size: chunks, stride: K * g.outC }], dw.storage);
+    gpu.release(partial);
+  }
+  return dw;
+}
+
+/** The uniforms of shaders/include/conv.wgsl (the grid fields come from the launch). */
+function convParams(g: Conv2DGeometry, extra: { flags?: number; chunkLen?: number } = {}): Params {
+  return {
+    batch: g.batch, inH: g.inH, inW: g.inW, inC: g.inC, outH: g.outH, outW: g.outW, outC: g.outC,
+    kH: g.kH, kW: g.kW, strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
+    flags: extra.flags ?? 0, chunkLen: extra.chunkLen ?? 0,
+  };
+}

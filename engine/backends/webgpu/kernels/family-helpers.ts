@@ -1,0 +1,39 @@
+/**
+ * Host-side arithmetic shared by the op families of issue 13 (math, indexing, reductions,
+ * batch-matmul, ...): padded uniform arrays, bit patterns of constants, broadcast strides.
+ */
+import type { DType, Shape } from '../../backend.js';
+import { sizeOf } from '../../backend.js';
+import { broadcastStrides } from '../../../ops/geometry.js';
+import type { Params } from './family.js';
+
+/** Rank the broadcasting and index-map kernels' uniform arrays hold (2 x vec4). */
+export const MAX_RANK = 8;
+
+/** `v` padded with zeros (or cut) to `length` words. */
+export function padded(v: readonly number[], length: number): number[] {
+  return [...v, ...new Array<number>(length).fill(0)].slice(0, length);
+}
+
+/** A value's 32-bit pattern in `dtype`, for kernels that copy raw words. */
+export function bitsOf(value: number, dtype: DType): number {
+  const dv = new DataView(new ArrayBuffer(4));
+  if (dtype === 'int32') dv.setInt32(0, value, true);
+  else dv.setFloat32(0, value, true);
+  return dv.getUint32(0, true);
+}
+
+export function checkRank(kernel: string, shape: Shape, max = MAX_RANK): void {
+  if (shape.length > max) throw new Error(`webgpu ${kernel}: rank ${shape.length} (shape [${shape}]) > ${max} is not supported`);
+}
+
+export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** n, rank, the output shape, and each input's strides in the output's frame (0 where broadcast). */
+export function broadcastParams(kernel: string, outShape: Shape, inputs: Record<string, Shape>): Params {
+  checkRank(kernel, outShape);
+  const rank = outShape.length;
+  const params: Params = { n: sizeOf(outShape), rank, shape: padded(outShape, MAX_RANK) };
+  for (const [name, shape] of Object.entries(inputs)) params[name] = padded(broadcastStrides(shape, rank), MAX_RANK);
+  return params;
+}

@@ -1,0 +1,76 @@
+/**
+ * A kernel family: the descriptors of a few related WGSL programs and the kernels of the table
+ * built on them, in one file (kernels/<family>.ts), beside nothing else.
+ *
+ * A family file answers, for each kernel it owns, the questions a newcomer asks:
+ * - which WGSL runs, and which variant when (the `programs`, the choice in `table`);
+ * - how it is launched (a Program descriptor: workgroup kind and grid; see launch.ts);
+ * - what the uniforms hold (the `params` of each launch, named as in the WGSL struct);
+ * - where its CPU twin and its gradient rule live (`kernels`: file paths, checked by
+ *   test/kernel-coverage.test.ts), and the parity suite exercises it (same test).
+ *
+ * Kernels reach the device only through `Gpu`, the backend's small generic surface: allocate,
+ * launch a program, copy, fill. No family touches an encoder, a pipeline or a bind group.
+ */
+import type { DType, KernelName, KernelTable, Shape, TensorData } from '../../backend.js';
+import type { Extent, ProgramShape, Tiling } from '../launch.js';
+
+/** A range of a GPU buffer. `owned` ranges came from the pool and go back to it on release. */
+export interface GPUStorage {
+  readonly buffer: GPUBuffer;
+  readonly byteOffset: number;
+  readonly byteSize: number;
+  readonly owned: boolean;
+}
+
+export type T = TensorData<GPUStorage>;
+
+/** Uniform values by member name: numbers, or arrays written as consecutive 32-bit words. */
+export type Params = Record<string, number | readonly number[]>;
+
+/** What a family's kernels may do on the device (implemented by WebGPUBackend). */
+export interface Gpu {
+  readonly tiling: Tiling;
+  /** A new output tensor from the pool. `what` names it in errors and buffer labels. */
+  out(shape: Shape, dtype: DType, what: string): T;
+  /** A temporary float32 range of `count` elements; give it back with `release`. */
+  scratch(count: number, what: string): GPUStorage;
+  release(storage: GPUStorage): void;
+  /** Records one launch of `program` over `extent`; buffers and uniforms by their WGSL names. */
+  launch(program: ProgramShape & { readonly source?: unknown }, extent: Extent, buffers: Record<string, GPUStorage>, params: Params): void;
+  /** Blocks a blocked program needs for a rows x cols output (for planning chunked reductions). */
+  blockCount(program: ProgramShape, rows: number, cols: number): number;
+  /** Fills n elements of `storage` with `value` (bit pattern of dtype). */
+  fillRange(storage: GPUStorage, n: number, dtype: DType, value: number): void;
+  /** Copies `bytes` bytes between ranges (possibly of the same buffer). */
+  copy(src: GPUStorage, dst: GPUStorage, bytes: number): void;
+  /**
+   * The error slot of `op` (include/labels.wgsl): bind it as `labelError`. A kernel that finds a
+   * bad input records it there (with label_report.wgsl launched after it); the next read()
+   * throws an Error built by `describe(position, value)`.
+   */
+  errorWord(op: string, describe: (position: number, value: number) => string): GPUStorage;
+}
+
+/** Where a kernel's CPU twin and gradient rule live (paths from the repository root). */
+export interface KernelFacts {
+  /** The CPU implementation's file (engine/backends/cpu/...). */
+  readonly cpu: string;
+  /** The op file that records this kernel's backward rule, or why it has none. */
+  readonly gradient: string | { readonly none: string };
+}
+
+export interface KernelFamily<K extends KernelName> {
+  /** What the family computes, in a line. */
+  readonly about: string;
+  /** Its programs, one per WGSL file; the variants of one kernel are separate programs. */
+  readonly programs: Readonly<Record<string, import('../launch.js').Program>>;
+  readonly kernels: Readonly<Record<K, KernelFacts>>;
+  /** The kernels, built on the generic Gpu surface. */
+  readonly table: (gpu: Gpu) => Pick<KernelTable<GPUStorage>, K>;
+}
+
+/** Identity with the type spelled out: `export const x = family({...})`. */
+export function family<K extends KernelName>(f: KernelFamily<K>): KernelFamily<K> {
+  return f;
+}

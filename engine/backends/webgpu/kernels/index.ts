@@ -1,0 +1,75 @@
+/**
+ * Every kernel family of the WebGPU backend, and the exhaustive kernel table built from them.
+ *
+ * To add a kernel: write shaders/<name>.wgsl, run `npm run gen:shaders`, add a Program and the
+ * kernel to a family file here (or a new family, listed below), name the CPU twin and the
+ * gradient rule in its `kernels` entry. TypeScript fails until every KernelName has a kernel;
+ * test/kernel-coverage.test.ts fails until it also has facts and a parity case.
+ */
+import type { KernelName, KernelTable } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { adam } from './adam.js';
+import { conv2d } from './conv2d.js';
+import { elementwise } from './elementwise.js';
+import type { GPUStorage, Gpu, KernelFacts } from './family.js';
+import { matmul } from './matmul.js';
+import { memory } from './memory.js';
+import { pool } from './pool.js';
+import { reduce } from './reduce.js';
+import { rows } from './rows.js';
+import { batchMatmul } from './batch-matmul.js';
+import { convVariants } from './conv-variants.js';
+import { indexing } from './indexing.js';
+import { math } from './math.js';
+import { normalization } from './normalization.js';
+import { reductions } from './reductions.js';
+
+export const FAMILIES = {
+  elementwise, reduce, rows, matmul, conv2d, pool, adam, memory,
+  // The op families of issue 13.
+  math, indexing, reductions, batchMatmul, convVariants, normalization,
+} as const;
+
+/** The kernel table: each family's kernels over the same Gpu. */
+export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
+  return {
+    ...elementwise.table(gpu),
+    ...reduce.table(gpu),
+    ...rows.table(gpu),
+    ...matmul.table(gpu),
+    ...conv2d.table(gpu),
+    ...pool.table(gpu),
+    ...adam.table(gpu),
+    ...memory.table(gpu),
+    ...math.table(gpu),
+    ...indexing.table(gpu),
+    ...reductions.table(gpu),
+    ...batchMatmul.table(gpu),
+    ...convVariants.table(gpu),
+    ...normalization.table(gpu),
+  };
+}
+
+/** A family seen from outside: its programs and the facts of its kernels. */
+interface FamilyView {
+  readonly programs: Readonly<Record<string, Program>>;
+  readonly kernels: Readonly<Partial<Record<KernelName, KernelFacts>>>;
+}
+const views = FAMILIES as Readonly<Record<string, FamilyView>>;
+
+/** Every program of every family (precompiled when the backend is created). */
+export function allPrograms(): Program[] {
+  return Object.values(views).flatMap((f) => Object.values(f.programs));
+}
+
+/** Per kernel name: its family's name, facts and programs. */
+export function kernelIndex(): Record<KernelName, { family: string; facts: KernelFacts; programs: Program[] }> {
+  const index: Partial<Record<KernelName, { family: string; facts: KernelFacts; programs: Program[] }>> = {};
+  for (const [name, f] of Object.entries(views)) {
+    for (const [k, facts] of Object.entries(f.kernels) as [KernelName, KernelFacts][]) {
+      if (index[k]) throw new Error(`webgpu: kernel '${k}' is claimed by families '${index[k]!.family}' and '${name}'`);
+      index[k] = { family: name, facts, programs: Object.values(f.programs) };
+    }
+  }
+  return index as Record<KernelName, { family: string; facts: KernelFacts; programs: Program[] }>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Moving bytes: copyInto (a buffer copy, no shader) and the fill program behind
+ * Backend.fill and every zero-initialised output.
+ */
+import type { DType } from '../../backend.js';
+import { sizeOf } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { family, type Gpu, type GPUStorage, type T } from './family.js';
+
+const programs = {
+  fill: { shader: 'fill', workgroup: 'elementwise', grid: 'threads' },
+} as const satisfies Record<string, Program>;
+
+export const memory = family({
+  about: 'copies between buffer ranges, and fills',
+  programs,
+  kernels: {
+    copyInto: { cpu: 'engine/backends/cpu/cpu-backend.ts', gradient: { none: 'moves parameters and gradients into flat buffers (nn/parameter-store.ts); not an op' } },
+  },
+  table: (gpu) => ({
+    copyInto: (src, dst) => {
+      const bytes = src.storage.byteSize;
+      if (bytes !== dst.storage.byteSize) {
+        throw new Error(`webgpu copyInto: source [${src.shape}] and destination [${dst.shape}] differ in size`);
+      }
+      if (bytes > 0) gpu.copy(src.storage, dst.storage, bytes);
+    },
+  }),
+});
+
+/** Records the fill of n elements of `storage` with `value` (written as dtype's bit pattern). */
+export function fillStorage(gpu: Pick<Gpu, 'launch'>, storage: GPUStorage, n: number, dtype: DType, value: number): void {
+  const bits = new DataView(new ArrayBuffer(4));
+  if (dtype === 'int32') bits.setInt32(0, value, true);
+  else bits.setFloat32(0, value, true);
+  gpu.launch(programs.fill, { threads: n }, { out: storage }, { n, value: bits.getUint32(0, true) });
+}
+
+export function fillZero(gpu: Gpu, t: T): void {
+  gpu.fillRange(t.storage, sizeOf(t.shape), t.dtype, 0);
+}

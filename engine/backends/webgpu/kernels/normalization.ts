@@ -1,0 +1,156 @@
+/**
+ * Fused normalisation kernels of issue 13, plus dropout and the weighted, smoothed softmax
+ * cross-entropy rows (the kernels a training loop adds around its layers).
+ * - batchNorm: a pass per channel packs [mean | rstd | scale·rstd | offset]
+ *   (batch_norm_coefficients), then one invocation per element (channel = last axis); its
+ *   backward is a column pass (norm_column_sums: one invocation per channel summing Σdy and
+ *   Σdy·x̂ over the rows) and an element pass for dx.
+ * - layerNorm: one invocation per row (two passes for mean and variance, then y); its backward is
+ *   a row pass for dx and the same column pass for the parameter gradients.
+ * - dropout: the counter-based hash of engine/counter-hash.ts, the CPU's mask bit for bit.
+ * - softmaxCrossEntropyRows: one invocation per row; labels already on the GPU are checked by the
+ *   kernels (a bad one gives NaN and an error the next read throws, as rows.ts does).
+ * Every program binds at most 5 storage buffers (packing the per-channel coefficients is what
+ * keeps batch norm there).
+ */
+import { sizeOf } from '../../backend.js';
+import { dropThreshold, hashKey } from '../../../counter-hash.js';
+import type { Program } from '../launch.js';
+import { family, type Gpu, type GPUStorage, type T } from './family.js';
+
+const programs = {
+  batchNormCoefficients: { shader: 'batch_norm_coefficients', workgroup: 'elementwise', grid: 'threads' },
+  batchNorm: { shader: 'batch_norm', workgroup: 'elementwise', grid: 'threads' },
+  batchNormBackward: { shader: 'batch_norm_backward', workgroup: 'elementwise', grid: 'threads' },
+  normColumnSums: { shader: 'norm_column_sums', workgroup: 'elementwise', grid: 'threads' },
+  layerNorm: { shader: 'layer_norm', workgroup: 'elementwise', grid: 'threads' },
+  layerNormBackward: { shader: 'layer_norm_backward', workgroup: 'elementwise', grid: 'threads' },
+  dropout: { shader: 'dropout', workgroup: 'elementwise', grid: 'threads' },
+  softmaxCrossEntropyRows: { shader: 'softmax_xent_rows', workgroup: 'elementwise', grid: 'threads' },
+  softmaxCrossEntropyRowsBackward: { shader: 'softmax_xent_rows_backward', workgroup: 'elementwise', grid: 'threads' },
+} as const satisfies Record<string, Program>;
+
+const NORM_CPU = 'engine/backends/cpu/normalization.ts';
+const LOSS_CPU = 'engine/backends/cpu/losses.ts';
+
+function badLabel(position: number, classes: number): string {
+  return `softmaxCrossEntropy: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
+    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
+}
+
+/** The per-channel coefficient blocks [mean | rstd | scale·rstd | offset] of batch_norm_coefficients.wgsl. */
+function batchNormCoefficients(gpu: Gpu, mean: T, variance: T, scale: T, offset: T, epsilon: number): GPUStorage {
+  const C = mean.shape[0];
+  const coef = gpu.scratch(4 * C, 'batchNorm coefficients');
+  gpu.launch(programs.batchNormCoefficients, { threads: C }, {
+    mean: mean.storage, variance: variance.storage, scale: scale.storage, offset: offset.storage, coef,
+  }, { n: C, epsilon });
+  return coef;
+}
+
+/** Elements [first, first + count) of a float32 range, as a range of its own (for copies). */
+function part(s: GPUStorage, first: number, count: number): GPUStorage {
+  return { buffer: s.buffer, byteOffset: s.byteOffset + 4 * first, byteSize: 4 * count, owned: false };
+}
+
+/** Σdy·x̂ and Σdy per column into dScale and dOffset (norm_column_sums.wgsl, then two copies). */
+function columnSums(gpu: Gpu, dy: T, x: T, stats: GPUStorage, rows: number, C: number, mode: 0 | 1): { sums: GPUStorage; dScale: T; dOffset: T } {
+  const sums = gpu.scratch(2 * C, 'norm column sums');
+  gpu.launch(programs.normColumnSums, { threads: C }, { dy: dy.storage, x: x.storage, stats, sums }, { rows, C, mode });
+  const dScale = gpu.out([C], x.dtype, 'dScale');
+  const dOffset = gpu.out([C], x.dtype, 'dOffset');
+  if (C > 0) {
+    gpu.copy(part(sums, 0, C), dScale.storage, 4 * C);
+    gpu.copy(part(sums, C, C), dOffset.storage, 4 * C);
+  }
+  return { sums, dScale, dOffset };
+}
+
+export const normalization = family({
+  about: 'fused batch and layer norm, dropout, smoothed softmax cross-entropy rows',
+  programs,
+  kernels: {
+    batchNorm: { cpu: NORM_CPU, gradient: 'engine/ops/normalization.ts' },
+    batchNormBackward: { cpu: NORM_CPU, gradient: { none: "batchNorm's backward (engine/ops/normalization.ts); not differentiated again" } },
+    layerNorm: { cpu: NORM_CPU, gradient: 'engine/ops/normalization.ts' },
+    layerNormBackward: { cpu: NORM_CPU, gradient: { none: "layerNorm's backward (engine/ops/normalization.ts); not differentiated again" } },
+    dropout: { cpu: 'engine/backends/cpu/dropout.ts', gradient: 'engine/ops/dropout.ts' },
+    softmaxCrossEntropyRows: { cpu: LOSS_CPU, gradient: 'engine/ops/losses.ts' },
+    softmaxCrossEntropyRowsBackward: { cpu: LOSS_CPU, gradient: { none: "the loss's backward (engine/ops/losses.ts); not differentiated again" } },
+  },
+  table: (gpu) => ({
+    batchNorm: (x, mean, variance, scale, offset, epsilon) => {
+      const y = gpu.out(x.shape, x.dtype, 'batchNorm');
+      const n = sizeOf(x.shape);
+      const coef = batchNormCoefficients(gpu, mean, variance, scale, offset, epsilon);
+      gpu.launch(programs.batchNorm, { threads: n }, { x: x.storage, coef, y: y.storage }, { n, C: mean.shape[0] });
+      gpu.release(coef);
+      return y;
+    },
+    batchNormBackward: (dy, x, mean, variance, scale, epsilon, training) => {
+      const C = mean.shape[0];
+      const n = sizeOf(x.shape);
+      const rows = C === 0 ? 0 : n / C;
+      // The offset block of the coefficients is not read here: scale stands in for it.
+      const coef = batchNormCoefficients(gpu, mean, variance, scale, scale, epsilon);
+      const { sums, dScale, dOffset } = columnSums(gpu, dy, x, coef, rows, C, 0);
+      const dx = gpu.out(x.shape, x.dtype, 'batchNormBackward dx');
+      gpu.launch(programs.batchNormBackward, { threads: n }, { dy: dy.storage, x: x.storage, coef, sums, dx: dx.storage }, {
+        n, C, rows, training: training ? 1 : 0,
+      });
+      gpu.release(coef);
+      gpu.release(sums);
+      return { dx, dScale, dOffset };
+    },
+    layerNorm: (x, scale, offset, epsilon) => {
+      const C = x.shape[x.shape.length - 1];
+      const rowShape = x.shape.slice(0, -1);
+      const rows = sizeOf(rowShape);
+      const y = gpu.out(x.shape, x.dtype, 'layerNorm');
+      const stats = gpu.out([...rowShape, 2], x.dtype, 'layerNorm stats');
+      gpu.launch(programs.layerNorm, { threads: rows }, {
+        x: x.storage, scale: scale.storage, offset: offset.storage, y: y.storage, stats: stats.storage,
+      }, { rows, C, epsilon });
+      return { y, stats };
+    },
+    layerNormBackward: (dy, x, stats, scale) => {
+      const C = scale.shape[0];
+      const rows = sizeOf(stats.shape) / 2;
+      const dx = gpu.out(x.shape, x.dtype, 'layerNormBackward dx');
+      gpu.launch(programs.layerNormBackward, { threads: rows }, {
+        dy: dy.storage, x: x.storage, stats: stats.storage, scale: scale.storage, dx: dx.storage,
+      }, { rows, C });
+      const { sums, dScale, dOffset } = columnSums(gpu, dy, x, stats.storage, rows, C, 1);
+      gpu.release(sums);
+      return { dx, dScale, dOffset };
+    },
+    dropout: (x, rate, seed) => {
+      const y = gpu.out(x.shape, x.dtype, 'dropout');
+      const n = sizeOf(x.shape);
+      gpu.launch(programs.dropout, { threads: n }, { x: x.storage, y: y.storage }, {
+        n, key: hashKey(seed), threshold: dropThreshold(rate), keepScale: 1 / (1 - rate),
+      });
+      return y;
+    },
+    softmaxCrossEntropyRows: (logits, labels, labelSmoothing) => {
+      const [rows, cols] = logits.shape;
+      const rowLoss = gpu.out([rows], logits.dtype, 'softmaxCrossEntropyRows loss');
+      const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropyRows probs');
+      gpu.launch(programs.softmaxCrossEntropyRows, { threads: rows }, {
+        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss: rowLoss.storage,
+        labelError: gpu.errorWord('softmaxCrossEntropyRows', (at) => badLabel(at, cols)),
+      }, { rows, cols, smoothing: labelSmoothing });
+      return { rowLoss, probs };
+    },
+    softmaxCrossEntropyRowsBackward: (probs, labels, labelSmoothing, dRowLoss) => {
+      const [, cols] = probs.shape;
+      const dx = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyRowsBackward');
+      const n = sizeOf(probs.shape);
+      gpu.launch(programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
+        probs: probs.storage, labels: labels.storage, dRow: dRowLoss.storage, dx: dx.storage,
+        labelError: gpu.errorWord('softmaxCrossEntropyRowsBackward', (at) => badLabel(at, cols)),
+      }, { n, cols, smoothing: labelSmoothing });
+      return dx;
+    },
+  }),
+});

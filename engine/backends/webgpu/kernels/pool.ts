@@ -1,0 +1,64 @@
+/**
+ * Max pooling (NHWC) and its backward. The forward records, per output, the flat index of the
+ * first maximum of its window (TensorFlow's convention); the backward routes each dy there.
+ *
+ * Variants of the backward, chosen from the geometry:
+ * - non-overlapping windows (stride >= pool, the tutorial's 2x2/2): zero dx, then one
+ *   invocation per output scatters its dy; no two windows write the same element, so no atomics.
+ *   SwiftShader, pool1 at batch 256 ([256,26,26,32], 2x2/2), same checksum: 355 ms with the
+ *   gather, 135-145 ms with the scatter (read-back included), so about 2.5x;
+ * - overlapping windows: a gather, one invocation per input summing the windows that chose it.
+ */
+import type { Pool2DGeometry } from '../../backend.js';
+import { sizeOf } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { family, type Params } from './family.js';
+import { fillZero } from './memory.js';
+
+const programs = {
+  forward: { shader: 'maxpool2d', workgroup: 'elementwise', grid: 'threads' },
+  backwardGather: { shader: 'maxpool2d_backward', workgroup: 'elementwise', grid: 'threads' },
+  backwardScatter: { shader: 'maxpool2d_backward_scatter', workgroup: 'elementwise', grid: 'threads' },
+} as const satisfies Record<string, Program>;
+
+const CPU = 'engine/backends/cpu/pool.ts';
+
+export const pool = family({
+  about: 'max pooling and its gradient',
+  programs,
+  kernels: {
+    maxPool2d: { cpu: CPU, gradient: 'engine/ops/maxpool2d.ts' },
+    maxPool2dBackward: { cpu: CPU, gradient: { none: "maxPool2d's backward (engine/ops/maxpool2d.ts); not differentiated again" } },
+  },
+  table: (gpu) => ({
+    maxPool2d: (x, g) => {
+      const shape = [g.batch, g.outH, g.outW, g.channels];
+      const y = gpu.out(shape, x.dtype, 'maxPool2d');
+      const argmax = gpu.out(shape, 'int32', 'maxPool2d argmax');
+      const n = sizeOf(shape);
+      gpu.launch(programs.forward, { threads: n }, { x: x.storage, y: y.storage, argmax: argmax.storage }, poolParams(g, n));
+      return { y, argmax };
+    },
+    maxPool2dBackward: (dy, argmax, g) => {
+      const dx = gpu.out([g.batch, g.inH, g.inW, g.channels], dy.dtype, 'maxPool2dBackward');
+      const buffers = { dy: dy.storage, argmax: argmax.storage, dx: dx.storage };
+      if (g.strideH >= g.poolH && g.strideW >= g.poolW) {
+        fillZero(gpu, dx);
+        const m = sizeOf(dy.shape);
+        gpu.launch(programs.backwardScatter, { threads: m }, buffers, poolParams(g, m));
+      } else {
+        const n = sizeOf(dx.shape);
+        gpu.launch(programs.backwardGather, { threads: n }, buffers, poolParams(g, n));
+      }
+      return dx;
+    },
+  }),
+});
+
+/** The uniforms of shaders/include/pool.wgsl; n is the number of invocations. */
+function poolParams(g: Pool2DGeometry, n: number): Params {
+  return {
+    n, inH: g.inH, inW: g.inW, channels: g.channels, outH: g.outH, outW: g.outW, poolH: g.poolH, poolW: g.poolW,
+    strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Sums over axes, the reduction planner, used by `sum` and by other families' chunked
+ * reductions (the filter gradient's partials, the cross-entropy's row losses).
+ *
+ * The planner collapses adjacent axes into runs of kept and reduced axes (at most 4 of each
+ * reach the kernel), and splits a long reduction into chunks summed by different invocations,
+ * then sums the chunks with a second pass: one invocation per output summing 173,056 terms
+ * would leave most of the device idle (Tiling.reductionThreads is the target parallelism).
+ */
+import type { Shape } from '../../backend.js';
+import { sizeOf } from '../../backend.js';
+import type { Program } from '../launch.js';
+import { family, type Gpu, type GPUStorage } from './family.js';
+import { fillZero } from './memory.js';
+
+const programs = {
+  sum: { shader: 'sum', workgroup: 'elementwise', grid: 'threads' },
+} as const satisfies Record<string, Program>;
+
+/** Axis runs the sum kernel indexes directly (shaders/sum.wgsl: vec4 shape and stride fields). */
+const MAX_RUNS = 4;
+
+export interface AxisRun {
+  readonly size: number;
+  readonly stride: number;
+}
+
+export const reduce = family({
+  about: 'sums over axes, split into chunks for parallelism',
+  programs,
+  kernels: {
+    sum: { cpu: 'engine/backends/cpu/reduce.ts', gradient: 'engine/ops/reduce.ts' },
+  },
+  table: (gpu) => ({
+    sum: (x, axes, outShape) => {
+      const out = gpu.out(outShape, x.dtype, 'sum');
+      if (sizeOf(x.shape) === 0) fillZero(gpu, out);
+      else sumInto(gpu, x.storage, x.shape, axes, out.storage);
+      return out;
+    },
+  }),
+});
+
+/** Sums x (a storage range holding `shape`) over `axes` into `dst`. */
+export function sumInto(gpu: Gpu, x: GPUStorage, shape: Shape, axes: readonly number[], dst: GPUStorage): void {
+  // Collapse into runs of kept / reduced axes with their strides.
+  const dims: { size: number; stride: number; red: boolean }[] = [];
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const size = shape[i];
+    const red = axes.includes(i);
+    if (size !== 1) {
+      const inner = dims[0];
+      if (inner && inner.red === red && inner.stride * inner.size === stride) inner.size *= size;
+      else dims.unshift({ size, stride, red });
+    }
+    stride *= size;
+  }
+  const kept = dims.filter((d) => !d.red);
+  const red = dims.filter((d) => d.red);
+  if (kept.length > MAX_RUNS || red.length > MAX_RUNS) {
+    throw new Error(`webgpu sum: shape [${shape}] over axes [${axes}] is too fragmented (more than ${MAX_RUNS} runs of kept or reduced axes)`);
+  }
+  sumRuns(gpu, x, kept, red, dst);
+}
+
+/** Sums x over the `red` runs for every position of the `kept` runs, into dst (outputs in kept order). */
+export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: readonly AxisRun[], dst: GPUStorage): void {
+  const outSize = kept.reduce((n, d) => n * d.size, 1);
+  const redSize = red.reduce((n, d) => n * d.size, 1);
+  if (outSize === 0) return;
+  const target = gpu.tiling.reductionThreads;
+  let chunks = 1;
+  if (redSize > 256 && outSize < target) chunks = Math.min(Math.ceil(redSize / 64), Math.ceil(target / outSize));
+  const chunkLen = Math.max(1, Math.ceil(redSize / chunks));
+  chunks = Math.max(1, Math.ceil(redSize / chunkLen));
+  const pad = (v: number[]) => [...v, ...new Array<number>(MAX_RUNS).fill(0)].slice(0, MAX_RUNS);
+  const partials = chunks === 1 ? dst : gpu.scratch(outSize * chunks, 'sum partials');
+  gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, {
+    outSize, chunks, chunkLen, redSize, keptRank: kept.length, redRank: red.length,
+    keptShape: pad(kept.map((d) => d.size)), keptStrides: pad(kept.map((d) => d.stride)),
+    redShape: pad(red.map((d) => d.size)), redStrides: pad(red.map((d) => d.stride)),
+  });
+  if (chunks > 1) {
+    sumRuns(gpu, partials, [{ size: outSize, stride: chunks }], [{ size: chunks, stride: 1 }], dst);
+    gpu.release(partials);
+  }
+}

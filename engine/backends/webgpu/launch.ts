@@ -1,0 +1,137 @@
+/**
+ * Program descriptors and their launch arithmetic: the one place that turns "this output, this
+ * program" into a workgroup count and the grid uniforms.
+ *
+ * Think of a program descriptor as the card pinned to a WGSL file: it names the file, the Tiling
+ * entry that sets its workgroup shape, and which entry prelude the file uses, which fixes how its
+ * invocations map onto the output. Everything else a launch needs comes from the shader itself,
+ * reflected at build time (shaders.generated.ts): the bindings, the uniform members, and the
+ * register block size (`const BLOCK_ROWS`, `const BLOCK_COLS`). A family file
+ * (kernels/<family>.ts) holds the descriptors of one kernel family and the kernels built on them;
+ * the backend runs any descriptor through one generic path (WebGPUBackend.launch).
+ *
+ * Promises:
+ * - every number lives once: block sizes in the WGSL, workgroup shapes in the Tiling, the grid
+ *   arithmetic here (test/webgpu-launch.test.ts checks it without a GPU);
+ * - the grid uniforms a prelude reads (tilesX, tilesY, layers) are always set by the launch,
+ *   never by a kernel, so a family cannot get them wrong;
+ * - dispatches beyond the per-dimension limit are folded by the backend, and the preludes stop
+ *   the extra invocations a folded grid holds.
+ */
+import type { ShaderLayout } from './shader-layout.js';
+import type { ShaderName } from './shaders.generated.js';
+
+/**
+ * Workgroup shapes, chosen per adapter. The heavy kernels are register-blocked (each invocation
+ * computes a BLOCK_ROWS x BLOCK_COLS block, no workgroup memory).
+ */
+export interface Tiling {
+  /** Invocations per workgroup of the 1-D (element-wise, per-row) kernels. */
+  readonly elementwise: number;
+  readonly matmul: readonly [wgX: number, wgY: number];
+  /**
+   * Conv workgroup shape. The 4x4 conv kernels tile the output in WGX x WGY blocks; the vec4 ones
+   * (invocations numbered linearly) only use wgX*wgY as the workgroup size.
+   * Measured on Node + SwiftShader (bench/kernels-conv.ts, conv2 at batch 256, same run):
+   * [4, 4], [8, 8] and [16, 16] within +-6% of each other for all three conv kernels.
+   */
+  readonly conv: readonly [wgX: number, wgY: number];
+  /** Target number of invocations when splitting long reductions into chunks (sum, filter gradient). */
+  readonly reductionThreads: number;
+  /**
+   * Use the vec4-load matmul variant, and the vec4 conv kernels (8x8 register blocks: forward
+   * and filter gradient when outC % 4 == 0, input gradient when inC % 4 == 0), where the shapes
+   * allow it. On SwiftShader the vec4 conv kernels measured 2-2.3x (forward, input gradient) and
+   * 1.6-2.1x (filter gradient) the 4x4 ones on the CNN's conv2/conv3 at batch 256.
+   */
+  readonly vec4: boolean;
+}
+
+export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true };
+
+/** Which Tiling entry gives a program its workgroup-size override constants. */
+export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
+
+/**
+ * How a program's invocations cover its output, i.e. which entry prelude its WGSL includes:
+ * - 'threads': one invocation per element or row (include/thread.wgsl, override WG);
+ * - 'tiles': a WGX x WGY workgroup covers a 2-D tile of blocks (include/tiles.wgsl);
+ * - 'blocks': blocks numbered linearly, WGX*WGY per workgroup (include/blocks.wgsl).
+ */
+export type GridKind = 'threads' | 'tiles' | 'blocks';
+
+/** What the launch arithmetic needs of a program: its name, workgroup kind and grid. */
+export interface ProgramShape {
+  readonly shader: string;
+  readonly workgroup: WorkgroupKind;
+  readonly grid: GridKind;
+}
+
+/** A program descriptor: one WGSL file of shaders/ and how to launch it. */
+export interface Program extends ProgramShape {
+  readonly shader: ShaderName;
+}
+
+/** What a launch covers: invocations of a 1-D program, or the output matrix of a blocked one. */
+export type Extent =
+  | { readonly threads: number }
+  | { readonly rows: number; readonly cols: number; readonly layers?: number };
+
+/** The override constants of a program under a tiling (names as in the preludes). */
+export function workgroupConstants(program: ProgramShape, tiling: Tiling): Record<string, number> {
+  if (program.workgroup === 'elementwise') return { WG: tiling.elementwise };
+  const [x, y] = tiling[program.workgroup];
+  return { WGX: x, WGY: y };
+}
+
+/** The register block of a blocked program, read from its own WGSL constants. */
+export function blockShape(program: ProgramShape, layout: ShaderLayout): { rows: number; cols: number } {
+  const rows = layout.consts.BLOCK_ROWS;
+  const cols = layout.consts.BLOCK_COLS;
+  if (!rows || !cols) {
+    throw new Error(`webgpu: program '${program.shader}' has grid '${program.grid}' but its WGSL declares no const BLOCK_ROWS / BLOCK_COLS`);
+  }
+  return { rows, cols };
+}
+
+/** Blocks a blocked program needs for a rows x cols output (the work items of one layer). */
+export function blockCount(program: ProgramShape, layout: ShaderLayout, rows: number, cols: number): number {
+  const b = blockShape(program, layout);
+  return Math.ceil(rows / b.rows) * Math.ceil(cols / b.cols);
+}
+
+/** Workgroups to dispatch, and the grid uniforms the program's prelude reads. */
+export function planGrid(
+  program: ProgramShape, layout: ShaderLayout, tiling: Tiling, extent: Extent,
+): { groups: number; gridParams: Record<string, number> } {
+  const wg = workgroupConstants(program, tiling);
+  if ('threads' in extent) {
+    if (program.grid !== 'threads') throw new Error(`webgpu: program '${program.shader}' is blocked (grid '${program.grid}'); launch it with { rows, cols }`);
+    return { groups: Math.ceil(extent.threads / wg.WG), gridParams: {} };
+  }
+  if (program.grid === 'threads') throw new Error(`webgpu: program '${program.shader}' is 1-D; launch it with { threads }`);
+  const b = blockShape(program, layout);
+  const layers = extent.layers ?? 1;
+  const colBlocks = Math.ceil(extent.cols / b.cols);
+  const rowBlocks = Math.ceil(extent.rows / b.rows);
+  if (colBlocks * rowBlocks * layers === 0) return { groups: 0, gridParams: {} };
+  if (program.grid === 'tiles') {
+    const tilesX = Math.ceil(colBlocks / wg.WGX);
+    const tilesY = Math.ceil(rowBlocks / wg.WGY);
+    return { groups: tilesX * tilesY * layers, gridParams: { tilesX, tilesY, layers } };
+  }
+  return {
+    groups: Math.ceil((colBlocks * rowBlocks * layers) / (wg.WGX * wg.WGY)),
+    gridParams: { tilesX: colBlocks, tilesY: rowBlocks, layers },
+  };
+}
+
+/** [x, y, z] workgroup counts for `groups` workgroups, folded so no dimension exceeds `max`. */
+export function foldGroups(groups: number, max: number): [number, number, number] {
+  if (groups <= max) return [groups, 1, 1];
+  const y = Math.ceil(groups / max);
+  if (y <= max) return [Math.ceil(groups / y), y, 1];
+  const z = Math.ceil(groups / (max * max));
+  if (z > max) throw new Error(`webgpu: ${groups} workgroups cannot be dispatched`);
+  return [max, max, z];
+}

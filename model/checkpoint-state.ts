@@ -1,0 +1,135 @@
+/**
+ * What a training run puts in its checkpoint and takes back on --resume: capture
+ * (model, optimizer, EarlyStopping, data digests -> Checkpoint), the checks that a
+ * resumed run is the same run (every mismatch listed at once), and restore.
+ * The file format itself is checkpoint.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { EarlyStopping } from '../engine/nn/callbacks.js';
+import type { Sequential } from '../engine/nn/sequential.js';
+import type { Adam } from '../engine/optim/adam.js';
+import { CHECKPOINT_VERSION, checkpointArray, type Checkpoint, type CheckpointHeader, type DataDigest } from './checkpoint.js';
+
+/** A data split's identity: its count and the SHA-256 of its samples (float32 bytes) then labels (int32 bytes). */
+export function digestData(samples: Float32Array, labels: Int32Array, count: number): DataDigest {
+  const hash = createHash('sha256');
+  hash.update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+  hash.update(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
+  return { count, sha256: hash.digest('hex') };
+}
+
+export function modelRecord(model: Sequential): CheckpointHeader['model'] {
+  return {
+    inputShape: model.inputShape,
+    layers: model.layers.map((l) => ({ className: l.className, config: JSON.parse(JSON.stringify(l.config())) as Record<string, unknown> })),
+    parameters: model.store.parameters.map((p) => ({ name: p.name, shape: [...p.tensor.shape] })),
+  };
+}
+
+export function optimizerConfig(optimizer: Adam): CheckpointHeader['optimizer']['config'] {
+  return { learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon };
+}
+
+function earlyStoppingConfig(early: EarlyStopping): { monitor: string; patience: number; minDelta: number; restoreBestWeights: boolean } {
+  return { monitor: early.monitor, patience: early.patience, minDelta: early.minDelta, restoreBestWeights: early.restoreBestWeights };
+}
+
+export interface RunState {
+  /** Epochs completed. */
+  epoch: number;
+  stopped: boolean;
+  seed: number;
+  batchSize: number;
+  model: Sequential;
+  optimizer: Adam;
+  early: EarlyStopping | null;
+  data: CheckpointHeader['data'];
+  history: CheckpointHeader['history'];
+  secondsPerEpoch: number[];
+}
+
+/** Reads the model's weights and the optimizer's moments back to the host and assembles the checkpoint. */
+export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
+  const weights = await s.model.getWeights();
+  const opt = await s.optimizer.state(s.model.store);
+  const params = s.model.store.parameters;
+  const best = s.early?.bestWeights ?? null;
+  const named: [string, Float32Array][] = [
+    ...weights.map((w, i): [string, Float32Array] => [`weights/${params[i].name}`, w]),
+    ['optimizer/m', opt.m],
+    ['optimizer/v', opt.v],
+    ...(best ?? []).map((w, i): [string, Float32Array] => [`best/${params[i].name}`, w]),
+  ];
+  const e = s.early;
+  const header: CheckpointHeader = {
+    version: CHECKPOINT_VERSION,
+    epoch: s.epoch,
+    stopped: s.stopped,
+    run: { seed: s.seed, batchSize: s.batchSize },
+    model: modelRecord(s.model),
+    optimizer: { name: 'Adam', config: optimizerConfig(s.optimizer), iterations: opt.iterations, slots: ['m', 'v'] },
+    data: s.data,
+    earlyStopping: e
+      ? { ...earlyStoppingConfig(e), wait: e.wait, best: Number.isFinite(e.best) ? e.best : null, bestEpoch: e.bestEpoch, hasBestWeights: best !== null }
+      : null,
+    history: s.history,
+    secondsPerEpoch: s.secondsPerEpoch,
+    arrays: named.map(([name, a]) => ({ name, length: a.length })),
+  };
+  return { header, arrays: named.map(([, a]) => a) };
+}
+
+/** What this run is, to compare with a checkpoint before resuming from it. */
+export interface RunIdentity {
+  seed: number;
+  batchSize: number;
+  model: Sequential;
+  optimizer: Adam;
+  early: EarlyStopping | null;
+  data: CheckpointHeader['data'];
+}
+
+/** Throws, listing every difference, unless the checkpoint was made by this same run. */
+export function checkResumable(path: string, header: CheckpointHeader, run: RunIdentity): void {
+  const diffs: string[] = [];
+  const same = (what: string, theirs: unknown, ours: unknown, show = (v: unknown) => JSON.stringify(v)): void => {
+    if (JSON.stringify(theirs) !== JSON.stringify(ours)) diffs.push(`${what}: ${show(theirs)} in the checkpoint, ${show(ours)} in this run`);
+  };
+  same('seed', header.run.seed, run.seed);
+  same('batch size', header.run.batchSize, run.batchSize);
+  const model = modelRecord(run.model);
+  same('input shape', header.model.inputShape, model.inputShape);
+  same('layers', header.model.layers.map((l) => l.className), model.layers.map((l) => l.className), (v) => (v as string[]).join(' > '));
+  header.model.layers.forEach((l, i) => {
+    if (i < model.layers.length && l.className === model.layers[i].className) same(`layer ${i} (${l.className}) config`, l.config, model.layers[i].config);
+  });
+  same('parameter shapes', header.model.parameters, model.parameters, (v) => (v as { name: string; shape: number[] }[]).map((p) => `${p.name} [${p.shape}]`).join(', '));
+  same('optimizer', header.optimizer.name, 'Adam');
+  same('optimizer config', header.optimizer.config, optimizerConfig(run.optimizer));
+  same('training data', header.data.train, run.data.train);
+  same('validation data', header.data.validation, run.data.validation);
+  same('early stopping', header.earlyStopping && earlyStoppingConfigOf(header.earlyStopping), run.early && earlyStoppingConfig(run.early));
+  if (diffs.length) {
+    throw new Error(`--resume: checkpoint ${path} was made by a different run, so resuming would not continue it:\n  ${diffs.join('\n  ')}`);
+  }
+}
+
+function earlyStoppingConfigOf(e: NonNullable<CheckpointHeader['earlyStopping']>) {
+  return { monitor: e.monitor, patience: e.patience, minDelta: e.minDelta, restoreBestWeights: e.restoreBestWeights };
+}
+
+/** Puts the checkpoint's weights, moments and EarlyStopping state into this run (checkResumable first). */
+export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: Sequential, optimizer: Adam, early: EarlyStopping | null): void {
+  const h = ckpt.header;
+  const params = model.store.parameters;
+  model.setWeights(params.map((p) => checkpointArray(path, ckpt, `weights/${p.name}`)));
+  optimizer.setState(model.store, {
+    iterations: h.optimizer.iterations,
+    m: checkpointArray(path, ckpt, 'optimizer/m'),
+    v: checkpointArray(path, ckpt, 'optimizer/v'),
+  });
+  if (early && h.earlyStopping) {
+    const best = h.earlyStopping.hasBestWeights ? params.map((p) => Array.from(checkpointArray(path, ckpt, `best/${p.name}`))) : null;
+    early.setState({ wait: h.earlyStopping.wait, best: h.earlyStopping.best ?? Infinity, bestEpoch: h.earlyStopping.bestEpoch, bestWeights: best });
+  }
+}

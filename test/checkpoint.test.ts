@@ -1,0 +1,172 @@
+/**
+ * The checkpoint format (version 2): its checksum, the validation of every header field,
+ * the version check, writes that refuse invalid state, and --resume's checks that the
+ * checkpoint comes from the same run.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
+import { EarlyStopping } from '../engine/nn/callbacks.js';
+import { Adam } from '../engine/optim/adam.js';
+import { setBackend } from '../engine/runtime.js';
+import { CHECKPOINT_VERSION, checkpointPath, readCheckpoint, writeCheckpoint, type Checkpoint } from '../model/checkpoint.js';
+import { checkResumable } from '../model/checkpoint-state.js';
+import { tutorialCnn } from '../model/cnn.js';
+import { trainTutorial } from '../model/train.js';
+
+const common = { backend: 'cpu' as const, epochs: 1, batchSize: 64, seed: 5, trainLimit: 64, testLimit: 64, verbose: 0 as const, log: () => {} };
+let dir: string;
+let good: string;
+let goodBytes: Buffer;
+
+/** Rewrites a checkpoint with a changed header and/or arrays, and a correct checksum (a well-formed file with bad content). */
+function reframe(bytes: Buffer, edit: (header: Record<string, any>, data: Buffer) => string | void): Buffer {
+  const headerLength = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength));
+  const data = Buffer.from(bytes.subarray(12 + headerLength, bytes.length - 32));
+  const text = edit(header, data) ?? JSON.stringify(header);
+  const json = Buffer.from(text, 'utf8');
+  const pad = (4 - ((12 + json.length) % 4)) % 4;
+  const prefix = Buffer.alloc(12 + json.length + pad, 0x20);
+  prefix.write('WGTECKPT', 0, 'latin1');
+  prefix.writeUInt32LE(json.length + pad, 8);
+  json.copy(prefix, 12);
+  const body = Buffer.concat([prefix, data]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+function variant(name: string, bytes: Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+beforeAll(async () => {
+  setBackend(new CpuBackend('float32'));
+  dir = mkdtempSync(join(tmpdir(), 'ckpt-format-'));
+  await trainTutorial({ ...common, outDir: dir });
+  good = checkpointPath(dir);
+  goodBytes = readFileSync(good);
+});
+
+describe('checkpoint format version 2', () => {
+  it('round-trips: the file names its version, sections and arrays', () => {
+    const { header, arrays } = readCheckpoint(good);
+    expect(header.version).toBe(CHECKPOINT_VERSION);
+    expect(header.epoch).toBe(1);
+    expect(header.run).toEqual({ seed: 5, batchSize: 64 });
+    expect(header.optimizer).toMatchObject({ name: 'Adam', iterations: 1, slots: ['m', 'v'] });
+    expect(header.data.train.count).toBe(64);
+    expect(header.model.layers.map((l) => l.className)).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense']);
+    expect(header.arrays.map((a) => a.name)).toContain('weights/conv2d/kernel');
+    expect(header.arrays.map((a) => a.name)).toContain('optimizer/m');
+    expect(header.arrays.map((a) => a.name)).toContain('best/dense_1/bias');
+    expect(arrays).toHaveLength(header.arrays.length);
+  });
+
+  it('detects a flipped bit anywhere, and truncation, by its checksum', () => {
+    for (const at of [20, goodBytes.length >> 1, goodBytes.length - 40, goodBytes.length - 1]) {
+      const b = Buffer.from(goodBytes);
+      b[at] ^= 0x10;
+      const p = variant(`flip-${at}.bin`, b);
+      expect(() => readCheckpoint(p), `bit flipped at byte ${at}`).toThrow(`checkpoint ${p}: checksum mismatch`);
+    }
+    const p = variant('truncated.bin', goodBytes.subarray(0, goodBytes.length - 1000));
+    expect(() => readCheckpoint(p)).toThrow(`checkpoint ${p}: checksum mismatch`);
+    const empty = variant('empty.bin', Buffer.alloc(0));
+    expect(() => readCheckpoint(empty)).toThrow(`checkpoint ${empty}: not a checkpoint (0 bytes`);
+    const text = variant('text.bin', Buffer.from('{"epoch": 3}'));
+    expect(() => readCheckpoint(text)).toThrow(/checkpoint .*text.bin: not a checkpoint .*expected the magic "WGTECKPT"/);
+  });
+
+  it('validates every header field, naming the file, the field, the value and what was expected', () => {
+    const cases: [string, (h: Record<string, any>) => void, string][] = [
+      ['negative epoch', (h) => { h.epoch = -5; }, 'header field epoch is -5, expected an integer >= 1'],
+      ['fractional batch size', (h) => { h.run.batchSize = 2.5; }, 'header field run.batchSize is 2.5, expected an integer >= 1'],
+      ['missing seed', (h) => { delete h.run.seed; }, 'header field run.seed is missing'],
+      ['optimizer steps', (h) => { h.optimizer.iterations = 7; }, 'header field optimizer.iterations is 7, expected 1 (1 epochs of 1 steps'],
+      ['learning rate', (h) => { h.optimizer.config.learningRate = -1; }, 'header field optimizer.config.learningRate is -1, expected a finite number'],
+      ['history length', (h) => { h.history.history.loss.push(0.5); }, 'header field history.history.loss.length is 2, expected 1'],
+      ['best epoch', (h) => { h.earlyStopping.bestEpoch = 4; }, 'header field earlyStopping.bestEpoch is 4, expected an integer from -1 to 0'],
+      ['array length', (h) => { h.arrays[0].length += 1; }, 'header field arrays[0].length is 289, expected 288 (the size of conv2d/kernel)'],
+      ['unknown array', (h) => { h.arrays[0].name = 'weights/other'; }, 'header field arrays is ["weights/other","weights/conv2d/bias",'],
+      ['data digest', (h) => { h.data.train.sha256 = 'abc'; }, 'header field data.train.sha256 is "abc", expected a SHA-256 in 64 hex digits'],
+      ['newer version', (h) => { h.version = 3; }, 'format version 3 was written by a newer program; this one reads versions 2 to 2'],
+      ['no version', (h) => { delete h.version; }, 'header field version is missing, expected an integer from 2 to 2'],
+    ];
+    for (const [what, edit, message] of cases) {
+      const p = variant(`${what.replace(/ /g, '-')}.bin`, reframe(goodBytes, (h) => void edit(h)));
+      expect(() => readCheckpoint(p), what).toThrow(`checkpoint ${p}: ${message}`);
+    }
+  });
+
+  it('refuses NaN or Infinity in any array, and a header that is not JSON, naming the file', () => {
+    const nan = variant('nan.bin', reframe(goodBytes, (_h, data) => void data.writeFloatLE(NaN, 4 * 3)));
+    expect(() => readCheckpoint(nan)).toThrow(`checkpoint ${nan}: array weights/conv2d/kernel holds NaN at index 3, expected finite numbers only`);
+    const inf = variant('inf.bin', reframe(goodBytes, (_h, data) => void data.writeFloatLE(Infinity, data.length - 4)));
+    expect(() => readCheckpoint(inf)).toThrow(/array best\/dense_1\/bias holds Infinity at index 9/);
+    const notJson = variant('not-json.bin', reframe(goodBytes, (h) => JSON.stringify(h).slice(0, -2)));
+    expect(() => readCheckpoint(notJson)).toThrow(new RegExp(`checkpoint ${notJson}: the header is not valid JSON \\(`));
+  });
+
+  it('refuses a version-1 checkpoint with a clear error', () => {
+    const json = Buffer.from(JSON.stringify({ epoch: 1, seed: 5, batchSize: 64, arrays: [] }));
+    const v1 = Buffer.alloc(12 + json.length);
+    v1.write('WGTECKP1', 0, 'latin1');
+    v1.writeUInt32LE(json.length, 8);
+    json.copy(v1, 12);
+    const p = variant('v1.bin', v1);
+    expect(() => readCheckpoint(p)).toThrow(`checkpoint ${p}: format version 1 (written before checkpoints carried a checksum)`);
+  });
+
+  it('never writes an invalid checkpoint: NaN weights leave the last good file in place', async () => {
+    const p = join(dir, 'write-nan.bin');
+    copyFileSync(good, p);
+    const ckpt = readCheckpoint(p);
+    const bad: Checkpoint = { header: ckpt.header, arrays: ckpt.arrays.map((a, i) => (i === 2 ? Float32Array.from(a, () => NaN) : a)) };
+    await expect(writeCheckpoint(p, bad)).rejects.toThrow(`checkpoint ${p}: array weights/conv2d_1/kernel holds NaN at index 0`);
+    await expect(writeCheckpoint(p, { header: { ...ckpt.header, epoch: 0 }, arrays: ckpt.arrays })).rejects.toThrow('header field epoch is 0');
+    expect(readFileSync(p).equals(goodBytes)).toBe(true);
+  });
+});
+
+describe('--resume checks that the checkpoint comes from the same run', () => {
+  it('lists every difference: seed, batch size, architecture, optimizer, data, early stopping', () => {
+    const { header } = readCheckpoint(good);
+    const early = new EarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true });
+    const run = { seed: 5, batchSize: 64, model: tutorialCnn(5), optimizer: new Adam(), early, data: header.data };
+    expect(() => checkResumable(good, header, run)).not.toThrow();
+
+    const other = tutorialCnn(5);
+    other.layers[6] = new (other.layers[6].constructor as any)({ units: 64, activation: 'relu' });
+    other.layers[6].name = 'dense';
+    let message = '';
+    try {
+      checkResumable(good, header, {
+        seed: 6, batchSize: 32, model: other, optimizer: new Adam({ learningRate: 0.01 }),
+        early: new EarlyStopping({ monitor: 'val_loss', patience: 5, restoreBestWeights: true }),
+        data: { train: { count: 64, sha256: '0'.repeat(64) }, validation: header.data.validation },
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`--resume: checkpoint ${good} was made by a different run`);
+    expect(message).toContain('seed: 5 in the checkpoint, 6 in this run');
+    expect(message).toContain('batch size: 64 in the checkpoint, 32 in this run');
+    expect(message).toMatch(/layer 6 \(Dense\) config: \{"units":128.* in the checkpoint, \{"units":64/);
+    expect(message).toContain('parameter shapes:');
+    expect(message).toMatch(/optimizer config: \{"learningRate":0.001.* in the checkpoint, \{"learningRate":0.01,/);
+    expect(message).toMatch(/training data: \{"count":64,"sha256":"[0-9a-f]{64}"\} in the checkpoint, \{"count":64,"sha256":"0000/);
+    expect(message).toMatch(/early stopping: .*"patience":3.* in the checkpoint, .*"patience":5/);
+  });
+
+  it('trainTutorial refuses a resume on other data (a different subset) or another seed', async () => {
+    await expect(trainTutorial({ ...common, outDir: dir, trainLimit: 128, resume: true })).rejects.toThrow(
+      /was made by a different run[^]*training data: \{"count":64,.*in the checkpoint, \{"count":128,/,
+    );
+    await expect(trainTutorial({ ...common, outDir: dir, seed: 6, resume: true })).rejects.toThrow(/seed: 5 in the checkpoint, 6 in this run/);
+  });
+});
