@@ -11,7 +11,7 @@ import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { Tensor, tensor } from '../tensor.js';
-import { show } from '../ops/validate.js';
+import { show } from './show.js';
 import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';

@@ -17,6 +17,7 @@ import { sizeOf } from '../../backend.js';
 import { dropThreshold, hashKey } from '../../../counter-hash.js';
 import type { Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T } from './family.js';
+import { badLabel, rows as rowsFamily } from './rows.js';
 
 const programs = {
   batchNormCoefficients: { shader: 'batch_norm_coefficients', workgroup: 'elementwise', grid: 'threads' },
@@ -32,11 +33,6 @@ const programs = {
 
 const NORM_CPU = 'engine/backends/cpu/normalization.ts';
 const LOSS_CPU = 'engine/backends/cpu/losses.ts';
-
-function badLabel(position: number, classes: number): string {
-  return `softmaxCrossEntropy: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
-    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
-}
 
 /** The per-channel coefficient blocks [mean | rstd | scale·rstd | offset] of batch_norm_coefficients.wgsl. */
 function batchNormCoefficients(gpu: Gpu, mean: T, variance: T, scale: T, offset: T, epsilon: number): GPUStorage {
@@ -136,20 +132,22 @@ export const normalization = family({
       const [rows, cols] = logits.shape;
       const rowLoss = gpu.out([rows], logits.dtype, 'softmaxCrossEntropyRows loss');
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropyRows probs');
+      const labelError = gpu.errorWord('softmaxCrossEntropyRows', (at, label) => badLabel('softmaxCrossEntropy', 'softmaxCrossEntropyRows', at, label, cols));
       gpu.launch(programs.softmaxCrossEntropyRows, { threads: rows }, {
-        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss: rowLoss.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyRows', (at) => badLabel(at, cols)),
+        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss: rowLoss.storage, labelError,
       }, { rows, cols, smoothing: labelSmoothing });
+      gpu.launch(rowsFamily.programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
       return { rowLoss, probs };
     },
     softmaxCrossEntropyRowsBackward: (probs, labels, labelSmoothing, dRowLoss) => {
       const [, cols] = probs.shape;
       const dx = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyRowsBackward');
       const n = sizeOf(probs.shape);
+      const labelError = gpu.errorWord('softmaxCrossEntropyRowsBackward', (at, label) => badLabel('softmaxCrossEntropy backward', 'softmaxCrossEntropyRowsBackward', at, label, cols));
       gpu.launch(programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
-        probs: probs.storage, labels: labels.storage, dRow: dRowLoss.storage, dx: dx.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyRowsBackward', (at) => badLabel(at, cols)),
+        probs: probs.storage, labels: labels.storage, dRow: dRowLoss.storage, dx: dx.storage, labelError,
       }, { n, cols, smoothing: labelSmoothing });
+      gpu.launch(rowsFamily.programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
       return dx;
     },
   }),

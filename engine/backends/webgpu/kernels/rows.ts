@@ -83,7 +83,7 @@ export const rows = family({
   }),
 });
 
-function badLabel(op: string, kernel: string, position: number, label: number, classes: number): string {
+export function badLabel(op: string, kernel: string, position: number, label: number, classes: number): string {
   return `${op}: label ${label} at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
     `the labels were already on the GPU, so the kernel ${kernel} found it and this read reports it (that row's loss and gradient are NaN)`;
 }
