@@ -81,6 +81,20 @@ const notWhileTraining = (what: string) => {
   if (state !== 'idle') throw new Error(`${what}: stop the training first`);
 };
 
+type AdamState = Awaited<ReturnType<Adam['state']>>;
+
+/** Adam's moments, when it has taken a step (to carry across a backend switch or a new learning rate). */
+async function optimizerState(): Promise<AdamState | null> {
+  return model && optimizer && optimizer.iterations > 0 ? optimizer.state(model.store) : null;
+}
+
+/** A new Adam at the current learning rate for the current model, with `state`'s moments if given. */
+function replaceOptimizer(state: AdamState | null = null): void {
+  optimizer?.dispose();
+  optimizer = new Adam({ learningRate });
+  if (state && model) optimizer.setState(model.store, state);
+}
+
 function describeModelInfo(m: Sequential, source: string, steps = 0): ModelInfo {
   return { steps, epochs: 0, params: m.countParams(), source };
 }
@@ -242,10 +256,13 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
   async init({ backend: kind }) {
     notWhileTraining('switching the backend');
     if (kind !== 'webgpu' && kind !== 'cpu') throw new Error(`unknown backend '${String(kind)}' (expected 'webgpu' or 'cpu')`);
-    // The model moves to the new backend through its saved form; the optimizer starts afresh.
+    // The model moves to the new backend through its saved form, and Adam's moments with it.
     const carried: TfjsArtifacts | null = model ? await modelToArtifacts(model) : null;
+    const moments = await optimizerState();
     const previous = backend;
     const next = await init({ backend: kind, log: () => {} });
+    optimizer?.dispose();
+    optimizer = null;
     if (model) model.dispose();
     if (previous instanceof WebGPUBackend && previous !== next) {
       profiler?.destroy();
@@ -256,7 +273,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     backendKind = kind;
     if (carried) {
       model = modelFromArtifacts(carried);
-      optimizer = new Adam({ learningRate });
+      replaceOptimizer(moments);
     }
     return {
       kind,
@@ -275,7 +292,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     return { train: train.count, test: test.count };
   },
 
-  train({ config }) {
+  async train({ config }) {
     notWhileTraining('train');
     needBackend();
     needData();
@@ -288,9 +305,10 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
       info = describeModelInfo(model, `new (seed ${config.seed})`);
     }
     if (!optimizer || learningRate !== config.learningRate) {
-      // A new learning rate means a new Adam (its moments start from zero).
+      // A new learning rate: a new Adam that keeps the moments (as changing Keras's learning_rate does).
+      const moments = await optimizerState();
       learningRate = config.learningRate;
-      optimizer = new Adam({ learningRate });
+      replaceOptimizer(moments);
     }
     lastBatchSize = config.batchSize;
     control = 'run';
@@ -322,7 +340,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
       model = tutorialCnn(42);
       info = describeModelInfo(model, 'new (seed 42)');
     }
-    optimizer ??= new Adam({ learningRate });
+    if (!optimizer) replaceOptimizer();
     state = 'training';
     try {
       const { x, y } = batchFrom(train, range(0, Math.min(lastBatchSize, train.count)));
@@ -349,7 +367,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     model?.dispose();
     model = tutorialCnn(seed);
     model.build();
-    optimizer = new Adam({ learningRate });
+    replaceOptimizer();
     info = describeModelInfo(model, `new (seed ${seed})`);
     setState('idle');
     return info;
@@ -409,7 +427,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     }
     model?.dispose();
     model = candidate;
-    optimizer = new Adam({ learningRate });
+    replaceOptimizer();
     info = describeModelInfo(candidate, source);
     setState('idle');
     return info;

@@ -20,6 +20,7 @@ if (!Number.isInteger(steps) || steps < 200 || steps % 100 !== 0) throw new Erro
 if (a.backend !== undefined && a.backend !== 'cpu' && a.backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got '${a.backend}'`);
 const which = a.backend ? [a.backend] : ['cpu', 'webgpu'];
 
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
 const results: SoakResult[] = [];
 for (const name of which) {

@@ -7,10 +7,19 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
+import { Sequential } from '../engine/nn/sequential.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { soak } from '../scripts/soak/soak.js';
 
-const short = { steps: 300, stepsPerEpoch: 30, validation: 40, warmupSteps: 60 };
+/** One of each layer type of the tutorial CNN, so a WebGPU step is about 20 dispatches. */
+const tinyCnn = () => new Sequential([
+  new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+  new MaxPooling2D({ poolSize: 4 }),
+  new Flatten(),
+  new Dense({ units: 10 }),
+], { seed: 2 });
+const short = { steps: 300, stepsPerEpoch: 30, validation: 40, warmupSteps: 60, model: tinyCnn };
 
 describe('300 training steps leave the pool statistics flat', () => {
   for (const name of ['cpu', 'webgpu'] as const) {

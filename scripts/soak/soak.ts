@@ -1,7 +1,8 @@
 /**
  * The soak: many training steps through fit (with a validation pass every epoch), sampling at
  * each epoch end the backend's pool statistics (memory(): bytes held by live tensors, bytes
- * allocated including the pool) and the process RSS. After a warm-up, allocated bytes must not
+ * allocated including the pool) and the process RSS (after a full GC when node runs with
+ * --expose-gc, as `npm run soak` does). After a warm-up, allocated bytes must not
  * grow, used bytes must be the same at every epoch end, and RSS must stay within 5%.
  *
  * The model has the tutorial CNN's layer types (conv, relu, pool, flatten, dense, softmax
@@ -45,6 +46,8 @@ export interface SoakOptions {
   /** Steps before the memory must be flat (default: a tenth). */
   warmupSteps?: number;
   onSample?: (s: SoakSample) => void;
+  /** The model trained (default soakCnn). */
+  model?: () => Sequential;
 }
 
 export interface SoakResult {
@@ -69,11 +72,13 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const warmupSteps = o.warmupSteps ?? Math.max(stepsPerEpoch, o.steps / 10);
   const data = loadFashionMnist({ limit: { train: stepsPerEpoch * batchSize, test: o.validation ?? 200 } });
   setBackend(o.backend);
-  const model = soakCnn().compile({ metrics: ['accuracy'] });
+  const model = (o.model ?? soakCnn)().compile({ metrics: ['accuracy'] });
   const samples: SoakSample[] = [];
   const sampler: Callback = {
     onEpochEnd(epoch) {
       o.backend.flush();
+      // With --expose-gc, RSS is read after a full collection: retained memory, not garbage not yet collected.
+      (globalThis as { gc?: () => void }).gc?.();
       const m = o.backend.memory();
       const s = { step: (epoch + 1) * stepsPerEpoch, usedBytes: m.usedBytes, allocatedBytes: m.allocatedBytes, rss: process.memoryUsage().rss };
       samples.push(s);

@@ -4,9 +4,10 @@
  * backward.
  *
  * The cross-entropy kernels read int32 labels that may have been made on the GPU, where the host
- * cannot check them without a read-back. They never clamp a bad label: the row gets NaN and the
- * kernel records the batch position in the op's error word, and the next read() throws an Error
- * naming softmaxCrossEntropy and that position (shaders/include/labels.wgsl).
+ * cannot check them without a read-back. They never clamp a bad label: the row gets NaN, the
+ * kernel records the row in the op's error slot and a one-invocation report kernel keeps the
+ * first bad position and label since the last read; the next read() throws an Error naming the
+ * op, the kernel, the batch position and the label (shaders/include/labels.wgsl).
  */
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
@@ -22,6 +23,7 @@ const programs = {
   logSoftmax: { shader: 'log_softmax', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropy: { shader: 'softmax_xent', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropyBackward: { shader: 'softmax_xent_backward', workgroup: 'elementwise', grid: 'threads' },
+  labelReport: { shader: 'label_report', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/softmax.ts';
@@ -57,10 +59,9 @@ export const rows = family({
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropy probs');
       const loss = gpu.out([], logits.dtype, 'softmaxCrossEntropy loss');
       const rowLoss = gpu.scratch(n, 'softmaxCrossEntropy rows');
-      gpu.launch(programs.softmaxCrossEntropy, { threads: n }, {
-        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss,
-        labelError: gpu.errorWord('softmaxCrossEntropy', (at) => badLabel('softmaxCrossEntropy', at, classes)),
-      }, { rows: n, cols: classes });
+      const labelError = gpu.errorWord('softmaxCrossEntropy', (at, label) => badLabel('sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', at, label, classes));
+      gpu.launch(programs.softmaxCrossEntropy, { threads: n }, { x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss, labelError }, { rows: n, cols: classes });
+      gpu.launch(programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
       const total = gpu.scratch(1, 'softmaxCrossEntropy total');
       sumRuns(gpu, rowLoss, [], [{ size: n, stride: 1 }], total);
       gpu.launch(elementwise.programs.scale, { threads: 1 }, { x: total, y: loss.storage }, { n: 1, factor: 1 / n });
@@ -72,18 +73,19 @@ export const rows = family({
       const [n, classes] = probs.shape;
       const d = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyBackward');
       const count = n * classes;
+      const labelError = gpu.errorWord('softmaxCrossEntropyBackward', (at, label) => badLabel('sparseSoftmaxCrossEntropy backward', 'softmaxCrossEntropyBackward', at, label, classes));
       gpu.launch(programs.softmaxCrossEntropyBackward, { threads: count }, {
-        probs: probs.storage, labels: labels.storage, dLoss: dLoss.storage, dlogits: d.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyBackward', (at) => badLabel('softmaxCrossEntropy (backward)', at, classes)),
+        probs: probs.storage, labels: labels.storage, dLoss: dLoss.storage, dlogits: d.storage, labelError,
       }, { n: count, cols: classes, invRows: 1 / n });
+      gpu.launch(programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
       return d;
     },
   }),
 });
 
-function badLabel(op: string, position: number, classes: number): string {
-  return `${op}: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
-    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
+function badLabel(op: string, kernel: string, position: number, label: number, classes: number): string {
+  return `${op}: label ${label} at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
+    `the labels were already on the GPU, so the kernel ${kernel} found it and this read reports it (that row's loss and gradient are NaN)`;
 }
 
 function colsOf(x: T): number {
