@@ -5,7 +5,8 @@
 import type { Backend, DType, Shape, TensorData, TypedArray } from './backends/backend.js';
 import { sizeOf } from './backends/backend.js';
 import { getBackend, trackTensor } from './runtime.js';
-import { checkDType, checkShape, show } from './ops/validate.js';
+import { show } from './nn/show.js';
+import { checkDType, checkShape } from './ops/validate.js';
 
 /** How an op sends dL/d(output) back to its inputs. `needs[i]` says whether input i wants a gradient. */
 export type BackwardFn = (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];

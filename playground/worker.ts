@@ -101,76 +101,76 @@ function describeModelInfo(m: Sequential, source: string, steps = 0): ModelInfo 
 
 // ------------------------------------------------------------------------------------- training
 
+type StepResult = ReturnType<typeof trainStepWithMetrics>;
+
+interface Timed {
+  result: StepResult;
+  source: StepProfile['source'];
+  entries: TimelineEntry[];
+  dispatches: number | null;
+}
+
+async function readMetrics(r: StepResult): Promise<{ loss: number; correct: number }> {
+  const [loss, correct] = await Promise.all([r.loss.data(), r.correct!.data()]);
+  r.loss.dispose();
+  r.correct!.dispose();
+  return { loss: loss[0], correct: correct[0] };
+}
+
+/** WebGPU: every dispatch in a pass of its own with timestamps (profiler.ts), labelled with its kernel-table op. */
+async function timedOnGpu(be: WebGPUBackend, run: () => StepResult): Promise<Timed> {
+  profiler ??= new GpuProfiler(be.device);
+  profiler.reset();
+  const restore = instrumentKernels(be, profiler);
+  be.profiler = profiler;
+  const before = be.dispatchCount;
+  let result: StepResult;
+  try {
+    result = run();
+  } finally {
+    be.profiler = null;
+    restore();
+  }
+  const dispatches = be.dispatchCount - before;
+  const records = await profiler.collect();
+  return { result, source: profiler.source, dispatches, entries: records.map((d) => ({ kernel: d.kernel, op: d.op, startMs: d.startMs, ms: d.ms })) };
+}
+
+/** CPU: kernels run synchronously inside their kernel-table call, so each call is timed on the host. */
+function timedOnCpu(be: Backend, run: () => StepResult, t0: number): Timed {
+  const entries: TimelineEntry[] = [];
+  const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const originals = { ...table };
+  for (const name of Object.keys(originals)) {
+    table[name] = (...args: unknown[]) => {
+      const s = performance.now();
+      try {
+        return originals[name](...args);
+      } finally {
+        entries.push({ kernel: name, op: name, startMs: s - t0, ms: performance.now() - s });
+      }
+    };
+  }
+  try {
+    return { result: run(), source: 'host', entries, dispatches: null };
+  } finally {
+    Object.assign(table, originals);
+  }
+}
+
 /** One training step; profiled (per-kernel timeline) when asked for. */
-async function step(x: Parameters<typeof trainStepWithMetrics>[2], y: Parameters<typeof trainStepWithMetrics>[3]): Promise<{ loss: number; correct: number; profile: Omit<StepProfile, 'step'> | null }> {
+async function step(x: Tensor, y: Tensor): Promise<{ loss: number; correct: number; profile: Omit<StepProfile, 'step'> | null }> {
   const m = needModel();
   const opt = need(optimizer, 'no optimizer');
   const be = needBackend();
-  if (!profileRequested) {
-    const r = trainStepWithMetrics(m, opt, x, y, true);
-    const [loss, correct] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    return { loss: loss[0], correct: correct[0], profile: null };
-  }
+  const run = () => trainStepWithMetrics(m, opt, x, y, true);
+  if (!profileRequested) return { ...(await readMetrics(run())), profile: null };
   profileRequested = false;
   const t0 = performance.now();
-  let entries: TimelineEntry[];
-  let source: StepProfile['source'];
-  let dispatches: number | null = null;
-  let loss: number;
-  let correct: number;
-  if (be instanceof WebGPUBackend) {
-    profiler ??= new GpuProfiler(be.device);
-    profiler.reset();
-    const restore = instrumentKernels(be, profiler);
-    be.profiler = profiler;
-    const before = be.dispatchCount;
-    let r: ReturnType<typeof trainStepWithMetrics>;
-    try {
-      r = trainStepWithMetrics(m, opt, x, y, true);
-    } finally {
-      be.profiler = null;
-      restore();
-    }
-    dispatches = be.dispatchCount - before;
-    const records = await profiler.collect();
-    source = profiler.source;
-    entries = records.map((d) => ({ kernel: d.kernel, op: d.op, startMs: d.startMs, ms: d.ms }));
-    const [l, c] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    loss = l[0];
-    correct = c[0];
-  } else {
-    // CPU: kernels run synchronously inside their kernel-table call, so each call is timed on the host.
-    entries = [];
-    const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const originals = { ...table };
-    for (const name of Object.keys(originals)) {
-      table[name] = (...args: unknown[]) => {
-        const s = performance.now();
-        try {
-          return originals[name](...args);
-        } finally {
-          entries.push({ kernel: name, op: name, startMs: s - t0, ms: performance.now() - s });
-        }
-      };
-    }
-    let r: ReturnType<typeof trainStepWithMetrics>;
-    try {
-      r = trainStepWithMetrics(m, opt, x, y, true);
-    } finally {
-      Object.assign(table, originals);
-    }
-    source = 'host';
-    const [l, c] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    loss = l[0];
-    correct = c[0];
-  }
-  return { loss, correct, profile: { backend: backendKind!, source, entries, dispatches, wallMs: performance.now() - t0 } };
+  const timed = be instanceof WebGPUBackend ? await timedOnGpu(be, run) : timedOnCpu(be, run, t0);
+  const metrics = await readMetrics(timed.result);
+  const { source, entries, dispatches } = timed;
+  return { ...metrics, profile: { backend: backendKind!, source, entries, dispatches, wallMs: performance.now() - t0 } };
 }
 
 async function trainLoop(config: TrainConfig): Promise<void> {
@@ -179,6 +179,7 @@ async function trainLoop(config: TrainConfig): Promise<void> {
   const steps = Math.ceil(n / config.batchSize);
   const recent: { images: number; ms: number }[] = [];
   let reason: 'done' | 'stopped' = 'done';
+  let finalEvaluation: Evaluation | null = null;
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const order = new Random(config.seed + epoch).permutation(n);
@@ -193,6 +194,7 @@ async function trainLoop(config: TrainConfig): Promise<void> {
         }
         if (control === 'stop') {
           reason = 'stopped';
+          finalEvaluation = null;
           break;
         }
         const start = s * config.batchSize;
@@ -231,16 +233,16 @@ async function trainLoop(config: TrainConfig): Promise<void> {
         type: 'epoch', epoch: info!.epochs, step: info!.steps, loss: lossSum / seen, accuracy: correctSum / seen,
         valLoss: val.loss, valAccuracy: val.accuracy,
       });
-      if (epoch === config.epochs - 1) emit({ type: 'evaluation', evaluation: val, final: true });
+      finalEvaluation = val;
       if (control === 'stop') {
         reason = 'stopped';
         break;
       }
     }
-    if (reason === 'stopped') {
-      setState('stopping');
-      emit({ type: 'evaluation', evaluation: await evaluateSplit(needModel(), test, config.testImages, 256, yieldToEvents), final: true });
-    }
+    // The confusion matrix at the end: the last epoch's validation, or, stopped mid-epoch, a fresh one.
+    if (reason === 'stopped' && finalEvaluation === null) setState('stopping');
+    finalEvaluation ??= await evaluateSplit(needModel(), test, config.testImages, 256, yieldToEvents);
+    emit({ type: 'evaluation', evaluation: finalEvaluation, final: true });
     emit({ type: 'trained', reason });
   } catch (err) {
     emit({ type: 'error', message: `training stopped: ${(err as Error).message}` });

@@ -28,7 +28,11 @@ for (const name of which) {
   console.log(`\n${backend.describe()}: ${steps} steps at batch 8`);
   const r = await soak({
     backend, steps,
-    onSample: (s) => { if (s.step % (steps / 10) === 0) console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)}`); },
+    onSample: (s) => {
+      if (s.step % (steps / 10) === 0) {
+        console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)}, V8 heap ${mib(s.heapUsed)} used of ${mib(s.heapTotal)}`);
+      }
+    },
   });
   results.push(r);
 }
@@ -36,14 +40,15 @@ for (const name of which) {
 console.log(`\nSoak, ${new Date().toISOString().slice(0, 16)}Z (warm-up: the first ${results[0].warmupSteps} steps)`);
 for (const r of results) console.log(`  ${r.backend}`);
 console.log('');
-console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS min-max | RSS spread | verdict |');
-console.log('|---|---:|---:|---:|---:|---|---:|---:|---|');
+console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS min-max | RSS spread | V8 heap used, spread | verdict |');
+console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---|');
 for (const r of results) {
   const after = r.samples.filter((s) => s.step >= r.warmupSteps);
   const rss = after.map((s) => s.rss);
   console.log(
     `| ${r.backend.startsWith('webgpu') ? 'WebGPU (SwiftShader)' : 'CPU'} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ` +
-      `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} | ${(100 * r.rssSpread).toFixed(1)}% | ${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? 'RSS flat' : 'RSS NOT FLAT'} |`,
+      `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} | ${(100 * r.rssSpread).toFixed(1)}% | ` +
+      `${mib(Math.min(...after.map((s) => s.heapUsed)))}-${mib(Math.max(...after.map((s) => s.heapUsed)))}, ${(100 * r.heapSpread).toFixed(1)}% | ${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? 'RSS flat' : 'RSS NOT FLAT'} |`,
   );
 }
 if (a.json) writeFileSync(a.json, JSON.stringify(results, null, 1));

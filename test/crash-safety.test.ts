@@ -7,20 +7,22 @@
  * uninterrupted run; a half-written file never reads as valid.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkpointPath, readCheckpoint } from '../model/checkpoint.js';
+import { checkpointPath, readCheckpoint, removeStaleTemporaries } from '../model/checkpoint.js';
 import { trainTutorial, type TrainOptions, type TrainResult } from '../model/train.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const settings = { backend: 'cpu' as const, epochs: 2, batchSize: 32, seed: 21, trainLimit: 96, testLimit: 32, verbose: 0 as const };
 
-/** Starts a training child; resolves once `killWhen` sees its output, after killing it with SIGKILL. */
-function trainAndKill(outDir: string, killWhen: (stdout: string, stderr: string) => boolean, env: Record<string, string> = {}, delayMs = 0): Promise<{ stdout: string; stderr: string; signal: string | null }> {
+/** Starts a child script; resolves once `killWhen` sees its output, after killing it with SIGKILL. */
+function killChild(
+  script: string, args: string[], killWhen: (stdout: string, stderr: string) => boolean, env: Record<string, string> = {}, delayMs = 0,
+): Promise<{ stdout: string; stderr: string; signal: string | null }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/train-child.ts'), JSON.stringify({ ...settings, outDir })], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, script), ...args], {
       cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -36,7 +38,7 @@ function trainAndKill(outDir: string, killWhen: (stdout: string, stderr: string)
     child.stderr.on('data', (d) => { stderr += d; check(); });
     child.on('close', (code, signal) => {
       if (signal === 'SIGKILL') done({ stdout, stderr, signal });
-      else fail(new Error(`the training child ended by itself (exit ${code}) before it was killed:\n${stdout}\n${stderr}`));
+      else fail(new Error(`${script} ended by itself (exit ${code}) before it was killed:\n${stdout}\n${stderr}`));
     });
   });
 }
@@ -53,8 +55,10 @@ async function expectSameAsUninterrupted(r: TrainResult): Promise<void> {
 }
 
 let whole: TrainResult;
+let wholeDir: string;
 beforeAll(async () => {
-  whole = await trainTutorial({ ...settings, outDir: mkdtempSync(join(tmpdir(), 'crash-whole-')), log: () => {} });
+  wholeDir = mkdtempSync(join(tmpdir(), 'crash-whole-'));
+  whole = await trainTutorial({ ...settings, outDir: wholeDir, log: () => {} });
 }, 300_000);
 
 describe('kill -9', () => {
@@ -62,7 +66,7 @@ describe('kill -9', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'crash-epoch-'));
     // Epoch 2 (index 1) has begun, so epoch 1's checkpoint is on disk; its 3 steps and validation take
     // far longer than 100 ms (the checkpoint's epoch below proves the kill came before epoch 2 ended).
-    await trainAndKill(outDir, (out) => out.includes('EPOCH_BEGIN 1'), {}, 100);
+    await killChild('test/helpers/train-child.ts', [JSON.stringify({ ...settings, outDir })], (out) => out.includes('EPOCH_BEGIN 1'), {}, 100);
     expect(readCheckpoint(checkpointPath(outDir)).header.epoch).toBe(1);
     const logs: string[] = [];
     const r = await resume(outDir, logs);
@@ -70,21 +74,35 @@ describe('kill -9', () => {
     await expectSameAsUninterrupted(r);
   });
 
-  for (const stage of ['before-rename', 'mid-write'] as const) {
-    it(`during a checkpoint write (${stage}): the previous checkpoint stays valid, the temporary file is never read, --resume works`, async () => {
-      const outDir = mkdtempSync(join(tmpdir(), `crash-${stage}-`));
-      // The 2nd write of checkpoint.bin is epoch 2's.
-      const { stderr } = await trainAndKill(outDir, (_o, err) => err.includes('WGTE_TEST_STALL'), { WGTE_TEST_STALL_WRITE: `checkpoint.bin:2:${stage}` });
-      const tmp = /WGTE_TEST_STALL \S+ (\S+)/.exec(stderr)![1];
-      expect(existsSync(tmp)).toBe(true);
-      expect(readCheckpoint(checkpointPath(outDir)).header.epoch).toBe(1);
-      if (stage === 'mid-write') expect(() => readCheckpoint(tmp)).toThrow(/checkpoint .*: (checksum mismatch|not a checkpoint)/);
-      else expect(readCheckpoint(tmp).header.epoch).toBe(2); // complete, but only a rename would have made it the checkpoint
-      const logs: string[] = [];
-      const r = await resume(outDir, logs);
-      expect(logs.some((l) => l.startsWith('removed checkpoint.bin.tmp-') && l.includes('interrupted checkpoint write'))).toBe(true);
-      expect(readdirSync(outDir).filter((n) => n.includes('.tmp-'))).toEqual([]);
-      await expectSameAsUninterrupted(r);
+  it('during a checkpoint write, before the rename: the previous checkpoint stays valid, the temporary file is never read, --resume works', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'crash-rename-'));
+    // The 2nd write of checkpoint.bin is epoch 2's.
+    const { stderr } = await killChild('test/helpers/train-child.ts', [JSON.stringify({ ...settings, outDir })], (_o, err) => err.includes('WGTE_TEST_STALL'), {
+      WGTE_TEST_STALL_WRITE: 'checkpoint.bin:2:before-rename',
     });
-  }
+    const tmp = /WGTE_TEST_STALL before-rename (\S+)/.exec(stderr)![1];
+    expect(readCheckpoint(checkpointPath(outDir)).header.epoch).toBe(1);
+    // Complete, but only the rename would have made it the checkpoint.
+    expect(readCheckpoint(tmp).header.epoch).toBe(2);
+    const logs: string[] = [];
+    const r = await resume(outDir, logs);
+    expect(logs.some((l) => l.startsWith('removed checkpoint.bin.tmp-') && l.includes('interrupted checkpoint write'))).toBe(true);
+    expect(readdirSync(outDir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    await expectSameAsUninterrupted(r);
+  });
+
+  it('half-way through writing a checkpoint: the file on disk is untouched and the half-written one never verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-mid-'));
+    const path = checkpointPath(dir);
+    copyFileSync(checkpointPath(wholeDir), path);
+    const before = readFileSync(path);
+    const { stderr } = await killChild('test/helpers/write-checkpoint-child.ts', [path], (_o, err) => err.includes('WGTE_TEST_STALL'), {
+      WGTE_TEST_STALL_WRITE: 'checkpoint.bin:1:mid-write',
+    });
+    const tmp = /WGTE_TEST_STALL mid-write (\S+)/.exec(stderr)![1];
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(existsSync(tmp)).toBe(true);
+    expect(() => readCheckpoint(tmp)).toThrow(/^checkpoint .*: (checksum mismatch|not a checkpoint)/);
+    expect(removeStaleTemporaries(path)).toEqual([basename(tmp)]);
+  });
 });

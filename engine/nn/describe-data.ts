@@ -1,4 +1,4 @@
-import { show } from '../ops/validate.js';
+import { show } from './show.js';
 
 /** A value for an error message, arrays by kind and length (show() would print every element). */
 export function describeData(v: unknown): string {

@@ -19,7 +19,7 @@
 import type { Backend } from '../backends/backend.js';
 import { CpuBackend } from '../backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../backends/webgpu/webgpu-backend.js';
-import { show } from '../ops/validate.js';
+import { show } from './show.js';
 import type { Adam } from '../optim/adam.js';
 import { setBackend } from '../runtime.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';

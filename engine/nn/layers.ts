@@ -12,7 +12,8 @@ import { relu } from '../ops/relu.js';
 import { flatten } from '../ops/reshape.js';
 import { softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
-import { checkPadding, positivePair, show } from '../ops/validate.js';
+import { checkPadding, positivePair } from '../ops/validate.js';
+import { show } from './show.js';
 import type { Initializer } from './initializers.js';
 
 export type Activation = 'linear' | 'relu' | 'softmax';

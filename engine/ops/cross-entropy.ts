@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
-import { show } from './validate.js';
+import { show } from '../nn/show.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertRank, assertSameBackend, fmt } from './validate.js';
 

@@ -1,5 +1,6 @@
 /** Input checks shared by the ops. Every message names the op, the shapes and what was expected. */
 import type { DType, Padding, Shape } from '../backends/backend.js';
+import { show } from '../nn/show.js';
 import type { Tensor } from '../tensor.js';
 
 export function fmt(shape: Shape): string {
@@ -42,17 +43,6 @@ export function assertPositiveInts(op: string, name: string, values: readonly nu
   if (values.some((v) => !Number.isInteger(v) || v < 1)) {
     throw new Error(`${op}: ${name} must be positive integers, got [${values.join(', ')}]`);
   }
-}
-
-/** A value as an error message shows it (NaN and Infinity as such, arrays in brackets). */
-export function show(v: unknown): string {
-  if (typeof v === 'number' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === 'function') return 'a function';
-  const s = JSON.stringify(v);
-  return s && s.length <= 60 ? s : Object.prototype.toString.call(v);
 }
 
 /** A window size or stride: one positive integer, or a pair of them [rows, columns]. */

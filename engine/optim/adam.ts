@@ -9,7 +9,7 @@
  */
 import type { AdamStepScalars } from '../backends/backend.js';
 import type { ParameterStore } from '../nn/parameter-store.js';
-import { show } from '../ops/validate.js';
+import { show } from '../nn/show.js';
 import type { Tensor } from '../tensor.js';
 
 export interface AdamOptions {

@@ -33,6 +33,9 @@ export interface SoakSample {
   usedBytes: number;
   allocatedBytes: number;
   rss: number;
+  /** V8's heap: bytes of live JS objects (after the GC), and bytes V8 has reserved for it. */
+  heapUsed: number;
+  heapTotal: number;
 }
 
 export interface SoakOptions {
@@ -61,6 +64,8 @@ export interface SoakResult {
   allocatedGrowth: number;
   usedValues: number[];
   rssSpread: number;
+  /** The same spread of V8's live heap (heapUsed): a JS-side leak shows here, allocator and heap reservations do not. */
+  heapSpread: number;
   poolFlat: boolean;
   rssFlat: boolean;
 }
@@ -80,7 +85,8 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       // With --expose-gc, RSS is read after a full collection: retained memory, not garbage not yet collected.
       (globalThis as { gc?: () => void }).gc?.();
       const m = o.backend.memory();
-      const s = { step: (epoch + 1) * stepsPerEpoch, usedBytes: m.usedBytes, allocatedBytes: m.allocatedBytes, rss: process.memoryUsage().rss };
+      const p = process.memoryUsage();
+      const s = { step: (epoch + 1) * stepsPerEpoch, usedBytes: m.usedBytes, allocatedBytes: m.allocatedBytes, rss: p.rss, heapUsed: p.heapUsed, heapTotal: p.heapTotal };
       samples.push(s);
       o.onSample?.(s);
     },
@@ -99,10 +105,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const allocatedGrowth = Math.max(...after.map((s) => s.allocatedBytes)) - after[0].allocatedBytes;
   const usedValues = [...new Set(after.map((s) => s.usedBytes))];
   const rss = after.map((s) => s.rss);
-  const rssSpread = (Math.max(...rss) - Math.min(...rss)) / Math.min(...rss);
+  const spread = (v: number[]) => (Math.max(...v) - Math.min(...v)) / Math.min(...v);
+  const rssSpread = spread(rss);
+  const heapSpread = spread(after.map((s) => s.heapUsed));
   return {
     backend: o.backend.describe(), steps: o.steps, batchSize, warmupSteps, msPerStep, samples,
-    allocatedGrowth, usedValues, rssSpread,
+    allocatedGrowth, usedValues, rssSpread, heapSpread,
     poolFlat: allocatedGrowth === 0 && usedValues.length === 1 && Number.isFinite(usedValues[0]),
     rssFlat: rssSpread <= 0.05,
   };
