@@ -7,7 +7,13 @@ import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config
 import { applyAdapterEnv, type NodeAdapterName } from './node/webgpu-adapter.js';
 
 /** The files that run on every software adapter: add a WebGPU parity or learning file here. */
-export const EVERY_ADAPTER_FILES = ['test/webgpu-parity.test.ts', 'test/webgpu-train-step.test.ts', 'test/node-adapter.test.ts'];
+export const EVERY_ADAPTER_FILES = [
+  'test/webgpu-parity.test.ts', // every kernel against the CPU backend
+  'test/custom-kernel.test.ts', // defineKernel's parity helper on its worked example
+  'test/webgpu-nan-labels.test.ts', // NaN through max/ReLU: WGSL leaves it to the driver
+  'test/webgpu-train-step.test.ts', // a training step, and learning, on WebGPU
+  'test/node-adapter.test.ts', // the run really is on the driver it asked for
+];
 
 /** Left out of `npm run test:quick` (the README, "The two commands", lists them). */
 export const SLOW_FILES = [
@@ -15,6 +21,10 @@ export const SLOW_FILES = [
   'test/bench-page.test.ts', // headless Chrome
   'test/playground.test.ts', // headless Chrome
   'test/playground-parity-worker.test.ts', // headless Chrome
+  'test/from-pixels-browser.test.ts', // headless Chrome
+  'test/package.test.ts', // npm pack, a fresh install, Node and headless Chrome
+  'test/soak.test.ts', // 300 training steps on the CPU and on WebGPU
+  'test/crash-safety.test.ts', // kills training processes mid-epoch and mid-write
   'test/learning-cpu.test.ts', // trains on 2,000 images
   'test/webgpu-train-step.test.ts', // a training step and 2 epochs on WebGPU
 ];

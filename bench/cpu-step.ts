@@ -1,78 +1,111 @@
 /**
- * `npm run bench:cpu`: one training step of the tutorial CNN at batch 256 on this
- * engine's CPU backend, beside TensorFlow.js's pure-JS `cpu` backend on the same
- * model, batch and optimizer, measured in the same run. Prints ms per step,
- * images per second and the ratio. Options: --batch N, --reps N (this engine),
- * --tfjs-reps N (TensorFlow.js, whose first step is reported separately).
+ * `npm run bench:cpu`: one training step of the tutorial CNN at batch 256 on
+ * this engine's CPU backend, with each GEMM variant (plain JS; wasm SIMD on one
+ * thread; wasm SIMD on two threads, the default here), beside jax-js 0.1.25 on
+ * its wasm backend (bench/jax-step.ts: im2col convolutions, the whole step in
+ * one jit(valueAndGrad)), on the same data, measured in the same run.
+ *
+ * The variants take turns, one step each per round, so that a change in the
+ * machine's load (it is shared) hits all of them alike; medians over the rounds.
+ * Prints ms per step, images per second and the ratio of this engine's
+ * images/s to jax-js's (issue 12's target: at least 2x), with the load average.
+ *
+ * Options: --batch N, --rounds N, --threads N (the multi-threaded row),
+ * --tfjs-cpu (adds TensorFlow.js 4.22's pure-JS `cpu` backend: about three
+ * minutes a step at batch 256, so it is off by default).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import { trainStep } from '../engine/nn/train-step.js';
-import { Adam } from '../engine/optim/adam.js';
-import { Random } from '../engine/random.js';
 import { setBackend } from '../engine/runtime.js';
-import { tensor } from '../engine/tensor.js';
-import { tutorialCnn } from '../model/cnn.js';
-import { fmtMs, table, time, type Timing } from './harness.js';
-import { tfjsModel } from './workloads.js';
+import { summarise, table, type Timing } from './harness.js';
+import { jaxTrainingStep } from './jax-step.js';
+import { engineTrainer, syntheticBatch, tfjsModel } from './workloads.js';
+import { Random } from '../engine/random.js';
 
 const { values: args } = parseArgs({
   options: {
     batch: { type: 'string', default: '256' },
-    reps: { type: 'string', default: '5' },
-    // TensorFlow.js's cpu backend takes the better part of a minute per step at batch 256 here.
-    'tfjs-reps': { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
+    threads: { type: 'string', default: '2' },
+    'tfjs-cpu': { type: 'boolean', default: false },
   },
 });
 const batch = Number(args.batch);
-const reps = Number(args.reps);
-const tfjsReps = Number(args['tfjs-reps']);
+const rounds = Number(args.rounds);
+const threads = Number(args.threads);
+const data = syntheticBatch(batch);
 
-// Same synthetic batch for both engines: uniform pixels, labels 0..9.
-const rng = new Random(1);
-const images = Float32Array.from({ length: batch * 28 * 28 }, () => rng.next());
-const labels = Int32Array.from({ length: batch }, () => rng.int(10));
-
-async function ours(): Promise<Timing> {
-  setBackend(new CpuBackend('float32'));
-  const model = tutorialCnn(1);
-  const opt = new Adam();
-  const x = tensor(images, [batch, 28, 28, 1]);
-  const y = tensor(labels, [batch], 'int32');
-  return time(async () => {
-    const loss = trainStep(model, opt, x, y);
-    await loss.data();
-    loss.dispose();
-  }, reps);
+interface Contender {
+  name: string;
+  step: () => Promise<unknown>;
+  first: number;
+  runs: number[];
 }
 
-async function tfjsCpu(): Promise<Timing> {
+async function contender(name: string, step: () => Promise<unknown>): Promise<Contender> {
+  const t0 = performance.now();
+  await step();
+  const first = performance.now() - t0;
+  await step(); // warm-up
+  return { name, step, first, runs: [] };
+}
+
+function engine(backend: CpuBackend) {
+  const trainer = engineTrainer(backend, data, 1);
+  return async () => {
+    setBackend(backend);
+    return trainer.step();
+  };
+}
+
+const wasm2 = new CpuBackend('float32', { gemm: 'wasm', threads });
+await wasm2.ready();
+const load0 = os.loadavg();
+const contenders: Contender[] = [
+  await contender('this engine, cpu, JS GEMM', engine(new CpuBackend('float32', { gemm: 'js' }))),
+  await contender('this engine, cpu, wasm SIMD GEMM, 1 thread', engine(new CpuBackend('float32', { gemm: 'wasm', threads: 1 }))),
+  await contender(`this engine, cpu, wasm SIMD GEMM, ${wasm2.threads} threads`, engine(wasm2)),
+];
+const jax = await jaxTrainingStep(data.images, data.labels, batch, new Random(1));
+contenders.push(await contender(`jax-js ${jax.version}, wasm (im2col + jit(valueAndGrad), 1 thread)`, () => jax.run()));
+
+for (let r = 0; r < rounds; r++) {
+  for (const c of contenders) {
+    const t0 = performance.now();
+    await c.step();
+    c.runs.push(performance.now() - t0);
+  }
+  process.stdout.write(`round ${r + 1}/${rounds}\r`);
+}
+
+let tfjsTiming: Timing | null = null;
+let tfjsVersion = '';
+if (args['tfjs-cpu']) {
+  const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
+  tfjsVersion = tf.version.tfjs;
   const model = tfjsModel(tf);
   model.compile({ optimizer: tf.train.adam(0.001), loss: tf.losses.softmaxCrossEntropy });
-  const x = tf.tensor4d(images, [batch, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
-  return time(async () => {
-    await model.trainOnBatch(x, y);
-  }, tfjsReps, 0);
+  const x = tf.tensor4d(data.images, [batch, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10);
+  const t0 = performance.now();
+  await model.trainOnBatch(x, y);
+  tfjsTiming = summarise(performance.now() - t0, [performance.now() - t0]);
 }
+const load1 = os.loadavg();
 
-console.log(`Tutorial CNN training step, batch ${batch}; this engine: ${reps} measured steps after the first and 1 warm-up; TensorFlow.js: ${tfjsReps} after the first; ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; no WebGPU adapter (CPU backends only)`);
-const a = await ours();
-console.log(`  this engine, cpu backend (float32): ${fmtMs(a)}`);
-const b = await tfjsCpu();
-console.log(`  TensorFlow.js ${tf.version.tfjs}, cpu backend:   ${fmtMs(b)}`);
-const ips = (t: Timing) => ((batch * 1000) / t.median).toFixed(0);
+const timings = contenders.map((c) => ({ name: c.name, t: summarise(c.first, c.runs) }));
+const ips = (t: Timing) => (batch * 1000) / t.median;
+const rows = timings.map(({ name, t }) => [name, t.median.toFixed(0), ips(t).toFixed(0), t.min.toFixed(0), t.max.toFixed(0), t.first.toFixed(0)]);
+if (tfjsTiming) rows.push([`TensorFlow.js ${tfjsVersion}, cpu (1 step)`, tfjsTiming.median.toFixed(0), ips(tfjsTiming).toFixed(1), '', '', tfjsTiming.first.toFixed(0)]);
+const cpu = os.cpus();
+console.log(`Tutorial CNN training step, batch ${batch}: ${rounds} rounds, the contenders in turn, after a first step and a warm-up each.`);
+console.log(`${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), Node ${process.version}; no WebGPU adapter (CPU backends only); load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after.`);
+console.log(`${wasm2.describe()}\n`);
+console.log(table(['engine / backend', 'ms per step (median)', 'images / s', 'min', 'max', 'first step ms'], rows));
+const jaxT = timings[3].t;
 console.log();
-console.log(
-  table(
-    ['engine / backend', 'ms per step (median)', 'images / s', 'first step ms'],
-    [
-      ['this engine / cpu', a.median.toFixed(1), ips(a), a.first.toFixed(0)],
-      ['tfjs / cpu', b.median.toFixed(1), ips(b), b.first.toFixed(0)],
-    ],
-  ),
-);
-console.log(`\nspeed-up over TensorFlow.js cpu: ${(b.median / a.median).toFixed(2)}x`);
+for (const i of [0, 1, 2]) console.log(`${timings[i].name}: ${(ips(timings[i].t) / ips(jaxT)).toFixed(2)}x jax-js's images/s`);
+console.log(`wasm GEMM over JS GEMM: ${(timings[0].t.median / timings[1].t.median).toFixed(2)}x on 1 thread; ${threads} threads over 1: ${(timings[1].t.median / timings[2].t.median).toFixed(2)}x`);
+if (tfjsTiming) console.log(`speed-up over TensorFlow.js cpu: ${(tfjsTiming.median / timings[2].t.median).toFixed(1)}x`);

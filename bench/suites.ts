@@ -286,6 +286,8 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
     cpu: new CpuBackend('float32'),
     profiler: webgpu ? new GpuProfiler(webgpu.device) : null,
   };
+  // Wait for the wasm GEMM's worker threads, so every measured run uses them.
+  if (want('cpu')) await e.cpu.ready();
   const ours: [BackendName, Backend][] = [];
   if (e.webgpu) ours.push(['webgpu', e.webgpu]);
   if (want('cpu')) ours.push(['cpu', e.cpu]);

@@ -8,14 +8,18 @@
  * Sizes that depend on the model (the largest tensor against maxStorageBufferBindingSize and
  * maxBufferSize) are checked when a tensor is allocated, with an error naming it.
  */
+import { SHADERS } from './backends/webgpu/shaders.generated.js';
 import type { Tiling } from './backends/webgpu/webgpu-backend.js';
 
-/**
- * The most storage buffers one kernel binds (softmax_xent and its backward: 5, with the label
- * error word). test/init-device.test.ts counts them in the kernels' reflected layouts, so this
- * cannot drift.
- */
-export const MAX_STORAGE_BUFFERS_PER_KERNEL = 5;
+/** The kernel that binds the most storage buffers, and how many, from the reflected layouts. */
+function widestKernel(): { kernel: string; buffers: number } {
+  let best = { kernel: '', buffers: 0 };
+  for (const [kernel, source] of Object.entries(SHADERS)) {
+    const buffers = source.layout.bindings.filter((b) => b.kind !== 'uniform').length;
+    if (buffers > best.buffers) best = { kernel, buffers };
+  }
+  return best;
+}
 
 /** One limit the engine needs: at least `value`, for the reason given. */
 export interface LimitNeed {
@@ -29,8 +33,9 @@ export function limitNeeds(tiling: Tiling): LimitNeed[] {
   const [mx, my] = tiling.matmul;
   const [cx, cy] = tiling.conv;
   const shapes = `tiling: elementwise ${tiling.elementwise}, matmul [${mx}, ${my}], conv [${cx}, ${cy}]`;
+  const widest = widestKernel();
   return [
-    { limit: 'maxStorageBuffersPerShaderStage', value: MAX_STORAGE_BUFFERS_PER_KERNEL, why: `the kernels bind up to ${MAX_STORAGE_BUFFERS_PER_KERNEL} storage buffers` },
+    { limit: 'maxStorageBuffersPerShaderStage', value: widest.buffers, why: `kernel '${widest.kernel}' binds ${widest.buffers} storage buffers` },
     { limit: 'maxComputeInvocationsPerWorkgroup', value: Math.max(tiling.elementwise, mx * my, cx * cy), why: `workgroup sizes (${shapes})` },
     { limit: 'maxComputeWorkgroupSizeX', value: Math.max(tiling.elementwise, mx, cx), why: `workgroup sizes (${shapes})` },
     { limit: 'maxComputeWorkgroupSizeY', value: Math.max(my, cy), why: `workgroup sizes (${shapes})` },

@@ -1,5 +1,8 @@
 /// <reference types="@webgpu/types" preserve="true" />
-/** The public API of the engine. Node-only code lives outside engine/. */
+/**
+ * The public API of the engine. Node-only code lives outside engine/.
+ * @module webgpu-tensor-engine
+ */
 export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
   Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
@@ -56,3 +59,11 @@ export { init, type InitOptions, type BackendChoice } from './init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
 export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefinition, type KernelParityOptions, type KernelParityReport } from './kernels/index.js';
+// Types of the API's arguments and results, for TypeScript users (and the API reference).
+export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
+export type { Initializer } from './nn/initializers.js';
+export type { SequentialOptions } from './nn/sequential.js';
+export type { TrainingContext, MetricName } from './nn/callbacks.js';
+export type { GradientOptions } from './autograd.js';
+export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
+export type { UnaryOp, BinaryOp, AdamStepScalars } from './backends/backend.js';

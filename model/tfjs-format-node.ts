@@ -9,6 +9,8 @@
  * (see tfjs-format.ts) makes that pair fail to load, naming both files, instead of loading the
  * old topology with the new weights (test/tfjs-format-integrity.test.ts kills a save there, with
  * write-file-atomic's stall hook).
+ *
+ * @module webgpu-tensor-engine/tfjs-format/node
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

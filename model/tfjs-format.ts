@@ -21,6 +21,8 @@
  * the manifest's order is the parameter order. Every shape is checked, with an error naming the
  * layer. Quantised or non-float32 weights, and optimizer weights beyond the model's, are
  * handled (the first rejected, the last skipped).
+ *
+ * @module webgpu-tensor-engine/tfjs-format
  */
 import type { Activation, Layer } from '../engine/nn/layers.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';

@@ -5,6 +5,8 @@
  * nodeGPU({ adapter }) or WEBGPU_ADAPTER: `swiftshader` (Chromium's, the default) or `lavapipe`
  * (Mesa 25, from scripts/setup.sh). node/webgpu-adapter.ts says how the choice reaches the loader.
  * Kept out of engine/ so the engine bundle stays browser-clean.
+ *
+ * @module webgpu-tensor-engine/node
  */
 import { create, globals } from 'webgpu';
 import { applyAdapterEnv, type NodeAdapterName, type NodeDriver } from './webgpu-adapter.js';

@@ -81,82 +81,96 @@ const notWhileTraining = (what: string) => {
   if (state !== 'idle') throw new Error(`${what}: stop the training first`);
 };
 
+type AdamState = Awaited<ReturnType<Adam['state']>>;
+
+/** Adam's moments, when it has taken a step (to carry across a backend switch or a new learning rate). */
+async function optimizerState(): Promise<AdamState | null> {
+  return model && optimizer && optimizer.iterations > 0 ? optimizer.state(model.store) : null;
+}
+
+/** A new Adam at the current learning rate for the current model, with `state`'s moments if given. */
+function replaceOptimizer(state: AdamState | null = null): void {
+  optimizer?.dispose();
+  optimizer = new Adam({ learningRate });
+  if (state && model) optimizer.setState(model.store, state);
+}
+
 function describeModelInfo(m: Sequential, source: string, steps = 0): ModelInfo {
   return { steps, epochs: 0, params: m.countParams(), source };
 }
 
 // ------------------------------------------------------------------------------------- training
 
+type StepResult = ReturnType<typeof trainStepWithMetrics>;
+
+interface Timed {
+  result: StepResult;
+  source: StepProfile['source'];
+  entries: TimelineEntry[];
+  dispatches: number | null;
+}
+
+async function readMetrics(r: StepResult): Promise<{ loss: number; correct: number }> {
+  const [loss, correct] = await Promise.all([r.loss.data(), r.correct!.data()]);
+  r.loss.dispose();
+  r.correct!.dispose();
+  return { loss: loss[0], correct: correct[0] };
+}
+
+/** WebGPU: every dispatch in a pass of its own with timestamps (profiler.ts), labelled with its kernel-table op. */
+async function timedOnGpu(be: WebGPUBackend, run: () => StepResult): Promise<Timed> {
+  profiler ??= new GpuProfiler(be.device);
+  profiler.reset();
+  const restore = instrumentKernels(be, profiler);
+  be.profiler = profiler;
+  const before = be.dispatchCount;
+  let result: StepResult;
+  try {
+    result = run();
+  } finally {
+    be.profiler = null;
+    restore();
+  }
+  const dispatches = be.dispatchCount - before;
+  const records = await profiler.collect();
+  return { result, source: profiler.source, dispatches, entries: records.map((d) => ({ kernel: d.kernel, op: d.op, startMs: d.startMs, ms: d.ms })) };
+}
+
+/** CPU: kernels run synchronously inside their kernel-table call, so each call is timed on the host. */
+function timedOnCpu(be: Backend, run: () => StepResult, t0: number): Timed {
+  const entries: TimelineEntry[] = [];
+  const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const originals = { ...table };
+  for (const name of Object.keys(originals)) {
+    table[name] = (...args: unknown[]) => {
+      const s = performance.now();
+      try {
+        return originals[name](...args);
+      } finally {
+        entries.push({ kernel: name, op: name, startMs: s - t0, ms: performance.now() - s });
+      }
+    };
+  }
+  try {
+    return { result: run(), source: 'host', entries, dispatches: null };
+  } finally {
+    Object.assign(table, originals);
+  }
+}
+
 /** One training step; profiled (per-kernel timeline) when asked for. */
-async function step(x: Parameters<typeof trainStepWithMetrics>[2], y: Parameters<typeof trainStepWithMetrics>[3]): Promise<{ loss: number; correct: number; profile: Omit<StepProfile, 'step'> | null }> {
+async function step(x: Tensor, y: Tensor): Promise<{ loss: number; correct: number; profile: Omit<StepProfile, 'step'> | null }> {
   const m = needModel();
   const opt = need(optimizer, 'no optimizer');
   const be = needBackend();
-  if (!profileRequested) {
-    const r = trainStepWithMetrics(m, opt, x, y, true);
-    const [loss, correct] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    return { loss: loss[0], correct: correct[0], profile: null };
-  }
+  const run = () => trainStepWithMetrics(m, opt, x, y, true);
+  if (!profileRequested) return { ...(await readMetrics(run())), profile: null };
   profileRequested = false;
   const t0 = performance.now();
-  let entries: TimelineEntry[];
-  let source: StepProfile['source'];
-  let dispatches: number | null = null;
-  let loss: number;
-  let correct: number;
-  if (be instanceof WebGPUBackend) {
-    profiler ??= new GpuProfiler(be.device);
-    profiler.reset();
-    const restore = instrumentKernels(be, profiler);
-    be.profiler = profiler;
-    const before = be.dispatchCount;
-    let r: ReturnType<typeof trainStepWithMetrics>;
-    try {
-      r = trainStepWithMetrics(m, opt, x, y, true);
-    } finally {
-      be.profiler = null;
-      restore();
-    }
-    dispatches = be.dispatchCount - before;
-    const records = await profiler.collect();
-    source = profiler.source;
-    entries = records.map((d) => ({ kernel: d.kernel, op: d.op, startMs: d.startMs, ms: d.ms }));
-    const [l, c] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    loss = l[0];
-    correct = c[0];
-  } else {
-    // CPU: kernels run synchronously inside their kernel-table call, so each call is timed on the host.
-    entries = [];
-    const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const originals = { ...table };
-    for (const name of Object.keys(originals)) {
-      table[name] = (...args: unknown[]) => {
-        const s = performance.now();
-        try {
-          return originals[name](...args);
-        } finally {
-          entries.push({ kernel: name, op: name, startMs: s - t0, ms: performance.now() - s });
-        }
-      };
-    }
-    let r: ReturnType<typeof trainStepWithMetrics>;
-    try {
-      r = trainStepWithMetrics(m, opt, x, y, true);
-    } finally {
-      Object.assign(table, originals);
-    }
-    source = 'host';
-    const [l, c] = await Promise.all([r.loss.data(), r.correct!.data()]);
-    r.loss.dispose();
-    r.correct!.dispose();
-    loss = l[0];
-    correct = c[0];
-  }
-  return { loss, correct, profile: { backend: backendKind!, source, entries, dispatches, wallMs: performance.now() - t0 } };
+  const timed = be instanceof WebGPUBackend ? await timedOnGpu(be, run) : timedOnCpu(be, run, t0);
+  const metrics = await readMetrics(timed.result);
+  const { source, entries, dispatches } = timed;
+  return { ...metrics, profile: { backend: backendKind!, source, entries, dispatches, wallMs: performance.now() - t0 } };
 }
 
 async function trainLoop(config: TrainConfig): Promise<void> {
@@ -165,6 +179,7 @@ async function trainLoop(config: TrainConfig): Promise<void> {
   const steps = Math.ceil(n / config.batchSize);
   const recent: { images: number; ms: number }[] = [];
   let reason: 'done' | 'stopped' = 'done';
+  let finalEvaluation: Evaluation | null = null;
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const order = new Random(config.seed + epoch).permutation(n);
@@ -179,6 +194,7 @@ async function trainLoop(config: TrainConfig): Promise<void> {
         }
         if (control === 'stop') {
           reason = 'stopped';
+          finalEvaluation = null;
           break;
         }
         const start = s * config.batchSize;
@@ -217,16 +233,16 @@ async function trainLoop(config: TrainConfig): Promise<void> {
         type: 'epoch', epoch: info!.epochs, step: info!.steps, loss: lossSum / seen, accuracy: correctSum / seen,
         valLoss: val.loss, valAccuracy: val.accuracy,
       });
-      if (epoch === config.epochs - 1) emit({ type: 'evaluation', evaluation: val, final: true });
+      finalEvaluation = val;
       if (control === 'stop') {
         reason = 'stopped';
         break;
       }
     }
-    if (reason === 'stopped') {
-      setState('stopping');
-      emit({ type: 'evaluation', evaluation: await evaluateSplit(needModel(), test, config.testImages, 256, yieldToEvents), final: true });
-    }
+    // The confusion matrix at the end: the last epoch's validation, or, stopped mid-epoch, a fresh one.
+    if (reason === 'stopped' && finalEvaluation === null) setState('stopping');
+    finalEvaluation ??= await evaluateSplit(needModel(), test, config.testImages, 256, yieldToEvents);
+    emit({ type: 'evaluation', evaluation: finalEvaluation, final: true });
     emit({ type: 'trained', reason });
   } catch (err) {
     emit({ type: 'error', message: `training stopped: ${(err as Error).message}` });
@@ -242,10 +258,13 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
   async init({ backend: kind }) {
     notWhileTraining('switching the backend');
     if (kind !== 'webgpu' && kind !== 'cpu') throw new Error(`unknown backend '${String(kind)}' (expected 'webgpu' or 'cpu')`);
-    // The model moves to the new backend through its saved form; the optimizer starts afresh.
+    // The model moves to the new backend through its saved form, and Adam's moments with it.
     const carried: TfjsArtifacts | null = model ? await modelToArtifacts(model) : null;
+    const moments = await optimizerState();
     const previous = backend;
     const next = await init({ backend: kind, log: () => {} });
+    optimizer?.dispose();
+    optimizer = null;
     if (model) model.dispose();
     if (previous instanceof WebGPUBackend && previous !== next) {
       profiler?.destroy();
@@ -256,7 +275,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     backendKind = kind;
     if (carried) {
       model = modelFromArtifacts(carried);
-      optimizer = new Adam({ learningRate });
+      replaceOptimizer(moments);
     }
     return {
       kind,
@@ -275,7 +294,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     return { train: train.count, test: test.count };
   },
 
-  train({ config }) {
+  async train({ config }) {
     notWhileTraining('train');
     needBackend();
     needData();
@@ -288,9 +307,10 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
       info = describeModelInfo(model, `new (seed ${config.seed})`);
     }
     if (!optimizer || learningRate !== config.learningRate) {
-      // A new learning rate means a new Adam (its moments start from zero).
+      // A new learning rate: a new Adam that keeps the moments (as changing Keras's learning_rate does).
+      const moments = await optimizerState();
       learningRate = config.learningRate;
-      optimizer = new Adam({ learningRate });
+      replaceOptimizer(moments);
     }
     lastBatchSize = config.batchSize;
     control = 'run';
@@ -322,7 +342,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
       model = tutorialCnn(42);
       info = describeModelInfo(model, 'new (seed 42)');
     }
-    optimizer ??= new Adam({ learningRate });
+    if (!optimizer) replaceOptimizer();
     state = 'training';
     try {
       const { x, y } = batchFrom(train, range(0, Math.min(lastBatchSize, train.count)));
@@ -349,7 +369,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     model?.dispose();
     model = tutorialCnn(seed);
     model.build();
-    optimizer = new Adam({ learningRate });
+    replaceOptimizer();
     info = describeModelInfo(model, `new (seed ${seed})`);
     setState('idle');
     return info;
@@ -409,7 +429,7 @@ const methods: { [M in MethodName]: (args: Parameters<WorkerMethods[M]>[0]) => P
     }
     model?.dispose();
     model = candidate;
-    optimizer = new Adam({ learningRate });
+    replaceOptimizer();
     info = describeModelInfo(candidate, source);
     setState('idle');
     return info;

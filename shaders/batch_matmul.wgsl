@@ -14,8 +14,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
-const BLOCK_ROWS: u32 = 4u;
-const BLOCK_COLS: u32 = 4u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.M, p.N); }
 fn computeBlock(row0: u32, col0: u32, layer: u32) {
   var aOff = 0u;

@@ -9,8 +9,6 @@
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partial: array<f32>;
-const BLOCK_ROWS: u32 = 4u;
-const BLOCK_COLS: u32 = 4u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   let ks = span4(k0, p.kH * p.kW * p.inC - 1u);

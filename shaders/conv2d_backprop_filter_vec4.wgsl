@@ -13,16 +13,12 @@
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> partial: array<vec4<f32>>;
-const BLOCK_ROWS: u32 = 8u;
-const BLOCK_COLS: u32 = 8u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
-  let K = p.kH * p.kW * p.inC;
+  let lanes = lanes8(k0, c0);
+  let ksA = lanes.rowsA;
+  let ksB = lanes.rowsB;
   let C4 = p.outC / 4u;
-  let ca = c0 / 4u;
-  let cb = min(ca + 1u, C4 - 1u);
-  let ksA = span4(k0, K - 1u);
-  let ksB = span4(k0 + 4u, K - 1u);
   let iC = vec4<u32>(p.inC);
   let kW = vec4<u32>(p.kW);
   // Row k = (kh, kw, ic): offset from the window origin (ih0, iw0), and the tap (dh, dw).
@@ -55,7 +51,7 @@ fn computeBlock(k0: u32, c0: u32, chunk: u32) {
     let oB = vec4<u32>(select(zero, xb + offB, vB));
     let xA = select(vec4<f32>(0.0), vec4<f32>(x[oA.x], x[oA.y], x[oA.z], x[oA.w]), vA);
     let xB = select(vec4<f32>(0.0), vec4<f32>(x[oB.x], x[oB.y], x[oB.z], x[oB.w]), vB);
-    mac8(&acc, xA, xB, dy[q * C4 + ca], dy[q * C4 + cb]);
+    mac8(&acc, xA, xB, dy[q * C4 + lanes.ca], dy[q * C4 + lanes.cb]);
     ow++;
     if (ow == p.outW) { ow = 0u; oh++; if (oh == p.outH) { oh = 0u; n++; } }
   }

@@ -7,8 +7,6 @@
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-const BLOCK_ROWS: u32 = 4u;
-const BLOCK_COLS: u32 = 4u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let ms = span4(m0, p.batch * p.inH * p.inW - 1u);

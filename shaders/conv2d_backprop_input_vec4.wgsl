@@ -9,16 +9,11 @@
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<vec4<f32>>;
-const BLOCK_ROWS: u32 = 8u;
-const BLOCK_COLS: u32 = 8u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
-  let M = p.batch * p.inH * p.inW;
-  let C4 = p.inC / 4u;
-  let ca = c0 / 4u; // first vec4 of input channels
-  let cb = min(ca + 1u, C4 - 1u); // second (clamped; stored only if < C4)
-  let msA = span4(m0, M - 1u);
-  let msB = span4(m0 + 4u, M - 1u);
+  let lanes = lanes8(m0, c0);
+  let msA = lanes.rowsA;
+  let msB = lanes.rowsB;
   let hw = vec4<u32>(p.inH * p.inW);
   let iW = vec4<u32>(p.inW);
   let rA = msA % hw;
@@ -57,8 +52,8 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
       let mB = select(vec4<f32>(0.0), vec4<f32>(1.0), vB);
       // W[kh, kw, ic, oc] for the 8 channels ic = 4*ca .. 4*ca+3, 4*cb .. 4*cb+3.
       let wk = (kh * p.kW + kw) * p.inC;
-      let wa = (wk + 4u * ca) * outC;
-      let wb = (wk + 4u * cb) * outC;
+      let wa = (wk + 4u * lanes.ca) * outC;
+      let wb = (wk + 4u * lanes.cb) * outC;
       for (var oc = 0u; oc < outC; oc++) {
         let dA = vec4<f32>(dy[oA.x + oc], dy[oA.y + oc], dy[oA.z + oc], dy[oA.w + oc]) * mA;
         let dB = vec4<f32>(dy[oB.x + oc], dy[oB.y + oc], dy[oB.z + oc], dy[oB.w + oc]) * mB;

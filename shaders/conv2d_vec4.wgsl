@@ -13,16 +13,12 @@
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y: array<vec4<f32>>;
-const BLOCK_ROWS: u32 = 8u;
-const BLOCK_COLS: u32 = 8u;
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
-  let M = p.batch * p.outH * p.outW;
+  let lanes = lanes8(m0, c0);
+  let msA = lanes.rowsA;
+  let msB = lanes.rowsB;
   let C4 = p.outC / 4u;
-  let ca = c0 / 4u; // first vec4 of output channels
-  let cb = min(ca + 1u, C4 - 1u); // second (clamped; stored only if < C4)
-  let msA = span4(m0, M - 1u);
-  let msB = span4(m0 + 4u, M - 1u);
   let hw = vec4<u32>(p.outH * p.outW);
   let oW = vec4<u32>(p.outW);
   let rA = msA % hw;
@@ -54,12 +50,12 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
       for (var ic = 0u; ic < p.inC; ic++) {
         let xA = vec4<f32>(x[oA.x + ic], x[oA.y + ic], x[oA.z + ic], x[oA.w + ic]) * mA;
         let xB = vec4<f32>(x[oB.x + ic], x[oB.y + ic], x[oB.z + ic], x[oB.w + ic]) * mB;
-        mac8(&acc, xA, xB, w[wr + ca], w[wr + cb]);
+        mac8(&acc, xA, xB, w[wr + lanes.ca], w[wr + lanes.cb]);
         wr += C4;
       }
     }
   }
-  if ((p.flags & 1u) != 0u) { addCols8(&acc, bias[ca], bias[cb]); }
+  if ((p.flags & 1u) != 0u) { addCols8(&acc, bias[lanes.ca], bias[lanes.cb]); }
   storeBlock8(acc, m0, c0, layer);
 }
 fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {

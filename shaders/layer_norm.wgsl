@@ -1,13 +1,12 @@
 // layer_norm: one invocation per row of x [R, C]: the row's mean, then its variance (two passes), then
-// y = (x - mean) * rstd * scale + offset; mean and rstd = inverseSqrt(variance + epsilon) are kept.
+// y = (x - mean) * rstd * scale + offset; stats keeps (mean, rstd = inverseSqrt(variance + epsilon)).
 #include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, epsilon: f32, }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> scale: array<f32>;
 @group(0) @binding(3) var<storage, read> offset: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
+@group(0) @binding(5) var<storage, read_write> stats: array<f32>;
 fn invocation(r: u32) {
   if (r >= p.rows) { return; }
   let base = r * p.C;
@@ -18,6 +17,6 @@ fn invocation(r: u32) {
   for (var c = 0u; c < p.C; c++) { let d = x[base + c] - mu; q += d * d; }
   let inv = inverseSqrt(q / f32(p.C) + p.epsilon);
   for (var c = 0u; c < p.C; c++) { y[base + c] = (x[base + c] - mu) * inv * scale[c] + offset[c]; }
-  mean[r] = mu;
-  rstd[r] = inv;
+  stats[2u * r] = mu;
+  stats[2u * r + 1u] = inv;
 }

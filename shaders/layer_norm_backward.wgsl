@@ -1,18 +1,17 @@
-// layer_norm_backward: dx per row: g = dy * scale, dx = rstd * (g - mean(g) - x̂ * mean(g * x̂)).
-// The parameter gradients are norm_column_sums (mode 1).
+// layer_norm_backward: dx per row: g = dy * scale, dx = rstd * (g - mean(g) - x̂ * mean(g * x̂)), with
+// (mean, rstd) of the row from stats. The parameter gradients are norm_column_sums (mode 1).
 #include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, }
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> mean: array<f32>;
-@group(0) @binding(4) var<storage, read> rstd: array<f32>;
-@group(0) @binding(5) var<storage, read> scale: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(3) var<storage, read> stats: array<f32>;
+@group(0) @binding(4) var<storage, read> scale: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
 fn invocation(r: u32) {
   if (r >= p.rows) { return; }
   let base = r * p.C;
-  let mu = mean[r];
-  let inv = rstd[r];
+  let mu = stats[2u * r];
+  let inv = stats[2u * r + 1u];
   var sg = 0.0;
   var sgx = 0.0;
   for (var c = 0u; c < p.C; c++) {

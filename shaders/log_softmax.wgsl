@@ -2,7 +2,7 @@
 #include "include/rows.wgsl"
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 fn row(r: u32, base: u32) {
-  let mx = rowMax(base);
-  let lse = mx + log(rowSumExp(base, mx));
+  let st = rowStats(base);
+  let lse = st.mx + log(st.sumExp);
   for (var j = 0u; j < p.cols; j++) { y[base + j] = x[base + j] - lse; }
 }

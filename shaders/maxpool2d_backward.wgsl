@@ -1,10 +1,6 @@
 // maxPool2dBackward as a gather: each input element sums dy over the windows that contain it
 // and recorded it as their argmax (no float atomics needed, overlapping windows are summed).
-#include "include/elements.wgsl"
-#include "include/pool.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> argmax: array<i32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+#include "include/pool-backward.wgsl"
 fn element(i: u32) {
   let at = nhwc(i, p.inH, p.inW);
   let b = at.x;

@@ -2,7 +2,6 @@
 #include "include/rows.wgsl"
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 fn row(r: u32, base: u32) {
-  let mx = rowMax(base);
-  let s = rowSumExp(base, mx);
-  for (var j = 0u; j < p.cols; j++) { y[base + j] = exp(x[base + j] - mx) / s; }
+  let st = rowStats(base);
+  for (var j = 0u; j < p.cols; j++) { y[base + j] = exp(x[base + j] - st.mx) / st.sumExp; }
 }

@@ -7,9 +7,8 @@
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
 fn row(r: u32, base: u32) {
-  let mx = rowMax(base);
-  let s = rowSumExp(base, mx);
-  for (var j = 0u; j < p.cols; j++) { probs[base + j] = exp(x[base + j] - mx) / s; }
+  let st = rowStats(base);
+  for (var j = 0u; j < p.cols; j++) { probs[base + j] = exp(x[base + j] - st.mx) / st.sumExp; }
   let label = labels[r];
-  rowLoss[r] = select(nan(), mx + log(s) - x[base + u32(label)], labelOk(label, r));
+  rowLoss[r] = select(nan(), st.mx + log(st.sumExp) - x[base + u32(label)], labelOk(label, r));
 }

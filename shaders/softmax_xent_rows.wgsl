@@ -1,15 +1,14 @@
 // softmax_xent_rows: per-row softmax cross-entropy from logits x [rows, cols] and int32 labels, with
-// label smoothing s (target (1 - s)*onehot + s/cols) and optional class weights (row weight
-// weights[label]). One invocation per row: softmax into probs, rowLoss = w * Σ_c t_c * (logSumExp - x_c),
-// the row maximum subtracted. A label out of range gives NaN and is reported (include/labels.wgsl).
+// label smoothing s (target (1 - s)*onehot + s/cols). One invocation per row: softmax into probs,
+// rowLoss = Σ_c t_c * (logSumExp - x_c), the row maximum subtracted. A label out of range gives NaN
+// and is reported (include/labels.wgsl). Class weights are applied by the op (engine/ops/losses.ts).
 #include "include/thread.wgsl"
 #include "include/labels.wgsl"
-struct Params { rows: u32, cols: u32, smoothing: f32, hasWeights: u32, }
+struct Params { rows: u32, cols: u32, smoothing: f32, }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(3) var<storage, read> weights: array<f32>;
+@group(0) @binding(3) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
-@group(0) @binding(5) var<storage, read_write> probs: array<f32>;
 fn invocation(r: u32) {
   if (r >= p.rows) { return; }
   let base = r * p.cols;
@@ -27,8 +26,5 @@ fn invocation(r: u32) {
     let t = select(0.0, 1.0 - p.smoothing, i32(c) == label) + off;
     loss += t * (lse - shifted);
   }
-  let ok = labelOk(label, r);
-  var w = 1.0;
-  if (p.hasWeights == 1u && ok) { w = weights[u32(label)]; }
-  rowLoss[r] = select(nan(), w * loss, ok);
+  rowLoss[r] = select(nan(), loss, labelOk(label, r));
 }

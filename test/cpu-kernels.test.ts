@@ -2,11 +2,13 @@
  * CPU kernels against hand computations and naive reference loops: 'same'
  * padding offsets (TensorFlow puts the extra padding on the far side), the
  * first-max rule of max pooling, cross-entropy values, broadcasting, and the
- * blocked GEMM / im2col convolution against direct loops on odd sizes.
+ * GEMM and convolutions against direct loops on odd sizes, for every GEMM
+ * variant: float64 and float32 on the plain-JS GEMM, float32 on the wasm SIMD
+ * GEMM (test/cpu-wasm.test.ts adds wasm-vs-JS parity and threads).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import type { Conv2DGeometry, FloatDType, Padding, Shape, TypedArray } from '../engine/backends/backend.js';
+import type { Conv2DGeometry, Padding, Shape, TypedArray } from '../engine/backends/backend.js';
 import { sizeOf } from '../engine/backends/backend.js';
 import { conv2dGeometry, pool2dGeometry } from '../engine/ops/geometry.js';
 import { setBackend } from '../engine/runtime.js';
@@ -21,7 +23,12 @@ import { grad } from '../engine/autograd.js';
 import { Rng } from './helpers/rng.js';
 
 const f64 = new CpuBackend('float64');
-const f32 = new CpuBackend('float32');
+/** Every GEMM variant of the CPU backend, by name. */
+const variants: [string, CpuBackend][] = [
+  ['float64 js', f64],
+  ['float32 js', new CpuBackend('float32', { gemm: 'js' })],
+  ['float32 wasm', new CpuBackend('float32', { gemm: 'wasm', threads: 1 })],
+];
 
 beforeAll(() => {
   setBackend(f64);
@@ -178,12 +185,12 @@ describe('GEMM against a naive reference', () => {
     [3, 2, 5],
     [6, 530, 263], // crosses the K and N blocks
   ];
-  for (const dtype of ['float32', 'float64'] as FloatDType[]) {
+  for (const [variant, backend] of variants) {
+    const dtype = backend.floatDType;
     for (const [M, K, N] of sizes) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
-          it(`${dtype} ${M}x${K}x${N} transposeA=${tA} transposeB=${tB}`, () => {
-            const backend = dtype === 'float32' ? f32 : f64;
+          it(`${variant} ${M}x${K}x${N} transposeA=${tA} transposeB=${tB}`, () => {
             const rng = new Rng(M * 31 + N);
             const av = rng.values(M * K);
             const bv = rng.values(K * N);
@@ -230,7 +237,7 @@ function naiveConv(x: TypedArray, w: TypedArray, dy: TypedArray, g: Conv2DGeomet
   return { y, dx, dw };
 }
 
-describe('im2col convolution against direct loops', () => {
+describe('convolution kernels (im2col on JS, implicit GEMM on wasm) against direct loops', () => {
   const cases: { x: Shape; w: Shape; strides: [number, number]; padding: Padding }[] = [
     { x: [3, 20, 20, 8], w: [3, 3, 8, 5], strides: [1, 1], padding: 'same' }, // more rows than one im2col chunk
     { x: [2, 11, 9, 3], w: [3, 2, 3, 7], strides: [2, 1], padding: 'valid' },
@@ -238,10 +245,10 @@ describe('im2col convolution against direct loops', () => {
     { x: [2, 6, 5, 4], w: [1, 1, 4, 3], strides: [1, 1], padding: 'valid' }, // pointwise path
     { x: [1, 4, 4, 1], w: [4, 4, 1, 2], strides: [1, 1], padding: 'same' },
   ];
-  for (const dtype of ['float32', 'float64'] as FloatDType[]) {
+  for (const [variant, backend] of variants) {
+    const dtype = backend.floatDType;
     for (const c of cases) {
-      it(`${dtype} x [${c.x}] w [${c.w}] strides [${c.strides}] ${c.padding}`, () => {
-        const backend = dtype === 'float32' ? f32 : f64;
+      it(`${variant} x [${c.x}] w [${c.w}] strides [${c.strides}] ${c.padding}`, () => {
         const rng = new Rng(sizeOf(c.x) + sizeOf(c.w));
         const g = conv2dGeometry('test', c.x, c.w, c.strides, c.padding);
         const x = backend.upload(rng.values(sizeOf(c.x)), c.x, dtype);

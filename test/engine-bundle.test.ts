@@ -42,5 +42,7 @@ it('the minified bundle ships no WGSL parser, and its WGSL is counted apart from
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
   console.log(`minified engine bundle: ${kb(code.length)} in all: ${kb(wgsl)} of embedded WGSL text, ${kb(code.length - wgsl)} of JS (reflected layouts included)`);
   // Before the layouts were reflected at build time the bundle was 333 KB, 222 KB of it the parser.
-  expect(code.length - wgsl).toBeLessThan(150_000);
+  // With issue 13's op families (about 60 ops, 27 more kernels and their reflected layouts) the JS
+  // is 193 KB; the parser would add 222 KB more, so this bound still catches it.
+  expect(code.length - wgsl).toBeLessThan(240_000);
 });

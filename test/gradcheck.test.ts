@@ -2,13 +2,15 @@
  * Finite-difference gradient checks, float64 on the CPU backend, for every op
  * that has a backward rule. Inputs are kept away from kinks: ReLU inputs (and
  * fused conv+ReLU pre-activations) have |x| >= a margin, max-pool inputs are
- * distinct with gaps far larger than the step h.
+ * distinct with gaps far larger than the step h. The float32 backends (wasm
+ * SIMD and plain-JS GEMM) are checked against these float64 gradients at the end.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import type { Padding, Shape } from '../engine/backends/backend.js';
 import { sizeOf } from '../engine/backends/backend.js';
-import { noGrad, setBackend } from '../engine/runtime.js';
+import { getBackend, noGrad, setBackend, tidy } from '../engine/runtime.js';
+import { grad } from '../engine/autograd.js';
 import { tensor, type Tensor } from '../engine/tensor.js';
 import { add, div, mul, sub } from '../engine/ops/binary.js';
 import { exp, log, neg, scale } from '../engine/ops/unary.js';
@@ -184,40 +186,53 @@ function minAbsPreActivation(x: GradInput, w: GradInput, b: GradInput, strides: 
   });
 }
 
+interface ConvCase {
+  x: Shape;
+  w: Shape;
+  strides: number;
+  padding: Padding;
+}
+
+const convCases: ConvCase[] = [
+  { x: [2, 6, 7, 3], w: [3, 3, 3, 4], strides: 1, padding: 'valid' },
+  { x: [2, 6, 7, 3], w: [3, 3, 3, 4], strides: 1, padding: 'same' },
+  { x: [2, 7, 6, 2], w: [3, 2, 2, 3], strides: 2, padding: 'valid' },
+  { x: [2, 7, 6, 2], w: [3, 2, 2, 3], strides: 2, padding: 'same' },
+  { x: [3, 5, 6, 2], w: [2, 2, 2, 3], strides: 1, padding: 'same' },
+  { x: [2, 4, 5, 3], w: [1, 1, 3, 2], strides: 1, padding: 'valid' },
+];
+
+/** The inputs of a conv case (with relu, resampled until every pre-activation is clear of 0) and its loss weights. */
+function convCaseInputs(c: ConvCase, withBias: boolean, activation: 'linear' | 'relu') {
+  const rng = new Rng(31 + c.x[1] * 3 + c.strides);
+  const loss = weightedSum(rng);
+  const outC = c.w[3];
+  let x = input(rng.values(sizeOf(c.x)), c.x);
+  let w = input(rng.values(sizeOf(c.w)), c.w);
+  let b = input(withBias ? rng.values(outC) : new Float64Array(outC), [outC]);
+  // Deterministic for the seed.
+  for (let tries = 0; activation === 'relu' && minAbsPreActivation(x, w, b, c.strides, c.padding) < 0.02; tries++) {
+    expect(tries).toBeLessThan(500);
+    x = input(rng.values(sizeOf(c.x)), c.x);
+    w = input(rng.values(sizeOf(c.w)), c.w);
+    if (withBias) b = input(rng.values(outC), [outC]);
+  }
+  return { loss, inputs: withBias ? [x, w, b] : [x, w] };
+}
+
+function convCaseLoss(c: ConvCase, withBias: boolean, activation: 'linear' | 'relu', loss: (t: Tensor) => Tensor) {
+  return (xt: Tensor, wt: Tensor, bt?: Tensor) =>
+    loss(conv2d(xt, wt, { strides: c.strides, padding: c.padding, bias: withBias ? bt : null, activation }));
+}
+
 describe('gradcheck: conv2d', () => {
-  const cases: { x: Shape; w: Shape; strides: number; padding: Padding }[] = [
-    { x: [2, 6, 7, 3], w: [3, 3, 3, 4], strides: 1, padding: 'valid' },
-    { x: [2, 6, 7, 3], w: [3, 3, 3, 4], strides: 1, padding: 'same' },
-    { x: [2, 7, 6, 2], w: [3, 2, 2, 3], strides: 2, padding: 'valid' },
-    { x: [2, 7, 6, 2], w: [3, 2, 2, 3], strides: 2, padding: 'same' },
-    { x: [3, 5, 6, 2], w: [2, 2, 2, 3], strides: 1, padding: 'same' },
-    { x: [2, 4, 5, 3], w: [1, 1, 3, 2], strides: 1, padding: 'valid' },
-  ];
+  const cases = convCases;
   for (const c of cases) {
     for (const withBias of [true, false]) {
       for (const activation of ['linear', 'relu'] as const) {
         it(`x [${c.x}] w [${c.w}] strides ${c.strides} ${c.padding} bias=${withBias} ${activation}`, () => {
-          const rng = new Rng(31 + c.x[1] * 3 + c.strides);
-          const loss = weightedSum(rng);
-          const outC = c.w[3];
-          let x = input(rng.values(sizeOf(c.x)), c.x);
-          let w = input(rng.values(sizeOf(c.w)), c.w);
-          let b = input(withBias ? rng.values(outC) : new Float64Array(outC), [outC]);
-          // With relu, resample until every pre-activation is clear of 0 (deterministic for the seed).
-          for (let tries = 0; activation === 'relu' && minAbsPreActivation(x, w, b, c.strides, c.padding) < 0.02; tries++) {
-            expect(tries).toBeLessThan(500);
-            x = input(rng.values(sizeOf(c.x)), c.x);
-            w = input(rng.values(sizeOf(c.w)), c.w);
-            if (withBias) b = input(rng.values(outC), [outC]);
-          }
-          if (withBias) {
-            expectGradients(
-              (xt, wt, bt) => loss(conv2d(xt, wt, { strides: c.strides, padding: c.padding, bias: bt, activation })),
-              [x, w, b],
-            );
-          } else {
-            expectGradients((xt, wt) => loss(conv2d(xt, wt, { strides: c.strides, padding: c.padding, activation })), [x, w]);
-          }
+          const { loss, inputs } = convCaseInputs(c, withBias, activation);
+          expectGradients(convCaseLoss(c, withBias, activation, loss), inputs);
         });
       }
     }
@@ -306,4 +321,79 @@ describe('gradcheck: a small CNN, every parameter', () => {
     // Kinks (relu at 0, pool ties) are avoided by the seed: the check would fail loudly otherwise.
     expectGradients(f as (...xs: Tensor[]) => Tensor, params);
   });
+});
+
+/**
+ * The float32 GEMM variants. Finite differences need float64, which runs on the
+ * JS GEMM, so the float32 backends are checked against those verified float64
+ * gradients instead: the wasm SIMD GEMM and the plain-JS GEMM each agree with
+ * them, and with each other, within float32 rounding.
+ */
+describe('float32 gradients: the wasm SIMD GEMM and the JS GEMM agree', () => {
+  const f32js = new CpuBackend('float32', { gemm: 'js' });
+  const f32wasm = new CpuBackend('float32', { gemm: 'wasm', threads: 1 });
+  /** Worst element error over the largest gradient element (normwise): float32 rounding of short sums is ~1e-7. */
+  const PARITY = 2e-5;
+
+  function gradsOn(backend: CpuBackend | null, f: (...xs: Tensor[]) => Tensor, inputs: GradInput[]): Float64Array[] {
+    const previous = getBackend();
+    if (backend) setBackend(backend);
+    try {
+      return tidy(() => grad(f)(...inputs.map((x) => tensor(x.values, x.shape))).map((g) => Float64Array.from(g.dataSync())));
+    } finally {
+      setBackend(previous);
+    }
+  }
+
+  function relError(a: Float64Array, b: Float64Array): number {
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
+    }
+    return worst / Math.max(scale, 1e-30);
+  }
+
+  function expectParity(f: (...xs: Tensor[]) => Tensor, inputs: GradInput[]): void {
+    const ref = gradsOn(null, f, inputs);
+    const js = gradsOn(f32js, f, inputs);
+    const wasm = gradsOn(f32wasm, f, inputs);
+    ref.forEach((r, k) => {
+      expect(relError(js[k], r), `input ${k}: float32 JS GEMM vs float64`).toBeLessThan(PARITY);
+      expect(relError(wasm[k], r), `input ${k}: float32 wasm GEMM vs float64`).toBeLessThan(PARITY);
+      expect(relError(wasm[k], js[k]), `input ${k}: wasm vs JS`).toBeLessThan(PARITY);
+    });
+  }
+
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      it(`matmul transposeA=${transposeA} transposeB=${transposeB}`, () => {
+        const rng = new Rng(24);
+        const loss = weightedSum(rng);
+        const [M, K, N] = [13, 37, 11];
+        expectParity(
+          (a, b) => loss(matmul(a, b, transposeA, transposeB)),
+          [input(rng.values(M * K), transposeA ? [K, M] : [M, K]), input(rng.values(K * N), transposeB ? [N, K] : [K, N])],
+        );
+      });
+    }
+  }
+
+  it('dense with bias', () => {
+    const rng = new Rng(25);
+    const loss = weightedSum(rng);
+    expectParity((x, w, b) => loss(dense(x, w, b)), [input(rng.values(6 * 19), [6, 19]), input(rng.values(19 * 9), [19, 9]), input(rng.values(9), [9])]);
+  });
+
+  for (const c of convCases) {
+    for (const withBias of [true, false]) {
+      for (const activation of ['linear', 'relu'] as const) {
+        it(`conv2d x [${c.x}] w [${c.w}] strides ${c.strides} ${c.padding} bias=${withBias} ${activation}`, () => {
+          const { loss, inputs } = convCaseInputs(c, withBias, activation);
+          expectParity(convCaseLoss(c, withBias, activation, loss), inputs);
+        });
+      }
+    }
+  }
 });

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GPUStorage, WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
-import { MAX_STORAGE_BUFFERS_PER_KERNEL } from '../engine/device-limits.js';
+import { DEFAULT_TILING } from '../engine/backends/webgpu/webgpu-backend.js';
+import { limitNeeds } from '../engine/device-limits.js';
 import { init } from '../engine/init.js';
 import { Dense, Sequential, matmul, tensor } from '../engine/index.js';
 import { nodeGPU } from '../node/webgpu.js';
@@ -52,9 +53,14 @@ describe("init on the app's GPUDevice", () => {
 
   it('a device short of a limit is an error naming the limit, its value and the need', async () => {
     const device = await defaultDevice();
+    const storage = limitNeeds(DEFAULT_TILING).find((n) => n.limit === 'maxStorageBuffersPerShaderStage')!;
     const short = { limits: { ...limitsOf(device), maxComputeInvocationsPerWorkgroup: 32, maxStorageBuffersPerShaderStage: 2 }, createBuffer: () => null };
     await expect(init({ backend: 'webgpu', device: short as unknown as GPUDevice, log: () => {} })).rejects.toThrow(
-      "init: the GPUDevice passed in falls short of what the engine needs: maxStorageBuffersPerShaderStage is 2, the engine needs 5 (the kernels bind up to 5 storage buffers); maxComputeInvocationsPerWorkgroup is 32, the engine needs 64 (workgroup sizes (tiling: elementwise 64, matmul [8, 8], conv [8, 8])). Request the device with requiredLimits: { maxStorageBuffersPerShaderStage: 5, maxComputeInvocationsPerWorkgroup: 64 }",
+      new RegExp(
+        `^init: the GPUDevice passed in falls short of what the engine needs: maxStorageBuffersPerShaderStage is 2, the engine needs ${storage.value} \\(kernel '\\w+' binds ${storage.value} storage buffers\\); ` +
+        'maxComputeInvocationsPerWorkgroup is 32, the engine needs 64 \\(workgroup sizes \\(tiling: elementwise 64, matmul \\[8, 8\\], conv \\[8, 8\\]\\)\\)\\. ' +
+        `Request the device with requiredLimits: \\{ maxStorageBuffersPerShaderStage: ${storage.value}, maxComputeInvocationsPerWorkgroup: 64 \\}`,
+      ),
     );
     // A real device with its defaults (256 invocations per workgroup) and a tiling that needs more.
     await expect(init({ backend: 'webgpu', device, webgpu: { tiling: { conv: [32, 16] } }, log: () => {} })).rejects.toThrow(
@@ -64,11 +70,13 @@ describe("init on the app's GPUDevice", () => {
     await expect(init({ backend: 'webgpu', device: {} as GPUDevice, log: () => {} })).rejects.toThrow('init: device must be a GPUDevice, got object');
   });
 
-  it('the storage-buffer need is the most any kernel binds', () => {
-    // Each kernel's bindings, reflected from its WGSL at build time.
-    const counts = Object.values(SHADERS).map((s) => s.layout.bindings.filter((b) => b.kind !== 'uniform').length);
+  it('the storage-buffer need is the most any kernel binds, counted in the WGSL itself', () => {
+    // Counted in the expanded WGSL text, independently of the reflected layouts the need uses.
+    const counts = Object.values(SHADERS).map((s) => (s.code.replace(/\/\/.*$/gm, '').match(/var<storage/g) ?? []).length);
     expect(counts.length).toBeGreaterThan(10);
-    expect(Math.max(...counts)).toBe(MAX_STORAGE_BUFFERS_PER_KERNEL);
+    const need = limitNeeds(DEFAULT_TILING).find((n) => n.limit === 'maxStorageBuffersPerShaderStage')!;
+    expect(need.value).toBe(Math.max(...counts));
+    expect(need.why).toMatch(new RegExp(`^kernel '\\w+' binds ${need.value} storage buffers$`));
   });
 });
 

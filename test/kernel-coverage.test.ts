@@ -12,6 +12,7 @@ import type { Backend, KernelName } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { kernelIndex } from '../engine/backends/webgpu/kernels/index.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
+import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { parityCases } from './helpers/webgpu-parity-cases.js';
 
 // The CPU table is exhaustive by its type (KernelTable), so its keys are every KernelName.
@@ -33,7 +34,7 @@ async function kernelsCalledByParityCases(): Promise<Map<KernelName, string[]>> 
     }]),
   );
   const spy = Object.create(base, { kernels: { value: kernels } }) as Backend;
-  for (const c of parityCases(false)) {
+  for (const c of [...parityCases(false), ...opFamilyParityCases(false)]) {
     current = c.name;
     await c.run(spy);
   }

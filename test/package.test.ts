@@ -7,8 +7,9 @@
  *    a tiny CNN on the CPU and on WebGPU (Dawn + SwiftShader), saving and reloading it;
  * 2. bundles an app that imports it with esbuild and runs it in headless Chrome, on the CPU and on
  *    WebGPU; and loads dist/engine.min.js alone from a <script type="module">, as from a CDN;
- * 3. type-checks a consumer file against the shipped .d.ts (NodeNext resolution, strict, no
- *    skipLibCheck), where misuse must be a type error.
+ * 3. type-checks consumer files against the shipped .d.ts (NodeNext resolution, strict, no
+ *    skipLibCheck): a Node one (with @types/node, as a Node project has), where misuse must be a
+ *    type error, and a page's, with no Node types at all.
  * The consumer's code is test/fixtures/package-consumer/.
  */
 import { execFile } from 'node:child_process';
@@ -29,7 +30,7 @@ const fixtures = join(root, 'test/fixtures/package-consumer');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string; exports: Record<string, string | Record<string, string>>; dependencies?: Record<string, string>;
-  peerDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>; devDependencies: Record<string, string>;
 };
 
 const work = mkdtempSync(join(tmpdir(), 'package-test-'));
@@ -63,6 +64,8 @@ beforeAll(async () => {
   await run('npm', [
     'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts',
     join(work, packed.filename), `webgpu@${pkg.peerDependencies.webgpu}`,
+    // What a TypeScript project in Node has anyway; the browser consumer below is checked without it.
+    `@types/node@${pkg.devDependencies['@types/node']}`,
   ], { cwd: app });
 }, 240_000);
 
@@ -177,22 +180,28 @@ describe('the npm package, installed from its tarball', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
-  it('a TypeScript consumer type-checks against the shipped .d.ts, and misuse is a type error', async () => {
+  it('TypeScript consumers type-check against the shipped .d.ts (Node and browser), and misuse is a type error', async () => {
     writeFileSync(join(app, 'consumer.ts'), CONSUMER_TS);
     // A second file with a wrong use: the types are real, not any. One tsc run checks both.
     writeFileSync(join(app, 'misuse.ts'), "import { engineTensor } from './consumer.js';\nexport const wrong: string = engineTensor.shape;\n");
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    writeFileSync(join(app, 'browser-consumer.ts'), BROWSER_CONSUMER_TS);
+    const config = (types: string[], files: string[]) => JSON.stringify({
       compilerOptions: {
         strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'],
-        noEmit: true, skipLibCheck: false, types: [],
+        noEmit: true, skipLibCheck: false, types,
       },
-      files: ['consumer.ts', 'misuse.ts'],
-    }));
+      files,
+    });
+    writeFileSync(join(app, 'tsconfig.json'), config(['node'], ['consumer.ts', 'misuse.ts']));
+    // The browser's subpaths need no Node types.
+    writeFileSync(join(app, 'tsconfig.browser.json'), config([], ['browser-consumer.ts']));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const out = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).then(() => '', (e: { stdout: string }) => e.stdout);
+    const check = (project: string) => run(process.execPath, [tsc, '-p', project], { cwd: app }).then(() => '', (e: { stdout: string }) => e.stdout);
+    const [out, browserOut] = await Promise.all([check('tsconfig.json'), check('tsconfig.browser.json')]);
     const errors = out.split('\n').filter((l) => /error TS/.test(l));
-    expect(errors).toHaveLength(1);
+    expect(errors, out).toHaveLength(1);
     expect(errors[0]).toMatch(/^misuse\.ts\(2,\d+\): error TS2322: Type '.*' is not assignable to type 'string'/);
+    expect(browserOut).toBe('');
   }, 120_000);
 });
 
@@ -228,4 +237,19 @@ export async function main(): Promise<number> {
   return history.history.loss[0];
 }
 export const engineTensor: Tensor = matmul(tensor([1, 2], [1, 2]), tensor([3, 4], [2, 1]));
+`;
+
+/** A page's TypeScript: the browser-safe subpaths only, with no Node types in the program. */
+const BROWSER_CONSUMER_TS = `
+import { fromPixels, init, noGrad, softmax, Sequential, type FromPixelsOptions } from '${pkg.name}';
+import { modelFromArtifacts, type TfjsArtifacts } from '${pkg.name}/tfjs-format';
+
+export async function classify(canvas: HTMLCanvasElement, device: GPUDevice, artifacts: TfjsArtifacts): Promise<Float32Array> {
+  await init({ backend: 'webgpu', device });
+  const model: Sequential = modelFromArtifacts(artifacts);
+  const options: FromPixelsOptions = { grayscale: true, size: 28 };
+  // @ts-expect-error: size is a number or [height, width]
+  fromPixels(canvas, { size: '28' });
+  return (await noGrad(() => softmax(model.apply(fromPixels(canvas, options)))).data()) as Float32Array;
+}
 `;

@@ -6,7 +6,8 @@
  * - the worker trains 50 steps (CPU backend, batch 16) and the mean loss of the last 10 is below
  *   80% of the first step's; each chart holds one point per logged step;
  * - the model moves to WebGPU, and the profiled step's timeline lists every dispatch the backend
- *   counted; inspection gives the conv1-3 feature maps and the softmax bars; a drawing is classified;
+ *   counted; it trains there until Stop; inspection gives the conv1-3 feature maps and the softmax
+ *   bars; a drawing is classified;
  * - a screenshot is taken and is not blank (UPDATE_SCREENSHOT=1 writes docs/images/playground.png);
  * - IndexedDB save and reload give the same predictions (1e-6); the downloaded model.json +
  *   weights.bin load with tf.loadLayersModel and give the same logits (1e-5);
@@ -14,7 +15,7 @@
  *   from the server's --runs, classifies test image 0 and a dropped PNG of it as `npm run predict`
  *   (predict-cli's main, in-process) does;
  * - bad input: a dropped file that is not an image, a model.json of another architecture, a
- *   browser without WebGPU, a missing data file: each a message in the page, nothing crashes, the
+ *   browser without WebGPU, a missing or damaged data file: each a message in the page, nothing crashes, the
  *   model in use stays.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -198,6 +199,24 @@ describe('playground in headless Chromium', () => {
     expect(await page.$$eval('#timeline li', (li) => li.length)).toBe(p.entries.length);
     expect(await page.$$eval('#timeline svg rect', (r) => r.length)).toBe(p.entries.length);
     console.log(`playground WebGPU profile: ${p.entries.length} dispatches timed of ${p.dispatches}, ${p.entries.reduce((a, e) => a + e.ms, 0).toFixed(1)} ms (${p.source})`);
+  });
+
+  it('trains on WebGPU in the worker until Stop, then evaluates', async () => {
+    const before = await state();
+    await page.click('#btn-train');
+    await page.waitForFunction((n) => (window as unknown as { playground: { page: { steps: unknown[] } } }).playground.page.steps.length >= n + 2, { timeout: 120_000 }, before.steps.length);
+    await page.click('#btn-stop');
+    await page.waitForFunction('window.playground.page.trained.length === 2 && window.playground.page.state === "idle"', { timeout: 120_000 });
+    const s = await state();
+    expect(s.trained).toEqual(['done', 'stopped']);
+    const mine = s.steps.slice(before.steps.length);
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    expect(mine.length).toBeLessThan(50);
+    expect(mine.every((e) => Number.isFinite(e.loss) && e.loss > 0)).toBe(true);
+    console.log(`playground WebGPU: steps ${mine[0].step}-${mine.at(-1)!.step} before Stop, losses ${mine.map((e) => e.loss.toFixed(3)).join(' ')} (${mine.at(-1)!.ms.toFixed(0)} ms the last)`);
+    expect(s.epochs).toHaveLength(1); // a stopped epoch has no epoch point
+    expect(s.evaluation!.count).toBe(500);
+    expect(s.evaluation).not.toEqual(before.evaluation);
   });
 
   it('inspects a test image (conv1-3 feature maps, softmax bars) and classifies a drawing', async () => {

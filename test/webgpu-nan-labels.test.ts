@@ -4,8 +4,8 @@
  *   into both conv2d variants (4x4 and vec4), the Dense layer's activation; on the CPU backend
  *   and on WebGPU (where WGSL's max would leave NaN to the adapter).
  * - Labels already on the GPU: a label out of range is never clamped; the cross-entropy kernels
- *   (forward and backward) flag it and the next read throws an Error naming the op and the batch
- *   position. The backend keeps working afterwards.
+ *   (forward and backward) flag it and the next read throws an Error naming the op, the kernel,
+ *   the batch position and the label. The backend keeps working afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, TensorData } from '../engine/backends/backend.js';
@@ -92,7 +92,9 @@ describe('labels already on the GPU (webgpu)', () => {
     labels[at] = bad;
     const { loss, probs } = be.kernels.softmaxCrossEntropy(be.upload(logits, [rows, classes], 'float32'), be.upload(labels, [rows], 'int32'));
     be.release(probs.storage);
-    await expect(be.read(loss)).rejects.toThrow(new RegExp(`softmaxCrossEntropy: the label at batch position ${at} is out of range for ${classes} classes`));
+    await expect(be.read(loss)).rejects.toThrow(
+      new RegExp(`^sparseSoftmaxCrossEntropy: label ${bad} at batch position ${at} is out of range for ${classes} classes \\(expected an integer in 0\\.\\.3\\).*the kernel softmaxCrossEntropy found it`),
+    );
     // The error word was reset: a good batch reads fine, and its loss is finite.
     const good = be.kernels.softmaxCrossEntropy(be.upload(logits, [rows, classes], 'float32'), be.upload([0, 1, 2, 3, 0, 1], [rows], 'int32'));
     const [value] = await read(be, good.loss);
@@ -103,7 +105,7 @@ describe('labels already on the GPU (webgpu)', () => {
     const be = webgpu!;
     const labels = [0, 7, 2, -3, 0, 9];
     const { loss, probs } = be.kernels.softmaxCrossEntropy(be.upload(logits, [rows, classes], 'float32'), be.upload(labels, [rows], 'int32'));
-    await expect(be.read(probs)).rejects.toThrow(/batch position 1 /);
+    await expect(be.read(probs)).rejects.toThrow(/label 7 at batch position 1 /);
     // The read that threw was of probs; the loss itself holds NaN, not a clamped class's loss.
     const [value] = await read(be, loss);
     expect(value).toBeNaN();
@@ -114,13 +116,24 @@ describe('labels already on the GPU (webgpu)', () => {
     const probs = be.upload(Array.from({ length: rows * classes }, () => 1 / classes), [rows, classes], 'float32');
     const labels = be.upload([0, 1, 2, 3, 4, 1], [rows], 'int32');
     const d = be.kernels.softmaxCrossEntropyBackward(probs, labels, be.upload([1], [], 'float32'));
-    await expect(be.read(d)).rejects.toThrow(/softmaxCrossEntropy \(backward\): the label at batch position 4 is out of range for 4 classes/);
+    await expect(be.read(d)).rejects.toThrow(/^sparseSoftmaxCrossEntropy backward: label 4 at batch position 4 is out of range for 4 classes.*kernel softmaxCrossEntropyBackward/);
+  });
+
+  it('the first bad launch since the last read is the one reported, with its own label', async () => {
+    const be = webgpu!;
+    const logitsT = be.upload(logits, [rows, classes], 'float32');
+    const first = be.kernels.softmaxCrossEntropy(logitsT, be.upload([0, 1, 2, 11, 0, 1], [rows], 'int32'));
+    const second = be.kernels.softmaxCrossEntropy(logitsT, be.upload([0, 1, 2, 3, 0, 1], [rows], 'int32'));
+    const third = be.kernels.softmaxCrossEntropy(logitsT, be.upload([-5, 1, 2, 3, 0, 1], [rows], 'int32'));
+    for (const r of [first, second, third]) be.release(r.probs.storage);
+    await expect(be.read(third.loss)).rejects.toThrow(/label 11 at batch position 3 /);
+    expect(Number.isFinite((await read(be, second.loss))[0])).toBe(true);
   });
 
   it('sync() reports it too', async () => {
     const be = webgpu!;
     const { loss } = be.kernels.softmaxCrossEntropy(be.upload(logits, [rows, classes], 'float32'), be.upload([0, 1, 2, 3, 0, -1], [rows], 'int32'));
-    await expect(be.sync()).rejects.toThrow(/batch position 5/);
+    await expect(be.sync()).rejects.toThrow(/label -1 at batch position 5/);
     be.release(loss.storage);
     await be.sync();
   });
@@ -130,6 +143,6 @@ describe('labels already on the GPU (webgpu)', () => {
     setBackend(be);
     const labels = tensor([0, 1, 2, 3, 4, 1], [rows], 'int32');
     const loss = sparseSoftmaxCrossEntropy(tensor(logits, [rows, classes]), labels);
-    await expect(loss.data()).rejects.toThrow(/softmaxCrossEntropy: the label at batch position 4/);
+    await expect(loss.data()).rejects.toThrow(/^sparseSoftmaxCrossEntropy: label 4 at batch position 4 is out of range for 4 classes/);
   });
 });

@@ -10,13 +10,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../engine/backends/backend.js';
+import type { Backend, TensorData } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
+import { Rng } from './helpers/rng.js';
 import { compare, parityCases, type CaseResult } from './helpers/webgpu-parity-cases.js';
 
 const reference = new CpuBackend('float32');
@@ -79,6 +80,45 @@ describe.each(subjects)('parity on $label', (subject) => {
       if (exact) expect(got.outputs[k]).toBeInstanceOf(Int32Array);
       const problem = compare(got.outputs[k], w, c.reduction, exact);
       expect(problem, `${c.name}: output '${k}'`).toBeNull();
+    }
+  });
+});
+
+describe('webgpu: the promises of the op families', () => {
+  async function bits(be: Backend, t: TensorData): Promise<number[]> {
+    return Array.from(new Int32Array(Float32Array.from(await be.read(t)).buffer));
+  }
+
+  it("gather's backward sums in index order: the CPU's float32 bits, and the same bits on every run", async () => {
+    const be = need(webgpu);
+    const rng = new Rng(54);
+    const idx = Array.from({ length: 300 }, () => rng.int(50));
+    const dy = rng.values(300 * 9, -3, 3);
+    const run = async (b: Backend) => {
+      const out = b.kernels.gatherBackward(b.upload(dy, [300, 9], 'float32'), b.upload(idx, [300], 'int32'), 0, [50, 9]);
+      return bits(b, out);
+    };
+    const cpu = await run(reference);
+    expect(await run(be)).toEqual(cpu);
+    expect(await run(be)).toEqual(cpu);
+  });
+
+  it('softmaxCrossEntropyRows: a label out of range on the GPU gives NaN and the next read names the op and the position', async () => {
+    const be = need(webgpu);
+    const logits = be.upload([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'float32');
+    const labels = be.upload([2, 3], [2], 'int32');
+    const { rowLoss } = be.kernels.softmaxCrossEntropyRows(logits, labels, 0.1);
+    await expect(be.read(rowLoss)).rejects.toThrow(/^softmaxCrossEntropy: label 3 at batch position 1 is out of range for 3 classes.*kernel softmaxCrossEntropyRows/);
+    const good = be.kernels.softmaxCrossEntropyRows(logits, be.upload([2, 0], [2], 'int32'), 0.1);
+    expect(Array.from(await be.read(good.rowLoss)).every(Number.isFinite)).toBe(true);
+  });
+
+  it("dropout: the CPU's mask and float32 bits for the same seed", async () => {
+    const be = need(webgpu);
+    const x = new Rng(92).values(10_007, -3, 3);
+    for (const [rate, seed] of [[0.25, 3], [0.75, 0xdeadbeef]]) {
+      const run = (b: Backend) => bits(b, b.kernels.dropout(b.upload(x, [10_007], 'float32'), rate, seed));
+      expect(await run(be)).toEqual(await run(reference));
     }
   });
 });

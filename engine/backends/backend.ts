@@ -207,9 +207,12 @@ export interface OpFamilySignatures<T> {
    * (dx = scale·rstd/R · (R·dy − Σdy − x̂·Σdy·x̂)), as constants otherwise (dx = dy·scale·rstd).
    */
   batchNormBackward(dy: T, x: T, mean: T, variance: T, scale: T, epsilon: number, training: boolean): { dx: T; dScale: T; dOffset: T };
-  /** Layer norm over the last axis: y = (x - mean_r) * rstd_r * scale + offset; mean and rstd [R] are kept for backward. */
-  layerNorm(x: T, scale: T, offset: T, epsilon: number): { y: T; mean: T; rstd: T };
-  layerNormBackward(dy: T, x: T, mean: T, rstd: T, scale: T): { dx: T; dScale: T; dOffset: T };
+  /**
+   * Layer norm over the last axis: y = (x - mean_r) * rstd_r * scale + offset. `stats`
+   * [...rows, 2] keeps (mean_r, rstd_r) per row for the backward kernel.
+   */
+  layerNorm(x: T, scale: T, offset: T, epsilon: number): { y: T; stats: T };
+  layerNormBackward(dy: T, x: T, stats: T, scale: T): { dx: T; dScale: T; dOffset: T };
   /**
    * Inverted dropout: y = x / (1 - rate) where keep(seed, i), else 0. keep is a counter-based hash
    * of (seed, flat index) compared with rate as a 32-bit threshold: every backend gives the same mask.
@@ -222,12 +225,12 @@ export interface OpFamilySignatures<T> {
   /** dx of xShape: the sum of the dy rows that gathered each row, found by a pass over the indices (deterministic, no atomics). */
   gatherBackward(dy: T, indices: T, axis: number, xShape: Shape): T;
   /**
-   * Per-row softmax cross-entropy from logits [N, C] and int32 labels [N], with label smoothing
-   * (target (1-s)·onehot + s/C) and optional class weights [C] (row weight = weights[label]).
+   * Per-row softmax cross-entropy from logits [N, C] and int32 labels [N], with label smoothing:
+   * the target is (1-s)·onehot + s/C. (Class weights are the op's: it scales the rows.)
    */
-  softmaxCrossEntropyRows(logits: T, labels: T, classWeights: T | null, labelSmoothing: number): { rowLoss: T; probs: T };
-  /** dlogits = dRowLoss[r] · weight_r · (probs - target). */
-  softmaxCrossEntropyRowsBackward(probs: T, labels: T, classWeights: T | null, labelSmoothing: number, dRowLoss: T): T;
+  softmaxCrossEntropyRows(logits: T, labels: T, labelSmoothing: number): { rowLoss: T; probs: T };
+  /** dlogits = dRowLoss[r] · (probs - target). */
+  softmaxCrossEntropyRowsBackward(probs: T, labels: T, labelSmoothing: number, dRowLoss: T): T;
 }
 
 export type KernelName = keyof KernelSignatures<unknown>;

@@ -11,7 +11,7 @@ import type { Adam } from '../optim/adam.js';
 import { tidy } from '../runtime.js';
 import { fmt } from '../ops/validate.js';
 import { Tensor } from '../tensor.js';
-import { show } from './show.js';
+import { describeData } from './describe-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface StepResult {
@@ -43,7 +43,7 @@ export function trainStepWithMetrics(
 
 /** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
 export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${show(x)}`);
+  if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${describeData(x)}`);
   if (x.rank > 0 && x.shape[0] === 0) {
     throw new Error(`trainStep: x has an empty batch (shape ${fmt(x.shape)}); expected at least one sample`);
   }

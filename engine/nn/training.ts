@@ -12,17 +12,15 @@ import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { Tensor, tensor } from '../tensor.js';
 import { show } from './show.js';
+import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
 import { trainStepWithMetrics } from './train-step.js';
 
-/**
- * Samples on the host: `values` holds shape[0] samples of shape.slice(1). A plain array of
- * numbers (or another typed array) is accepted and converted to float32 once per call.
- */
+/** Samples on the host: `values` holds shape[0] samples of shape.slice(1). */
 export interface HostData {
-  readonly values: Float32Array | readonly number[];
+  readonly values: Float32Array;
   readonly shape: readonly number[];
 }
 
@@ -116,20 +114,16 @@ function nonNegativeInteger(op: string, name: string, v: unknown): number {
   return v;
 }
 
-/**
- * Host samples checked against the model's input shape, as a Float32Array (a plain array of
- * numbers or another typed array is converted once). `what` names x in messages
- * ('x', or 'validationData x').
- */
+/** Host samples checked against the model's input shape. `what` names x ('x', or 'validationData x'). */
 function hostSamples(op: string, what: string, x: unknown, model: Sequential): { values: Float32Array; n: number } {
   const want = model.inputShape;
-  const expected = `${op}: expected ${what} as { values: Float32Array, shape: [n, ${want.join(', ')}] }`;
+  const expected = `${op}: expected ${what} as { values, shape } with values a Float32Array and shape [n, ${want.join(', ')}]`;
   if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x) || ArrayBuffer.isView(x)) {
     const per = want.reduce((a, b) => a * b, 1);
     const len = (x as ArrayLike<number> | null)?.length;
     const wrap = (Array.isArray(x) || ArrayBuffer.isView(x)) && typeof len === 'number' && len % per === 0
-      ? ` (wrap it: { values, shape: [${len / per}, ${want.join(', ')}] })` : '';
-    throw new Error(`${expected}, got ${x instanceof Tensor ? `a Tensor of shape [${x.shape.join(', ')}]` : show(x)}${wrap}`);
+      ? `; wrap it: { values, shape: [${len / per}, ${want.join(', ')}] }` : '';
+    throw new Error(`${expected}, got ${x instanceof Tensor ? `a Tensor of shape [${x.shape.join(', ')}]` : describeData(x)}${wrap}`);
   }
   const { values, shape } = x as { values?: unknown; shape?: unknown };
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
@@ -139,24 +133,16 @@ function hostSamples(op: string, what: string, x: unknown, model: Sequential): {
   if (sample.length !== want.length || sample.some((d, i) => d !== want[i])) {
     throw new Error(`${op}: expected ${what} of shape [n, ${want.join(', ')}], got [${shape.join(', ')}]`);
   }
-  let floats: Float32Array;
-  if (values instanceof Float32Array) floats = values;
-  else if (Array.isArray(values)) {
-    values.forEach((v, i) => {
-      if (typeof v !== 'number') throw new Error(`${op}: ${what}.values[${i}] is ${show(v)}, expected a number`);
-    });
-    floats = Float32Array.from(values as number[]);
-  } else if (ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array)) {
-    floats = Float32Array.from(values as unknown as ArrayLike<number>);
-  } else {
-    throw new Error(`${op}: ${what}.values must be a Float32Array (or an array of numbers), got ${show(values)}`);
+  if (!(values instanceof Float32Array)) {
+    const hint = Array.isArray(values) || ArrayBuffer.isView(values) ? ' (convert it once: Float32Array.from(values))' : '';
+    throw new Error(`${op}: ${what}.values must be a Float32Array, got ${describeData(values)}${hint}`);
   }
   const n = shape[0];
-  if (floats.length !== n * sample.reduce((a, b) => a * b, 1)) {
-    throw new Error(`${op}: ${what} has ${floats.length} values but shape [${shape.join(', ')}]`);
+  if (values.length !== n * sample.reduce((a, b) => a * b, 1)) {
+    throw new Error(`${op}: ${what} has ${values.length} values but shape [${shape.join(', ')}]`);
   }
   if (n === 0) throw new Error(`${op}: ${what} has 0 samples; expected at least one`);
-  return { values: floats, n };
+  return { values, n };
 }
 
 /**
@@ -167,7 +153,7 @@ function hostSamples(op: string, what: string, x: unknown, model: Sequential): {
 function hostLabels(op: string, what: string, y: unknown, n: number, classes: number): Int32Array {
   const arrayLike = (Array.isArray(y) || ArrayBuffer.isView(y)) && !(y instanceof DataView);
   if (!arrayLike) {
-    throw new Error(`${op}: expected ${what} as an array of ${n} integer labels (Int32Array, Uint8Array or number[]), got ${show(y)}`);
+    throw new Error(`${op}: expected ${what} as an array of ${n} integer labels (Int32Array, Uint8Array or number[]), got ${describeData(y)}`);
   }
   const labels = y as ArrayLike<unknown>;
   if (labels.length !== n) {
@@ -177,9 +163,9 @@ function hostLabels(op: string, what: string, y: unknown, n: number, classes: nu
   for (let i = 0; i < n; i++) {
     const v = labels[i];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new Error(`${op}: ${what}[${i}] is ${show(v)}, expected an integer class index in [0, ${classes})`);
+      throw new Error(`${op}: label ${what}[${i}] is ${show(v)}, expected an integer class index in [0, ${classes})`);
     }
-    if (v < 0 || v >= classes) throw new Error(`${op}: ${what}[${i}] is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
+    if (v < 0 || v >= classes) throw new Error(`${op}: label ${what}[${i}] is ${v}, out of range for ${classes} classes (expected 0..${classes - 1})`);
   }
   return y instanceof Int32Array ? y : Int32Array.from(labels as ArrayLike<number>);
 }
@@ -212,6 +198,15 @@ function batchTensors(d: CheckedData, order: Int32Array | null, start: number, e
   return [tensor(xs, [count, ...d.sample]), tensor(ys, [count], 'int32')];
 }
 
+/**
+ * Lets the host's event loop run (timers, messages, a page's input). On the CPU backend every
+ * `await` in fit resolves as a microtask, so without this a whole epoch would hold the thread:
+ * a worker could not answer its parent (vitest's RPC times out after 60 s), and a page would freeze.
+ */
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   const values = await Promise.all(ts.map((t) => t.data()));
   ts.forEach((t) => t.dispose());
@@ -242,7 +237,7 @@ async function fitLoop(
   let validation: CheckedData | null = null;
   if (options.validationData !== undefined) {
     const v = options.validationData as unknown;
-    if (!Array.isArray(v) || v.length !== 2) throw new Error(`${op}: validationData must be [x, y], got ${show(v)}`);
+    if (!Array.isArray(v) || v.length !== 2) throw new Error(`${op}: validationData must be [x, y], got ${describeData(v)}`);
     validation = checkData(op, 'validationData ', v[0], v[1], model);
   }
   const reporter = verbose === 0 ? null : (options.progress ?? lineReporter(console.log, { everySteps: verbose === 1 ? DEFAULT_PROGRESS_EVERY : 0 }));
@@ -285,6 +280,7 @@ async function fitLoop(
       if (pending.length >= readEvery || step === steps - 1) {
         await drain();
         reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
+        await yieldToHost();
       }
     }
     const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);

@@ -4,7 +4,8 @@
  * - softmaxCrossEntropy: from logits [N, C] and int32 labels [N], with label smoothing (the
  *   target is (1 − s)·onehot + s/C, Keras's CategoricalCrossentropy(label_smoothing)) and
  *   class weights (row r weighs weights[label_r], Keras's class_weight; the mean still divides
- *   by N). One kernel gives the per-row losses and softmax; its backward kernel dlogits.
+ *   by N). One kernel gives the per-row losses and softmax, its backward kernel dlogits; the
+ *   weights are a gather of weights[label] multiplied into the rows.
  * - sigmoidCrossEntropy: binary cross-entropy from logits, element-wise (stable form), mean over
  *   every element (Keras's BinaryCrossentropy(from_logits=True)).
  * - meanSquaredError: mean of (prediction − target)².
@@ -13,7 +14,9 @@ import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { sigmoidCrossEntropyElements, squaredDifference } from './binary-math.js';
+import { mul } from './binary.js';
 import { labelsTensor } from './cross-entropy.js';
+import { gather } from './gather.js';
 import { mean } from './reduce.js';
 import { sameShape } from './util.js';
 import { assertFloat, assertRank, assertSameBackend, assertSameDType, fmt } from './validate.js';
@@ -46,16 +49,20 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | ArrayLike<n
   }
   assertSameBackend(op, weights ? [logits, labelT, weights] : [logits, labelT]);
   const k = logits.backend.kernels;
-  const { rowLoss, probs } = k.softmaxCrossEntropyRows(logits.handle, labelT.handle, weights?.handle ?? null, smoothing);
+  const { rowLoss, probs } = k.softmaxCrossEntropyRows(logits.handle, labelT.handle, smoothing);
   const probsT = Tensor.fromHandle(probs, logits.backend);
-  const saved = weights ? [probsT, labelT, weights] : [probsT, labelT];
   const rows = record(op, rowLoss, [logits], (dRow) => [
-    Tensor.fromHandle(k.softmaxCrossEntropyRowsBackward(probsT.handle, labelT.handle, weights?.handle ?? null, smoothing, dRow.handle), logits.backend),
-  ], saved);
-  const loss = mean(rows);
+    Tensor.fromHandle(k.softmaxCrossEntropyRowsBackward(probsT.handle, labelT.handle, smoothing, dRow.handle), logits.backend),
+  ], [probsT, labelT]);
+  // Class weights scale each row by weights[label] (a gather), before the mean over N.
+  const rowWeights = weights ? gather(weights, labelT) : null;
+  const weighted = rowWeights ? mul(rows, rowWeights) : rows;
+  const loss = mean(weighted);
   if (!(isGradEnabled() && logits.requiresGrad)) {
     rows.dispose();
     probsT.dispose();
+    rowWeights?.dispose();
+    if (weighted !== rows) weighted.dispose();
     if (labelT !== labels) labelT.dispose();
     if (weights && weights !== w) weights.dispose();
   }

@@ -9,7 +9,7 @@
  *   normalisation; backward treats the statistics as functions of x (training = true). The
  *   statistics are returned for moving averages, without gradients.
  * - layerNorm: each row normalised by its own mean and variance over the last axis; the kernel
- *   keeps mean and rstd for its backward kernel.
+ *   keeps (mean, rstd) per row for its backward kernel.
  */
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
@@ -105,11 +105,10 @@ export function layerNorm(x: Tensor, options: NormOptions = {}): Tensor {
   assertSameDType(op, inputs);
   const k = x.backend.kernels;
   const be = x.backend;
-  const { y, mean, rstd } = k.layerNorm(x.handle, scale.handle, offset.handle, epsilon);
-  const meanT = Tensor.fromHandle(mean, be);
-  const rstdT = Tensor.fromHandle(rstd, be);
+  const { y, stats } = k.layerNorm(x.handle, scale.handle, offset.handle, epsilon);
+  const statsT = Tensor.fromHandle(stats, be);
   return record(op, y, inputs, (dy) => {
-    const g = k.layerNormBackward(dy.handle, x.handle, meanT.handle, rstdT.handle, scale.handle);
+    const g = k.layerNormBackward(dy.handle, x.handle, statsT.handle, scale.handle);
     return [Tensor.fromHandle(g.dx, be), Tensor.fromHandle(g.dScale, be), Tensor.fromHandle(g.dOffset, be)];
-  }, [meanT, rstdT]);
+  }, [statsT]);
 }

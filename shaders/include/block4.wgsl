@@ -3,6 +3,8 @@
 // `fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>)`, called for rows inside the
 // output (outputExtent()); it checks the columns.
 #include "include/span.wgsl"
+const BLOCK_ROWS: u32 = 4u;
+const BLOCK_COLS: u32 = 4u;
 struct Block4 { r0: vec4<f32>, r1: vec4<f32>, r2: vec4<f32>, r3: vec4<f32>, }
 // acc.rk += rows[k] * cols: one step of the outer product.
 fn mac4(acc: ptr<function, Block4>, rows: vec4<f32>, cols: vec4<f32>) {

@@ -5,6 +5,16 @@
 // The kernel defines `fn storeRow(row: u32, col0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>)`,
 // called for rows inside the output (outputExtent()); it stores vb only where it exists.
 #include "include/span.wgsl"
+const BLOCK_ROWS: u32 = 8u;
+const BLOCK_COLS: u32 = 8u;
+// The block's rows (A: the first four, B: the next four) and vec4 columns (ca, cb), clamped to
+// the output so loads stay in bounds; stores of rows or columns beyond it are skipped.
+struct Lanes8 { rowsA: vec4<u32>, rowsB: vec4<u32>, ca: u32, cb: u32, }
+fn lanes8(row0: u32, col0: u32) -> Lanes8 {
+  let extent = outputExtent();
+  let ca = col0 / 4u;
+  return Lanes8(span4(row0, extent.x - 1u), span4(row0 + 4u, extent.x - 1u), ca, min(ca + 1u, extent.y / 4u - 1u));
+}
 struct Block8 {
   a0: vec4<f32>, b0: vec4<f32>, a1: vec4<f32>, b1: vec4<f32>,
   a2: vec4<f32>, b2: vec4<f32>, a3: vec4<f32>, b3: vec4<f32>,

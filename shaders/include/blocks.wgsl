@@ -1,8 +1,8 @@
 // Entry point of the register-blocked kernels whose invocations are numbered linearly (column
 // block fastest), so no lane idles when a row of blocks is narrower than the workgroup: the
 // workgroup size is WGX*WGY (override constants; only the product matters). Each invocation
-// computes a block of BLOCK_ROWS x BLOCK_COLS outputs (module constants of the kernel, read by
-// the launch in engine/backends/webgpu/launch.ts). The launch sets tilesX/tilesY to the number
+// computes a block of BLOCK_ROWS x BLOCK_COLS outputs (constants of the accumulator include,
+// block4.wgsl or block8.wgsl, read by the launch in engine/backends/webgpu/launch.ts). The launch sets tilesX/tilesY to the number
 // of column/row blocks and `layers` (a third axis, e.g. the reduction chunks); invocations past
 // the end stop here. The kernel declares `struct Params` with tilesX, tilesY, layers,
 // `fn outputExtent() -> vec2<u32>` (rows, columns of its output matrix) and

@@ -1,9 +1,10 @@
 // Labels already on the GPU are checked by the kernels that read them, since checking them on
 // the host would cost a read-back. A kernel that finds a label outside [0, p.cols) writes NaN
-// where the label was needed (never a clamped class) and records the batch position in its
-// error word: `labelError` is a 256-byte slot of the backend's error buffer, holding the lowest
-// bad position (atomicMin; 0xffffffff means none). The next read() checks the slot and throws an
-// Error naming the op and that position (webgpu-backend.ts, "error words").
+// where the label was needed (never a clamped class) and records the row in word 0 of its error
+// slot (`labelError`, a 256-byte slot of the backend's error buffer; atomicMin keeps the lowest
+// row, 0xffffffff means none). label_report.wgsl, launched right after, moves that row and its
+// label to words 1 and 2; the next read() throws an Error naming the op, the batch position and
+// the label (engine/backends/webgpu/error-words.ts).
 @group(0) @binding(7) var<storage, read_write> labelError: array<atomic<u32>>;
 // A NaN built at run time: WGSL rejects NaN in constant expressions.
 var<private> NAN_BITS: u32 = 0x7fc00000u;

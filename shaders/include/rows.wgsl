@@ -7,15 +7,15 @@ struct Params { rows: u32, cols: u32, }
 fn invocation(r: u32) {
   if (r < p.rows) { row(r, r * p.cols); }
 }
-fn rowMax(base: u32) -> f32 {
+// The row's maximum and sum of exp(x - max): softmax is exp(x - mx) / sumExp, log-sum-exp is
+// mx + log(sumExp), computed stably.
+struct RowStats { mx: f32, sumExp: f32, }
+fn rowStats(base: u32) -> RowStats {
   var mx = -3.402823e38;
   for (var j = 0u; j < p.cols; j++) { mx = max(mx, x[base + j]); }
-  return mx;
-}
-fn rowSumExp(base: u32, mx: f32) -> f32 {
   var s = 0.0;
   for (var j = 0u; j < p.cols; j++) { s += exp(x[base + j] - mx); }
-  return s;
+  return RowStats(mx, s);
 }
 // Index of the first maximum (TensorFlow's tie rule), where a row's first NaN counts as the
 // maximum, as on the CPU (engine/ops/argmax.ts). NaN is tested on the bits: WGSL lets the

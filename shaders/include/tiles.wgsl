@@ -1,7 +1,8 @@
 // Entry point of the register-blocked kernels whose WGX x WGY workgroup covers a 2-D tile of
 // blocks: invocation (x, y) of workgroup tile (tx, ty) computes block (ty*WGY + y, tx*WGX + x),
-// each block BLOCK_ROWS x BLOCK_COLS outputs (module constants of the kernel; the launch in
-// engine/backends/webgpu/launch.ts reads them from the reflected shader). The launch sets
+// each block BLOCK_ROWS x BLOCK_COLS outputs (constants of the accumulator include,
+// block4.wgsl or block8.wgsl; the launch in engine/backends/webgpu/launch.ts reads them from
+// the reflected shader). The launch sets
 // tilesX/tilesY (tiles of workgroups) and `layers` (a third axis, e.g. the reduction chunks);
 // the folded grid may hold extra workgroups, which stop here. The kernel declares
 // `struct Params` with tilesX, tilesY, layers, `fn outputExtent() -> vec2<u32>` (rows, columns

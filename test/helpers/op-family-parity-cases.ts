@@ -2,10 +2,11 @@
  * Parity cases for the op families of issue 13 (OpFamilySignatures): every kernel on seeded inputs
  * with odd sizes, run on any Backend and compared with the CPU by the tolerance of
  * webgpu-parity-cases.ts. The Node parity suite and the headless-Chrome page both run them.
- * Where the engine promises identical bits (dropout's mask, gather's deterministic backward), an
- * int32 output holds the raw bits or the mask, and int32 outputs are compared exactly.
- * `big` adds one case per kernel family large enough to need 2-D dispatch folding at the real
- * 65,535-workgroup limit.
+ * Dropout's mask is returned as an int32 output, which is compared exactly (test/webgpu-parity.test.ts
+ * also checks the float32 bits of dropout and of gather's backward against the CPU).
+ * `big` adds one case per kernel family (kernels/*.ts: math, indexing, reductions, conv-variants,
+ * normalization) large enough to need 2-D dispatch folding at the real 65,535-workgroup limit;
+ * batch-matmul's blocked grid folds in the folded backend's small cases.
  */
 import type {
   Backend, BinaryMathOp, CompareOp, IndexMap, IndexMapAxis, Padding, ReduceOp, Shape, TensorData, TypedArray, UnaryMathOp,
@@ -27,12 +28,6 @@ function single(name: string, reduction: number, seed: number, body: (s: Scope, 
       return s.done(body(s, new Rng(seed)));
     },
   };
-}
-
-/** The raw 32-bit patterns of a float32 output, for exact comparison. */
-async function bitsOf(be: Backend, t: TensorData): Promise<Int32Array> {
-  const host = await be.read(t);
-  return new Int32Array(Float32Array.from(host).buffer);
 }
 
 function broadcast(a: Shape, b: Shape): number[] {
@@ -75,7 +70,7 @@ function unaryCases(big: boolean): ParityCase[] {
   return cases;
 }
 
-function binaryCases(big: boolean): ParityCase[] {
+function binaryCases(): ParityCase[] {
   const cases: ParityCase[] = [];
   const pairs: [Shape, Shape][] = [[[33, 17], [33, 17]], [[2, 3, 4], [4]], [[2, 1, 4], [3, 1]], [[], [6, 1]], [[2, 3, 1, 5, 1, 2, 1, 3], [3, 4, 5, 1, 2, 2, 1]]];
   const ops: BinaryMathOp[] = ['pow', 'maximum', 'minimum', 'squaredDifference', 'sigmoidCrossEntropy'];
@@ -115,14 +110,12 @@ function binaryCases(big: boolean): ParityCase[] {
     return { y: s.be.kernels.binaryMath(s.up(a, [10]), s.up(b, [10]), 'pow', [10]) };
   }));
   cases.push(single('cast float32 -> int32 (truncation, saturation, NaN) and int32 -> float32', 1, 44, (s, rng) => {
-    const special = [1.7, -1.7, 0.5, -0.5, 3e10, -3e10, NaN, Infinity, -Infinity, 2147483520, -2147483648, 16777217];
-    const f = [...special, ...rng.values(500, -1e6, 1e6)];
+    // Values exact in float32, so a float64 backend truncates the same numbers.
+    const special = [1.7, -1.7, 0.5, -0.5, 3e10, -3e10, NaN, Infinity, -Infinity, 2147483520, -2147483648, 16777216].map(Math.fround);
+    const f = [...special, ...Array.from(rng.values(500, -1e6, 1e6), Math.fround)];
     const ints = [...Array.from({ length: 100 }, () => rng.int(2_000_000) - 1_000_000), 2147483647, -2147483648, 16777217];
     return { toInt: s.be.kernels.cast(s.up(f, [f.length]), 'int32'), toFloat: s.be.kernels.cast(s.up(ints, [ints.length], 'int32'), 'float32') };
   }));
-  if (big) {
-    cases.push(single(`binaryMath maximum [${BIG}]~[1]`, 1, 45, (s, rng) => ({ y: s.be.kernels.binaryMath(s.up(rng.values(BIG), [BIG]), s.up([0.1], [1]), 'maximum', [BIG]) })));
-  }
   return cases;
 }
 
@@ -178,18 +171,6 @@ function indexingCases(big: boolean): ParityCase[] {
       return { y, dx: s.be.kernels.gatherBackward(dy, indices, axis, x) };
     }));
   }
-  cases.push({
-    name: 'gatherBackward: the same bits as the CPU (embedding [50, 9], 300 indices)',
-    reduction: 1,
-    async run(be) {
-      const rng = new Rng(54);
-      const s = new Scope(be);
-      const indices = s.up(Array.from({ length: 300 }, () => rng.int(50)), [300], 'int32');
-      const dx = s.keep(be.kernels.gatherBackward(s.up(rng.values(300 * 9, -3, 3), [300, 9]), indices, 0, [50, 9]));
-      const bits = await bitsOf(be, dx);
-      return { outputs: { ...(await s.done({})).outputs, bits } };
-    },
-  });
   cases.push(single('oneHot (an out-of-range index gives a row of offValue)', 1, 55, (s) => ({
     y: s.be.kernels.oneHot(s.up([2, 0, 9, -1, 4, 4], [2, 3], 'int32'), 5, 0.9, -0.1, s.be.floatDType),
     ints: s.be.kernels.oneHot(s.up([1, 3], [2], 'int32'), 4, 7, 0, 'int32'),
@@ -289,12 +270,6 @@ function poolAndConvCases(big: boolean): ParityCase[] {
     const x: Shape = [4, 128, 128, 64];
     const g = pool2dGeometry('avgPool2d', x, [1, 1], [1, 1], 'valid');
     cases.push(single(`avgPool2d 1x1 over [${x}] (${sizeOf(x)} outputs)`, 1, 84, (s, rng) => ({ y: s.be.kernels.avgPool2d(s.up(rng.values(sizeOf(x)), x), g) })));
-    const cx: Shape = [1, 128, 129, 16];
-    const cw: Shape = [1, 1, 1, 256];
-    const cg = groupedConv2dGeometry('parity', cx, cw, [1, 1], 'valid', [1, 1], 16);
-    cases.push(single(`conv2dGrouped depthwise 1x1 x16 with ${cg.outH * cg.outW * cg.outC} outputs`, 1, 85, (s, rng) => ({
-      y: s.be.kernels.conv2dGrouped(s.up(rng.values(sizeOf(cx)), cx), s.up(rng.values(sizeOf(cw)), cw), cg),
-    })));
   }
   return cases;
 }
@@ -320,10 +295,9 @@ function normalizationCases(big: boolean): ParityCase[] {
       const x = s.up(rng.values(n, -2, 3), shape);
       const scale = s.up(rng.values(C), [C]);
       const f = s.be.kernels.layerNorm(x, scale, s.up(rng.values(C), [C]), 1e-3);
-      s.keep(f.mean);
-      s.keep(f.rstd);
-      const g = s.be.kernels.layerNormBackward(s.up(rng.values(n), shape), x, f.mean, f.rstd, scale);
-      return { y: f.y, mean: f.mean, rstd: f.rstd, ...g };
+      s.keep(f.stats);
+      const g = s.be.kernels.layerNormBackward(s.up(rng.values(n), shape), x, f.stats, scale);
+      return { y: f.y, stats: f.stats, ...g };
     }));
   }
   cases.push({
@@ -343,14 +317,13 @@ function normalizationCases(big: boolean): ParityCase[] {
       return { outputs: { ...(await s.done({})).outputs, ...outputs } };
     },
   });
-  for (const [rows, cols, smoothing, weighted] of [[37, 10, 0, false], [37, 10, 0.1, true], [5, 1000, 0.2, false], [3, 1, 0.3, true]] as const) {
-    cases.push(single(`softmaxCrossEntropyRows (+backward) [${rows},${cols}] smoothing ${smoothing}${weighted ? ' weighted' : ''}`, cols, 93, (s, rng) => {
+  for (const [rows, cols, smoothing] of [[37, 10, 0], [37, 10, 0.1], [5, 1000, 0.2], [3, 1, 0.3]] as const) {
+    cases.push(single(`softmaxCrossEntropyRows (+backward) [${rows},${cols}] smoothing ${smoothing}`, cols, 93, (s, rng) => {
       const logits = s.up(rng.values(rows * cols, -4, 4), [rows, cols]);
       const labels = s.up(Array.from({ length: rows }, () => rng.int(cols)), [rows], 'int32');
-      const weights = weighted ? s.up(rng.values(cols, 0.2, 3), [cols]) : null;
-      const { rowLoss, probs } = s.be.kernels.softmaxCrossEntropyRows(logits, labels, weights, smoothing);
+      const { rowLoss, probs } = s.be.kernels.softmaxCrossEntropyRows(logits, labels, smoothing);
       s.keep(probs);
-      const dx = s.be.kernels.softmaxCrossEntropyRowsBackward(probs, labels, weights, smoothing, s.up(rng.values(rows), [rows]));
+      const dx = s.be.kernels.softmaxCrossEntropyRowsBackward(probs, labels, smoothing, s.up(rng.values(rows), [rows]));
       return { rowLoss, probs, dx };
     }));
   }
@@ -366,5 +339,5 @@ function normalizationCases(big: boolean): ParityCase[] {
 
 /** Every kernel of OpFamilySignatures. */
 export function opFamilyParityCases(big = true): ParityCase[] {
-  return [...unaryCases(big), ...binaryCases(big), ...indexingCases(big), ...reductionCases(big), ...matmulCases(), ...poolAndConvCases(big), ...normalizationCases(big)];
+  return [...unaryCases(big), ...binaryCases(), ...indexingCases(big), ...reductionCases(big), ...matmulCases(), ...poolAndConvCases(big), ...normalizationCases(big)];
 }

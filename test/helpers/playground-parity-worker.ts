@@ -1,11 +1,13 @@
 /**
- * A dedicated Web Worker that runs the parity suite's core (webgpu-parity-cases, small sizes) on
+ * A dedicated Web Worker that runs the parity suite's core (webgpu-parity-cases and
+ * op-family-parity-cases, small sizes, as the page test webgpu-browser.test.ts does) on
  * WebGPU from the worker's own navigator.gpu against the CPU backend, and posts the outcome.
  * Bundled by esbuild in test/playground-parity-worker.test.ts.
  */
 import { CpuBackend } from '../../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../../engine/backends/webgpu/webgpu-backend.js';
 import type { BrowserParityReport } from './webgpu-browser-entry.js';
+import { opFamilyParityCases } from './op-family-parity-cases.js';
 import { compare, parityCases } from './webgpu-parity-cases.js';
 
 async function runParity(): Promise<BrowserParityReport & { inWorker: boolean }> {
@@ -22,7 +24,7 @@ async function runParity(): Promise<BrowserParityReport & { inWorker: boolean }>
   }
   const ref = new CpuBackend('float32');
   const results: BrowserParityReport['results'] = [];
-  for (const c of parityCases(false)) {
+  for (const c of [...parityCases(false), ...opFamilyParityCases(false)]) {
     try {
       const want = await c.run(ref);
       const got = await c.run(be);

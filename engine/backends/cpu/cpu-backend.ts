@@ -1,9 +1,16 @@
 /**
  * The CPU backend: storage is a typed array (Float32Array or Float64Array for
- * floats, Int32Array for int32), views are zero-copy `subarray`s, and every
- * kernel is plain single-threaded JavaScript. It is the numerical reference of
- * the engine (run in float64 for gradient checks) and a usable trainer: matrix
- * products and convolutions go through one blocked GEMM (gemm.ts).
+ * floats, Int32Array for int32), views are zero-copy `subarray`s. It is the
+ * numerical reference of the engine (run in float64 for gradient checks) and a
+ * usable trainer. Matrix products and convolutions go through one GEMM, of two
+ * kinds (the `gemm` option):
+ * - 'wasm' (float32's default): a WebAssembly SIMD micro-kernel (wasm/), with
+ *   implicit-GEMM convolutions, bias and ReLU fused in, split across worker
+ *   threads (the `threads` option) where SharedArrayBuffer allows;
+ * - 'js' (float64's, and the fallback where WebAssembly SIMD is missing): a
+ *   blocked plain-JS GEMM (gemm.ts) and im2col convolutions (conv2d.ts), the
+ *   reference the wasm kernels are tested against.
+ * The other kernels are plain single-threaded JavaScript.
  *
  * This file only maps TensorData to arrays and allocates outputs; the kernels
  * live in one file per concept next to it.
@@ -27,8 +34,33 @@ import { opFamilyKernels } from './op-family-kernels.js';
 import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
+import { hardwareThreads } from './wasm/threads.js';
+import { wasmRuntime, type WasmRuntime } from './wasm/wasm-runtime.js';
+import {
+  wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
+  wasmMaxPool2x2, wasmReluBackward, wasmScatterAdd,
+} from './wasm/wasm-kernels.js';
 
 type T = TensorData<TypedArray>;
+
+export type CpuGemm = 'wasm' | 'js';
+
+export interface CpuBackendOptions {
+  /**
+   * The GEMM under matmul and convolutions: 'wasm' (WebAssembly SIMD, float32
+   * only; the float32 default) or 'js' (plain typed arrays; float64 always).
+   * Where WebAssembly SIMD is missing, 'wasm' falls back to 'js' and
+   * describe() says why.
+   */
+  gemm?: CpuGemm;
+  /**
+   * Threads a wasm GEMM may split across (this one plus workers); default the
+   * platform's cores, at most 8. Worker threads need SharedArrayBuffer and a
+   * thread that may block (not a page's main thread); elsewhere it is 1, and
+   * describe() says why.
+   */
+  threads?: number;
+}
 
 /** Arrays of at least this many elements are pooled on release (256 KiB of float32). */
 const POOL_MIN_ELEMENTS = 1 << 16;
@@ -60,6 +92,11 @@ function floatOf(t: T): FloatArray {
   return t.storage as FloatArray;
 }
 
+/** Only on a float32 backend with the wasm GEMM. */
+function f32Of(t: T): Float32Array {
+  return t.storage as Float32Array;
+}
+
 function intOf(t: T): Int32Array {
   return t.storage as Int32Array;
 }
@@ -71,22 +108,65 @@ export class CpuBackend implements Backend<TypedArray> {
   private pooledBytes = 0;
   private readonly pool = new Map<string, TypedArray[]>();
 
-  constructor(readonly floatDType: FloatDType = 'float32') {
+  /** The GEMM in use (after any fallback). */
+  readonly gemm: CpuGemm;
+  /** Threads a large GEMM splits across (asked for; 1 where threads are unavailable). */
+  readonly threads: number;
+  /** Why the GEMM or the thread count is not what was asked for, or null. */
+  readonly note: string | null;
+  private readonly wasm: WasmRuntime | null;
+  /** Large float32/int32 arrays live in the wasm runtime's shared memory (where it is shared). */
+  private readonly inWasm: boolean;
+  private readonly heapArrays = new WeakSet<TypedArray>();
+
+  constructor(readonly floatDType: FloatDType = 'float32', options: CpuBackendOptions = {}) {
     if (floatDType !== 'float32' && floatDType !== 'float64') {
       throw new Error(`CpuBackend: floatDType must be 'float32' or 'float64', got '${floatDType as string}'`);
     }
+    const asked = options.gemm ?? (floatDType === 'float32' ? 'wasm' : 'js');
+    if (asked !== 'wasm' && asked !== 'js') throw new Error(`CpuBackend: gemm must be 'wasm' or 'js', got '${String(asked)}'`);
+    if (asked === 'wasm' && floatDType === 'float64') {
+      throw new Error("CpuBackend: gemm 'wasm' is float32 only; float64 (the gradient checks' type) uses gemm 'js'");
+    }
+    const threads = options.threads ?? Math.min(8, hardwareThreads());
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`CpuBackend: threads must be a positive integer, got ${String(threads)}`);
+    let note: string | null = null;
+    let wasm: WasmRuntime | null = null;
+    if (asked === 'wasm') {
+      const rt = wasmRuntime();
+      if (typeof rt === 'string') note = `JS GEMM, because ${rt}`;
+      else wasm = rt;
+    }
+    if (wasm && threads > 1 && wasm.threadsNote) note = `1 thread, because ${wasm.threadsNote}`;
+    this.wasm = wasm;
+    this.inWasm = wasm?.shared ?? false;
+    this.gemm = wasm ? 'wasm' : 'js';
+    this.threads = wasm && !wasm.threadsNote ? threads : 1;
+    this.note = note;
     this.kernels = this.makeKernels();
   }
 
-  /** A new zeroed array, counted as live. */
-  private alloc(shape: Shape, dtype: DType): T {
+  /**
+   * A new array, counted as live: zeroed, or with `overwritten` (the caller
+   * writes every element) a reused one is not cleared, saving a pass.
+   */
+  private alloc(shape: Shape, dtype: DType, overwritten = false): T {
     const n = sizeOf(shape);
     let storage: TypedArray | undefined;
-    if (n >= POOL_MIN_ELEMENTS) {
+    if (this.inWasm && n >= POOL_MIN_ELEMENTS && dtype !== 'float64') {
+      // In the wasm heap, whose free lists play the pool's part.
+      try {
+        storage = this.wasm!.heapArray(dtype, n);
+      } catch (e) {
+        throw new Error(`cpu: cannot allocate a ${dtype} array of shape [${shape}] (${n} elements) in WebAssembly memory (${(e as Error).message})`);
+      }
+      if (!overwritten) storage.fill(0);
+      this.heapArrays.add(storage);
+    } else if (n >= POOL_MIN_ELEMENTS) {
       storage = this.pool.get(`${dtype}:${n}`)?.pop();
       if (storage) {
         this.pooledBytes -= storage.byteLength;
-        storage.fill(0);
+        if (!overwritten) storage.fill(0);
       }
     }
     storage ??= allocate(dtype, n, shape);
@@ -97,6 +177,11 @@ export class CpuBackend implements Backend<TypedArray> {
   /** A new zeroed float array of t's dtype. */
   private like(t: T, shape: Shape): T {
     return this.alloc(shape, t.dtype);
+  }
+
+  /** A new float array of t's dtype whose every element the kernel writes (not cleared when reused). */
+  private output(t: T, shape: Shape): T {
+    return this.alloc(shape, t.dtype, true);
   }
 
   upload(values: ArrayLike<number>, shape: Shape, dtype: DType): T {
@@ -133,6 +218,10 @@ export class CpuBackend implements Backend<TypedArray> {
 
   release(storage: TypedArray): void {
     this.liveBytes -= storage.byteLength;
+    if (this.heapArrays.delete(storage)) {
+      this.wasm!.heapFree(storage.byteOffset, storage.byteLength);
+      return;
+    }
     const n = storage.length;
     // Only whole allocations are pooled (a view's buffer is larger than the view).
     if (n < POOL_MIN_ELEMENTS || storage.byteOffset !== 0 || storage.buffer.byteLength !== storage.byteLength) return;
@@ -156,40 +245,57 @@ export class CpuBackend implements Backend<TypedArray> {
 
   flush(): void {}
 
+  /**
+   * Resolves when the GEMM's worker threads are up. Not needed for
+   * correctness: until then large GEMMs run on fewer threads, with the same
+   * results. Benchmarks await it so that every measured step uses them.
+   */
+  async ready(): Promise<void> {
+    if (this.wasm) await this.wasm.whenThreadsReady(this.threads);
+  }
+
+  /** With tensors in wasm memory, allocatedBytes includes the heap's free blocks, which every CPU backend of this thread shares. */
   memory(): MemoryInfo {
-    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes };
+    const heapFree = this.inWasm ? this.wasm!.freeHeapBytes : 0;
+    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes + heapFree };
   }
 
   describe(): string {
-    return `CPU (typed arrays, ${this.floatDType})`;
+    const gemm = this.gemm === 'wasm' ? `wasm SIMD GEMM, ${this.threads} thread${this.threads > 1 ? 's' : ''}` : 'JS GEMM';
+    return `CPU (typed arrays, ${this.floatDType}, ${gemm}${this.note ? `; ${this.note}` : ''})`;
   }
 
   private makeKernels(): KernelTable<TypedArray> {
     return {
       ...opFamilyKernels((shape, dtype) => this.alloc(shape, dtype)),
       unary: (x, op) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         unary(floatOf(x), op, floatOf(y));
         return y;
       },
       scale: (x, factor) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         scale(floatOf(x), factor, floatOf(y));
         return y;
       },
       binary: (a, b, op, outShape) => {
-        const y = this.like(a, outShape);
+        const y = this.output(a, outShape);
         binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
         return y;
       },
       reluBackward: (dy, y) => {
-        const dx = this.like(dy, dy.shape);
-        reluBackward(floatOf(dy), floatOf(y), floatOf(dx));
+        const dx = this.output(dy, dy.shape);
+        if (!(this.inWasm && wasmReluBackward(this.wasm!, f32Of(dy), f32Of(y), f32Of(dx)))) reluBackward(floatOf(dy), floatOf(y), floatOf(dx));
         return dx;
       },
       sum: (x, axes, outShape) => {
-        const y = this.like(x, outShape);
-        sum(floatOf(x), x.shape, axes, floatOf(y));
+        const y = this.output(x, outShape);
+        const last = x.shape.length - 1;
+        // A bias gradient (every axis but the last): column sums in wasm.
+        const columns = last > 0 && axes.length === last && axes.every((a, i) => a === i);
+        if (!(this.inWasm && columns && wasmColumnSums(this.wasm!, f32Of(x), x.shape[last], f32Of(y)))) {
+          sum(floatOf(x), x.shape, axes, floatOf(y));
+        }
         return y;
       },
       argmax: (x) => {
@@ -203,6 +309,13 @@ export class CpuBackend implements Backend<TypedArray> {
         return y;
       },
       matmul: (a, b, transposeA, transposeB) => {
+        if (this.wasm) {
+          const M = transposeA ? a.shape[1] : a.shape[0];
+          const N = transposeB ? b.shape[0] : b.shape[1];
+          const c = this.output(a, [M, N]);
+          wasmMatmul(this.wasm, this.threads, f32Of(a), a.shape, f32Of(b), b.shape, transposeA, transposeB, f32Of(c));
+          return c;
+        }
         const [aR, aC] = a.shape;
         const [bR, bC] = b.shape;
         const M = transposeA ? aC : aR;
@@ -222,50 +335,67 @@ export class CpuBackend implements Backend<TypedArray> {
         return c;
       },
       conv2d: (x, w, bias, g, relu) => {
-        const y = this.like(x, [g.batch, g.outH, g.outW, g.outC]);
+        // Both paths write every element (the JS one starts each row from the bias or zero).
+        const y = this.output(x, [g.batch, g.outH, g.outW, g.outC]);
+        if (this.wasm) {
+          wasmConv2dForward(this.wasm, this.threads, f32Of(x), f32Of(w), bias ? f32Of(bias) : null, g, relu, f32Of(y));
+          return y;
+        }
         conv2dForward(floatOf(x), floatOf(w), bias ? floatOf(bias) : null, g, relu, floatOf(y));
         return y;
       },
       conv2dBackpropInput: (dy, w, g) => {
-        const dx = this.like(dy, [g.batch, g.inH, g.inW, g.inC]);
+        const shape = [g.batch, g.inH, g.inW, g.inC];
+        if (this.wasm) {
+          const dx = this.output(dy, shape);
+          wasmConv2dBackpropInput(this.wasm, this.threads, f32Of(dy), f32Of(w), g, f32Of(dx));
+          return dx;
+        }
+        const dx = this.like(dy, shape);
         conv2dBackpropInput(floatOf(dy), floatOf(w), g, floatOf(dx));
         return dx;
       },
       conv2dBackpropFilter: (x, dy, g) => {
-        const dw = this.like(x, [g.kH, g.kW, g.inC, g.outC]);
+        const shape = [g.kH, g.kW, g.inC, g.outC];
+        if (this.wasm) {
+          const dw = this.output(x, shape);
+          wasmConv2dBackpropFilter(this.wasm, this.threads, f32Of(x), f32Of(dy), g, f32Of(dw));
+          return dw;
+        }
+        const dw = this.like(x, shape);
         conv2dBackpropFilter(floatOf(x), floatOf(dy), g, floatOf(dw));
         return dw;
       },
       maxPool2d: (x, g) => {
         const shape = [g.batch, g.outH, g.outW, g.channels];
-        const y = this.like(x, shape);
-        const where = this.alloc(shape, 'int32');
-        maxPool2d(floatOf(x), g, floatOf(y), intOf(where));
+        const y = this.output(x, shape);
+        const where = this.alloc(shape, 'int32', true);
+        if (!(this.inWasm && wasmMaxPool2x2(this.wasm!, f32Of(x), g, f32Of(y), intOf(where)))) maxPool2d(floatOf(x), g, floatOf(y), intOf(where));
         return { y, argmax: where };
       },
       maxPool2dBackward: (dy, where, g) => {
         const dx = this.like(dy, [g.batch, g.inH, g.inW, g.channels]);
-        maxPool2dBackward(floatOf(dy), intOf(where), floatOf(dx));
+        if (!(this.inWasm && wasmScatterAdd(this.wasm!, f32Of(dy), intOf(where), f32Of(dx)))) maxPool2dBackward(floatOf(dy), intOf(where), floatOf(dx));
         return dx;
       },
       softmax: (x) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         softmax(floatOf(x), x.shape[x.shape.length - 1], floatOf(y));
         return y;
       },
       logSoftmax: (x) => {
-        const y = this.like(x, x.shape);
+        const y = this.output(x, x.shape);
         logSoftmax(floatOf(x), x.shape[x.shape.length - 1], floatOf(y));
         return y;
       },
       softmaxCrossEntropy: (logits, labels) => {
-        const probs = this.like(logits, logits.shape);
+        const probs = this.output(logits, logits.shape);
         const loss = this.like(logits, []);
         loss.storage[0] = softmaxCrossEntropy(floatOf(logits), intOf(labels), logits.shape[1], floatOf(probs));
         return { loss, probs };
       },
       softmaxCrossEntropyBackward: (probs, labels, dLoss) => {
-        const dx = this.like(probs, probs.shape);
+        const dx = this.output(probs, probs.shape);
         softmaxCrossEntropyBackward(floatOf(probs), intOf(labels), probs.shape[1], dLoss.storage[0], floatOf(dx));
         return dx;
       },

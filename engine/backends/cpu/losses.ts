@@ -1,14 +1,13 @@
 /**
- * Per-row softmax cross-entropy with label smoothing and class weights on the CPU. Row r with
- * label l has the target t = (1 - s)·onehot(l) + s/C and the weight w = weights[l] (1 without
- * weights); its loss is w·(logSumExp(x_r) − Σ_c t_c·x_rc), computed with the row maximum
- * subtracted. Backward: dx_rc = dRow_r · w · (p_rc − t_c).
+ * Per-row softmax cross-entropy with label smoothing on the CPU. Row r with label l has the
+ * target t = (1 - s)·onehot(l) + s/C; its loss is logSumExp(x_r) − Σ_c t_c·x_rc, computed with
+ * the row maximum subtracted. Backward: dx_rc = dRow_r · (p_rc − t_c). (Class weights scale the
+ * rows in the op, engine/ops/losses.ts.)
  */
 import type { FloatArray } from './gemm.js';
 
 export function softmaxCrossEntropyRows(
-  logits: FloatArray, labels: Int32Array, weights: FloatArray | null, smoothing: number, classes: number,
-  rowLoss: FloatArray, probs: FloatArray,
+  logits: FloatArray, labels: Int32Array, smoothing: number, classes: number, rowLoss: FloatArray, probs: FloatArray,
 ): void {
   const off = smoothing / classes;
   for (let r = 0; r < labels.length; r++) {
@@ -30,20 +29,18 @@ export function softmaxCrossEntropyRows(
       const t = (c === label ? 1 - smoothing : 0) + off;
       loss += t * (lse - (logits[base + c] - max));
     }
-    const w = weights ? (label >= 0 && label < classes ? weights[label] : 0) : 1;
-    rowLoss[r] = w * loss;
+    rowLoss[r] = loss;
   }
 }
 
 export function softmaxCrossEntropyRowsBackward(
-  probs: FloatArray, labels: Int32Array, weights: FloatArray | null, smoothing: number, classes: number, dRow: FloatArray, dx: FloatArray,
+  probs: FloatArray, labels: Int32Array, smoothing: number, classes: number, dRow: FloatArray, dx: FloatArray,
 ): void {
   const off = smoothing / classes;
   for (let r = 0; r < labels.length; r++) {
     const base = r * classes;
     const label = labels[r];
-    const w = weights ? (label >= 0 && label < classes ? weights[label] : 0) : 1;
-    const f = dRow[r] * w;
+    const f = dRow[r];
     for (let c = 0; c < classes; c++) {
       const t = (c === label ? 1 - smoothing : 0) + off;
       dx[base + c] = f * (probs[base + c] - t);

@@ -48,11 +48,10 @@ export function batchNormBackward(
   dOffset.set(sumDy);
 }
 
-export function layerNorm(
-  x: FloatArray, scale: FloatArray, offset: FloatArray, epsilon: number, y: FloatArray, mean: FloatArray, rstd: FloatArray,
-): void {
+/** stats holds (mean, rstd) per row, interleaved. */
+export function layerNorm(x: FloatArray, scale: FloatArray, offset: FloatArray, epsilon: number, y: FloatArray, stats: FloatArray): void {
   const C = scale.length;
-  for (let r = 0, i = 0; r < mean.length; r++, i += C) {
+  for (let r = 0, i = 0; 2 * r < stats.length; r++, i += C) {
     let s = 0;
     for (let c = 0; c < C; c++) s += x[i + c];
     const mu = s / C;
@@ -60,22 +59,21 @@ export function layerNorm(
     for (let c = 0; c < C; c++) q += (x[i + c] - mu) * (x[i + c] - mu);
     const inv = 1 / Math.sqrt(q / C + epsilon);
     for (let c = 0; c < C; c++) y[i + c] = (x[i + c] - mu) * inv * scale[c] + offset[c];
-    mean[r] = mu;
-    rstd[r] = inv;
+    stats[2 * r] = mu;
+    stats[2 * r + 1] = inv;
   }
 }
 
 /** g = dy·scale; dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) per row; dScale = Σ_rows dy·x̂, dOffset = Σ_rows dy. */
 export function layerNormBackward(
-  dy: FloatArray, x: FloatArray, mean: FloatArray, rstd: FloatArray, scale: FloatArray,
-  dx: FloatArray, dScale: FloatArray, dOffset: FloatArray,
+  dy: FloatArray, x: FloatArray, stats: FloatArray, scale: FloatArray, dx: FloatArray, dScale: FloatArray, dOffset: FloatArray,
 ): void {
   const C = scale.length;
   const sScale = new Float64Array(C);
   const sOffset = new Float64Array(C);
-  for (let r = 0, i = 0; r < mean.length; r++, i += C) {
-    const mu = mean[r];
-    const inv = rstd[r];
+  for (let r = 0, i = 0; 2 * r < stats.length; r++, i += C) {
+    const mu = stats[2 * r];
+    const inv = stats[2 * r + 1];
     let sg = 0;
     let sgx = 0;
     for (let c = 0; c < C; c++) {

@@ -126,18 +126,16 @@ export function opFamilyKernels(alloc: CpuAlloc): OpFamilyTable<TypedArray> {
       return { dx, dScale, dOffset };
     },
     layerNorm: (x, scale, offset, epsilon) => {
-      const rows = x.shape.slice(0, -1);
       const y = alloc(x.shape, x.dtype);
-      const mean = alloc(rows, x.dtype);
-      const rstd = alloc(rows, x.dtype);
-      layerNorm(f(x), f(scale), f(offset), epsilon, f(y), f(mean), f(rstd));
-      return { y, mean, rstd };
+      const stats = alloc([...x.shape.slice(0, -1), 2], x.dtype);
+      layerNorm(f(x), f(scale), f(offset), epsilon, f(y), f(stats));
+      return { y, stats };
     },
-    layerNormBackward: (dy, x, mean, rstd, scale) => {
+    layerNormBackward: (dy, x, stats, scale) => {
       const dx = alloc(x.shape, x.dtype);
       const dScale = alloc(scale.shape, x.dtype);
       const dOffset = alloc(scale.shape, x.dtype);
-      layerNormBackward(f(dy), f(x), f(mean), f(rstd), f(scale), f(dx), f(dScale), f(dOffset));
+      layerNormBackward(f(dy), f(x), f(stats), f(scale), f(dx), f(dScale), f(dOffset));
       return { dx, dScale, dOffset };
     },
     dropout: (x, rate, seed) => {
@@ -162,16 +160,16 @@ export function opFamilyKernels(alloc: CpuAlloc): OpFamilyTable<TypedArray> {
       gatherBackward(dy.storage, i32(indices), outer, rows, inner, dx.storage);
       return dx;
     },
-    softmaxCrossEntropyRows: (logits, labels, classWeights, labelSmoothing) => {
+    softmaxCrossEntropyRows: (logits, labels, labelSmoothing) => {
       const [rows, classes] = logits.shape;
       const rowLoss = alloc([rows], logits.dtype);
       const probs = alloc(logits.shape, logits.dtype);
-      softmaxCrossEntropyRows(f(logits), i32(labels), classWeights ? f(classWeights) : null, labelSmoothing, classes, f(rowLoss), f(probs));
+      softmaxCrossEntropyRows(f(logits), i32(labels), labelSmoothing, classes, f(rowLoss), f(probs));
       return { rowLoss, probs };
     },
-    softmaxCrossEntropyRowsBackward: (probs, labels, classWeights, labelSmoothing, dRowLoss) => {
+    softmaxCrossEntropyRowsBackward: (probs, labels, labelSmoothing, dRowLoss) => {
       const dx = alloc(probs.shape, probs.dtype);
-      softmaxCrossEntropyRowsBackward(f(probs), i32(labels), classWeights ? f(classWeights) : null, labelSmoothing, probs.shape[1], f(dRowLoss), f(dx));
+      softmaxCrossEntropyRowsBackward(f(probs), i32(labels), labelSmoothing, probs.shape[1], f(dRowLoss), f(dx));
       return dx;
     },
   };

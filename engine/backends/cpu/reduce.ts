@@ -23,6 +23,13 @@ export function sum(x: FloatArray, shape: Shape, axes: readonly number[], out: F
   }
   const acc = new Float64Array(out.length);
   const total = x.length;
+  if (sizes.length === 2 && kinds[0] && !kinds[1]) {
+    // Leading axes reduced, the last kept (a bias gradient): column sums in one flat loop.
+    const cols = sizes[1];
+    for (let px = 0; px < total; px += cols) for (let j = 0; j < cols; j++) acc[j] += x[px + j];
+    out.set(acc);
+    return;
+  }
   if (total > 0) {
     if (sizes.length === 0) {
       sizes.push(1);

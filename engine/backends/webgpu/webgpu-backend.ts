@@ -301,7 +301,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     }
   }
 
-  errorWord(op: string, describe: (position: number) => string): GPUStorage {
+  errorWord(op: string, describe: (position: number, value: number) => string): GPUStorage {
     return this.errorWords.slot(op, describe);
   }
 

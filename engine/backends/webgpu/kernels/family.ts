@@ -45,11 +45,11 @@ export interface Gpu {
   /** Copies `bytes` bytes between ranges (possibly of the same buffer). */
   copy(src: GPUStorage, dst: GPUStorage, bytes: number): void;
   /**
-   * The error word of `op` (include/labels.wgsl): bind it as `labelError`. A kernel that finds a
-   * bad input records its lowest batch position there; the next read() throws an Error built by
-   * `describe(position)`.
+   * The error slot of `op` (include/labels.wgsl): bind it as `labelError`. A kernel that finds a
+   * bad input records it there (with label_report.wgsl launched after it); the next read()
+   * throws an Error built by `describe(position, value)`.
    */
-  errorWord(op: string, describe: (position: number) => string): GPUStorage;
+  errorWord(op: string, describe: (position: number, value: number) => string): GPUStorage;
 }
 
 /** Where a kernel's CPU twin and gradient rule live (paths from the repository root). */

@@ -1,22 +1,26 @@
 /**
  * Fused normalisation kernels of issue 13, plus dropout and the weighted, smoothed softmax
  * cross-entropy rows (the kernels a training loop adds around its layers).
- * - batchNorm: one invocation per element (channel = last axis); its backward is a column pass
- *   (norm_column_sums: one invocation per channel summing Σdy and Σdy·x̂ over the rows) and an
- *   element pass for dx.
+ * - batchNorm: a pass per channel packs [mean | rstd | scale·rstd | offset]
+ *   (batch_norm_coefficients), then one invocation per element (channel = last axis); its
+ *   backward is a column pass (norm_column_sums: one invocation per channel summing Σdy and
+ *   Σdy·x̂ over the rows) and an element pass for dx.
  * - layerNorm: one invocation per row (two passes for mean and variance, then y); its backward is
  *   a row pass for dx and the same column pass for the parameter gradients.
  * - dropout: the counter-based hash of engine/counter-hash.ts, the CPU's mask bit for bit.
  * - softmaxCrossEntropyRows: one invocation per row; labels already on the GPU are checked by the
  *   kernels (a bad one gives NaN and an error the next read throws, as rows.ts does).
- * Some of these bind 6-8 storage buffers (the portable limit is 8).
+ * Every program binds at most 5 storage buffers (packing the per-channel coefficients is what
+ * keeps batch norm there).
  */
 import { sizeOf } from '../../backend.js';
 import { dropThreshold, hashKey } from '../../../counter-hash.js';
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type Gpu, type GPUStorage, type T } from './family.js';
+import { launchCheckingLabels } from './labels.js';
 
 const programs = {
+  batchNormCoefficients: { shader: 'batch_norm_coefficients', workgroup: 'elementwise', grid: 'threads' },
   batchNorm: { shader: 'batch_norm', workgroup: 'elementwise', grid: 'threads' },
   batchNormBackward: { shader: 'batch_norm_backward', workgroup: 'elementwise', grid: 'threads' },
   normColumnSums: { shader: 'norm_column_sums', workgroup: 'elementwise', grid: 'threads' },
@@ -30,13 +34,36 @@ const programs = {
 const NORM_CPU = 'engine/backends/cpu/normalization.ts';
 const LOSS_CPU = 'engine/backends/cpu/losses.ts';
 
-function badLabel(position: number, classes: number): string {
-  return `softmaxCrossEntropy: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
-    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
+/** The per-channel coefficient blocks [mean | rstd | scale·rstd | offset] of batch_norm_coefficients.wgsl. */
+function batchNormCoefficients(gpu: Gpu, mean: T, variance: T, scale: T, offset: T, epsilon: number): GPUStorage {
+  const C = mean.shape[0];
+  const coef = gpu.scratch(4 * C, 'batchNorm coefficients');
+  gpu.launch(programs.batchNormCoefficients, { threads: C }, {
+    mean: mean.storage, variance: variance.storage, scale: scale.storage, offset: offset.storage, coef,
+  }, { n: C, epsilon });
+  return coef;
+}
+
+/** Elements [first, first + count) of a float32 range, as a range of its own (for copies). */
+function part(s: GPUStorage, first: number, count: number): GPUStorage {
+  return { buffer: s.buffer, byteOffset: s.byteOffset + 4 * first, byteSize: 4 * count, owned: false };
+}
+
+/** Σdy·x̂ and Σdy per column into dScale and dOffset (norm_column_sums.wgsl, then two copies). */
+function columnSums(gpu: Gpu, dy: T, x: T, stats: GPUStorage, rows: number, C: number, mode: 0 | 1): { sums: GPUStorage; dScale: T; dOffset: T } {
+  const sums = gpu.scratch(2 * C, 'norm column sums');
+  gpu.launch(programs.normColumnSums, { threads: C }, { dy: dy.storage, x: x.storage, stats, sums }, { rows, C, mode });
+  const dScale = gpu.out([C], x.dtype, 'dScale');
+  const dOffset = gpu.out([C], x.dtype, 'dOffset');
+  if (C > 0) {
+    gpu.copy(part(sums, 0, C), dScale.storage, 4 * C);
+    gpu.copy(part(sums, C, C), dOffset.storage, 4 * C);
+  }
+  return { sums, dScale, dOffset };
 }
 
 export const normalization = family({
-  about: 'fused batch and layer norm, dropout, smoothed and weighted softmax cross-entropy rows',
+  about: 'fused batch and layer norm, dropout, smoothed softmax cross-entropy rows',
   programs,
   kernels: {
     batchNorm: { cpu: NORM_CPU, gradient: 'engine/ops/normalization.ts' },
@@ -51,25 +78,24 @@ export const normalization = family({
     batchNorm: (x, mean, variance, scale, offset, epsilon) => {
       const y = gpu.out(x.shape, x.dtype, 'batchNorm');
       const n = sizeOf(x.shape);
-      gpu.launch(programs.batchNorm, { threads: n }, {
-        x: x.storage, mean: mean.storage, variance: variance.storage, scale: scale.storage, offset: offset.storage, y: y.storage,
-      }, { n, C: mean.shape[0], epsilon });
+      const coef = batchNormCoefficients(gpu, mean, variance, scale, offset, epsilon);
+      gpu.launch(programs.batchNorm, { threads: n }, { x: x.storage, coef, y: y.storage }, { n, C: mean.shape[0] });
+      gpu.release(coef);
       return y;
     },
     batchNormBackward: (dy, x, mean, variance, scale, epsilon, training) => {
       const C = mean.shape[0];
       const n = sizeOf(x.shape);
       const rows = C === 0 ? 0 : n / C;
-      const dScale = gpu.out([C], x.dtype, 'batchNormBackward dScale');
-      const dOffset = gpu.out([C], x.dtype, 'batchNormBackward dOffset');
-      gpu.launch(programs.normColumnSums, { threads: C }, {
-        dy: dy.storage, x: x.storage, mean: mean.storage, stat: variance.storage, dScale: dScale.storage, dOffset: dOffset.storage,
-      }, { rows, C, mode: 0, epsilon });
+      // The offset block of the coefficients is not read here: scale stands in for it.
+      const coef = batchNormCoefficients(gpu, mean, variance, scale, scale, epsilon);
+      const { sums, dScale, dOffset } = columnSums(gpu, dy, x, coef, rows, C, 0);
       const dx = gpu.out(x.shape, x.dtype, 'batchNormBackward dx');
-      gpu.launch(programs.batchNormBackward, { threads: n }, {
-        dy: dy.storage, x: x.storage, mean: mean.storage, variance: variance.storage, scale: scale.storage,
-        sumDyXhat: dScale.storage, sumDy: dOffset.storage, dx: dx.storage,
-      }, { n, C, rows, training: training ? 1 : 0, epsilon });
+      gpu.launch(programs.batchNormBackward, { threads: n }, { dy: dy.storage, x: x.storage, coef, sums, dx: dx.storage }, {
+        n, C, rows, training: training ? 1 : 0,
+      });
+      gpu.release(coef);
+      gpu.release(sums);
       return { dx, dScale, dOffset };
     },
     layerNorm: (x, scale, offset, epsilon) => {
@@ -77,25 +103,21 @@ export const normalization = family({
       const rowShape = x.shape.slice(0, -1);
       const rows = sizeOf(rowShape);
       const y = gpu.out(x.shape, x.dtype, 'layerNorm');
-      const mean = gpu.out(rowShape, x.dtype, 'layerNorm mean');
-      const rstd = gpu.out(rowShape, x.dtype, 'layerNorm rstd');
+      const stats = gpu.out([...rowShape, 2], x.dtype, 'layerNorm stats');
       gpu.launch(programs.layerNorm, { threads: rows }, {
-        x: x.storage, scale: scale.storage, offset: offset.storage, y: y.storage, mean: mean.storage, rstd: rstd.storage,
+        x: x.storage, scale: scale.storage, offset: offset.storage, y: y.storage, stats: stats.storage,
       }, { rows, C, epsilon });
-      return { y, mean, rstd };
+      return { y, stats };
     },
-    layerNormBackward: (dy, x, mean, rstd, scale) => {
+    layerNormBackward: (dy, x, stats, scale) => {
       const C = scale.shape[0];
-      const rows = sizeOf(mean.shape);
+      const rows = sizeOf(stats.shape) / 2;
       const dx = gpu.out(x.shape, x.dtype, 'layerNormBackward dx');
       gpu.launch(programs.layerNormBackward, { threads: rows }, {
-        dy: dy.storage, x: x.storage, mean: mean.storage, rstd: rstd.storage, scale: scale.storage, dx: dx.storage,
+        dy: dy.storage, x: x.storage, stats: stats.storage, scale: scale.storage, dx: dx.storage,
       }, { rows, C });
-      const dScale = gpu.out([C], x.dtype, 'layerNormBackward dScale');
-      const dOffset = gpu.out([C], x.dtype, 'layerNormBackward dOffset');
-      gpu.launch(programs.normColumnSums, { threads: C }, {
-        dy: dy.storage, x: x.storage, mean: mean.storage, stat: rstd.storage, dScale: dScale.storage, dOffset: dOffset.storage,
-      }, { rows, C, mode: 1, epsilon: 0 });
+      const { sums, dScale, dOffset } = columnSums(gpu, dy, x, stats.storage, rows, C, 1);
+      gpu.release(sums);
       return { dx, dScale, dOffset };
     },
     dropout: (x, rate, seed) => {
@@ -106,24 +128,24 @@ export const normalization = family({
       });
       return y;
     },
-    softmaxCrossEntropyRows: (logits, labels, classWeights, labelSmoothing) => {
+    softmaxCrossEntropyRows: (logits, labels, labelSmoothing) => {
       const [rows, cols] = logits.shape;
       const rowLoss = gpu.out([rows], logits.dtype, 'softmaxCrossEntropyRows loss');
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropyRows probs');
-      gpu.launch(programs.softmaxCrossEntropyRows, { threads: rows }, {
-        x: logits.storage, labels: labels.storage, weights: (classWeights ?? logits).storage, rowLoss: rowLoss.storage, probs: probs.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyRows', (at) => badLabel(at, cols)),
-      }, { rows, cols, smoothing: labelSmoothing, hasWeights: classWeights ? 1 : 0 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyRows, { threads: rows }, {
+        x: logits.storage, probs: probs.storage, rowLoss: rowLoss.storage,
+      }, { rows, cols, smoothing: labelSmoothing }, { kernel: 'softmaxCrossEntropyRows', labels: labels.storage, classes: cols, op: 'softmaxCrossEntropy' });
       return { rowLoss, probs };
     },
-    softmaxCrossEntropyRowsBackward: (probs, labels, classWeights, labelSmoothing, dRowLoss) => {
+    softmaxCrossEntropyRowsBackward: (probs, labels, labelSmoothing, dRowLoss) => {
       const [, cols] = probs.shape;
       const dx = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyRowsBackward');
       const n = sizeOf(probs.shape);
-      gpu.launch(programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
-        probs: probs.storage, labels: labels.storage, weights: (classWeights ?? probs).storage, dRow: dRowLoss.storage, dx: dx.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyRowsBackward', (at) => badLabel(at, cols)),
-      }, { n, cols, smoothing: labelSmoothing, hasWeights: classWeights ? 1 : 0 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
+        probs: probs.storage, dRow: dRowLoss.storage, dx: dx.storage,
+      }, { n, cols, smoothing: labelSmoothing }, {
+        kernel: 'softmaxCrossEntropyRowsBackward', labels: labels.storage, classes: cols, op: 'softmaxCrossEntropy backward',
+      });
       return dx;
     },
   }),

@@ -45,7 +45,7 @@ export const pool = family({
       if (g.strideH >= g.poolH && g.strideW >= g.poolW) {
         fillZero(gpu, dx);
         const m = sizeOf(dy.shape);
-        gpu.launch(programs.backwardScatter, { threads: m }, buffers, { n: m });
+        gpu.launch(programs.backwardScatter, { threads: m }, buffers, poolParams(g, m));
       } else {
         const n = sizeOf(dx.shape);
         gpu.launch(programs.backwardGather, { threads: n }, buffers, poolParams(g, n));

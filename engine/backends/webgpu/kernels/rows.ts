@@ -4,9 +4,10 @@
  * backward.
  *
  * The cross-entropy kernels read int32 labels that may have been made on the GPU, where the host
- * cannot check them without a read-back. They never clamp a bad label: the row gets NaN and the
- * kernel records the batch position in the op's error word, and the next read() throws an Error
- * naming softmaxCrossEntropy and that position (shaders/include/labels.wgsl).
+ * cannot check them without a read-back. They never clamp a bad label: the row gets NaN, the
+ * kernel records the row in the op's error slot and a one-invocation report kernel keeps the
+ * first bad position and label since the last read; the next read() throws an Error naming the
+ * op, the kernel, the batch position and the label (shaders/include/labels.wgsl).
  */
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
@@ -14,6 +15,7 @@ import { family, type Gpu, type T } from './family.js';
 import { fillZero } from './memory.js';
 import { sumRuns } from './reduce.js';
 import { elementwise } from './elementwise.js';
+import { LABEL_REPORT, launchCheckingLabels } from './labels.js';
 
 const programs = {
   argmax: { shader: 'argmax', workgroup: 'elementwise', grid: 'threads' },
@@ -22,6 +24,7 @@ const programs = {
   logSoftmax: { shader: 'log_softmax', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropy: { shader: 'softmax_xent', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropyBackward: { shader: 'softmax_xent_backward', workgroup: 'elementwise', grid: 'threads' },
+  labelReport: LABEL_REPORT,
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/softmax.ts';
@@ -57,10 +60,9 @@ export const rows = family({
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropy probs');
       const loss = gpu.out([], logits.dtype, 'softmaxCrossEntropy loss');
       const rowLoss = gpu.scratch(n, 'softmaxCrossEntropy rows');
-      gpu.launch(programs.softmaxCrossEntropy, { threads: n }, {
-        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss,
-        labelError: gpu.errorWord('softmaxCrossEntropy', (at) => badLabel('softmaxCrossEntropy', at, classes)),
-      }, { rows: n, cols: classes });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropy, { threads: n }, { x: logits.storage, probs: probs.storage, rowLoss }, { rows: n, cols: classes }, {
+        kernel: 'softmaxCrossEntropy', labels: labels.storage, classes, op: 'sparseSoftmaxCrossEntropy',
+      });
       const total = gpu.scratch(1, 'softmaxCrossEntropy total');
       sumRuns(gpu, rowLoss, [], [{ size: n, stride: 1 }], total);
       gpu.launch(elementwise.programs.scale, { threads: 1 }, { x: total, y: loss.storage }, { n: 1, factor: 1 / n });
@@ -72,19 +74,15 @@ export const rows = family({
       const [n, classes] = probs.shape;
       const d = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyBackward');
       const count = n * classes;
-      gpu.launch(programs.softmaxCrossEntropyBackward, { threads: count }, {
-        probs: probs.storage, labels: labels.storage, dLoss: dLoss.storage, dlogits: d.storage,
-        labelError: gpu.errorWord('softmaxCrossEntropyBackward', (at) => badLabel('softmaxCrossEntropy (backward)', at, classes)),
-      }, { n: count, cols: classes, invRows: 1 / n });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyBackward, { threads: count }, {
+        probs: probs.storage, dLoss: dLoss.storage, dlogits: d.storage,
+      }, { n: count, cols: classes, invRows: 1 / n }, {
+        kernel: 'softmaxCrossEntropyBackward', labels: labels.storage, classes, op: 'sparseSoftmaxCrossEntropy backward',
+      });
       return d;
     },
   }),
 });
-
-function badLabel(op: string, position: number, classes: number): string {
-  return `${op}: the label at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
-    'the labels were already on the GPU, so the kernel found it and this read reports it (its loss and gradient are NaN)';
-}
 
 function colsOf(x: T): number {
   return x.shape[x.shape.length - 1];
