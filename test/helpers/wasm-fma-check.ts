@@ -6,11 +6,11 @@
  * (bias, ReLU) against float64 loops.
  */
 import { CpuBackend } from '../../engine/backends/cpu/cpu-backend.js';
-import { wasmGemm } from '../../engine/backends/cpu/wasm/wasm-gemm.js';
+import { wasmRuntime } from '../../engine/backends/cpu/wasm/wasm-runtime.js';
 import { conv2dGeometry } from '../../engine/ops/geometry.js';
 import { Rng } from './rng.js';
 
-const rt = wasmGemm();
+const rt = wasmRuntime();
 const backend = new CpuBackend('float32', { gemm: 'wasm', threads: 1 });
 const rng = new Rng(11);
 const [M, K, N] = [37, 131, 29];

@@ -155,7 +155,11 @@ export class CpuBackend implements Backend<TypedArray> {
     let storage: TypedArray | undefined;
     if (this.inWasm && n >= POOL_MIN_ELEMENTS && dtype !== 'float64') {
       // In the wasm heap, whose free lists play the pool's part.
-      storage = this.wasm!.heapArray(dtype, n);
+      try {
+        storage = this.wasm!.heapArray(dtype, n);
+      } catch (e) {
+        throw new Error(`cpu: cannot allocate a ${dtype} array of shape [${shape}] (${n} elements) in WebAssembly memory (${(e as Error).message})`);
+      }
       if (!overwritten) storage.fill(0);
       this.heapArrays.add(storage);
     } else if (n >= POOL_MIN_ELEMENTS) {

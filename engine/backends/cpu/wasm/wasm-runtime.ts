@@ -159,15 +159,17 @@ export class WasmRuntime {
     if (!WebAssembly.validate(local as BufferSource)) return 'this WebAssembly has no SIMD (fixed-width SIMD, Chrome 91, Firefox 89, Safari 16.4, Node 16.4)';
     const fmaBytes = decode(WASM_MODULE.localFma);
     const fma = WebAssembly.validate(fmaBytes as BufferSource);
+    // A shared memory keeps tensors in place as it grows; worker threads need it, and a thread that may block.
+    let shared = typeof SharedArrayBuffer !== 'undefined';
     let threadsNote = threadsUnavailableReason();
-    if (!threadsNote) {
+    if (shared) {
       try {
         new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
       } catch (e) {
+        shared = false;
         threadsNote = `no shared WebAssembly memory (${(e as Error).message})`;
       }
     }
-    const shared = threadsNote === null;
     const bytes = shared ? decode(fma ? WASM_MODULE.sharedFma : WASM_MODULE.shared) : fma ? fmaBytes : local;
     return new WasmRuntime(bytes, shared, fma, threadsNote);
   }
@@ -467,12 +469,12 @@ export class WasmRuntime {
     if (bytes <= have) return;
     const pages = Math.ceil((bytes - have) / PAGE);
     if (have / PAGE + pages > WASM_MEMORY.maximumPages) {
-      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory, more than its maximum of ${WASM_MEMORY.maximumPages / 16} MiB; use the CPU backend with gemm: 'js' for this size`);
+      throw new Error(`cpu backend: the wasm kernels need ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory, more than its maximum of ${WASM_MEMORY.maximumPages / 16} MiB; use the CPU backend with gemm: 'js' for this size`);
     }
     try {
       this.memory.grow(pages);
     } catch (e) {
-      throw new Error(`cpu backend: the wasm GEMM needs ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory and could not grow to it (${(e as Error).message}); use the CPU backend with gemm: 'js' for this size`);
+      throw new Error(`cpu backend: the wasm kernels need ${Math.ceil(bytes / 2 ** 20)} MiB of WebAssembly memory and it could not grow to it (${(e as Error).message}); use the CPU backend with gemm: 'js' for this size`);
     }
   }
 
