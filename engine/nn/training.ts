@@ -198,6 +198,15 @@ function batchTensors(d: CheckedData, order: Int32Array | null, start: number, e
   return [tensor(xs, [count, ...d.sample]), tensor(ys, [count], 'int32')];
 }
 
+/**
+ * Lets the host's event loop run (timers, messages, a page's input). On the CPU backend every
+ * `await` in fit resolves as a microtask, so without this a whole epoch would hold the thread:
+ * a worker could not answer its parent (vitest's RPC times out after 60 s), and a page would freeze.
+ */
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   const values = await Promise.all(ts.map((t) => t.data()));
   ts.forEach((t) => t.dispose());
@@ -271,6 +280,7 @@ async function fitLoop(
       if (pending.length >= readEvery || step === steps - 1) {
         await drain();
         reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
+        await yieldToHost();
       }
     }
     const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);

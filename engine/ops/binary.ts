@@ -2,20 +2,11 @@
 import { record } from '../autograd.js';
 import type { BinaryOp } from '../backends/backend.js';
 import type { Tensor } from '../tensor.js';
-import { broadcastShapes } from './geometry.js';
-import { asTensor, sumToShape } from './util.js';
-import { assertFloat, assertSameBackend, assertSameDType } from './validate.js';
+import { broadcastOperands } from './operands.js';
+import { sumToShape } from './util.js';
 
 function binary(op: BinaryOp, aIn: Tensor | number, bIn: Tensor | number): Tensor {
-  const like = typeof aIn === 'number' ? (bIn as Tensor) : aIn;
-  if (typeof like === 'number') throw new Error(`${op}: at least one argument must be a tensor`);
-  const a = asTensor(aIn, like);
-  const b = asTensor(bIn, like);
-  assertSameBackend(op, [a, b]);
-  assertFloat(op, 'a', a);
-  assertFloat(op, 'b', b);
-  assertSameDType(op, [a, b]);
-  const outShape = broadcastShapes(op, a.shape, b.shape);
+  const { a, b, outShape } = broadcastOperands(op, aIn, bIn);
   const out = a.backend.kernels.binary(a.handle, b.handle, op, outShape);
   return record(op, out, [a, b], (dy, needs) => {
     switch (op) {

@@ -1,4 +1,4 @@
-/** Operand checks shared by the broadcasting ops of issue 13 (binary math, comparisons, where). */
+/** Operand checks shared by the broadcasting ops (add/sub/mul/div, binary math, comparisons, where). */
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes } from './geometry.js';
 import { asTensor } from './util.js';

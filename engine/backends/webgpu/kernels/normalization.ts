@@ -17,7 +17,7 @@ import { sizeOf } from '../../backend.js';
 import { dropThreshold, hashKey } from '../../../counter-hash.js';
 import type { Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T } from './family.js';
-import { badLabel, rows as rowsFamily } from './rows.js';
+import { launchCheckingLabels } from './labels.js';
 
 const programs = {
   batchNormCoefficients: { shader: 'batch_norm_coefficients', workgroup: 'elementwise', grid: 'threads' },
@@ -132,22 +132,20 @@ export const normalization = family({
       const [rows, cols] = logits.shape;
       const rowLoss = gpu.out([rows], logits.dtype, 'softmaxCrossEntropyRows loss');
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropyRows probs');
-      const labelError = gpu.errorWord('softmaxCrossEntropyRows', (at, label) => badLabel('softmaxCrossEntropy', 'softmaxCrossEntropyRows', at, label, cols));
-      gpu.launch(programs.softmaxCrossEntropyRows, { threads: rows }, {
-        x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss: rowLoss.storage, labelError,
-      }, { rows, cols, smoothing: labelSmoothing });
-      gpu.launch(rowsFamily.programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyRows, { threads: rows }, {
+        x: logits.storage, probs: probs.storage, rowLoss: rowLoss.storage,
+      }, { rows, cols, smoothing: labelSmoothing }, { kernel: 'softmaxCrossEntropyRows', labels: labels.storage, classes: cols, op: 'softmaxCrossEntropy' });
       return { rowLoss, probs };
     },
     softmaxCrossEntropyRowsBackward: (probs, labels, labelSmoothing, dRowLoss) => {
       const [, cols] = probs.shape;
       const dx = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyRowsBackward');
       const n = sizeOf(probs.shape);
-      const labelError = gpu.errorWord('softmaxCrossEntropyRowsBackward', (at, label) => badLabel('softmaxCrossEntropy backward', 'softmaxCrossEntropyRowsBackward', at, label, cols));
-      gpu.launch(programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
-        probs: probs.storage, labels: labels.storage, dRow: dRowLoss.storage, dx: dx.storage, labelError,
-      }, { n, cols, smoothing: labelSmoothing });
-      gpu.launch(rowsFamily.programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyRowsBackward, { threads: n }, {
+        probs: probs.storage, dRow: dRowLoss.storage, dx: dx.storage,
+      }, { n, cols, smoothing: labelSmoothing }, {
+        kernel: 'softmaxCrossEntropyRowsBackward', labels: labels.storage, classes: cols, op: 'softmaxCrossEntropy backward',
+      });
       return dx;
     },
   }),

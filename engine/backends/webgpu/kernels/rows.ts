@@ -15,6 +15,7 @@ import { family, type Gpu, type T } from './family.js';
 import { fillZero } from './memory.js';
 import { sumRuns } from './reduce.js';
 import { elementwise } from './elementwise.js';
+import { LABEL_REPORT, launchCheckingLabels } from './labels.js';
 
 const programs = {
   argmax: { shader: 'argmax', workgroup: 'elementwise', grid: 'threads' },
@@ -23,7 +24,7 @@ const programs = {
   logSoftmax: { shader: 'log_softmax', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropy: { shader: 'softmax_xent', workgroup: 'elementwise', grid: 'threads' },
   softmaxCrossEntropyBackward: { shader: 'softmax_xent_backward', workgroup: 'elementwise', grid: 'threads' },
-  labelReport: { shader: 'label_report', workgroup: 'elementwise', grid: 'threads' },
+  labelReport: LABEL_REPORT,
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/softmax.ts';
@@ -59,9 +60,9 @@ export const rows = family({
       const probs = gpu.out(logits.shape, logits.dtype, 'softmaxCrossEntropy probs');
       const loss = gpu.out([], logits.dtype, 'softmaxCrossEntropy loss');
       const rowLoss = gpu.scratch(n, 'softmaxCrossEntropy rows');
-      const labelError = gpu.errorWord('softmaxCrossEntropy', (at, label) => badLabel('sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', at, label, classes));
-      gpu.launch(programs.softmaxCrossEntropy, { threads: n }, { x: logits.storage, labels: labels.storage, probs: probs.storage, rowLoss, labelError }, { rows: n, cols: classes });
-      gpu.launch(programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropy, { threads: n }, { x: logits.storage, probs: probs.storage, rowLoss }, { rows: n, cols: classes }, {
+        kernel: 'softmaxCrossEntropy', labels: labels.storage, classes, op: 'sparseSoftmaxCrossEntropy',
+      });
       const total = gpu.scratch(1, 'softmaxCrossEntropy total');
       sumRuns(gpu, rowLoss, [], [{ size: n, stride: 1 }], total);
       gpu.launch(elementwise.programs.scale, { threads: 1 }, { x: total, y: loss.storage }, { n: 1, factor: 1 / n });
@@ -73,20 +74,15 @@ export const rows = family({
       const [n, classes] = probs.shape;
       const d = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyBackward');
       const count = n * classes;
-      const labelError = gpu.errorWord('softmaxCrossEntropyBackward', (at, label) => badLabel('sparseSoftmaxCrossEntropy backward', 'softmaxCrossEntropyBackward', at, label, classes));
-      gpu.launch(programs.softmaxCrossEntropyBackward, { threads: count }, {
-        probs: probs.storage, labels: labels.storage, dLoss: dLoss.storage, dlogits: d.storage, labelError,
-      }, { n: count, cols: classes, invRows: 1 / n });
-      gpu.launch(programs.labelReport, { threads: 1 }, { labels: labels.storage, labelError }, { n: 1 });
+      launchCheckingLabels(gpu, programs.softmaxCrossEntropyBackward, { threads: count }, {
+        probs: probs.storage, dLoss: dLoss.storage, dlogits: d.storage,
+      }, { n: count, cols: classes, invRows: 1 / n }, {
+        kernel: 'softmaxCrossEntropyBackward', labels: labels.storage, classes, op: 'sparseSoftmaxCrossEntropy backward',
+      });
       return d;
     },
   }),
 });
-
-export function badLabel(op: string, kernel: string, position: number, label: number, classes: number): string {
-  return `${op}: label ${label} at batch position ${position} is out of range for ${classes} classes (expected an integer in 0..${classes - 1}); ` +
-    `the labels were already on the GPU, so the kernel ${kernel} found it and this read reports it (that row's loss and gradient are NaN)`;
-}
 
 function colsOf(x: T): number {
   return x.shape[x.shape.length - 1];
