@@ -12,6 +12,7 @@ import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
 import { loadModel } from './tfjs-format-node.js';
+import { resizeWeights } from '../engine/ops/from-pixels-resize.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
 
@@ -93,38 +94,9 @@ export function parsePredictArgs(argv: string[]): PredictOptions {
 // Image preprocessing
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Weights of a 1-D resize from n to m samples: per output sample, [input index, weight] pairs
- * summing to 1. Shrinking averages the covered area (box filter with fractional coverage);
- * enlarging interpolates linearly between pixel centres (edges clamped).
- */
-export function resizeWeights(n: number, m: number): [number, number][][] {
-  const out: [number, number][][] = [];
-  if (n === m) {
-    for (let o = 0; o < m; o++) out.push([[o, 1]]);
-  } else if (n > m) {
-    const scale = n / m;
-    for (let o = 0; o < m; o++) {
-      const lo = o * scale;
-      const hi = (o + 1) * scale;
-      const w: [number, number][] = [];
-      for (let i = Math.floor(lo); i < Math.min(n, Math.ceil(hi)); i++) {
-        const cover = Math.min(hi, i + 1) - Math.max(lo, i);
-        if (cover > 0) w.push([i, cover / scale]);
-      }
-      out.push(w);
-    }
-  } else {
-    const scale = n / m;
-    for (let o = 0; o < m; o++) {
-      const c = Math.min(n - 1, Math.max(0, (o + 0.5) * scale - 0.5));
-      const i0 = Math.floor(c);
-      const f = c - i0;
-      out.push(i0 + 1 < n && f > 0 ? [[i0, 1 - f], [i0 + 1, f]] : [[i0, 1]]);
-    }
-  }
-  return out;
-}
+// The 1-D resize rule is the engine's (fromPixels uses it too), so a picture gets the same
+// input from `predict --image` and from the playground.
+export { resizeWeights };
 
 /**
  * Separable resize of a single-channel image (row-major, width w, height h) to size x size,
