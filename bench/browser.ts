@@ -41,6 +41,9 @@ export async function serveBenchPage(port = 0): Promise<{ url: string; close: ()
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // Cross-origin isolated, so the page has SharedArrayBuffer: the CPU backend keeps its tensors in wasm memory.
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     if (path === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else if (path.startsWith('/tfjs-wasm/') && /^[\w.-]+\.wasm$/.test(path.slice(11))) {
       try {

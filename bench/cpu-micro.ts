@@ -1,9 +1,10 @@
 /**
  * `npm run bench:micro`: synchronous CPU micro-benchmarks with benchmark.js
  * (statistically sampled, the right tool for synchronous work): this engine's
- * CPU kernels beside TensorFlow.js's `cpu` backend on the same inputs, with the
- * ratio of their mean times. Short sampling (--max-time seconds per case) keeps
- * it usable on 2 cores.
+ * CPU kernels with each GEMM (wasm SIMD on one thread, plain JS) beside
+ * TensorFlow.js's `cpu` backend on the same inputs, with the ratio of their
+ * mean times. Short sampling (--max-time seconds per case) keeps it usable on
+ * 2 cores.
  */
 import { parseArgs } from 'node:util';
 import Benchmark from 'benchmark';
@@ -19,7 +20,8 @@ import { table } from './harness.js';
 const { values: args } = parseArgs({ options: { 'max-time': { type: 'string', default: '2' } } });
 const maxTime = Number(args['max-time']);
 
-setBackend(new CpuBackend('float32'));
+const wasm = new CpuBackend('float32', { gemm: 'wasm', threads: 1 });
+const js = new CpuBackend('float32', { gemm: 'js' });
 await tf.setBackend('cpu');
 const rng = new Random(7);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -27,21 +29,42 @@ const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-
 interface Case {
   name: string;
   flops: number;
-  ours: () => void;
+  wasm: () => void;
+  js: () => void;
   tfjs: () => void;
+}
+
+/** The same computation on both of this engine's GEMMs (inputs uploaded to each backend). */
+function onBoth(make: () => () => void): { wasm: () => void; js: () => void } {
+  setBackend(wasm);
+  const w = make();
+  setBackend(js);
+  const j = make();
+  return {
+    wasm: () => {
+      setBackend(wasm);
+      w();
+    },
+    js: () => {
+      setBackend(js);
+      j();
+    },
+  };
 }
 
 function matmulCase(m: number, k: number, n: number): Case {
   const a = rand(m * k);
   const b = rand(k * n);
-  const A = tensor(a, [m, k]);
-  const B = tensor(b, [k, n]);
   const tA = tf.tensor2d(a, [m, k]);
   const tB = tf.tensor2d(b, [k, n]);
   return {
     name: `matmul ${m}x${k}x${n}`,
     flops: 2 * m * k * n,
-    ours: () => noGrad(() => tidy(() => matmul(A, B).dataSync())),
+    ...onBoth(() => {
+      const A = tensor(a, [m, k]);
+      const B = tensor(b, [k, n]);
+      return () => noGrad(() => tidy(() => matmul(A, B).dataSync()));
+    }),
     tfjs: () => tf.tidy(() => tf.matMul(tA, tB).dataSync()),
   };
 }
@@ -49,15 +72,17 @@ function matmulCase(m: number, k: number, n: number): Case {
 function convCase(batch: number, h: number, c: number, f: number): Case {
   const x = rand(batch * h * h * c);
   const w = rand(3 * 3 * c * f);
-  const X = tensor(x, [batch, h, h, c]);
-  const W = tensor(w, [3, 3, c, f]);
   const tX = tf.tensor4d(x, [batch, h, h, c]);
   const tW = tf.tensor4d(w, [3, 3, c, f]);
   const out = h - 2;
   return {
     name: `conv2d 3x3 [${batch},${h},${h},${c}]->${f}`,
     flops: 2 * batch * out * out * f * 9 * c,
-    ours: () => noGrad(() => tidy(() => conv2d(X, W).dataSync())),
+    ...onBoth(() => {
+      const X = tensor(x, [batch, h, h, c]);
+      const W = tensor(w, [3, 3, c, f]);
+      return () => noGrad(() => tidy(() => conv2d(X, W).dataSync()));
+    }),
     tfjs: () => tf.tidy(() => tf.conv2d(tX, tW, 1, 'valid').dataSync()),
   };
 }
@@ -68,7 +93,8 @@ for (const c of cases) {
   const stats: Record<string, Benchmark> = {};
   await new Promise<void>((resolve) => {
     new Benchmark.Suite(c.name)
-      .add('ours', c.ours, { maxTime, minSamples: 5 })
+      .add('wasm', c.wasm, { maxTime, minSamples: 5 })
+      .add('js', c.js, { maxTime, minSamples: 5 })
       .add('tfjs', c.tfjs, { maxTime, minSamples: 5 })
       .on('cycle', (e: Benchmark.Event) => {
         const b = e.target as unknown as Benchmark;
@@ -77,17 +103,18 @@ for (const c of cases) {
       .on('complete', () => resolve())
       .run({ async: false });
   });
-  const ours = stats.ours.stats.mean * 1000;
-  const theirs = stats.tfjs.stats.mean * 1000;
+  const ms = (k: string) => stats[k].stats.mean * 1000;
+  const cell = (k: string) => `${ms(k).toFixed(2)} ±${stats[k].stats.rme.toFixed(0)}%`;
+  const gflops = (k: string) => `${((c.flops / ms(k)) * 1e-6).toFixed(2)}`;
   rows.push([
     c.name,
-    `${ours.toFixed(2)} ±${stats.ours.stats.rme.toFixed(0)}%`,
-    `${((c.flops / ours) * 1e-6).toFixed(2)}`,
-    `${theirs.toFixed(2)} ±${stats.tfjs.stats.rme.toFixed(0)}%`,
-    `${((c.flops / theirs) * 1e-6).toFixed(2)}`,
-    `${(theirs / ours).toFixed(2)}x`,
+    cell('wasm'), gflops('wasm'),
+    cell('js'), gflops('js'),
+    cell('tfjs'), gflops('tfjs'),
+    `${(ms('js') / ms('wasm')).toFixed(2)}x`,
+    `${(ms('tfjs') / ms('wasm')).toFixed(2)}x`,
   ]);
   console.log(`done: ${c.name}`);
 }
-console.log(`\nbenchmark.js, mean per call; TensorFlow.js ${tf.version.tfjs} cpu backend; both single-threaded JS\n`);
-console.log(table(['kernel', 'ours ms', 'ours GFLOP/s', 'tfjs ms', 'tfjs GFLOP/s', 'tfjs / ours'], rows));
+console.log(`\nbenchmark.js, mean per call; this engine's wasm SIMD GEMM on one thread and its JS GEMM; TensorFlow.js ${tf.version.tfjs} cpu backend (single-threaded JS)\n`);
+console.log(table(['kernel', 'wasm ms', 'GFLOP/s', 'js ms', 'GFLOP/s', 'tfjs ms', 'GFLOP/s', 'js / wasm', 'tfjs / wasm'], rows));

@@ -1,6 +1,7 @@
 // binary: out = a op b with NumPy broadcasting (rank <= 8); op 0 add, 1 sub, 2 mul, 3 div.
 // shape: the output shape; aStrides/bStrides: element strides of a and b per output axis (0 where broadcast).
 #include "include/elements.wgsl"
+#include "include/broadcast.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   shape: array<vec4<u32>, 2>,
@@ -11,21 +12,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 fn element(i: u32) {
-  var ia = i;
-  var ib = i;
-  if (p.contiguous == 0u) {
-    ia = 0u;
-    ib = 0u;
-    var rest = i;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
-      let du = u32(d);
-      let size = p.shape[du / 4u][du % 4u];
-      let c = rest % size;
-      rest = rest / size;
-      ia += c * p.aStrides[du / 4u][du % 4u];
-      ib += c * p.bStrides[du / 4u][du % 4u];
-    }
-  }
+  let at = broadcastPair(i);
+  let ia = at.x;
+  let ib = at.y;
   let va = a[ia];
   let vb = b[ib];
   var r: f32;

@@ -3,6 +3,7 @@
 // max(a, 0) - a*b + log(1 + exp(-|a|))). pow handles what exp2(b*log2(a)) gets wrong: b = 0 gives 1,
 // a = 0 gives 0 or +inf, a negative base with an integer exponent takes the exponent's parity.
 #include "include/elements.wgsl"
+#include "include/broadcast.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   shape: array<vec4<u32>, 2>,
@@ -31,21 +32,9 @@ fn pow_full(x: f32, e: f32) -> f32 {
 }
 
 fn element(i: u32) {
-  var ia = i;
-  var ib = i;
-  if (p.contiguous == 0u) {
-    ia = 0u;
-    ib = 0u;
-    var rest = i;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
-      let du = u32(d);
-      let size = p.shape[du / 4u][du % 4u];
-      let c = rest % size;
-      rest = rest / size;
-      ia += c * p.aStrides[du / 4u][du % 4u];
-      ib += c * p.bStrides[du / 4u][du % 4u];
-    }
-  }
+  let at = broadcastPair(i);
+  let ia = at.x;
+  let ib = at.y;
   let va = a[ia];
   let vb = b[ib];
   var r: f32;

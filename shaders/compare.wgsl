@@ -2,6 +2,7 @@
 // read as raw 32-bit words and reinterpreted (isInt 1: int32, 0: float32).
 // op: 0 equal, 1 notEqual, 2 less, 3 lessEqual, 4 greater, 5 greaterEqual.
 #include "include/elements.wgsl"
+#include "include/broadcast.wgsl"
 struct Params {
   n: u32, rank: u32, op: u32, contiguous: u32,
   isInt: u32, _p0: u32, _p1: u32, _p2: u32,
@@ -36,21 +37,9 @@ fn cmp_i(op: u32, x: i32, y: i32) -> bool {
 }
 
 fn element(i: u32) {
-  var ia = i;
-  var ib = i;
-  if (p.contiguous == 0u) {
-    ia = 0u;
-    ib = 0u;
-    var rest = i;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
-      let du = u32(d);
-      let size = p.shape[du / 4u][du % 4u];
-      let c = rest % size;
-      rest = rest / size;
-      ia += c * p.aStrides[du / 4u][du % 4u];
-      ib += c * p.bStrides[du / 4u][du % 4u];
-    }
-  }
+  let at = broadcastPair(i);
+  let ia = at.x;
+  let ib = at.y;
   var r: bool;
   if (p.isInt == 1u) { r = cmp_i(p.op, bitcast<i32>(a[ia]), bitcast<i32>(b[ib])); }
   else { r = cmp_f(p.op, bitcast<f32>(a[ia]), bitcast<f32>(b[ib])); }

@@ -41,8 +41,7 @@ it('the minified bundle ships no WGSL parser, and its WGSL is counted apart from
   const wgsl = Object.values(SHADERS).reduce((n, s) => n + s.code.length, 0);
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
   console.log(`minified engine bundle: ${kb(code.length)} in all: ${kb(wgsl)} of embedded WGSL text, ${kb(code.length - wgsl)} of JS (reflected layouts included)`);
-  // Before the layouts were reflected at build time the bundle was 333 KB, 222 KB of it the parser.
-  // With issue 13's op families (about 60 ops, 27 more kernels and their reflected layouts) the JS
-  // is 193 KB; the parser would add 222 KB more, so this bound still catches it.
-  expect(code.length - wgsl).toBeLessThan(240_000);
+  // The parser is kept out by the markers above. The size of the JavaScript has its own budget,
+  // held once, by test/bundle-size.test.ts (issue 10's 80 kB); a second, looser bound here only
+  // had to be raised with every feature (150 KB, then 240 KB), so it is gone.
 });

@@ -10,6 +10,8 @@ import { sum } from '../engine/ops/reduce.js';
 import { setBackend } from '../engine/runtime.js';
 import { tensor, zeros } from '../engine/tensor.js';
 import { gradients } from '../engine/autograd.js';
+import { Dense, Flatten } from '../engine/nn/layers.js';
+import { Sequential } from '../engine/nn/sequential.js';
 
 describe('bad input gives errors that name the op, the shapes and what was expected', () => {
   beforeAll(() => setBackend(new CpuBackend('float32')));
@@ -59,5 +61,11 @@ describe('bad input gives errors that name the op, the shapes and what was expec
     t.dispose();
     expect(() => add(t, t)).toThrow(/add: tensor \d+ of shape \[2\] was disposed/);
     expect(() => gradients(sum(zeros([2])), [])).toThrow(/does not depend on any tensor that requires gradients/);
+  });
+
+  it('a model applied to an empty batch says so, instead of a Dense feature mismatch', () => {
+    const model = new Sequential([new Flatten({ inputShape: [2, 2] }), new Dense({ units: 3 })], { seed: 1 });
+    model.build();
+    expect(() => model.apply(zeros([0, 2, 2]))).toThrow(/: the batch is empty \(input \[0, 2, 2\]\); expected at least one sample/);
   });
 });

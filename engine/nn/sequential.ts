@@ -124,6 +124,8 @@ export class Sequential {
     if (x.rank !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
       throw new Error(`${this.name}: expected input of shape [batch, ${want.join(', ')}], got ${fmt(x.shape)}`);
     }
+    // An empty batch would otherwise surface as a shape error of a later layer (Flatten infers 0 features).
+    if (x.shape[0] === 0) throw new Error(`${this.name}: the batch is empty (input ${fmt(x.shape)}); expected at least one sample`);
     const params = this.parameters;
     let y = x;
     for (const b of this.built!) {

@@ -55,3 +55,36 @@ export function locate(lines: LineMap | undefined, line: number, fallbackFile: s
   }
   return { file: seg[1], line: seg[2] + (line - seg[0]) };
 }
+
+/** One kernel as scripts/gen-shaders.mjs writes it: tuples instead of objects, to keep the bundle small. */
+export type CompactShader = readonly [
+  code: string,
+  bindings: readonly (readonly [name: string, binding: number, kind: 'u' | 'r' | 's'])[],
+  uniform: readonly [binding: number, size: number, members: readonly (readonly [name: string, offset: number, size: number, type: string])[]] | null,
+  consts: Readonly<Record<string, number>>,
+  lines: readonly (readonly [start: number, file: number, fileLine: number])[],
+];
+
+const KINDS = { u: 'uniform', r: 'read-only-storage', s: 'storage' } as const;
+
+export function decodeLines(files: readonly string[], lines: CompactShader[4]): LineMap {
+  return lines.map(([start, file, line]) => [start, files[file], line] as const);
+}
+
+/** The generated file's kernels as ShaderSources (`files` is the line maps' file table). */
+export function decodeShaders<N extends string>(files: readonly string[], shaders: Record<N, CompactShader>): Record<N, ShaderSource> {
+  const out = {} as Record<N, ShaderSource>;
+  for (const name of Object.keys(shaders) as N[]) {
+    const [code, bindings, uniform, consts, lines] = shaders[name];
+    out[name] = {
+      code,
+      layout: {
+        bindings: bindings.map(([n, binding, kind]) => ({ name: n, binding, kind: KINDS[kind] })),
+        uniform: uniform && { binding: uniform[0], size: uniform[1], members: uniform[2].map(([n, offset, size, type]) => ({ name: n, offset, size, type })) },
+        consts,
+      },
+      lines: decodeLines(files, lines),
+    };
+  }
+  return out;
+}

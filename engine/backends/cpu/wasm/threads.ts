@@ -70,8 +70,9 @@ function start(msg) {
     Atomics.notify(w, ${CTL.done});
   }
 }
-if (typeof require === 'function') {
-  require('node:worker_threads').parentPort.once('message', start);
+if (typeof process === 'object' && typeof process.getBuiltinModule === 'function') {
+  // Node, found as the pool itself finds worker_threads, so the bundle holds no module loader call.
+  process.getBuiltinModule('node:worker_threads').parentPort.once('message', start);
 } else {
   self.onmessage = function (e) { self.onmessage = null; start(e.data); };
 }
