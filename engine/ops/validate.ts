@@ -39,12 +39,6 @@ export function assertSameBackend(op: string, tensors: readonly Tensor[]): void 
   }
 }
 
-export function assertPositiveInts(op: string, name: string, values: readonly number[]): void {
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${op}: ${name} must be positive integers, got [${values.join(', ')}]`);
-  }
-}
-
 /** A window size or stride: one positive integer, or a pair of them [rows, columns]. */
 export function positivePair(op: string, name: string, v: unknown): [number, number] {
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null;
