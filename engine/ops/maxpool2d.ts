@@ -4,7 +4,7 @@
  * there, so every backend sends gradients to the same input.
  */
 import { record } from '../autograd.js';
-import type { Padding } from '../backends/backend.js';
+import type { Padding, Pool2DGeometry } from '../backends/backend.js';
 import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { pool2dGeometry } from './geometry.js';
@@ -17,14 +17,19 @@ export interface MaxPool2DOptions {
   padding?: Padding;
 }
 
-export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
-  const op = 'maxPool2d';
+/** Checks a pooling op's input and options (Keras defaults) and resolves its window geometry. */
+export function pool2dOf(op: string, x: Tensor, options: MaxPool2DOptions): Pool2DGeometry {
   assertRank(op, 'x', x, 4, 'NHWC');
   assertFloat(op, 'x', x);
   const poolSize = positivePair(op, 'poolSize', options.poolSize ?? 2);
   const strides = positivePair(op, 'strides', options.strides ?? poolSize);
   const padding = checkPadding(op, options.padding ?? 'valid');
-  const geometry = pool2dGeometry(op, x.shape, poolSize, strides, padding);
+  return pool2dGeometry(op, x.shape, poolSize, strides, padding);
+}
+
+export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
+  const op = 'maxPool2d';
+  const geometry = pool2dOf(op, x, options);
   const k = x.backend.kernels;
   const { y, argmax } = k.maxPool2d(x.handle, geometry);
   if (!(isGradEnabled() && x.requiresGrad)) {
