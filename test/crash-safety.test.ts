@@ -19,7 +19,7 @@ const settings = { backend: 'cpu' as const, epochs: 2, batchSize: 32, seed: 21, 
 
 /** Starts a child script; resolves once `killWhen` sees its output, after killing it with SIGKILL. */
 function killChild(
-  script: string, args: string[], killWhen: (stdout: string, stderr: string) => boolean, env: Record<string, string> = {}, delayMs = 0,
+  script: string, args: string[], killWhen: (stdout: string, stderr: string) => boolean, env: Record<string, string> = {},
 ): Promise<{ stdout: string; stderr: string; signal: string | null }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, script), ...args], {
@@ -31,7 +31,7 @@ function killChild(
     const check = () => {
       if (!killing && killWhen(stdout, stderr)) {
         killing = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
+        child.kill('SIGKILL');
       }
     };
     child.stdout.on('data', (d) => { stdout += d; check(); });
@@ -64,9 +64,11 @@ beforeAll(async () => {
 describe('kill -9', () => {
   it('during an epoch: the last epoch-end checkpoint verifies, and --resume redoes only that epoch', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'crash-epoch-'));
-    // Epoch 2 (index 1) has begun, so epoch 1's checkpoint is on disk; its 3 steps and validation take
-    // far longer than 100 ms (the checkpoint's epoch below proves the kill came before epoch 2 ended).
-    await killChild('test/helpers/train-child.ts', [JSON.stringify({ ...settings, outDir })], (out) => out.includes('EPOCH_BEGIN 1'), {}, 100);
+    // The child blocks after the last step of epoch 2 (index 1), before its validation and
+    // checkpoint: epoch 1's checkpoint is on disk and epoch 2's never is, however fast the machine.
+    await killChild('test/helpers/train-child.ts', [JSON.stringify({ ...settings, outDir })], (out) => out.includes('STALLED 1:3'), {
+      TRAIN_CHILD_STALL_AT: '1:3',
+    });
     expect(readCheckpoint(checkpointPath(outDir)).header.epoch).toBe(1);
     const logs: string[] = [];
     const r = await resume(outDir, logs);
