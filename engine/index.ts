@@ -48,6 +48,8 @@ export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';
 export { Sequential } from './nn/sequential.js';
+export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-context.js';
+export { type Regularizer } from './nn/regularizers.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
@@ -62,7 +64,7 @@ export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefiniti
 // Types of the API's arguments and results, for TypeScript users (and the API reference).
 export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
-export type { SequentialOptions } from './nn/sequential.js';
+export type { SequentialOptions, ModelWeight } from './nn/sequential.js';
 export type { TrainingContext, MetricName } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
