@@ -97,7 +97,7 @@ function startWorker(events: WorkerEvents): ReplicaWorker {
     const { Worker } = proc.getBuiltinModule('node:worker_threads') as { Worker: NodeWorkerCtor };
     const w = new Worker(url);
     w.on('message', (m: FromReplica) => events.message(m));
-    w.on('error', (e: Error) => events.lost(`its thread threw ${e.stack ?? e.message}`));
+    w.on('error', (e: Error) => events.lost(`its thread threw (uncaught) ${e.stack ?? e.message}`));
     w.on('exit', (code: number) => events.lost(`its thread ended (exit code ${code})`));
     return { post: (m, t) => w.postMessage(m, t), terminate: async () => void (await w.terminate()) };
   }
@@ -107,7 +107,7 @@ function startWorker(events: WorkerEvents): ReplicaWorker {
   const w = new g.Worker(url, { type: 'module' });
   w.onmessage = (e) => events.message(e.data as FromReplica);
   // A Web Worker that dies says nothing; an uncaught error is all a page learns.
-  w.onerror = (e) => events.lost(`its worker threw ${e.message}`);
+  w.onerror = (e) => events.lost(`its worker threw (uncaught) ${e.message}`);
   return { post: (m, t) => w.postMessage(m, t ?? []), terminate: async () => w.terminate() };
 }
 
@@ -143,6 +143,8 @@ export class ReplicaPool {
   private steps = 0;
   private slowestMs = 0;
   private failure: ReplicaError | null = null;
+  /** What the replicas are doing, for errors: 'while starting', 'during step 3 of epoch 2', 'between steps'. */
+  private phase = 'while starting';
   private closing = false;
   /** describe() of each replica's backend. */
   readonly backends: string[] = [];
@@ -197,7 +199,7 @@ export class ReplicaPool {
       this.workers.push(startWorker({ message: (m) => this.onMessage(r, m), lost: (why) => this.onLost(r, why) }));
     }
     const ready = this.workers.map((w, r) => {
-      const answer = this.expect(r, 'start', this.options.startTimeoutMs);
+      const answer = this.expect(r, this.options.startTimeoutMs);
       w.post({ ...init, replica: r + 1 });
       return answer;
     });
@@ -206,21 +208,20 @@ export class ReplicaPool {
       if (m.type === 'ready') this.backends.push(m.backend);
     });
     this.params = (await store.flat.data()) as Float32Array;
+    this.phase = 'between steps';
   }
 
   /** A promise for replica r's next message, failing on a fault or after timeoutMs. */
-  private expect(r: number, during: string, timeoutMs: number): Promise<FromReplica> {
+  private expect(r: number, timeoutMs: number): Promise<FromReplica> {
     return new Promise<FromReplica>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(r, `did not answer within ${Math.round(timeoutMs / 1000)} s ${during === 'start' ? 'of starting' : `during ${during}`} (hung)`);
-      }, timeoutMs);
+      const timer = setTimeout(() => this.fail(r, `it did not answer within ${Math.round(timeoutMs / 1000)} s (hung)`), timeoutMs);
       this.pending[r] = {
         resolve: (m) => { clearTimeout(timer); resolve(m); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       };
     }).then((m) => {
       if (m.type === 'failed') {
-        throw this.fail(r, `failed ${m.during === 'start' ? 'to start' : `during ${during}`}: ${m.message}`);
+        throw this.fail(r, m.message);
       }
       return m;
     });
@@ -230,7 +231,7 @@ export class ReplicaPool {
     const p = this.pending[r];
     this.pending[r] = null;
     if (p) p.resolve(m);
-    else if (m.type === 'failed') this.fail(r, `failed outside a step: ${m.message}`);
+    else if (m.type === 'failed') this.fail(r, m.message);
   }
 
   private onLost(r: number, why: string): void {
@@ -241,7 +242,8 @@ export class ReplicaPool {
   /** Records the first failure, rejects every waiting step with it and stops the workers. */
   private fail(r: number, why: string): ReplicaError {
     if (!this.failure) {
-      this.failure = new ReplicaError(`${this.options.op}: replica ${r + 1} of ${this.options.replicas} ${why}`, r + 1);
+      const { op, replicas } = this.options;
+      this.failure = new ReplicaError(`${op}: replica ${r + 1} of ${replicas} failed ${this.phase}: ${why}`, r + 1);
     }
     const err = this.failure;
     this.pending.forEach((p, i) => {
@@ -264,12 +266,13 @@ export class ReplicaPool {
     const shares = splitBatch(count, this.options.replicas);
     const started = performance.now();
     const timeout = Math.max(STEP_TIMEOUT_MIN_MS, STEP_TIMEOUT_FACTOR * this.slowestMs);
+    this.phase = `during ${where}`;
     let at = 0;
     const answers = shares.map((n, r) => {
       const from = at;
       at += n;
       if (n === 0) return Promise.resolve(null);
-      const answer = this.expect(r, where, timeout);
+      const answer = this.expect(r, timeout);
       const xs = x.slice(from * per, (from + n) * per);
       const ys = labels.slice(from, from + n);
       this.workers[r].post({ type: 'step', step: this.steps, params: this.params!, x: xs, labels: ys }, [xs.buffer, ys.buffer]);
@@ -288,6 +291,7 @@ export class ReplicaPool {
     this.apply(weightedMean(grads, shares));
     this.params = (await this.model.store.flat.data()) as Float32Array;
     this.steps++;
+    this.phase = 'between steps';
     this.slowestMs = Math.max(this.slowestMs, performance.now() - started);
     return { loss, correct };
   }
