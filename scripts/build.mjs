@@ -21,8 +21,11 @@ import { build } from 'esbuild';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** The package's entry points (package.json "exports" maps onto these files under dist/). */
-export const ENTRIES = ['engine/index.ts', 'node/webgpu.ts', 'model/tfjs-format.ts', 'model/tfjs-format-node.ts'];
+/**
+ * The package's entry points (package.json "exports" maps onto these files under dist/), and the
+ * replica worker program, which fit({ replicas }) starts by URL (engine/distribute/replica-pool.ts).
+ */
+export const ENTRIES = ['engine/index.ts', 'node/webgpu.ts', 'model/tfjs-format.ts', 'model/tfjs-format-node.ts', 'engine/distribute/replica-worker.ts'];
 
 /** The engine's own source files reachable from the entry points (packages and node: stay imports). */
 async function reachableSources() {

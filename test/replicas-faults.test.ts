@@ -12,7 +12,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { ReplicaError } from '../engine/distribute/replica-pool.js';
 import { REPLICA_FAULT_ENV } from '../engine/distribute/replica-protocol.js';
-import { Dense, Flatten } from '../engine/nn/layers.js';
+import { Dense, Flatten, Layer } from '../engine/nn/layers.js';
+import type { Tensor } from '../engine/tensor.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { Random } from '../engine/random.js';
 import { setBackend } from '../engine/runtime.js';
@@ -57,6 +58,31 @@ describe('a replica that fails mid-step', () => {
     );
     model.dispose();
   });
+});
+
+/** A layer of the caller's own, which the replicas' Keras-config reader cannot rebuild. */
+class Identity extends Layer {
+  readonly className = 'Identity';
+  constructor() {
+    super();
+  }
+  outputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+  call(x: Tensor): Tensor {
+    return x;
+  }
+  config(): Record<string, unknown> {
+    return {};
+  }
+}
+
+it('a model a replica cannot rebuild fails fit while the replicas start, naming the replica and the layer', async () => {
+  const model = new Sequential([new Flatten({ inputShape: [4, 4] }), new Identity(), new Dense({ units: 3 })], { seed: 1 }).compile();
+  await expect(model.fit(x, y, { batchSize: 32, replicas: 2, verbose: 0 })).rejects.toThrow(
+    /^fit: replica [12] of 2 failed while starting: tfjs-format: .*'Identity' is not supported/,
+  );
+  model.dispose();
 });
 
 describe('the train CLI with --replicas', () => {

@@ -82,12 +82,12 @@ interface NodeProcess {
 
 /**
  * The worker program. From the engine's TypeScript sources (tsx, vitest) it is
- * replica-worker-dev.mjs, which registers tsx's loader in the new thread and then
- * loads replica-worker.ts; from the built package it is replica-worker.js.
+ * ts-worker.mjs, which registers tsx's loader in the new thread and then loads
+ * replica-worker.ts; from the built package it is replica-worker.js.
  */
 function workerUrl(): { url: URL; typescript: boolean } {
   const typescript = import.meta.url.endsWith('.ts');
-  return { url: new URL(typescript ? './replica-worker-dev.mjs' : './replica-worker.js', import.meta.url), typescript };
+  return { url: new URL(typescript ? './ts-worker.mjs' : './replica-worker.js', import.meta.url), typescript };
 }
 
 function startWorker(events: WorkerEvents): ReplicaWorker {
