@@ -45,10 +45,10 @@ export const BROWSER_SUBPATHS = ['./ops', './pixels', './kernels', './profiler',
 
 /**
  * The source files the build starts from: the subpaths, engine/index.ts (everything the
- * engine exports, which dist/engine-all.min.js bundles), and the replica worker program,
- * which fit({ replicas }) starts by URL (engine/distribute/replica-pool.ts).
+ * engine exports, which dist/engine-all.min.js bundles), and the replica code, which
+ * fit({ replicas }) loads by a dynamic import and starts in workers by URL (engine/distribute/).
  */
-export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-worker.ts'];
+export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-pool.ts', 'engine/distribute/replica-worker.ts'];
 
 /** The single-file bundles: dist/<name> from a source file. */
 export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-all.min.js': 'engine/index.ts' };

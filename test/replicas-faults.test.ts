@@ -51,10 +51,10 @@ describe('a replica that fails mid-step', () => {
   });
 
   it('dies (its thread exits): fit rejects naming the replica and the exit code', async () => {
-    process.env[REPLICA_FAULT_ENV] = 'exit:1:3';
+    process.env[REPLICA_FAULT_ENV] = 'exit:1:2';
     const model = tiny();
-    await expect(model.fit(x, y, { batchSize: 32, epochs: 2, replicas: 3, verbose: 0 })).rejects.toThrow(
-      /^fit: replica 1 of 3 failed during step 3 of epoch 1: its thread ended \(exit code 70\)$/,
+    await expect(model.fit(x, y, { batchSize: 32, epochs: 1, replicas: 2, verbose: 0 })).rejects.toThrow(
+      /^fit: replica 1 of 2 failed during step 2 of epoch 1: its thread ended \(exit code 70\)$/,
     );
     model.dispose();
   });
@@ -95,19 +95,19 @@ describe('the train CLI with --replicas', () => {
   });
 
   it('a fault mid-epoch keeps the last checkpoint intact, and --resume then reproduces the uninterrupted run exactly', async () => {
-    // 3 steps per epoch; replica 2's 5th step is step 2 of epoch 2.
+    // 2 steps per epoch; replica 2's 3rd step is step 1 of epoch 2.
     const settings: Omit<TrainOptions, 'outDir'> = {
-      backend: 'cpu', epochs: 2, batchSize: 64, trainLimit: 192, testLimit: 64, seed: 5, replicas: 2, verbose: 0, log: () => {},
+      backend: 'cpu', epochs: 2, batchSize: 64, trainLimit: 128, testLimit: 32, seed: 5, replicas: 2, verbose: 0, log: () => {},
     };
     const whole = await trainTutorial({ ...settings, outDir: mkdtempSync(join(tmpdir(), 'replicas-whole-')) });
 
     const outDir = mkdtempSync(join(tmpdir(), 'replicas-fault-'));
-    process.env[REPLICA_FAULT_ENV] = 'throw:2:5';
-    await expect(trainTutorial({ ...settings, outDir })).rejects.toThrow(/^fit: replica 2 of 2 failed during step 2 of epoch 2: injected fault/);
+    process.env[REPLICA_FAULT_ENV] = 'throw:2:3';
+    await expect(trainTutorial({ ...settings, outDir })).rejects.toThrow(/^fit: replica 2 of 2 failed during step 1 of epoch 2: injected fault/);
     delete process.env[REPLICA_FAULT_ENV];
     const ckpt = readCheckpoint(checkpointPath(outDir)); // verifies the checksum and every field
     expect(ckpt.header.epoch).toBe(1);
-    expect(ckpt.header.optimizer.iterations).toBe(3);
+    expect(ckpt.header.optimizer.iterations).toBe(2);
 
     const logs: string[] = [];
     const resumed = await trainTutorial({ ...settings, outDir, resume: true, log: (l) => logs.push(l) });

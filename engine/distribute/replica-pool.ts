@@ -80,18 +80,48 @@ interface NodeProcess {
   getBuiltinModule(id: string): unknown;
 }
 
+// A variable, so that bundlers leave this dev-only import alone.
+const ESBUILD = 'esbuild';
+let sourceBundle: Promise<URL> | null = null;
+
 /**
- * The worker program. From the engine's TypeScript sources (tsx, vitest) it is
- * ts-worker.mjs, which registers tsx's loader in the new thread and then loads
- * replica-worker.ts; from the built package it is replica-worker.js.
+ * From the engine's TypeScript sources (tsx, vitest), a Node worker thread cannot load
+ * replica-worker.ts: it does not inherit its parent's TypeScript loader. The worker
+ * program is then bundled once per process with esbuild (a devDependency) and started
+ * from a data: URL. That takes about 1 s, and a worker then starts in 1.5-2 s at load 20,
+ * where registering tsx in each thread took 4.5-5.5 s.
  */
-function workerUrl(): { url: URL; typescript: boolean } {
-  const typescript = import.meta.url.endsWith('.ts');
-  return { url: new URL(typescript ? './ts-worker.mjs' : './replica-worker.js', import.meta.url), typescript };
+function bundledFromSources(proc: NodeProcess): Promise<URL> {
+  sourceBundle ??= (async () => {
+    const { fileURLToPath } = proc.getBuiltinModule('node:url') as { fileURLToPath(u: URL): string };
+    let esbuild: { build(o: object): Promise<{ outputFiles: { text: string }[] }> };
+    try {
+      esbuild = await import(/* @vite-ignore */ ESBUILD);
+    } catch (e) {
+      throw new Error(
+        `replicas: from the TypeScript sources, the worker program is bundled with esbuild (a devDependency), which could not be loaded ` +
+          `(${(e as Error).message}); the built package (npm run build) starts dist/engine/distribute/replica-worker.js instead`,
+      );
+    }
+    const result = await esbuild.build({
+      entryPoints: [fileURLToPath(new URL('./replica-worker.ts', import.meta.url))],
+      bundle: true, format: 'esm', platform: 'node', target: 'es2022', write: false, logLevel: 'silent',
+    });
+    return new URL(`data:text/javascript,${encodeURIComponent(result.outputFiles[0].text)}`);
+  })();
+  sourceBundle.catch(() => { sourceBundle = null; });
+  return sourceBundle;
 }
 
-function startWorker(events: WorkerEvents): ReplicaWorker {
-  const { url, typescript } = workerUrl();
+/** The worker program's URL: replica-worker.js beside this module in the built package. */
+async function workerUrl(): Promise<{ url: URL; typescript: boolean }> {
+  const typescript = import.meta.url.endsWith('.ts');
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (typescript && proc?.versions?.node) return { url: await bundledFromSources(proc), typescript };
+  return { url: new URL('./replica-worker.js', import.meta.url), typescript };
+}
+
+function startWorker(url: URL, typescript: boolean, events: WorkerEvents): ReplicaWorker {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (proc?.versions?.node) {
     const { Worker } = proc.getBuiltinModule('node:worker_threads') as { Worker: NodeWorkerCtor };
@@ -195,8 +225,9 @@ export class ReplicaPool {
       backend: { gemm: backend instanceof CpuBackend ? backend.gemm : 'wasm', threads: this.options.threadsPerReplica },
       accuracy: this.options.accuracy,
     };
+    const { url, typescript } = await workerUrl();
     for (let r = 0; r < replicas; r++) {
-      this.workers.push(startWorker({ message: (m) => this.onMessage(r, m), lost: (why) => this.onLost(r, why) }));
+      this.workers.push(startWorker(url, typescript, { message: (m) => this.onMessage(r, m), lost: (why) => this.onLost(r, why) }));
     }
     const ready = this.workers.map((w, r) => {
       const answer = this.expect(r, this.options.startTimeoutMs);

@@ -11,7 +11,7 @@ import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { scalar, Tensor, tensor } from '../tensor.js';
-import { ReplicaPool } from '../distribute/replica-pool.js';
+import type { ReplicaPool } from '../distribute/replica-pool.js';
 import { show } from './show.js';
 import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
@@ -227,6 +227,23 @@ async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   return values.map((v: TypedArray) => v[0]);
 }
 
+// Loaded only by fit({ replicas }). The specifier is a variable so that bundlers leave the import
+// alone and the single-file bundles do not carry the replica code (test/bundle-size.test.ts).
+const REPLICA_POOL = '../distribute/replica-pool.js';
+
+async function startReplicas(...args: Parameters<typeof ReplicaPool.start>): Promise<ReplicaPool> {
+  let pool: typeof import('../distribute/replica-pool.js');
+  try {
+    pool = (await import(/* @vite-ignore */ REPLICA_POOL)) as typeof import('../distribute/replica-pool.js');
+  } catch (e) {
+    throw new Error(
+      `fit: replicas need the replica code (${REPLICA_POOL}), which could not be loaded (${(e as Error).message}); ` +
+        'the single-file bundles (engine.min.js) do not carry it: import the package\'s modules instead',
+    );
+  }
+  return pool.ReplicaPool.start(...args);
+}
+
 /** Keras's fit, guarded against a lost WebGPU device (see FitOptions.onDeviceLost). */
 export function fit(model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
   return fitGuardingDevice(model, compiled, x, y, options, fitLoop);
@@ -262,7 +279,7 @@ async function fitLoop(
   model.build();
   const replicas = options.replicas === undefined
     ? null
-    : await ReplicaPool.start(model, { op, replicas: options.replicas, batchSize, optimizer: compiled.optimizer, accuracy: compiled.accuracy });
+    : await startReplicas(model, { op, replicas: options.replicas, batchSize, optimizer: compiled.optimizer, accuracy: compiled.accuracy });
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
