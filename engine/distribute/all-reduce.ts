@@ -58,10 +58,13 @@ export function weightedMean(grads: readonly (Float32Array | null)[], counts: re
     if (g.length !== length) throw new Error(`weightedMean: replica ${r + 1}'s gradient has ${g.length} values, expected ${length}`);
   });
   const sum = new Float64Array(length);
-  grads.forEach((g, r) => {
-    if (counts[r] === 0) return;
+  for (let r = 0; r < grads.length; r++) {
+    if (counts[r] === 0) continue;
+    const g = grads[r]!;
     const w = counts[r] / total;
-    for (let i = 0; i < length; i++) sum[i] += w * g![i];
-  });
-  return Float32Array.from(sum);
+    for (let i = 0; i < length; i++) sum[i] += w * g[i];
+  }
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = sum[i];
+  return out;
 }
