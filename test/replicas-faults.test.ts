@@ -77,10 +77,19 @@ class Identity extends Layer {
   }
 }
 
-it('a model a replica cannot rebuild fails fit while the replicas start, naming the replica and the layer', async () => {
+it('a layer replicas do not reproduce is refused before any worker starts, naming the layer', async () => {
   const model = new Sequential([new Flatten({ inputShape: [4, 4] }), new Identity(), new Dense({ units: 3 })], { seed: 1 }).compile();
   await expect(model.fit(x, y, { batchSize: 32, replicas: 2, verbose: 0 })).rejects.toThrow(
-    /^fit: replica [12] of 2 failed while starting: tfjs-format: .*'Identity' is not supported/,
+    /^fit: layer 1 \(identity, Identity\) is not supported by replicas yet \(replicas reproduce Conv2D, MaxPooling2D, Flatten, Dense layers without regularizers\)/,
+  );
+  model.dispose();
+});
+
+it('a replica that dies while starting fails fit, naming the replica', async () => {
+  process.env[REPLICA_FAULT_ENV] = 'exit:2:0';
+  const model = tiny();
+  await expect(model.fit(x, y, { batchSize: 32, replicas: 2, verbose: 0 })).rejects.toThrow(
+    /^fit: replica 2 of 2 failed while starting: its thread ended \(exit code 70\)$/,
   );
   model.dispose();
 });

@@ -141,6 +141,31 @@ function startWorker(url: URL, typescript: boolean, events: WorkerEvents): Repli
   return { post: (m, t) => w.postMessage(m, t ?? []), terminate: async () => w.terminate() };
 }
 
+/**
+ * The layers a replica reproduces exactly, with the config keys they may have. A replica
+ * runs the plain forward pass and the loss alone, so a layer that acts differently in
+ * training (dropout, batch statistics), adds a loss (a regularizer) or is frozen would
+ * train differently on replicas than on one thread: such a model is refused, not run.
+ */
+const REPLICABLE: Record<string, readonly string[]> = {
+  Conv2D: ['filters', 'kernel_size', 'strides', 'padding', 'activation', 'use_bias'],
+  MaxPooling2D: ['pool_size', 'strides', 'padding'],
+  Flatten: [],
+  Dense: ['units', 'activation', 'use_bias'],
+};
+
+function checkReplicable(op: string, model: Sequential): void {
+  model.layers.forEach((l, i) => {
+    const keys = REPLICABLE[l.className];
+    const what = `layer ${i} (${l.name}, ${l.className})`;
+    const supported = `replicas reproduce ${Object.keys(REPLICABLE).join(', ')} layers without regularizers`;
+    if (!keys) throw new Error(`${op}: ${what} is not supported by replicas yet (${supported}); train this model without replicas`);
+    const extra = Object.keys(l.config()).filter((k) => !keys.includes(k));
+    if (extra.length) throw new Error(`${op}: ${what} has ${extra.join(', ')}, which replicas do not carry yet (${supported}); train without replicas`);
+    if ((l as { trainable?: unknown }).trainable === false) throw new Error(`${op}: ${what} is frozen, which replicas do not carry yet; train without replicas`);
+  });
+}
+
 /** The model as a Keras Sequential topology (what model.json holds), from each layer's config(). */
 function topologyOf(model: Sequential): unknown {
   return {
@@ -198,6 +223,7 @@ export class ReplicaPool {
   static async start(model: Sequential, options: ReplicaPoolOptions): Promise<ReplicaPool> {
     const op = options.op ?? 'fit';
     const replicas = checkReplicas(op, options.replicas, options.batchSize);
+    checkReplicable(op, model);
     const backend = model.store.backend;
     if (backend.floatDType !== 'float32') {
       throw new Error(`${op}: replicas train in float32, but the model lives on a ${backend.floatDType} backend (${backend.describe()})`);

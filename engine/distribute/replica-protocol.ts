@@ -59,7 +59,8 @@ export type FromReplica = ReadyMessage | GradsMessage | FailedMessage;
 /**
  * For tests only: ENGINE_REPLICA_FAULT=<throw|exit>:<replica>:<step> makes that replica
  * (1-based) throw, or end its thread with exit code 70, at the start of its step-th
- * step (1-based, counted over the whole fit). Read by the worker from its environment.
+ * step (1-based, counted over the whole fit; 0: while it starts). Read by the worker
+ * from its environment.
  */
 export interface ReplicaFault {
   kind: 'throw' | 'exit';

@@ -67,10 +67,16 @@ function failed(during: 'start' | 'step', e: unknown): void {
   port.post({ type: 'failed', during, message: err.message, stack: err.stack });
 }
 
+function injectFault(f: ReplicaFault): void {
+  if (f.kind === 'exit') port.exit(70);
+  throw new Error(`injected fault (${REPLICA_FAULT_ENV}=throw:${f.replica}:${f.step})`);
+}
+
 function start(m: InitMessage): void {
   init = m;
   const f = parseReplicaFault(port.env(REPLICA_FAULT_ENV));
   fault = f && f.replica === m.replica ? f : null;
+  if (fault?.step === 0) injectFault(fault);
   const backend = new CpuBackend('float32', { gemm: m.backend.gemm, threads: m.backend.threads });
   setBackend(backend);
   const model = modelFromTopology(m.topology as ModelTopology);
@@ -89,10 +95,7 @@ function start(m: InitMessage): void {
 async function step(m: StepMessage): Promise<void> {
   if (!trainer || !init) throw new Error('a step arrived before the replica was initialised');
   stepsRun++;
-  if (fault && fault.step === stepsRun) {
-    if (fault.kind === 'exit') port.exit(70);
-    throw new Error(`injected fault (${REPLICA_FAULT_ENV}=throw:${fault.replica}:${fault.step})`);
-  }
+  if (fault && fault.step === stepsRun) injectFault(fault);
   trainer.setParameters(m.params);
   const r = await trainer.gradients(m.x, m.labels, init.accuracy);
   port.post({ type: 'grads', step: m.step, loss: r.loss, correct: r.correct, grads: r.grads }, [r.grads.buffer]);
