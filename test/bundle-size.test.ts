@@ -29,7 +29,9 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
+  // 140.6 kB before issue 14's training controls, 145.7 kB with them (two weight stores in Sequential,
+  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), 2026-12-01.
+  main: { js: 147_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
   // 185.8 kB with the layers of issue 14 (engine/entries/layers.ts), 2026-12-01.
   all: { js: 188_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
