@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend, KernelName } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { kernelIndex } from '../engine/backends/webgpu/kernels/index.js';
+import { GRID_PRELUDE, isBlocked } from '../engine/backends/webgpu/launch.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { parityCases } from './helpers/webgpu-parity-cases.js';
@@ -55,11 +56,11 @@ describe.each(names.map((k) => [k]))('%s', (k) => {
       expect(SHADERS[p.shader], `${entry.family}: program '${p.shader}'`).toBeDefined();
       expect(existsSync(`shaders/${p.shader}.wgsl`)).toBe(true);
       expect(['elementwise', 'matmul', 'conv']).toContain(p.workgroup);
-      expect(['threads', 'tiles', 'blocks']).toContain(p.grid);
+      expect(Object.keys(GRID_PRELUDE)).toContain(p.grid);
       // The grid kind matches the prelude the WGSL includes, and blocked programs declare their block.
-      const prelude = { threads: 'include/thread.wgsl', tiles: 'include/tiles.wgsl', blocks: 'include/blocks.wgsl' }[p.grid];
+      const prelude = GRID_PRELUDE[p.grid];
       expect(SHADERS[p.shader].lines!.some(([, file]) => file === `shaders/${prelude}`), `${p.shader} includes ${prelude}`).toBe(true);
-      if (p.grid !== 'threads') expect(SHADERS[p.shader].layout.consts).toMatchObject({ BLOCK_ROWS: expect.any(Number), BLOCK_COLS: expect.any(Number) });
+      if (isBlocked(p.grid)) expect(SHADERS[p.shader].layout.consts).toMatchObject({ BLOCK_ROWS: expect.any(Number), BLOCK_COLS: expect.any(Number) });
     }
   });
 
