@@ -4,12 +4,16 @@
  * return everything a report needs. The CLI (train-cli.ts) parses arguments and
  * calls trainTutorial; tests call it directly on small subsets.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
 import type { ProgressReporter } from '../engine/nn/training.js';
 import { Adam } from '../engine/optim/adam.js';
 import type { Sequential } from '../engine/nn/sequential.js';
+import { nodeAutoBackend } from '../node/auto-backend.js';
+import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
@@ -75,8 +79,11 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   log(`test_images.shape: (${data.test.count}, 28, 28)   len(test_labels): ${data.test.count}`);
 
   const choice = options.backend ?? 'auto';
-  // 'auto' skips software adapters: there the CPU backend is several times faster.
-  const backend = await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log, fallbackAdapter: 'avoid' });
+  // 'auto' measures: a small training step on the CPU backend and on each installed driver (one
+  // process each), cached per adapter and kernels version (node/auto-backend.ts).
+  const backend = choice === 'auto'
+    ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
+    : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
   const model = tutorialCnn(seed);
   const optimizer = new Adam();
   model.compile({ optimizer, metrics: ['accuracy'] });
@@ -156,6 +163,11 @@ export class InterruptedForTest extends Error {
   constructor(readonly epochsDone: number) {
     super(`training interrupted after epoch ${epochsDone} (stopAfterEpochs)`);
   }
+}
+
+/** Where measured choices are kept between runs: WEBGPU_ENGINE_CACHE, else ~/.cache/webgpu-tensor-engine/tuning.json. */
+export function tuningCachePath(): string {
+  return process.env.WEBGPU_ENGINE_CACHE ?? join(homedir(), '.cache', 'webgpu-tensor-engine', 'tuning.json');
 }
 
 function safeNodeGPU(log: (line: string) => void): GPU | null {
