@@ -12,6 +12,10 @@ import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callb
 import type { ProgressReporter } from '../engine/nn/training.js';
 import { Adam } from '../engine/optim/adam.js';
 import type { Sequential } from '../engine/nn/sequential.js';
+import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { trainStep } from '../engine/nn/train-step.js';
+import { tensor, zeros } from '../engine/tensor.js';
 import { nodeAutoBackend } from '../node/auto-backend.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
@@ -43,6 +47,11 @@ export interface TrainOptions {
   callbacks?: Callback[];
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
+  /**
+   * On WebGPU, tune the kernel variants for this model's shapes first (engine/backends/webgpu/tuner.ts;
+   * cached per adapter in tuningCachePath(), so only the first run pays). Default true.
+   */
+  tune?: boolean;
 }
 
 export interface TrainResult {
@@ -84,6 +93,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   const backend = choice === 'auto'
     ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
     : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
+  if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, batchSize, log);
   const model = tutorialCnn(seed);
   const optimizer = new Adam();
   model.compile({ optimizer, metrics: ['accuracy'] });
@@ -162,6 +172,27 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
 export class InterruptedForTest extends Error {
   constructor(readonly epochsDone: number) {
     super(`training interrupted after epoch ${epochsDone} (stopAfterEpochs)`);
+  }
+}
+
+/**
+ * Tunes the kernel variants for a training step at `batchSize`, recorded on a throwaway copy of
+ * the model and a zero batch, so the run itself trains exactly as untuned (the same seed, the same
+ * steps); the choices are cached per adapter and kernels version.
+ */
+async function tuneForTraining(backend: WebGPUBackend, batchSize: number, log: (line: string) => void): Promise<void> {
+  const probe = tutorialCnn(0);
+  probe.build();
+  const x = zeros([batchSize, 28, 28, 1]);
+  const y = tensor(new Int32Array(batchSize), [batchSize], 'int32');
+  try {
+    const opt = new Adam();
+    const r = await tuneWithCache(backend, () => trainStep(probe, opt, x, y).dispose(), { store: fileStore(tuningCachePath()), log });
+    if (r.rows.length) log(`tuned ${r.rows.length} kernel shapes in ${(r.ms / 1000).toFixed(1)} s (once per adapter; cached in ${tuningCachePath()})`);
+  } finally {
+    x.dispose();
+    y.dispose();
+    probe.dispose();
   }
 }
 

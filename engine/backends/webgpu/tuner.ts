@@ -11,7 +11,9 @@
  *   timestamp writes bracket the whole batch (WebGPUBackend.timeGpu), or, without
  *   timestamp-query, the clock brackets the submit and its completion;
  * - `rounds` samples per candidate, taken in turns (load changes hit all alike); the minimum
- *   time per repetition counts, since noise only ever adds time.
+ *   time per repetition counts, since noise only ever adds time. A candidate already `prune`
+ *   times (default 2) slower than the best is not sampled again: it cannot win, and on a
+ *   software adapter a slow variant of a big kernel costs seconds a sample.
  *
  * `pickFastest` is the ranking alone, over any candidates and clock (test/tuner.test.ts gives it
  * fake variants under a quantised clock); `tuneBackend` applies it to a backend's tuned calls;
@@ -39,6 +41,8 @@ export interface PickOptions {
   rounds?: number;
   /** Most repetitions in one sample (default 2048). */
   maxReps?: number;
+  /** Stop sampling a candidate this many times slower than the best so far (default 2). */
+  prune?: number;
 }
 
 export interface Pick {
@@ -59,6 +63,7 @@ export async function pickFastest(candidates: readonly Candidate[], options: Pic
   const minSampleMs = options.minSampleMs ?? 20;
   const rounds = options.rounds ?? 3;
   const maxReps = options.maxReps ?? 2048;
+  const prune = options.prune ?? 2;
   const msPerRun: Record<string, number> = {};
   const reps: Record<string, number> = {};
   const failed: Record<string, string> = {};
@@ -90,7 +95,9 @@ export async function pickFastest(candidates: readonly Candidate[], options: Pic
     }
   }
   for (let r = 0; r < rounds; r++) {
+    const best = Math.min(...live.map((c) => msPerRun[c.name]));
     for (const c of live) {
+      if (msPerRun[c.name] > prune * best) continue;
       try {
         msPerRun[c.name] = Math.min(msPerRun[c.name], (await sample(c, reps[c.name])) / reps[c.name]);
       } catch (e) {
