@@ -27,10 +27,15 @@ import { BROWSER_SUBPATHS, BUNDLES, SUBPATHS, bundleSizes, formatReport, measure
 /** The target of issue 10 for the main entry's JavaScript (not met: printed, not enforced). */
 const JS_TARGET = 80_000;
 
-/** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
+/**
+ * Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision.
+ * Raised for issue 11's kernel variants (variants.ts): the tiled and subgroup programs of matmul, the
+ * three convolutions and sum added about 36 kB of WGSL and 4.5 kB of JavaScript (the variant choice,
+ * the calibration behind init's 'auto').
+ */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
-  all: { js: 180_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
+  main: { js: 151_000, wgsl: 148_000, layouts: 26_000, wasm: 26_000 },
+  all: { js: 185_000, wgsl: 150_000, layouts: 26_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },
