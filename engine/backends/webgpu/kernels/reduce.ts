@@ -87,7 +87,7 @@ export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: 
   if (outSize === 0) return;
   const target = gpu.tiling.reductionThreads;
   const runs = (r: readonly AxisRun[]) => r.map((d) => `${d.size}:${d.stride}`).join(',');
-  const variant = gpu.variant('sum', `kept ${runs(kept)} reduced ${runs(red)}`, () => sumReplay(gpu, kept, red));
+  const variant = gpu.variant('sum', `kept ${runs(kept) || '-'} reduced ${runs(red)}`, () => sumReplay(gpu, kept, red));
   const WG = gpu.tiling.elementwise;
   let chunks = 1;
   if (variant === 'blocked') {
