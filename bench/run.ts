@@ -8,6 +8,7 @@
  *   --suites kernels,matmul,step,inference,timeline   --backends webgpu,cpu,tfjs-webgpu,tfjs-cpu,tfjs-wasm
  *   --batches 1,32 (kernel suite; add 256)   --step-batches 32   --reps 3   --images 500   --infer-batch 250
  *   --sizes 64,128,256,512   --timeline-batch 32   --filter TEXT   --out DIR   --no-write
+ *   --sweep (step suite: batch 1..512 for this engine, to 256 for tfjs-webgpu, to 32 for tfjs-cpu; plotted in the HTML)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,7 @@ const { values: args, positionals } = parseArgs({
     sizes: { type: 'string' },
     'timeline-batch': { type: 'string' },
     filter: { type: 'string' },
+    sweep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(here, 'results') },
     'no-write': { type: 'boolean', default: false },
   },
@@ -52,6 +54,7 @@ const map: [keyof typeof args, string][] = [
   ['images', 'images'], ['infer-batch', 'inferBatch'], ['sizes', 'sizes'], ['timeline-batch', 'timelineBatch'], ['filter', 'filter'],
 ];
 for (const [flag, key] of map) if (typeof args[flag] === 'string') query.set(key, args[flag] as string);
+if (args.sweep) query.set('sweep', '1');
 const params: BenchParams = parseParams((k) => query.get(k));
 
 if (args.serve) {
@@ -61,7 +64,7 @@ if (args.serve) {
   await new Promise(() => {});
 }
 
-console.log(`suites ${params.suites.join(',')}; backends ${params.backends.join(',')}; kernel batches ${params.batches.join(',')}; step batches ${params.stepBatches.join(',')}; reps ${params.reps}`);
+console.log(`suites ${params.suites.join(',')}; backends ${params.backends.join(',')}; kernel batches ${params.batches.join(',')}; step batches ${params.sweep ? 'swept 1..512' : params.stepBatches.join(',')}; reps ${params.reps}`);
 let res: BenchResults;
 if (args.node) {
   const { runInNode } = await import('./node-suites.js');
