@@ -107,6 +107,7 @@ async function growth(gpu: WebGPUBackend, steps: number, b: number): Promise<str
     if (marks.has(i)) {
       last = snap(i);
       if (i === 2) atTwo = last;
+      console.log(`  memory loop: step ${i} of ${steps}, ${((performance.now() - t0) / 1000).toFixed(0)} s: pool ${MiB(last.allocatedBytes)}, ${last.created} buffers created`);
     }
   }
   tr.dispose();
@@ -120,7 +121,12 @@ async function growth(gpu: WebGPUBackend, steps: number, b: number): Promise<str
   ];
 }
 
+/** The first-step and memory sections: printed as soon as each is measured (a long run may be stopped), and again at the end. */
 const report: string[] = [];
+const say = (...ls: string[]) => {
+  for (const l of ls) console.log(l);
+  report.push(...ls);
+};
 
 // Node: WebGPU through Dawn.
 let nodeAdapter = 'no adapter';
@@ -134,7 +140,7 @@ try {
   console.log(`  device and ${pipelines} pipelines ready in ${createMs.toFixed(0)} ms (compiled concurrently; per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);
   const t = await measure('node', 'webgpu', gpu);
   const lazyAfterFirst = gpu.pipelineCount - pipelines;
-  report.push(
+  say(
     `First step on ${nodeAdapter}, batch ${batch}:`,
     `  creation (device + every pipeline, precompiled): ${createMs.toFixed(0)} ms; first step ${t.first.toFixed(0)} ms (${lazyAfterFirst} pipelines compiled in it); warm step ${t.median.toFixed(0)} ms (median)`,
     `  first / warm: ${(t.first / t.median).toFixed(2)}x; (creation + first) / warm: ${((createMs + t.first) / t.median).toFixed(2)}x (target at most 2x)`,
@@ -149,16 +155,16 @@ try {
     const first = performance.now() - t1;
     tr.dispose();
     tr.model.dispose();
-    report.push(
+    say(
       `  without precompilation (a second device, same process): first step ${first.toFixed(0)} ms, ${lazy.pipelineCount} pipelines compiled synchronously in it (${lazy.compileMs.toFixed(0)} ms); ${(first / t.median).toFixed(2)}x the warm step`,
     );
   }
-  report.push(
+  say(
     '  tuning: this tree has no autotuner yet, so there is no one-time tuning cost to report (kernels use the fixed tiling of launch.ts)',
     '',
     ...(await stepMemory(gpu)),
   );
-  if (growthSteps > 0) report.push('', ...(await growth(gpu, growthSteps, growthBatch)));
+  if (growthSteps > 0) say('', ...(await growth(gpu, growthSteps, growthBatch)));
 } catch (e) {
   console.log(`Node WebGPU: unavailable: ${(e as Error).message}`);
 }
@@ -179,9 +185,9 @@ if (args.browser) {
       console.log(`  chrome / ${x.backend}: ${fmtMs(t)}; first ${(x.firstMs ?? NaN).toFixed(0)} ms`);
       if (x.backend === 'webgpu') {
         const compile = r.adapter ? `${r.adapter.compileMs.toFixed(0)} ms summed over pipelines at creation` : '-';
-        report.push('', `First step in Chrome (${browserAdapter}): ${(x.firstMs ?? NaN).toFixed(0)} ms, warm ${x.medianMs.toFixed(0)} ms: ${((x.firstMs ?? NaN) / x.medianMs).toFixed(2)}x (pipelines: ${compile})`);
+        say('', `First step in Chrome (${browserAdapter}): ${(x.firstMs ?? NaN).toFixed(0)} ms, warm ${x.medianMs.toFixed(0)} ms: ${((x.firstMs ?? NaN) / x.medianMs).toFixed(2)}x (pipelines: ${compile})`);
         if (x.memory) {
-          report.push(`Memory in Chrome: peak pool ${MiB(x.memory.peakAllocatedBytes)} / peak live tensors ${MiB(x.memory.peakTensorBytes)} = ${(x.memory.peakAllocatedBytes / x.memory.peakTensorBytes).toFixed(3)}x`);
+          say(`Memory in Chrome: peak pool ${MiB(x.memory.peakAllocatedBytes)} / peak live tensors ${MiB(x.memory.peakTensorBytes)} = ${(x.memory.peakAllocatedBytes / x.memory.peakTensorBytes).toFixed(3)}x`);
         }
       }
     }
