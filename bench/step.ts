@@ -89,6 +89,7 @@ async function stepMemory(gpu: WebGPUBackend): Promise<string[]> {
 
 /** The pool over `steps` steps at `b`: it must stop growing after the first steps. */
 async function growth(gpu: WebGPUBackend, steps: number, b: number): Promise<string[]> {
+  gpu.trim(); // drop the batch-256 buffers, so the figures are this loop's own
   const tr = engineTrainer(gpu, syntheticBatch(b));
   const rows: string[][] = [];
   const snap = (i: number) => {

@@ -181,6 +181,7 @@ export async function engineTimeline(name: string, be: Backend, data: Batch, pro
   } finally {
     x.dispose();
     y.dispose();
+    opt.dispose();
     model.dispose();
   }
 }
