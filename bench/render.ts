@@ -212,7 +212,8 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: { labe
     const p = s.points.filter(([x, y]) => x > 0 && y > 0);
     const d = p.map(([x, y], i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join('');
     const dots = p.map(([x, y]) => `<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(s.label)}: batch ${x}, ${f(y, 2)} ${esc(yLabel)}</title></circle>`).join('');
-    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>${dots}<text x="${w - m.r + 8}" y="${m.t + 14 + 16 * k}" font-size="12" fill="${s.color}">${esc(s.label)}</text>`;
+    const dash = s.label.startsWith('tfjs') ? ' stroke-dasharray="6 4"' : '';
+    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>${dots}<text x="${w - m.r + 8}" y="${m.t + 14 + 16 * k}" font-size="12" fill="${s.color}">${esc(s.label)}</text>`;
   });
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="4" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${grid.join('')}${lines.join('')}<text x="${(m.l + w - m.r) / 2}" y="${h - 8}" text-anchor="middle" font-size="12">${esc(xLabel)}</text><text x="14" y="${(m.t + h - m.b) / 2}" font-size="12" transform="rotate(-90 14 ${(m.t + h - m.b) / 2})" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
 }
