@@ -384,6 +384,9 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
       for (const [name, be] of ours) {
         if (!fits(name, batch)) continue;
         await guard(`step ${name} b${batch}`, async () => {
+          // The pool keeps every size class it ever made: drop the other batches' buffers, so the
+          // memory figure below is this batch's own.
+          if (be instanceof WebGPUBackend) be.trim();
           const tr = engineTrainer(be, data);
           const t = await timeAsync(() => tr.step(), params.reps);
           let memory: ResultRow['memory'] = null;
