@@ -42,6 +42,11 @@ export function textSummary(res: BenchResults): string {
   const lines: string[] = [];
   lines.push(`adapter: ${res.adapter ? `${res.adapter.name}; timestamp-query ${res.adapter.timestampQuery}` : 'none'}; ${res.environment}; ${res.userAgent}`);
   lines.push(textTable(HEADER, res.results.map(cells)));
+  for (const r of res.results) {
+    if (!r.memory) continue;
+    const m = r.memory;
+    lines.push(`memory ${r.backend} ${r.name} b${r.batch}: peak pool ${(m.peakAllocatedBytes / 2 ** 20).toFixed(1)} MiB / peak live tensors ${(m.peakTensorBytes / 2 ** 20).toFixed(1)} MiB = ${(m.peakAllocatedBytes / m.peakTensorBytes).toFixed(3)}x`);
+  }
   const cmp = comparisons(res);
   if (cmp.length) {
     lines.push('', 'this engine vs TensorFlow.js (speed-up = their time / ours; > 1 means this engine is faster):');
