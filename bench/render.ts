@@ -3,6 +3,7 @@
  * (terminal table, self-contained HTML report): tables, SVG charts, comparisons.
  */
 import type { TuneRow } from '../engine/backends/webgpu/tuner.js';
+import { groupOrder, cnnLayerShapes } from './layer-map.js';
 import type { BenchResults, ResultRow, Timeline, TuneReport } from './suites.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -42,14 +43,34 @@ export function textSummary(res: BenchResults): string {
   const lines: string[] = [];
   lines.push(`adapter: ${res.adapter ? `${res.adapter.name}; timestamp-query ${res.adapter.timestampQuery}` : 'none'}; ${res.environment}; ${res.userAgent}`);
   lines.push(textTable(HEADER, res.results.map(cells)));
+  for (const r of res.results) {
+    if (!r.memory) continue;
+    const m = r.memory;
+    lines.push(`memory ${r.backend} ${r.name} b${r.batch}: peak pool ${(m.peakAllocatedBytes / 2 ** 20).toFixed(1)} MiB / peak live tensors ${(m.peakTensorBytes / 2 ** 20).toFixed(1)} MiB = ${(m.peakAllocatedBytes / m.peakTensorBytes).toFixed(3)}x`);
+  }
   const cmp = comparisons(res);
   if (cmp.length) {
     lines.push('', 'this engine vs TensorFlow.js (speed-up = their time / ours; > 1 means this engine is faster):');
     lines.push(textTable(['what', 'ours', 'theirs', 'speed-up'], cmp.map((c) => [c.what, c.ours, c.theirs, `${c.ratio.toFixed(2)}x`])));
   }
   for (const t of res.timelines) {
-    lines.push('', `timeline: one training step, ${t.backend}, batch ${t.batch}, ${t.source}: ${t.dispatches.length} dispatches, sum ${t.totalMs.toFixed(2)} ms (profiled wall ${t.wallMs.toFixed(1)} ms)`);
+    lines.push('', `timeline: one training step, ${t.backend}, batch ${t.batch}, ${t.source}: ${t.dispatches.length} ${t.source === 'tf.profile' ? 'kernels' : 'dispatches'}, sum ${t.totalMs.toFixed(2)} ms (profiled wall ${t.wallMs.toFixed(1)} ms)`);
     lines.push(textTable(['op / kernel', 'count', 'ms', '% of step'], timelineByKernel(t).map((k) => [k.key, String(k.count), k.ms.toFixed(3), `${((100 * k.ms) / t.totalMs).toFixed(1)}%`])));
+    for (const n of t.notes ?? []) lines.push(`  note: ${n}`);
+  }
+  const side = timelineSideBySide(res.timelines);
+  if (side) {
+    lines.push('', `one training step by pass and layer, side by side (batch ${side.batch}; ms, share of the step, kernels):`);
+    lines.push(textTable(side.header, side.rows));
+  }
+  const sweep = sweepSeries(res);
+  if (sweep.length) {
+    lines.push('', 'batch sweep (ms per step / images per s):');
+    const batches = [...new Set(sweep.flatMap((s) => s.points.map((p) => p.batch)))].sort((a, b) => a - b);
+    lines.push(textTable(['backend', ...batches.map(String)], sweep.map((s) => [s.backend, ...batches.map((b) => {
+      const p = s.points.find((q) => q.batch === b);
+      return p ? `${f(p.ms, 1)} / ${f(p.imagesPerSec, 0)}` : '-';
+    })])));
   }
   for (const t of res.tuning ?? []) lines.push('', tuneText(t));
   for (const e of res.errors) lines.push(`error: ${e}`);
@@ -114,6 +135,48 @@ export function timelineByKernel(t: Timeline): { key: string; count: number; ms:
   return [...m.values()].sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * The timelines at one batch, grouped by pass and layer (bench/layer-map.ts), one column group per
+ * engine/backend: ms, share of that step and kernel count. Null when there is no timeline.
+ */
+export function timelineSideBySide(timelines: readonly Timeline[]): { batch: number; header: string[]; rows: string[][] } | null {
+  if (!timelines.length) return null;
+  const batch = timelines[0].batch;
+  const ts = timelines.filter((t) => t.batch === batch);
+  const groups = groupOrder(cnnLayerShapes(batch));
+  const known = new Set(groups.map((g) => `${g.pass}|${g.layer}`));
+  for (const t of ts) for (const d of t.dispatches) if (d.pass && !known.has(`${d.pass}|${d.layer}`)) {
+    known.add(`${d.pass}|${d.layer}`);
+    groups.push({ pass: d.pass, layer: d.layer });
+  }
+  const header = ['pass', 'layer', ...ts.flatMap((t) => [`${t.backend} ms`, '%', 'n'])];
+  const rows: string[][] = [];
+  for (const g of groups) {
+    const cells = ts.map((t) => {
+      const ds = t.dispatches.filter((d) => d.pass === g.pass && d.layer === g.layer);
+      const ms = ds.reduce((a, d) => a + d.ms, 0);
+      return { ms, n: ds.length, share: t.totalMs > 0 ? (100 * ms) / t.totalMs : 0 };
+    });
+    if (cells.every((c) => c.n === 0)) continue;
+    rows.push([g.pass, g.layer, ...cells.flatMap((c) => (c.n ? [c.ms.toFixed(2), c.share.toFixed(1), String(c.n)] : ['-', '-', '0']))]);
+  }
+  rows.push(['step', 'total', ...ts.flatMap((t) => [t.totalMs.toFixed(2), '100', String(t.dispatches.length)])]);
+  return { batch, header, rows };
+}
+
+/** Step-suite rows per backend, by batch: the sweep's series. Empty without a sweep. */
+export function sweepSeries(res: BenchResults): { backend: string; points: { batch: number; ms: number; imagesPerSec: number }[] }[] {
+  if (!res.params.sweep) return [];
+  const out = new Map<string, { batch: number; ms: number; imagesPerSec: number }[]>();
+  for (const r of res.results) {
+    if (r.suite !== 'step' || r.batch === null) continue;
+    const list = out.get(r.backend) ?? [];
+    list.push({ batch: r.batch, ms: r.medianMs, imagesPerSec: r.imagesPerSec ?? (r.batch * 1000) / r.medianMs });
+    out.set(r.backend, list);
+  }
+  return [...out].map(([backend, points]) => ({ backend, points: points.sort((a, b) => a.batch - b.batch) }));
+}
+
 export function adapterHtml(res: BenchResults): string {
   const a = res.adapter;
   if (!a) return '<p><b>No WebGPU adapter.</b></p>';
@@ -175,8 +238,49 @@ function timelineChart(t: Timeline): string {
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="4" y="14" font-size="13" font-weight="bold">One training step on ${esc(t.backend)}, batch ${t.batch}: ${ds.length} dispatches, ${t.totalMs.toFixed(1)} ms (${t.source})</text>${bars}</svg></figure>`;
 }
 
+/** A line chart on log-log axes (log2 x): one polyline per series, points marked and titled. */
+function lineChart(title: string, xLabel: string, yLabel: string, series: { label: string; color: string; points: [number, number][] }[]): string {
+  const pts = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0);
+  if (!pts.length) return '';
+  const w = 760;
+  const h = 360;
+  const m = { l: 70, r: 150, t: 30, b: 45 };
+  const lx = (x: number) => Math.log2(x);
+  const ly = (y: number) => Math.log10(y);
+  const [x0, x1] = [Math.min(...pts.map((p) => lx(p[0]))), Math.max(...pts.map((p) => lx(p[0])))];
+  const [y0, y1] = [Math.floor(Math.min(...pts.map((p) => ly(p[1])))), Math.ceil(Math.max(...pts.map((p) => ly(p[1]))))];
+  const X = (x: number) => m.l + ((lx(x) - x0) / Math.max(x1 - x0, 1e-9)) * (w - m.l - m.r);
+  const Y = (y: number) => h - m.b - ((ly(y) - y0) / Math.max(y1 - y0, 1e-9)) * (h - m.t - m.b);
+  const grid: string[] = [];
+  for (let e = y0; e <= y1; e++) {
+    const y = Y(10 ** e);
+    grid.push(`<line x1="${m.l}" x2="${w - m.r}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#ddd"/><text x="${m.l - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="11">${10 ** e >= 1 ? (10 ** e).toLocaleString('en-US') : (10 ** e).toPrecision(1)}</text>`);
+  }
+  for (let e = Math.ceil(x0); e <= x1; e++) {
+    const x = X(2 ** e);
+    grid.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${m.t}" y2="${h - m.b}" stroke="#eee"/><text x="${x.toFixed(1)}" y="${h - m.b + 16}" text-anchor="middle" font-size="11">${2 ** e}</text>`);
+  }
+  const lines = series.map((s, k) => {
+    const p = s.points.filter(([x, y]) => x > 0 && y > 0);
+    const d = p.map(([x, y], i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join('');
+    const dots = p.map(([x, y]) => `<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(s.label)}: batch ${x}, ${f(y, 2)} ${esc(yLabel)}</title></circle>`).join('');
+    const dash = s.label.startsWith('tfjs') ? ' stroke-dasharray="6 4"' : '';
+    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>${dots}<text x="${w - m.r + 8}" y="${m.t + 14 + 16 * k}" font-size="12" fill="${s.color}">${esc(s.label)}</text>`;
+  });
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="4" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${grid.join('')}${lines.join('')}<text x="${(m.l + w - m.r) / 2}" y="${h - 8}" text-anchor="middle" font-size="12">${esc(xLabel)}</text><text x="14" y="${(m.t + h - m.b) / 2}" font-size="12" transform="rotate(-90 14 ${(m.t + h - m.b) / 2})" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
+}
+
 export function chartsHtml(res: BenchResults): string {
   const parts: string[] = [];
+  const sweep = sweepSeries(res);
+  if (sweep.length) {
+    parts.push(lineChart('Training step: ms per step against batch size (log-log; lower is better)', 'batch size', 'ms per step', sweep.map((s) => ({
+      label: s.backend, color: COLORS[s.backend] ?? '#888', points: s.points.map((p) => [p.batch, p.ms] as [number, number]),
+    }))));
+    parts.push(lineChart('Training step: images per second against batch size (log-log; higher is better)', 'batch size', 'images / s', sweep.map((s) => ({
+      label: s.backend, color: COLORS[s.backend] ?? '#888', points: s.points.map((p) => [p.batch, p.imagesPerSec] as [number, number]),
+    }))));
+  }
   const step = res.results.filter((r) => r.suite === 'step' || r.suite === 'inference');
   parts.push(barChart('Training step and inference: images per second (higher is better)', step.map((r) => ({
     label: `${r.suite} b${r.batch} ${r.backend}`, value: r.imagesPerSec ?? 0, color: COLORS[r.backend] ?? '#888',
@@ -192,7 +296,15 @@ export function chartsHtml(res: BenchResults): string {
       label: `${r.name} ${r.backend}`, value: r.medianMs, color: COLORS[r.backend] ?? '#888',
     })), 'ms'));
   }
-  for (const t of res.timelines) parts.push(timelineChart(t));
+  const side = timelineSideBySide(res.timelines);
+  if (side) {
+    const ts = res.timelines.filter((t) => t.batch === side.batch);
+    const items = side.rows.filter((r) => r[0] !== 'step').flatMap((r) => ts.map((t, k) => ({
+      label: `${r[0]} ${r[1]} · ${t.backend}`, value: Number(r[2 + 3 * k]) || 0, color: COLORS[t.backend] ?? '#888',
+    })));
+    parts.push(barChart(`One training step by pass and layer, batch ${side.batch}: ms per engine`, items, 'ms'));
+  }
+  for (const t of res.timelines) if (t.source !== 'tf.profile') parts.push(timelineChart(t));
   return parts.join('\n');
 }
 
@@ -204,14 +316,20 @@ export function reportHtml(res: BenchResults): string {
   const cmpHtml = cmp.length
     ? `<table class="results"><tr><th>what</th><th>ours</th><th>theirs</th><th>speed-up (their time / ours)</th></tr>${cmp.map((c) => `<tr><td>${esc(c.what)}</td><td>${c.ours}</td><td>${c.theirs}</td><td class="n">${c.ratio.toFixed(2)}x</td></tr>`).join('')}</table>`
     : '';
+  const side = timelineSideBySide(res.timelines);
+  const sideHtml = side
+    ? `<h2>One training step by pass and layer, both engines (batch ${side.batch})</h2><p>Kernels mapped to layers by call order and output shape (bench/README.md, "Timelines").</p><table class="results"><tr>${side.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${side.rows.map((r) => `<tr>${r.map((c, i) => `<td${i > 1 ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`
+    : '';
   const tl = res.timelines
-    .map((t) => `<h3>Per-kernel breakdown: ${esc(t.backend)}, batch ${t.batch} (${t.source})</h3><table class="results"><tr><th>op / kernel</th><th>count</th><th>ms</th><th>%</th></tr>${timelineByKernel(t).map((k) => `<tr><td>${esc(k.key)}</td><td class="n">${k.count}</td><td class="n">${k.ms.toFixed(3)}</td><td class="n">${((100 * k.ms) / t.totalMs).toFixed(1)}</td></tr>`).join('')}</table>`)
+    .map((t) => `<h3>Per-kernel breakdown: ${esc(t.backend)}, batch ${t.batch} (${t.source})</h3>${(t.notes ?? []).map((n) => `<p>note: ${esc(n)}</p>`).join('')}<table class="results"><tr><th>op / kernel</th><th>count</th><th>ms</th><th>%</th></tr>${timelineByKernel(t).map((k) => `<tr><td>${esc(k.key)}</td><td class="n">${k.count}</td><td class="n">${k.ms.toFixed(3)}</td><td class="n">${((100 * k.ms) / t.totalMs).toFixed(1)}</td></tr>`).join('')}</table>`
+      + `<details><summary>every kernel in call order (${t.dispatches.length})</summary><table class="results"><tr><th>#</th><th>pass</th><th>layer</th><th>kernel</th><th>output shape</th><th>ms</th></tr>${t.dispatches.map((d) => `<tr><td class="n">${d.index}</td><td>${esc(d.pass ?? '')}</td><td>${esc(d.layer ?? '')}</td><td>${esc(d.op && d.op !== d.kernel ? `${d.op} / ${d.kernel}` : d.kernel)}</td><td>${esc(d.shape ? `[${d.shape.join(',')}]` : '')}</td><td class="n">${d.ms.toFixed(3)}</td></tr>`).join('')}</table></details>`)
     .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Benchmark ${esc(res.adapter?.name ?? res.environment)} ${esc(res.date)}</title><style>${STYLE}</style></head><body>
 <h1>webgpu-tensor-engine benchmark</h1><p>${esc(res.date)} · ${esc(res.environment)} · ${esc(res.userAgent)} · TensorFlow.js ${esc(res.tfjsVersion ?? '-')}</p>
 <h2>Adapter</h2>${adapterHtml(res)}
 <h2>Charts</h2>${chartsHtml(res)}
 <h2>This engine vs TensorFlow.js</h2>${cmpHtml}
+${sideHtml}
 ${tl}
 ${(res.tuning ?? []).map((t) => `<h2>Kernel variants</h2><pre>${esc(tuneText(t))}</pre>`).join('')}
 <h2>All results</h2>${resultsTableHtml(res.results)}

@@ -11,6 +11,7 @@
  *   --suites tune (not run by default): every variant of each tuned kernel at the shapes of a
  *   training step (--tune-batch 256), GFLOP/s per variant and the choice, and each conv kernel
  *   against the engine's matmul at the same GEMM shape
+ *   --sweep (step suite: batch 1..512 for this engine, to 256 for tfjs-webgpu, to 32 for tfjs-cpu; plotted in the HTML)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,6 +39,7 @@ const { values: args, positionals } = parseArgs({
     'timeline-batch': { type: 'string' },
     'tune-batch': { type: 'string' },
     filter: { type: 'string' },
+    sweep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(here, 'results') },
     'no-write': { type: 'boolean', default: false },
   },
@@ -56,6 +58,7 @@ const map: [keyof typeof args, string][] = [
   ['images', 'images'], ['infer-batch', 'inferBatch'], ['sizes', 'sizes'], ['timeline-batch', 'timelineBatch'], ['filter', 'filter'], ['tune-batch', 'tuneBatch'],
 ];
 for (const [flag, key] of map) if (typeof args[flag] === 'string') query.set(key, args[flag] as string);
+if (args.sweep) query.set('sweep', '1');
 const params: BenchParams = parseParams((k) => query.get(k));
 
 if (args.serve) {
@@ -65,7 +68,7 @@ if (args.serve) {
   await new Promise(() => {});
 }
 
-console.log(`suites ${params.suites.join(',')}; backends ${params.backends.join(',')}; kernel batches ${params.batches.join(',')}; step batches ${params.stepBatches.join(',')}; reps ${params.reps}`);
+console.log(`suites ${params.suites.join(',')}; backends ${params.backends.join(',')}; kernel batches ${params.batches.join(',')}; step batches ${params.sweep ? 'swept 1..512' : params.stepBatches.join(',')}; reps ${params.reps}`);
 let res: BenchResults;
 if (args.node) {
   const { runInNode } = await import('./node-suites.js');

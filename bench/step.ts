@@ -1,16 +1,27 @@
 /**
  * `npm run bench:step`: ms per training step of the tutorial CNN (forward, loss, backward, Adam)
- * on this engine's WebGPU backend in Node (Dawn, the `webgpu` package) beside its CPU backend,
- * same model, batch and run, with the ratio and the adapter's name. `--browser` also runs the same
- * step in headless Chrome (bench/page, WebGPU and CPU backends in the page).
+ * on this engine's WebGPU backend in Node (Dawn, the `webgpu` package; the driver from
+ * WEBGPU_ADAPTER) beside its CPU backend, same model, batch and run, with the ratio and the
+ * adapter's name. `--browser` also runs the same step in headless Chrome (bench/page).
+ *
+ * Beside the speed it prints, from the WebGPU pool's statistics (buffer-pool.ts):
+ * - memory: the peak GPU memory of one step at --batch against the peak bytes of its live
+ *   tensors (issue 11's target: at most 1.5x), and the pool over --growth steps at
+ *   --growth-batch (it must not grow once warm);
+ * - the first step: the device and pipelines (compiled in parallel with
+ *   createComputePipelineAsync at creation), the first step (allocation), against a warm step;
+ *   and a second backend made without precompilation, whose first step compiles its pipelines.
  *
  * Options: --batch N (default 256), --reps N (measured steps after one first step and one
- * warm-up; default 3), --browser, --no-cpu, --tune (also tune the kernel variants for this
+ * warm-up; default 3), --browser, --no-cpu, --growth N (steps of the memory loop; default 1000,
+ * 0 to skip), --growth-batch N (default 32), --no-lazy (skip the backend without precompilation),
+ * --tune (also tune the kernel variants for this
  * step, engine/backends/webgpu/tuner.ts, cached in WEBGPU_ENGINE_CACHE or ~/.cache, and measure
  * the tuned step beside the default one, with the one-time tuning cost printed apart).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
@@ -27,15 +38,22 @@ const { values: args } = parseArgs({
     browser: { type: 'boolean', default: false },
     'no-cpu': { type: 'boolean', default: false },
     tune: { type: 'boolean', default: false },
+    growth: { type: 'string', default: '1000' },
+    'growth-batch': { type: 'string', default: '32' },
+    'no-lazy': { type: 'boolean', default: false },
   },
 });
 const batch = Number(args.batch);
 const reps = Number(args.reps);
+const growthSteps = Number(args.growth);
+const growthBatch = Number(args['growth-batch']);
 const data = syntheticBatch(batch);
+const MiB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 console.log(
   `Tutorial CNN training step (forward, loss, backward, Adam), batch ${batch}; first step reported apart, 1 warm-up, ${reps} measured.\n` +
-    `Host: ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}`,
+    `Host: ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; load average ${load()} at ${new Date().toISOString()}`,
 );
 
 interface Line {
@@ -45,7 +63,7 @@ interface Line {
 }
 const lines: Line[] = [];
 
-async function measure(where: string, backendName: string, be: import('../engine/backends/backend.js').Backend): Promise<Timing> {
+async function measure(where: string, backendName: string, be: Backend): Promise<Timing> {
   const tr = engineTrainer(be, data);
   const t = await time(() => tr.step(), reps);
   tr.dispose();
@@ -55,22 +73,112 @@ async function measure(where: string, backendName: string, be: import('../engine
   return t;
 }
 
+/** One warm step's peak: pool high-water marks restarted just before it. */
+async function stepMemory(gpu: WebGPUBackend): Promise<string[]> {
+  const tr = engineTrainer(gpu, data);
+  await tr.step();
+  await tr.step();
+  const before = gpu.memoryStats();
+  gpu.resetPeakMemory();
+  await tr.step();
+  const m = gpu.memoryStats();
+  tr.dispose();
+  tr.model.dispose();
+  const ratio = m.peakAllocatedBytes / m.peakTensorBytes;
+  return [
+    `Memory of one warm step at batch ${batch} (pool statistics, buffer-pool.ts):`,
+    `  live between steps: ${MiB(before.tensorBytes)} (weights, Adam's slots, the batch)`,
+    `  peak bytes of live tensors during the step: ${MiB(m.peakTensorBytes)} (${MiB(m.peakUsedBytes)} in size classes)`,
+    `  peak GPU memory of the pool: ${MiB(m.peakAllocatedBytes)} in ${m.buffers} buffers; plus ${MiB(m.uniformBytes)} of uniform ring`,
+    `  peak GPU memory / peak live tensor bytes: ${ratio.toFixed(3)}x (target at most 1.5x: ${ratio <= 1.5 ? 'met' : 'MISSED'}); with the uniform ring ${((m.peakAllocatedBytes + m.uniformBytes) / m.peakTensorBytes).toFixed(3)}x`,
+  ];
+}
+
+/** The pool over `steps` steps at `b`: it must stop growing after the first steps. */
+async function growth(gpu: WebGPUBackend, steps: number, b: number): Promise<string[]> {
+  gpu.trim(); // drop the batch-256 buffers, so the figures are this loop's own
+  const tr = engineTrainer(gpu, syntheticBatch(b));
+  const rows: string[][] = [];
+  const snap = (i: number) => {
+    const m = gpu.memoryStats();
+    rows.push([String(i), MiB(m.tensorBytes), MiB(m.allocatedBytes), MiB(m.peakAllocatedBytes), String(m.buffers), String(m.created)]);
+    return m;
+  };
+  const t0 = performance.now();
+  const marks = new Set([1, 2, 10, ...Array.from({ length: 10 }, (_, k) => Math.round(((k + 1) * steps) / 10))]);
+  let atTwo = null as ReturnType<typeof gpu.memoryStats> | null;
+  let last = null as ReturnType<typeof gpu.memoryStats> | null;
+  for (let i = 1; i <= steps; i++) {
+    // Read the loss every 10 steps (as fit does for its metrics); record the others without waiting.
+    if (i % 10 === 0 || marks.has(i)) await tr.step();
+    else tr.stepNoWait();
+    if (marks.has(i)) {
+      last = snap(i);
+      if (i === 2) atTwo = last;
+      console.log(`  memory loop: step ${i} of ${steps}, ${((performance.now() - t0) / 1000).toFixed(0)} s: pool ${MiB(last.allocatedBytes)}, ${last.created} buffers created`);
+    }
+  }
+  tr.dispose();
+  tr.model.dispose();
+  const grew = atTwo && last ? last.allocatedBytes - atTwo.allocatedBytes : NaN;
+  const made = atTwo && last ? last.created - atTwo.created : NaN;
+  return [
+    `Memory over ${steps} steps at batch ${b} (${((performance.now() - t0) / 1000).toFixed(0)} s; pool statistics after the step named):`,
+    table(['after step', 'live tensors', 'pool allocated', 'pool peak', 'buffers', 'created ever'], rows),
+    `  from step 2 to step ${steps}: pool grew by ${grew} bytes, ${made} buffers created (target: no growth: ${grew === 0 && made === 0 ? 'met' : 'MISSED'})`,
+  ];
+}
+
+/** The first-step and memory sections: printed as soon as each is measured (a long run may be stopped), and again at the end. */
+const report: string[] = [];
+const say = (...ls: string[]) => {
+  for (const l of ls) console.log(l);
+  report.push(...ls);
+};
+
 // Node: WebGPU through Dawn.
 let nodeAdapter = 'no adapter';
 try {
   const t0 = performance.now();
   const gpu = await WebGPUBackend.create(nodeGPU());
+  const createMs = performance.now() - t0;
+  const pipelines = gpu.pipelineCount;
   nodeAdapter = `${gpu.describe()}; driver ${nodeDriver()?.name}`;
-  console.log(`Node WebGPU adapter: ${nodeAdapter} (device and every pipeline ready in ${(performance.now() - t0).toFixed(0)} ms; per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);
-  await measure('node', 'webgpu', gpu);
+  console.log(`Node WebGPU adapter: ${nodeAdapter}`);
+  console.log(`  device and ${pipelines} pipelines ready in ${createMs.toFixed(0)} ms (compiled concurrently; per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);
+  const t = await measure('node', 'webgpu', gpu);
+  const lazyAfterFirst = gpu.pipelineCount - pipelines;
+  say(
+    `First step on ${nodeAdapter}, batch ${batch}:`,
+    `  creation (device + every pipeline, precompiled): ${createMs.toFixed(0)} ms; first step ${t.first.toFixed(0)} ms (${lazyAfterFirst} pipelines compiled in it); warm step ${t.median.toFixed(0)} ms (median)`,
+    `  first / warm: ${(t.first / t.median).toFixed(2)}x; (creation + first) / warm: ${((createMs + t.first) / t.median).toFixed(2)}x (target at most 2x)`,
+  );
+  if (!args['no-lazy']) {
+    // Made in the same process: Dawn or the driver may keep compiled shaders across devices, so
+    // this is a lower bound on a cold process's lazy compilation.
+    const lazy = await WebGPUBackend.create(nodeGPU(), { precompile: false });
+    const tr = engineTrainer(lazy, data);
+    const t1 = performance.now();
+    await tr.step();
+    const first = performance.now() - t1;
+    tr.dispose();
+    tr.model.dispose();
+    say(
+      `  without precompilation (a second device, same process): first step ${first.toFixed(0)} ms, ${lazy.pipelineCount} pipelines compiled synchronously in it (${lazy.compileMs.toFixed(0)} ms); ${(first / t.median).toFixed(2)}x the warm step`,
+    );
+  }
   if (args.tune) {
     const tr = engineTrainer(gpu, data);
     const r = await tuneWithCache(gpu, () => tr.stepNoWait(), { store: fileStore(tuningCachePath()), log: (l) => console.log(`  ${l}`) });
     tr.dispose();
     tr.model.dispose();
-    console.log(`  tuning: ${r.rows.length} shapes timed in ${(r.ms / 1000).toFixed(1)} s (one-time), ${r.cachedShapes} from the cache`);
+    say(`  tuning: ${r.rows.length} shapes timed in ${(r.ms / 1000).toFixed(1)} s (one-time), ${r.cachedShapes} from the cache`);
     await measure('node', 'webgpu tuned', gpu);
+  } else {
+    say('  tuning: not asked (--tune tunes the kernel variants, prints the one-time cost and measures the tuned step)');
   }
+  say('', ...(await stepMemory(gpu)));
+  if (growthSteps > 0) say('', ...(await growth(gpu, growthSteps, growthBatch)));
 } catch (e) {
   console.log(`Node WebGPU: unavailable: ${(e as Error).message}`);
 }
@@ -89,6 +197,13 @@ if (args.browser) {
       const t: Timing = { runs: new Array(x.reps).fill(x.medianMs), median: x.medianMs, min: x.minMs, max: x.maxMs, first: x.firstMs ?? NaN };
       lines.push({ where: 'chrome', backend: x.backend, t });
       console.log(`  chrome / ${x.backend}: ${fmtMs(t)}; first ${(x.firstMs ?? NaN).toFixed(0)} ms`);
+      if (x.backend === 'webgpu') {
+        const compile = r.adapter ? `${r.adapter.compileMs.toFixed(0)} ms summed over pipelines at creation` : '-';
+        say('', `First step in Chrome (${browserAdapter}): ${(x.firstMs ?? NaN).toFixed(0)} ms, warm ${x.medianMs.toFixed(0)} ms: ${((x.firstMs ?? NaN) / x.medianMs).toFixed(2)}x (pipelines: ${compile})`);
+        if (x.memory) {
+          say(`Memory in Chrome: peak pool ${MiB(x.memory.peakAllocatedBytes)} / peak live tensors ${MiB(x.memory.peakTensorBytes)} = ${(x.memory.peakAllocatedBytes / x.memory.peakTensorBytes).toFixed(3)}x`);
+        }
+      }
     }
   });
 }
@@ -97,10 +212,11 @@ const cpu = lines.find((l) => l.where === 'node' && l.backend === 'cpu');
 console.log();
 console.log(
   table(
-    ['where / backend', 'ms per step (median)', 'min', 'max', 'images / s', 'first step ms', 'vs Node CPU'],
+    ['where / backend', 'ms per step (median)', 'min', 'max', 'images / s', 'first step ms', 'first / warm', 'vs Node CPU'],
     lines.map((l) => [
       `${l.where} / ${l.backend}`, l.t.median.toFixed(1), l.t.min.toFixed(1), l.t.max.toFixed(1),
       ((batch * 1000) / l.t.median).toFixed(0), Number.isFinite(l.t.first) ? l.t.first.toFixed(0) : '-',
+      Number.isFinite(l.t.first) ? `${(l.t.first / l.t.median).toFixed(2)}x` : '-',
       cpu ? `${(l.t.median / cpu.t.median).toFixed(2)}x time` : '-',
     ]),
   ),
@@ -112,4 +228,6 @@ if (gpuLine && cpu) {
   const r = gpuLine.t.median / cpu.t.median;
   console.log(`Node WebGPU / CPU step time: ${r.toFixed(2)} (${r > 1 ? `CPU ${r.toFixed(1)}x faster` : `WebGPU ${(1 / r).toFixed(1)}x faster`})`);
 }
+if (report.length) console.log(`\n${report.join('\n')}`);
+console.log(`\nload average ${load()} at ${new Date().toISOString()}`);
 process.exit(0);

@@ -13,13 +13,14 @@
  */
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import { GpuProfiler, instrumentKernels, type DispatchRecord, type TimingSource } from '../engine/backends/webgpu/profiler.js';
+import { GpuProfiler, type TimingSource } from '../engine/backends/webgpu/profiler.js';
 import { timeVariants, type TuneRow } from '../engine/backends/webgpu/tuner.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { Random } from '../engine/random.js';
 import { cnnKernelCases, type KernelCase } from './cnn-kernels.js';
 import { matmulCount, throughput, type OpCount } from './flops.js';
 import { summarise, type Timing } from './harness.js';
+import { engineTimeline, tfjsTimeline, type Timeline } from './timeline.js';
 import {
   engineInference, engineTrainer, syntheticBatch, tfjsInference, tfjsTrainer, type TF,
 } from './workloads.js';
@@ -54,7 +55,17 @@ export interface BenchParams {
   filter: string;
   /** Batch of the training step whose kernel shapes the tune suite times. */
   tuneBatch: number;
+  /** Step suite: sweep the batch size (SWEEP_BATCHES, capped per backend by SWEEP_MAX_BATCH) instead of stepBatches. */
+  sweep: boolean;
 }
+
+/** The batch sizes of `--sweep`. */
+export const SWEEP_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+/**
+ * The largest swept batch per backend: TensorFlow.js's webgpu step takes about 30 s at 256 on
+ * SwiftShader, its cpu step minutes at 256; tfjs-wasm cannot train this model.
+ */
+export const SWEEP_MAX_BATCH: Record<BackendName, number> = { webgpu: 512, cpu: 512, 'tfjs-webgpu': 256, 'tfjs-cpu': 32, 'tfjs-wasm': 0 };
 
 export const DEFAULT_PARAMS: BenchParams = {
   suites: [...DEFAULT_SUITES],
@@ -68,6 +79,7 @@ export const DEFAULT_PARAMS: BenchParams = {
   timelineBatch: 32,
   filter: '',
   tuneBatch: 256,
+  sweep: false,
 };
 
 export interface AdapterReport {
@@ -107,18 +119,11 @@ export interface ResultRow {
   gflops: number | null;
   gbps: number | null;
   imagesPerSec: number | null;
+  /** WebGPU step rows: the pool's high-water marks during one warm step (buffer-pool.ts). */
+  memory?: { peakAllocatedBytes: number; peakTensorBytes: number } | null;
 }
 
-export interface Timeline {
-  backend: BackendName;
-  batch: number;
-  source: TimingSource;
-  /** Sum of the dispatch (or kernel) times. */
-  totalMs: number;
-  /** Wall time of the profiled step (profiling overhead included). */
-  wallMs: number;
-  dispatches: DispatchRecord[];
-}
+export type { Timeline, TimelineEntry } from './timeline.js';
 
 export interface BenchResults {
   schema: typeof SCHEMA;
@@ -387,21 +392,35 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
     }
   }
 
-  // ---- whole training step
+  // ---- whole training step (or, with sweep, one per batch size up to each backend's cap)
   if (has('step')) {
-    for (const batch of params.stepBatches) {
+    const batches = params.sweep ? [...SWEEP_BATCHES] : params.stepBatches;
+    const fits = (b: BackendName, batch: number) => !params.sweep || batch <= SWEEP_MAX_BATCH[b];
+    for (const batch of batches) {
       const data = syntheticBatch(batch);
       const base = { suite: 'step' as const, name: 'training step', batch, shapes: `[${batch},28,28,1]`, source: 'wall' as const };
       for (const [name, be] of ours) {
+        if (!fits(name, batch)) continue;
         await guard(`step ${name} b${batch}`, async () => {
+          // The pool keeps every size class it ever made: drop the other batches' buffers, so the
+          // memory figure below is this batch's own.
+          if (be instanceof WebGPUBackend) be.trim();
           const tr = engineTrainer(be, data);
           const t = await timeAsync(() => tr.step(), params.reps);
+          let memory: ResultRow['memory'] = null;
+          if (be instanceof WebGPUBackend) {
+            be.resetPeakMemory();
+            await tr.step();
+            const m = be.memoryStats();
+            memory = { peakAllocatedBytes: m.peakAllocatedBytes, peakTensorBytes: m.peakTensorBytes };
+          }
           tr.dispose();
           tr.model.dispose();
-          emit(row({ ...base, backend: name }, t, { images: batch }));
+          emit({ ...row({ ...base, backend: name }, t, { images: batch }), memory });
         });
       }
       for (const name of tfs) {
+        if (!fits(name, batch)) continue;
         await guard(`step ${name} b${batch}`, async () => {
           await tfSetBackend(ctx.tf!, name.slice(5));
           const tr = tfjsTrainer(ctx.tf!, data);
@@ -441,57 +460,22 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
     }
   }
 
-  // ---- per-kernel breakdown of one training step
+  // ---- per-kernel breakdown of one training step, this engine's and TensorFlow.js's (tf.profile)
   if (has('timeline')) {
     const batch = params.timelineBatch;
     const data = syntheticBatch(batch);
     for (const [name, be] of ours) {
       await guard(`timeline ${name}`, async () => {
-        const tr = engineTrainer(be, data);
-        await tr.step(); // first (allocation)
-        await tr.step(); // warm-up
-        if (be instanceof WebGPUBackend && e.profiler) {
-          const prof = e.profiler;
-          prof.reset();
-          const restore = instrumentKernels(be, prof);
-          be.profiler = prof;
-          const t0 = now();
-          try {
-            tr.stepNoWait();
-            await be.sync();
-          } finally {
-            be.profiler = null;
-            restore();
-          }
-          const wallMs = now() - t0;
-          const dispatches = await prof.collect();
-          timelines.push({ backend: name, batch, source: prof.source, totalMs: dispatches.reduce((s, d) => s + d.ms, 0), wallMs, dispatches });
-        } else {
-          // CPU: each kernel-table call timed on the host (kernels run synchronously).
-          const dispatches: DispatchRecord[] = [];
-          const table = be.kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
-          const originals = { ...table };
-          let origin = -1;
-          for (const k of Object.keys(originals)) {
-            table[k] = (...args: unknown[]) => {
-              const t0 = now();
-              if (origin < 0) origin = t0;
-              const out = originals[k](...args);
-              dispatches.push({ index: dispatches.length, kernel: k, op: k, workgroups: 0, ms: now() - t0, startMs: t0 - origin, source: 'wall' });
-              return out;
-            };
-          }
-          const t0 = now();
-          try {
-            await tr.step();
-          } finally {
-            Object.assign(table, originals);
-          }
-          timelines.push({ backend: name, batch, source: 'wall', totalMs: dispatches.reduce((s, d) => s + d.ms, 0), wallMs: now() - t0, dispatches });
-        }
-        tr.dispose();
-        tr.model.dispose();
+        timelines.push(await engineTimeline(name, be, data, e.profiler));
         log(`timeline ${name} b${batch}: ${timelines[timelines.length - 1].dispatches.length} dispatches`);
+      });
+    }
+    for (const name of tfs) {
+      if (name === 'tfjs-wasm') continue; // no Conv2DBackpropFilter: it cannot train this model
+      await guard(`timeline ${name}`, async () => {
+        await tfSetBackend(ctx.tf!, name.slice(5));
+        timelines.push(await tfjsTimeline(ctx.tf!, name, data));
+        log(`timeline ${name} b${batch}: ${timelines[timelines.length - 1].dispatches.length} kernels`);
       });
     }
   }
@@ -578,6 +562,7 @@ export function parseParams(get: (key: string) => string | null): BenchParams {
     timelineBatch: num('timelineBatch', DEFAULT_PARAMS.timelineBatch),
     filter: get('filter') ?? '',
     tuneBatch: num('tuneBatch', DEFAULT_PARAMS.tuneBatch),
+    sweep: ['1', 'true', ''].includes(get('sweep') ?? 'no'),
   };
 }
 

@@ -62,6 +62,7 @@ export function engineTrainer(backend: Backend, data: Batch, seed = 1, adam: Ada
     dispose() {
       x.dispose();
       y.dispose();
+      opt.dispose();
     },
   };
 }

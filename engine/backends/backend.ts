@@ -246,6 +246,10 @@ export interface MemoryInfo {
   readonly usedBytes: number;
   /** Bytes the backend has allocated (used plus pooled for reuse). */
   readonly allocatedBytes: number;
+  /** High-water mark of usedBytes (since creation or the backend's resetPeakMemory()). */
+  readonly peakUsedBytes?: number;
+  /** High-water mark of allocatedBytes, where the backend knows it (the WebGPU pool). */
+  readonly peakAllocatedBytes?: number;
 }
 
 export interface Backend<S = unknown> {

@@ -105,6 +105,7 @@ export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu';
   readonly kernels: KernelTable<TypedArray>;
   private liveBytes = 0;
+  private peakLiveBytes = 0;
   private pooledBytes = 0;
   private readonly pool = new Map<string, TypedArray[]>();
 
@@ -171,6 +172,7 @@ export class CpuBackend implements Backend<TypedArray> {
     }
     storage ??= allocate(dtype, n, shape);
     this.liveBytes += storage.byteLength;
+    if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
     return { storage, shape: [...shape], dtype };
   }
 
@@ -257,7 +259,12 @@ export class CpuBackend implements Backend<TypedArray> {
   /** With tensors in wasm memory, allocatedBytes includes the heap's free blocks, which every CPU backend of this thread shares. */
   memory(): MemoryInfo {
     const heapFree = this.inWasm ? this.wasm!.freeHeapBytes : 0;
-    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes + heapFree };
+    return { usedBytes: this.liveBytes, allocatedBytes: this.liveBytes + this.pooledBytes + heapFree, peakUsedBytes: this.peakLiveBytes };
+  }
+
+  /** Restarts memory().peakUsedBytes from the bytes live now. */
+  resetPeakMemory(): void {
+    this.peakLiveBytes = this.liveBytes;
   }
 
   describe(): string {

@@ -4,6 +4,11 @@
  * run in order, so the reuse is safe), but not by `queue.writeBuffer` uploads, which land
  * before the pending encoder is submitted. `settle()` (called after each submit) moves recent
  * buffers to the free lists every acquirer can use.
+ *
+ * The pool keeps statistics (`stats()`): the bytes the live tensors asked for, the size-class
+ * bytes they hold, the bytes of every buffer the pool owns (live, recent and free), and the
+ * high-water mark of each since creation or the last `resetPeak()`. `npm run bench:step`
+ * prints them for one training step and over many steps.
  */
 
 /** GPUBufferUsage flags as numbers, so the engine does not need the globals of a WebGPU binding. */
@@ -17,17 +22,42 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** What the pool holds now and at its high-water mark. */
+export interface PoolStats {
+  /** Bytes the live tensors asked for (exact sizes, before rounding to a size class). */
+  readonly tensorBytes: number;
+  /** Size-class bytes of the buffers live tensors hold. */
+  readonly usedBytes: number;
+  /** Bytes of every GPU buffer the pool owns: live, released in this encoder, and free. */
+  readonly allocatedBytes: number;
+  readonly peakTensorBytes: number;
+  readonly peakUsedBytes: number;
+  readonly peakAllocatedBytes: number;
+  /** Buffers the pool owns now. */
+  readonly buffers: number;
+  /** Buffers created since the pool was made (a growing count means the pool did not reuse). */
+  readonly created: number;
+}
+
+/** The part of GPUDevice the pool uses (a test can hand it a fake). */
+export type BufferMaker = Pick<GPUDevice, 'createBuffer'>;
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private readonly recent = new Map<number, GPUBuffer[]>();
   private readonly classOf = new Map<GPUBuffer, number>();
-  private readonly live = new Set<GPUBuffer>();
+  /** Live buffers and the bytes their tensor asked for. */
+  private readonly live = new Map<GPUBuffer, number>();
+  private tensorBytes = 0;
   private usedBytes = 0;
   private allocatedBytes = 0;
+  private peakTensorBytes = 0;
+  private peakUsedBytes = 0;
+  private peakAllocatedBytes = 0;
   private created = 0;
 
   constructor(
-    private readonly device: GPUDevice,
+    private readonly device: BufferMaker,
     private readonly maxBufferSize: number,
   ) {}
 
@@ -47,16 +77,23 @@ export class BufferPool {
       });
       this.classOf.set(buffer, size);
       this.allocatedBytes += size;
+      this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);
     }
-    this.live.add(buffer);
+    this.live.set(buffer, bytes);
     this.usedBytes += size;
+    this.tensorBytes += bytes;
+    this.peakUsedBytes = Math.max(this.peakUsedBytes, this.usedBytes);
+    this.peakTensorBytes = Math.max(this.peakTensorBytes, this.tensorBytes);
     return buffer;
   }
 
   release(buffer: GPUBuffer): void {
-    if (!this.live.delete(buffer)) return; // not ours, or released twice
+    const bytes = this.live.get(buffer);
+    if (bytes === undefined) return; // not ours, or released twice
+    this.live.delete(buffer);
     const size = this.classOf.get(buffer)!;
     this.usedBytes -= size;
+    this.tensorBytes -= bytes;
     let list = this.recent.get(size);
     if (!list) this.recent.set(size, (list = []));
     list.push(buffer);
@@ -84,7 +121,27 @@ export class BufferPool {
     this.free.clear();
   }
 
-  memory(): { usedBytes: number; allocatedBytes: number } {
-    return { usedBytes: this.usedBytes, allocatedBytes: this.allocatedBytes };
+  /** Starts the high-water marks again from what is held now (to measure one step's peak). */
+  resetPeak(): void {
+    this.peakTensorBytes = this.tensorBytes;
+    this.peakUsedBytes = this.usedBytes;
+    this.peakAllocatedBytes = this.allocatedBytes;
+  }
+
+  memory(): { usedBytes: number; allocatedBytes: number; peakUsedBytes: number; peakAllocatedBytes: number } {
+    return { usedBytes: this.usedBytes, allocatedBytes: this.allocatedBytes, peakUsedBytes: this.peakUsedBytes, peakAllocatedBytes: this.peakAllocatedBytes };
+  }
+
+  stats(): PoolStats {
+    return {
+      tensorBytes: this.tensorBytes,
+      usedBytes: this.usedBytes,
+      allocatedBytes: this.allocatedBytes,
+      peakTensorBytes: this.peakTensorBytes,
+      peakUsedBytes: this.peakUsedBytes,
+      peakAllocatedBytes: this.peakAllocatedBytes,
+      buffers: this.classOf.size,
+      created: this.created,
+    };
   }
 }

@@ -27,7 +27,7 @@
  */
 import type { Backend, DType, KernelTable, MemoryInfo, Shape, TypedArray } from '../backend.js';
 import { sizeOf } from '../backend.js';
-import { BufferPool, Usage } from './buffer-pool.js';
+import { BufferPool, Usage, type PoolStats } from './buffer-pool.js';
 import { ErrorWords } from './error-words.js';
 import { allPrograms, kernelTable, variantPrograms } from './kernels/index.js';
 import type { GPUStorage, Gpu, Params, T } from './kernels/family.js';
@@ -345,6 +345,16 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
 
   memory(): MemoryInfo {
     return this.pool.memory();
+  }
+
+  /** The pool's statistics (buffer-pool.ts), plus the uniform ring, which lives outside the pool. */
+  memoryStats(): PoolStats & { uniformBytes: number } {
+    return { ...this.pool.stats(), uniformBytes: this.uniformChunks.length * UNIFORM_CHUNK };
+  }
+
+  /** Restarts the pool's high-water marks from what is held now. */
+  resetPeakMemory(): void {
+    this.pool.resetPeak();
   }
 
   // ---------------------------------------------------------------- memory
