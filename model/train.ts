@@ -8,7 +8,8 @@ import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
 import type { ProgressReporter } from '../engine/nn/training.js';
-import { Adam } from '../engine/optim/adam.js';
+import type { Optimizer } from '../engine/optim/optimizer.js';
+import { getOptimizer, type OptimizerName } from '../engine/optim/registry.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
@@ -37,6 +38,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
   callbacks?: Callback[];
+  /** The optimizer: a name (Keras's defaults; 'adam' by default) or an Optimizer made for this call. */
+  optimizer?: OptimizerName | Optimizer;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -78,7 +81,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   // 'auto' skips software adapters: there the CPU backend is several times faster.
   const backend = await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log, fallbackAdapter: 'avoid' });
   const model = tutorialCnn(seed);
-  const optimizer = new Adam();
+  const optimizer = getOptimizer(options.optimizer ?? 'adam', 'trainTutorial');
   model.compile({ optimizer, metrics: ['accuracy'] });
   model.summary(log);
 

@@ -1,13 +1,13 @@
 /**
  * One training step of a classifier: forward, sparse softmax cross-entropy,
- * backward and one optimizer update, inside a tidy scope. On WebGPU every
+ * backward and one optimizer update (any Optimizer: optim/optimizer.ts), inside a tidy scope. On WebGPU every
  * kernel is recorded into one command encoder and submitted once, at the end;
  * the returned loss (and correct count) are read only if the caller awaits them.
  */
 import { gradients } from '../autograd.js';
 import { countCorrect } from '../ops/argmax.js';
 import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
-import type { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { tidy } from '../runtime.js';
 import { fmt } from '../ops/validate.js';
 import { Tensor } from '../tensor.js';
@@ -23,7 +23,7 @@ export interface StepResult {
 
 export function trainStepWithMetrics(
   model: Sequential,
-  optimizer: Adam,
+  optimizer: Optimizer,
   x: Tensor,
   labels: Tensor,
   withAccuracy: boolean,
@@ -42,7 +42,7 @@ export function trainStepWithMetrics(
 }
 
 /** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
-export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+export function trainStep(model: Sequential, optimizer: Optimizer, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${describeData(x)}`);
   if (x.rank > 0 && x.shape[0] === 0) {
     throw new Error(`trainStep: x has an empty batch (shape ${fmt(x.shape)}); expected at least one sample`);

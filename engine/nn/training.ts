@@ -7,7 +7,8 @@
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
-import { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { getOptimizer, type OptimizerName } from '../optim/registry.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { Tensor, tensor } from '../tensor.js';
@@ -25,7 +26,8 @@ export interface HostData {
 }
 
 export interface CompileOptions {
-  optimizer?: Adam | 'adam';
+  /** A name with Keras's defaults ('adam', the default; 'sgd', 'rmsprop', 'adamw', 'adagrad'), or an Optimizer (new SGD({ momentum: 0.9 })). */
+  optimizer?: OptimizerName | Optimizer;
   loss?: 'sparseCategoricalCrossentropy';
   metrics?: 'accuracy'[];
 }
@@ -59,7 +61,7 @@ export interface FitOptions {
 }
 
 export interface Compiled {
-  optimizer: Adam;
+  optimizer: Optimizer;
   accuracy: boolean;
 }
 
@@ -368,6 +370,5 @@ export function compileOptions(options: CompileOptions): Compiled {
   }
   const metrics = options.metrics ?? [];
   for (const m of metrics) if (m !== 'accuracy') throw new Error(`compile: metric '${m}' is not supported (expected 'accuracy')`);
-  const opt = options.optimizer ?? 'adam';
-  return { optimizer: opt === 'adam' ? new Adam() : opt, accuracy: metrics.includes('accuracy') };
+  return { optimizer: getOptimizer(options.optimizer, 'compile'), accuracy: metrics.includes('accuracy') };
 }
