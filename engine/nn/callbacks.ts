@@ -302,8 +302,8 @@ export class ReduceLROnPlateau implements Callback {
     this.wait++;
     if (this.wait < this.patience) return;
     const old = optimizer.learningRate;
-    // Keras compares with min_lr in float32.
-    if (old > Math.fround(this.minLr)) {
+    // Keras compares in float32 (its learning rate is a float32 variable): at minLr it stops.
+    if (Math.fround(old) > Math.fround(this.minLr)) {
       optimizer.learningRate = Math.max(old * this.factor, this.minLr);
       this.cooldownCounter = this.cooldown;
       this.wait = 0;
