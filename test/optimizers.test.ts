@@ -366,6 +366,26 @@ describe('who owns the slots', () => {
     }
   });
 
+  it("moving a model to another backend (the device-loss fallback's path) frees the old store's slots; the optimizer carries on", async () => {
+    const from = new CpuBackend('float32');
+    const to = new CpuBackend('float32');
+    setBackend(from);
+    const before = from.memory().usedBytes;
+    const x = { values: Float32Array.from({ length: 8 * 4 }, (_, i) => Math.cos(i)), shape: [8, 2, 2, 1] };
+    const y = [0, 1, 2, 0, 1, 2, 0, 1];
+    const model = new Sequential([new Flatten({ inputShape: [2, 2, 1] }), new Dense({ units: 3 })]).compile({ optimizer: 'rmsprop' });
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+    const state = await model.optimizer.state(model.store);
+    model.moveTo(to, await model.getWeights());
+    expect(from.memory().usedBytes, 'nothing of the model or its optimizer is left on the old backend').toBe(before);
+    setBackend(to);
+    model.optimizer.setState(model.store, state);
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+    expect(model.optimizer.iterations).toBe(4);
+    model.dispose();
+    expect(to.memory().usedBytes).toBe(0);
+  });
+
   it('release(store) and dispose() free the slots without touching the store', async () => {
     const backend = new CpuBackend('float32');
     setBackend(backend);
