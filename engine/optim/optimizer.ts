@@ -38,7 +38,10 @@ export type OptimizerConfig = Record<string, number | boolean | null | ScheduleR
 export interface OptimizerState {
   /** Updates applied (Keras's `iterations`). */
   iterations: number;
-  /** The current learning rate (a callback such as ReduceLROnPlateau may have changed it); null under a schedule. */
+  /**
+   * The current learning rate (a callback such as ReduceLROnPlateau may have changed it); null under
+   * a schedule. setState restores it, unless it is null (then the optimizer keeps its own).
+   */
   learningRate: number | null;
   /** Each slot by name (slotNames()), as a flat array of the store's layout. */
   slots: Record<string, Float32Array>;
