@@ -29,8 +29,10 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
-  all: { js: 180_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
+  // Raised on 2026-12-01 for the optimizers, schedules and ReduceLROnPlateau of issue 14, which
+  // compile's names pull into the main entry: +17.3 kB JS (157.2 kB measured), +5.7 kB WGSL (111.3 kB).
+  main: { js: 160_000, wgsl: 114_000, layouts: 20_000, wasm: 26_000 },
+  all: { js: 195_000, wgsl: 116_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },
