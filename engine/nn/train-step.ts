@@ -1,8 +1,9 @@
 /**
  * One training step of a classifier: forward, sparse softmax cross-entropy,
- * backward and one optimizer update (any Optimizer: optim/optimizer.ts), inside a tidy scope. On WebGPU every
- * kernel is recorded into one command encoder and submitted once, at the end;
- * the returned loss (and correct count) are read only if the caller awaits them.
+ * backward and one update by any Optimizer (optim/optimizer.ts), inside a tidy
+ * scope. On WebGPU every kernel is recorded into one command encoder and
+ * submitted once, at the end; the returned loss (and correct count) are read
+ * only if the caller awaits them.
  */
 import { gradients } from '../autograd.js';
 import { countCorrect } from '../ops/argmax.js';
