@@ -26,6 +26,7 @@ export class Adam extends FlatOptimizer {
   readonly beta2: number;
   readonly epsilon: number;
 
+  /** `defaults` is for subclasses (AdamW): the class name errors and checkpoints use, and the default weight decay. */
   constructor(options: AdamOptions = {}, defaults: { className: string; weightDecay: number } = { className: 'Adam', weightDecay: 0 }) {
     const o = new OptionReader(defaults.className, options, ADAM_OPTIONS);
     super(o, { learningRate: 0.001, weightDecay: defaults.weightDecay });
