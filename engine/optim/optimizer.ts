@@ -9,7 +9,7 @@
  * 1. clips the flat gradient by its global norm when `globalClipNorm` is set (Keras's
  *    `global_clipnorm`): a square and a sum on the device give the squared norm, and
  *    `clipByGlobalNorm` scales the gradient in place reading it there, so nothing is read
- *    back and the step stays one submit (three small dispatches added);
+ *    back and the step stays one submit (three or four small dispatches added);
  * 2. applies decoupled weight decay, w -= learningRate * weightDecay * w (Keras 3's
  *    `weight_decay`, on every optimizer; AdamW defaults it to 0.004), inside the update
  *    kernel. It touches only the store it is given: frozen weights are not in it;
