@@ -29,17 +29,22 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  // Raised on 2026-12-01 for the optimizers, schedules and ReduceLROnPlateau of issue 14, which
-  // compile's names pull into the main entry: +17.3 kB JS (157.2 kB measured), +5.7 kB WGSL (111.3 kB).
-  main: { js: 160_000, wgsl: 114_000, layouts: 20_000, wasm: 26_000 },
-  all: { js: 195_000, wgsl: 116_000, layouts: 20_000, wasm: 26_000 },
+  // 140.6 kB before issue 14's training controls, 145.7 kB with them (two weight stores in Sequential,
+  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), 2026-12-01.
+  // Then the optimizers, schedules and ReduceLROnPlateau of issue 14, which compile's names pull into
+  // the main entry: 163.0 kB JS (+17.3 kB) and 111.3 kB WGSL measured after both, 2026-12-01.
+  main: { js: 165_000, wgsl: 113_000, layouts: 20_000, wasm: 26_000 },
+  // 185.8 kB with the layers of issue 14 (engine/entries/layers.ts); 203.8 kB with the optimizers too.
+  all: { js: 206_000, wgsl: 115_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },
+    './layers': { js: 14_500, wgsl: 0 },
     './pixels': { js: 6_000, wgsl: 2_500 },
     './kernels': { js: 8_000, wgsl: 0 },
     './profiler': { js: 3_200, wgsl: 0 },
-    './tfjs-format': { js: 12_500, wgsl: 0 },
+    // Every layer class (and the ops they use) comes with it: a file may hold any of them. 30.5 kB, 2026-12-01.
+    './tfjs-format': { js: 32_000, wgsl: 0 },
   } as Record<string, { js: number; wgsl: number }>,
 };
 
