@@ -298,7 +298,7 @@ export function cnnKernelCases(batch: number): KernelCase[] {
         const g = randomFloat(be, rng, [n]);
         const m = randomFloat(be, rng, [n]);
         const v = randomFloat(be, rng, [n], 0, 1);
-        const scalars = { stepSize: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+        const scalars = { stepSize: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decay: 0 };
         return prepared(be, [p, g, m, v], () => {
           be.kernels.adam(p, g, m, v, scalars);
           return [];

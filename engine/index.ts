@@ -58,9 +58,19 @@ export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-conte
 export { type Regularizer } from './nn/regularizers.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
-export { Adam, type AdamOptions } from './optim/adam.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { SGD, type SgdOptions } from './optim/sgd.js';
+export { RMSprop, type RmspropOptions } from './optim/rmsprop.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
+export { type Optimizer, type OptimizerState, type OptimizerConfig, type OptimizerBaseOptions, FlatOptimizer } from './optim/optimizer.js';
+export { getOptimizer, optimizerFromConfig, OPTIMIZER_NAMES, type OptimizerName } from './optim/registry.js';
+export {
+  LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay, scheduleFromRecord,
+  type ExponentialDecayOptions, type PiecewiseConstantDecayOptions, type CosineDecayOptions, type ScheduleRecord,
+} from './optim/schedules.js';
 export {
   History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
+  ReduceLROnPlateau, type ReduceLROnPlateauOptions,
 } from './nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from './nn/training.js';
 export { init, type InitOptions, type BackendChoice } from './init.js';
@@ -77,4 +87,4 @@ export type { SequentialOptions, ModelWeight } from './nn/sequential.js';
 export type { TrainingContext, MetricName } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
-export type { UnaryOp, BinaryOp, AdamStepScalars } from './backends/backend.js';
+export type { UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars } from './backends/backend.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { EarlyStopping } from '../engine/nn/callbacks.js';
 import type { Sequential } from '../engine/nn/sequential.js';
-import type { Adam } from '../engine/optim/adam.js';
+import type { Optimizer } from '../engine/optim/optimizer.js';
 import { CHECKPOINT_VERSION, checkpointArray, type Checkpoint, type CheckpointHeader, type DataDigest } from './checkpoint.js';
 
 /** A data split's identity: its count and the SHA-256 of its samples (float32 bytes) then labels (int32 bytes). */
@@ -27,8 +27,9 @@ export function modelRecord(model: Sequential): CheckpointHeader['model'] {
   };
 }
 
-export function optimizerConfig(optimizer: Adam): CheckpointHeader['optimizer']['config'] {
-  return { learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon };
+/** The optimizer's settings as the checkpoint records them (JSON, so they compare as the file's do). */
+export function optimizerConfig(optimizer: Optimizer): CheckpointHeader['optimizer']['config'] {
+  return JSON.parse(JSON.stringify(optimizer.getConfig())) as CheckpointHeader['optimizer']['config'];
 }
 
 function earlyStoppingConfig(early: EarlyStopping): { monitor: string; patience: number; minDelta: number; restoreBestWeights: boolean } {
@@ -42,14 +43,14 @@ export interface RunState {
   seed: number;
   batchSize: number;
   model: Sequential;
-  optimizer: Adam;
+  optimizer: Optimizer;
   early: EarlyStopping | null;
   data: CheckpointHeader['data'];
   history: CheckpointHeader['history'];
   secondsPerEpoch: number[];
 }
 
-/** Reads the model's weights and the optimizer's moments back to the host and assembles the checkpoint. */
+/** Reads the model's weights and the optimizer's slots back to the host and assembles the checkpoint. */
 export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
   const weights = await s.model.getWeights();
   const opt = await s.optimizer.state(s.model.store);
@@ -57,8 +58,7 @@ export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
   const best = s.early?.bestWeights ?? null;
   const named: [string, Float32Array][] = [
     ...weights.map((w, i): [string, Float32Array] => [`weights/${params[i].name}`, w]),
-    ['optimizer/m', opt.m],
-    ['optimizer/v', opt.v],
+    ...s.optimizer.slotNames().map((slot): [string, Float32Array] => [`optimizer/${slot}`, opt.slots[slot]]),
     ...(best ?? []).map((w, i): [string, Float32Array] => [`best/${params[i].name}`, w]),
   ];
   const e = s.early;
@@ -68,7 +68,10 @@ export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
     stopped: s.stopped,
     run: { seed: s.seed, batchSize: s.batchSize },
     model: modelRecord(s.model),
-    optimizer: { name: 'Adam', config: optimizerConfig(s.optimizer), iterations: opt.iterations, slots: ['m', 'v'] },
+    optimizer: {
+      name: s.optimizer.className, config: optimizerConfig(s.optimizer), iterations: opt.iterations,
+      learningRate: opt.learningRate, slots: [...s.optimizer.slotNames()],
+    },
     data: s.data,
     earlyStopping: e
       ? { ...earlyStoppingConfig(e), wait: e.wait, best: Number.isFinite(e.best) ? e.best : null, bestEpoch: e.bestEpoch, hasBestWeights: best !== null }
@@ -85,7 +88,7 @@ export interface RunIdentity {
   seed: number;
   batchSize: number;
   model: Sequential;
-  optimizer: Adam;
+  optimizer: Optimizer;
   early: EarlyStopping | null;
   data: CheckpointHeader['data'];
 }
@@ -105,7 +108,7 @@ export function checkResumable(path: string, header: CheckpointHeader, run: RunI
     if (i < model.layers.length && l.className === model.layers[i].className) same(`layer ${i} (${l.className}) config`, l.config, model.layers[i].config);
   });
   same('parameter shapes', header.model.parameters, model.parameters, (v) => (v as { name: string; shape: number[] }[]).map((p) => `${p.name} [${p.shape}]`).join(', '));
-  same('optimizer', header.optimizer.name, 'Adam');
+  same('optimizer', header.optimizer.name, run.optimizer.className);
   same('optimizer config', header.optimizer.config, optimizerConfig(run.optimizer));
   same('training data', header.data.train, run.data.train);
   same('validation data', header.data.validation, run.data.validation);
@@ -119,15 +122,15 @@ function earlyStoppingConfigOf(e: NonNullable<CheckpointHeader['earlyStopping']>
   return { monitor: e.monitor, patience: e.patience, minDelta: e.minDelta, restoreBestWeights: e.restoreBestWeights };
 }
 
-/** Puts the checkpoint's weights, moments and EarlyStopping state into this run (checkResumable first). */
-export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: Sequential, optimizer: Adam, early: EarlyStopping | null): void {
+/** Puts the checkpoint's weights, optimizer state and EarlyStopping state into this run (checkResumable first). */
+export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: Sequential, optimizer: Optimizer, early: EarlyStopping | null): void {
   const h = ckpt.header;
   const params = model.weightList();
   model.setWeights(params.map((p) => checkpointArray(path, ckpt, `weights/${p.name}`)));
   optimizer.setState(model.store, {
     iterations: h.optimizer.iterations,
-    m: checkpointArray(path, ckpt, 'optimizer/m'),
-    v: checkpointArray(path, ckpt, 'optimizer/v'),
+    learningRate: h.optimizer.learningRate,
+    slots: Object.fromEntries(h.optimizer.slots.map((slot) => [slot, checkpointArray(path, ckpt, `optimizer/${slot}`)])),
   });
   if (early && h.earlyStopping) {
     const best = h.earlyStopping.hasBestWeights ? params.map((p) => Array.from(checkpointArray(path, ckpt, `best/${p.name}`))) : null;

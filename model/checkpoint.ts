@@ -15,12 +15,22 @@
  * Version 1 (magic "WGTECKP1", no checksum, no `version`) cannot prove its integrity
  * and is refused with a clear error rather than migrated.
  *
- * Version 2's header (CheckpointHeader) has one section per owner of state:
+ * The header (CheckpointHeader) has one section per owner of state:
  * `run` (seed, batch size), `model` (architecture and parameter shapes),
- * `optimizer` (name, hyperparameters, step count, the names of its slot arrays),
- * `data` (the count and SHA-256 of the training and validation data), `earlyStopping`,
- * and the `history`. Arrays are named `<section>/<name>`: `weights/<parameter>`,
- * `optimizer/<slot>` (a flat buffer in the ParameterStore's layout), `best/<parameter>`.
+ * `optimizer` (class name, config, step count, current learning rate, the names of its slot
+ * arrays), `data` (the count and SHA-256 of the training and validation data),
+ * `earlyStopping`, and the `history`. Arrays are named `<section>/<name>`:
+ * `weights/<parameter>`, `optimizer/<slot>` (a flat buffer in the ParameterStore's layout),
+ * `best/<parameter>`.
+ *
+ * Versions:
+ * - 2: Adam only; `optimizer.config` is { learningRate, beta1, beta2, epsilon }.
+ * - 3: any optimizer of engine/optim (`optimizer.name` is its class name, `config` its
+ *   getConfig(): weightDecay and globalClipNorm included, learningRate a number or a
+ *   schedule's { className, config }), and `optimizer.learningRate`, the current rate (a
+ *   callback may have lowered it; null under a schedule, which follows from `iterations`).
+ *   MIGRATIONS[2] gives a version-2 Adam header weightDecay 0, globalClipNorm null and its
+ *   configured learning rate as the current one.
  *
  * How a later version adds state (e.g. replicas, or other optimizer slots):
  * 1. add a header section (say `replicas: { count, arrays: string[] }`) and name its
@@ -35,9 +45,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { optimizerFromConfig, OPTIMIZER_CLASSES } from '../engine/optim/registry.js';
+import type { Optimizer, OptimizerConfig } from '../engine/optim/optimizer.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 const MAGIC = 'WGTECKPT';
 const MAGIC_V1 = 'WGTECKP1';
 const PREFIX_BYTES = 12;
@@ -68,10 +80,14 @@ export interface CheckpointHeader {
     parameters: { name: string; shape: number[] }[];
   };
   optimizer: {
-    name: 'Adam';
-    config: { learningRate: number; beta1: number; beta2: number; epsilon: number };
-    /** Steps taken (Adam's t). */
+    /** The optimizer's class name (engine/optim/registry.ts). */
+    name: string;
+    /** Its getConfig(): the settings it was made with. */
+    config: OptimizerConfig;
+    /** Steps taken (Adam's t; a schedule's step). */
     iterations: number;
+    /** The current learning rate; null when a schedule drives it. */
+    learningRate: number | null;
     /** Slot arrays, each stored as `optimizer/<slot>`. */
     slots: string[];
   };
@@ -99,8 +115,15 @@ export interface Checkpoint {
   arrays: Float32Array[];
 }
 
-/** Upgrades a valid header of version v to v + 1 (none yet: version 2 is the first with a checksum). */
-const MIGRATIONS: Record<number, (header: Record<string, unknown>) => Record<string, unknown>> = {};
+/** Upgrades a header of version v to v + 1 (version 2 is the first with a checksum); the result is then validated. */
+const MIGRATIONS: Record<number, (header: Record<string, unknown>) => Record<string, unknown>> = {
+  // Version 2 knew only Adam, without weight decay or clipping, at a fixed learning rate.
+  2: (h) => {
+    const opt = isObject(h.optimizer) ? h.optimizer : {};
+    const config = isObject(opt.config) ? opt.config : {};
+    return { ...h, optimizer: { ...opt, config: { ...config, weightDecay: 0, globalClipNorm: null }, learningRate: config.learningRate ?? null } };
+  },
+};
 
 export function checkpointPath(outDir: string): string {
   return join(outDir, 'checkpoint.bin');
@@ -312,14 +335,25 @@ export function validateHeader(path: string, header: unknown): asserts header is
   });
 
   const opt = c.object('optimizer', h.optimizer);
-  if (opt.name !== 'Adam') c.fail('optimizer.name', opt.name, "'Adam'");
+  const className = c.string('optimizer.name', opt.name, new RegExp(`^(${OPTIMIZER_CLASSES.join('|')})$`), `one of ${OPTIMIZER_CLASSES.join(', ')}`);
   const cfg = c.object('optimizer.config', opt.config);
-  c.finite('optimizer.config.learningRate', cfg.learningRate, Number.MIN_VALUE);
-  c.finite('optimizer.config.beta1', cfg.beta1, 0, 1);
-  c.finite('optimizer.config.beta2', cfg.beta2, 0, 1);
-  c.finite('optimizer.config.epsilon', cfg.epsilon, Number.MIN_VALUE);
+  if (typeof cfg.learningRate !== 'object' || cfg.learningRate === null) c.finite('optimizer.config.learningRate', cfg.learningRate, Number.MIN_VALUE);
+  // The optimizer's own checks judge the rest of its config (the message names the option).
+  let optimizer: Optimizer;
+  try {
+    optimizer = optimizerFromConfig(className, cfg);
+  } catch (e) {
+    c.fail('optimizer.config', cfg, `a valid ${className} config (${(e as Error).message})`);
+  }
   const iterations = c.int('optimizer.iterations', opt.iterations, 0);
+  if (optimizer.schedule) {
+    if (opt.learningRate !== null) c.fail('optimizer.learningRate', opt.learningRate, 'null (a schedule drives the learning rate)');
+  } else {
+    c.finite('optimizer.learningRate', opt.learningRate, Number.MIN_VALUE);
+  }
   const slots = c.array('optimizer.slots', opt.slots).map((s, i) => c.string(`optimizer.slots[${i}]`, s, /^[A-Za-z][A-Za-z0-9_]*$/, 'a slot name'));
+  const wantSlots = optimizer.slotNames();
+  if (JSON.stringify(slots) !== JSON.stringify(wantSlots)) c.fail('optimizer.slots', slots, `${JSON.stringify(wantSlots)} (the slots of this ${className} config)`);
 
   const data = c.object('data', h.data);
   const digest = (field: string, v: unknown): number => {

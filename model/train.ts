@@ -10,7 +10,9 @@ import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
 import type { ProgressReporter } from '../engine/nn/training.js';
+import type { Optimizer } from '../engine/optim/optimizer.js';
 import { Adam } from '../engine/optim/adam.js';
+import { getOptimizer, type OptimizerName } from '../engine/optim/registry.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
@@ -45,6 +47,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
   callbacks?: Callback[];
+  /** The optimizer: a name (Keras's defaults; 'adam' by default) or an Optimizer made for this call. */
+  optimizer?: OptimizerName | Optimizer;
   /** Data-parallel replicas: this many worker threads share each batch (fit's `replicas`). Unset: none. */
   replicas?: number;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
@@ -97,7 +101,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
   if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, batchSize, log);
   const model = tutorialCnn(seed);
-  const optimizer = new Adam();
+  const optimizer = getOptimizer(options.optimizer ?? 'adam', 'trainTutorial');
   model.compile({ optimizer, metrics: ['accuracy'] });
   model.summary(log);
 

@@ -92,7 +92,8 @@ async function optimizerState(): Promise<AdamState | null> {
 function replaceOptimizer(state: AdamState | null = null): void {
   optimizer?.dispose();
   optimizer = new Adam({ learningRate });
-  if (state && model) optimizer.setState(model.store, state);
+  // The moments and step count carry over; the learning rate is the form's (null: keep the new one).
+  if (state && model) optimizer.setState(model.store, { ...state, learningRate: null });
 }
 
 function describeModelInfo(m: Sequential, source: string, steps = 0): ModelInfo {

@@ -1,7 +1,8 @@
 // adam: one dispatch over flat parameter, gradient and moment buffers (Keras semantics):
+// w -= decay * w (decoupled weight decay, AdamW; 0 for Adam);
 // m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; w -= stepSize * m / (sqrt(v) + epsilon).
 #include "include/elements.wgsl"
-struct Params { n: u32, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, }
+struct Params { n: u32, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, decay: f32, }
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
@@ -12,5 +13,6 @@ fn element(i: u32) {
   let vi = p.beta2 * v[i] + (1.0 - p.beta2) * g * g;
   m[i] = mi;
   v[i] = vi;
-  param[i] = param[i] - p.stepSize * mi / (sqrt(vi) + p.epsilon);
+  let w = param[i] - p.decay * param[i];
+  param[i] = w - p.stepSize * mi / (sqrt(vi) + p.epsilon);
 }

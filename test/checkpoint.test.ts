@@ -1,5 +1,5 @@
 /**
- * The checkpoint format (version 2): its checksum, the validation of every header field,
+ * The checkpoint format (version 3): its checksum, the validation of every header field,
  * the version check, writes that refuse invalid state, and --resume's checks that the
  * checkpoint comes from the same run.
  */
@@ -52,7 +52,7 @@ beforeAll(async () => {
   goodBytes = readFileSync(good);
 });
 
-describe('checkpoint format version 2', () => {
+describe('checkpoint format version 3', () => {
   it('round-trips: the file names its version, sections and arrays', () => {
     const { header, arrays } = readCheckpoint(good);
     expect(header.version).toBe(CHECKPOINT_VERSION);
@@ -94,8 +94,8 @@ describe('checkpoint format version 2', () => {
       ['array length', (h) => { h.arrays[0].length += 1; }, 'header field arrays[0].length is 289, expected 288 (the size of conv2d/kernel)'],
       ['unknown array', (h) => { h.arrays[0].name = 'weights/other'; }, 'header field arrays is ["weights/other","weights/conv2d/bias",'],
       ['data digest', (h) => { h.data.train.sha256 = 'abc'; }, 'header field data.train.sha256 is "abc", expected a SHA-256 in 64 hex digits'],
-      ['newer version', (h) => { h.version = 3; }, 'format version 3 was written by a newer program; this one reads versions 2 to 2'],
-      ['no version', (h) => { delete h.version; }, 'header field version is missing, expected an integer from 2 to 2'],
+      ['newer version', (h) => { h.version = 4; }, 'format version 4 was written by a newer program; this one reads versions 2 to 3'],
+      ['no version', (h) => { delete h.version; }, 'header field version is missing, expected an integer from 2 to 3'],
     ];
     for (const [what, edit, message] of cases) {
       const p = variant(`${what.replace(/ /g, '-')}.bin`, reframe(goodBytes, (h) => void edit(h)));

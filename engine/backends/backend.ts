@@ -106,12 +106,45 @@ export interface GroupedConv2DGeometry extends Conv2DGeometry {
   readonly groups: number;
 }
 
+/**
+ * What every optimizer update shares (Keras 3's decoupled weight decay): before the update,
+ * w -= decay * w, with decay = learningRate * weightDecay computed on the host (0: none).
+ */
+export interface DecayScalars {
+  readonly decay: number;
+}
+
 /** One Adam step's scalars, computed on the host (Keras semantics, see optim/adam.ts). */
-export interface AdamStepScalars {
+export interface AdamStepScalars extends DecayScalars {
   /** lr * sqrt(1 - beta2^t) / (1 - beta1^t) */
   readonly stepSize: number;
   readonly beta1: number;
   readonly beta2: number;
+  readonly epsilon: number;
+}
+
+/** One SGD step (optim/sgd.ts): velocity = momentum*velocity - lr*g; w += velocity (Nesterov: w += momentum*velocity - lr*g). */
+export interface SgdStepScalars extends DecayScalars {
+  readonly learningRate: number;
+  /** 0: plain SGD, and the kernel gets no velocity buffer. */
+  readonly momentum: number;
+  readonly nesterov: boolean;
+}
+
+/** One RMSprop step (optim/rmsprop.ts, Keras 3: epsilon inside the square root). */
+export interface RmspropStepScalars extends DecayScalars {
+  readonly learningRate: number;
+  readonly rho: number;
+  /** 0: no momentum buffer. */
+  readonly momentum: number;
+  readonly epsilon: number;
+  /** Divide by the variance (velocity - average^2) instead of the second moment. */
+  readonly centered: boolean;
+}
+
+/** One Adagrad step (optim/adagrad.ts): acc += g^2; w -= lr * g / sqrt(acc + epsilon). */
+export interface AdagradStepScalars extends DecayScalars {
+  readonly learningRate: number;
   readonly epsilon: number;
 }
 
@@ -159,6 +192,17 @@ export interface KernelSignatures<T> extends OpFamilySignatures<T> {
   softmaxCrossEntropyBackward(probs: T, labels: T, dLoss: T): T;
   /** In place, over flat tensors of equal length: Keras Adam (see AdamStepScalars). */
   adam(param: T, grad: T, m: T, v: T, scalars: AdamStepScalars): void;
+  /** In place: Keras SGD; `velocity` is null exactly when scalars.momentum is 0. */
+  sgd(param: T, grad: T, velocity: T | null, scalars: SgdStepScalars): void;
+  /** In place: Keras RMSprop; `momentum` is null when scalars.momentum is 0, `average` when not centered. */
+  rmsprop(param: T, grad: T, velocity: T, momentum: T | null, average: T | null, scalars: RmspropStepScalars): void;
+  /** In place: Keras Adagrad (the accumulator starts at initialAccumulatorValue, set by the optimizer). */
+  adagrad(param: T, grad: T, accumulator: T, scalars: AdagradStepScalars): void;
+  /**
+   * In place: grad *= clipNorm / sqrt(normSquared[0]) where that root exceeds clipNorm, else unchanged
+   * (Keras's global_clipnorm; normSquared is a one-element tensor on the device, so nothing is read back).
+   */
+  clipByGlobalNorm(grad: T, normSquared: T, clipNorm: number): void;
   /** Copies src's elements into dst (same size; dst is often a view into a flat buffer). */
   copyInto(src: T, dst: T): void;
 }

@@ -1,8 +1,8 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /**
  * The package's main entry (`webgpu-tensor-engine`, and the single-file dist/engine.min.js):
- * tensors, autodiff, the ops the tutorial CNN uses, layers, `Sequential`, Adam, `init` and both
- * backends. The wider op families, fromPixels, custom kernels and the GPU profiler are subpaths
+ * tensors, autodiff, the ops the tutorial CNN uses, layers, `Sequential`, the optimizers and
+ * learning-rate schedules, `init` and both backends. The wider op families, fromPixels, custom kernels and the GPU profiler are subpaths
  * (engine/entries/*.ts), so a page that loads the main bundle alone does not pay for them.
  * engine/index.ts re-exports all of it for the repository's own code; test/bundle-size.test.ts
  * checks that the entries together export exactly what engine/index.ts does.
@@ -12,7 +12,7 @@ export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
   Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
   OpFamilySignatures, UnaryMathOp, BinaryMathOp, CompareOp, ReduceOp, IndexMap, IndexMapAxis, GroupedConv2DGeometry,
-  UnaryOp, BinaryOp, AdamStepScalars,
+  UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars,
 } from '../backends/backend.js';
 export { Tensor, tensor, scalar, zeros, ones, full, variable } from '../tensor.js';
 export { setBackend, getBackend, noGrad, tidy, keep } from '../runtime.js';
@@ -42,10 +42,19 @@ export type { Initializer } from '../nn/initializers.js';
 export { Sequential, type SequentialOptions, type ModelWeight } from '../nn/sequential.js';
 export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
 export { trainStep } from '../nn/train-step.js';
-export { Adam, type AdamOptions } from '../optim/adam.js';
+export { Adam, AdamW, type AdamOptions } from '../optim/adam.js';
+export { SGD, type SgdOptions } from '../optim/sgd.js';
+export { RMSprop, type RmspropOptions } from '../optim/rmsprop.js';
+export { Adagrad, type AdagradOptions } from '../optim/adagrad.js';
+export { type Optimizer, type OptimizerState, type OptimizerConfig, type OptimizerBaseOptions, FlatOptimizer } from '../optim/optimizer.js';
+export { getOptimizer, optimizerFromConfig, OPTIMIZER_NAMES, type OptimizerName } from '../optim/registry.js';
+export {
+  LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay, scheduleFromRecord,
+  type ExponentialDecayOptions, type PiecewiseConstantDecayOptions, type CosineDecayOptions, type ScheduleRecord,
+} from '../optim/schedules.js';
 export {
   History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
-  type TrainingContext, type MetricName,
+  ReduceLROnPlateau, type ReduceLROnPlateauOptions, type TrainingContext, type MetricName,
 } from '../nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from '../nn/training.js';
 export { init, type InitOptions, type BackendChoice } from '../init.js';

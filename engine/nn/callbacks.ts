@@ -205,3 +205,119 @@ export class TerminateOnNaN implements Callback {
     }
   }
 }
+
+export interface ReduceLROnPlateauOptions {
+  /** The metric watched (default 'val_loss'). */
+  monitor?: MetricName;
+  /** new rate = rate * factor; in (0, 1) (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement before the rate is lowered (default 10). */
+  patience?: number;
+  /** 'auto' minimises losses and maximises accuracies. */
+  mode?: 'auto' | 'min' | 'max';
+  /** An improvement must exceed this (default 1e-4). */
+  minDelta?: number;
+  /** Epochs after a reduction during which waiting does not count (default 0). */
+  cooldown?: number;
+  /** The rate never goes below this (default 0). */
+  minLr?: number;
+}
+
+/**
+ * Keras 3's ReduceLROnPlateau: after each epoch, a monitored value better than the best by
+ * more than minDelta resets the wait; otherwise, outside a cooldown, the wait grows, and when it
+ * reaches `patience` the optimizer's learning rate becomes max(rate * factor, minLr) (if it is
+ * above minLr), the wait restarts and a cooldown of `cooldown` epochs begins. During a cooldown
+ * each epoch counts it down and resets the wait. The optimizer must have a number for its
+ * learning rate, not a schedule (as in Keras).
+ */
+export class ReduceLROnPlateau implements Callback {
+  readonly monitor: MetricName;
+  readonly factor: number;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  private readonly sign: 1 | -1;
+  wait = 0;
+  cooldownCounter = 0;
+  /** The best value, times -1 when maximising. */
+  best = Infinity;
+
+  constructor(options: ReduceLROnPlateauOptions = {}) {
+    const where = 'ReduceLROnPlateau';
+    const allowed = ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr'];
+    for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new Error(`${where}: unknown option '${k}' (expected ${allowed.join(', ')})`);
+    this.monitor = options.monitor ?? 'val_loss';
+    if (!['loss', 'accuracy', 'val_loss', 'val_accuracy'].includes(this.monitor)) {
+      throw new Error(`${where}: monitor must be 'loss', 'accuracy', 'val_loss' or 'val_accuracy', got ${JSON.stringify(this.monitor)}`);
+    }
+    const number = (key: string, v: number, ok: boolean, what: string): number => {
+      if (!(typeof v === 'number' && Number.isFinite(v) && ok)) throw new Error(`${where}: ${key} must be ${what}, got ${String(v)}`);
+      return v;
+    };
+    const factor = options.factor ?? 0.1;
+    this.factor = number('factor', factor, factor > 0 && factor < 1, 'in (0, 1) (Keras refuses a factor >= 1)');
+    const patience = options.patience ?? 10;
+    this.patience = number('patience', patience, Number.isInteger(patience) && patience >= 0, 'an integer >= 0');
+    const minDelta = options.minDelta ?? 1e-4;
+    this.minDelta = Math.abs(number('minDelta', minDelta, true, 'a finite number'));
+    const cooldown = options.cooldown ?? 0;
+    this.cooldown = number('cooldown', cooldown, Number.isInteger(cooldown) && cooldown >= 0, 'an integer >= 0');
+    const minLr = options.minLr ?? 0;
+    this.minLr = number('minLr', minLr, minLr >= 0, '>= 0');
+    const mode = options.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${where}: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
+    this.sign = mode === 'max' || (mode === 'auto' && this.monitor.includes('acc')) ? -1 : 1;
+  }
+
+  /** Resets, unless fit resumes from a later epoch (then the state comes from setState). */
+  onTrainBegin(ctx: TrainingContext): void {
+    if (ctx.initialEpoch > 0) return;
+    this.wait = 0;
+    this.cooldownCounter = 0;
+    this.best = Infinity;
+  }
+
+  onEpochEnd(_epoch: number, logs: EpochLogs, ctx: TrainingContext): void {
+    const value = logs[this.monitor];
+    if (value === undefined) {
+      throw new Error(`ReduceLROnPlateau: the monitored metric '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')}); pass validationData to fit`);
+    }
+    const optimizer = ctx.model.optimizer;
+    if (optimizer.schedule) {
+      throw new Error(`ReduceLROnPlateau: the optimizer's learning rate follows a ${optimizer.schedule.className} schedule, which it cannot lower; give the optimizer a number`);
+    }
+    const current = this.sign * value;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.wait = 0;
+    }
+    if (current < this.best - this.minDelta) {
+      this.best = current;
+      this.wait = 0;
+      return;
+    }
+    if (this.cooldownCounter > 0) return;
+    this.wait++;
+    if (this.wait < this.patience) return;
+    const old = optimizer.learningRate;
+    // Keras compares in float32 (its learning rate is a float32 variable): at minLr it stops.
+    if (Math.fround(old) > Math.fround(this.minLr)) {
+      optimizer.learningRate = Math.max(old * this.factor, this.minLr);
+      this.cooldownCounter = this.cooldown;
+      this.wait = 0;
+    }
+  }
+
+  /** State for checkpoints, so a resumed run lowers the rate where an uninterrupted one would. */
+  state(): { wait: number; cooldownCounter: number; best: number | null } {
+    return { wait: this.wait, cooldownCounter: this.cooldownCounter, best: Number.isFinite(this.best) ? this.best : null };
+  }
+
+  setState(s: { wait: number; cooldownCounter: number; best: number | null }): void {
+    this.wait = s.wait;
+    this.cooldownCounter = s.cooldownCounter;
+    this.best = s.best ?? Infinity;
+  }
+}

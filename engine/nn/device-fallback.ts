@@ -14,13 +14,13 @@
  * epoch's end: a loss during those (a callback reading the weights, a checkpoint) keeps the
  * epoch, and the CPU runs the callbacks that had not finished, so each sees every epoch once.
  * (A callback that changed its own state before it failed on the lost device runs again from
- * its start.) The host copy costs one read-back of the weights and two moments per epoch.
+ * its start.) The host copy costs one read-back of the weights and of the optimizer's slots per epoch.
  */
 import type { Backend } from '../backends/backend.js';
 import { CpuBackend } from '../backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../backends/webgpu/webgpu-backend.js';
 import { show } from './show.js';
-import type { Adam } from '../optim/adam.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { setBackend } from '../runtime.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import type { Sequential } from './sequential.js';
@@ -48,14 +48,14 @@ interface HostCopy {
   epochsDone: number;
   iterations: number;
   weights: Float32Array[] | null;
-  moments: { m: Float32Array; v: Float32Array } | null;
+  optimizerState: OptimizerState | null;
 }
 
-async function hostCopy(model: Sequential, optimizer: Adam, epochsDone: number, withValues: boolean): Promise<HostCopy> {
-  if (!withValues) return { epochsDone, iterations: optimizer.iterations, weights: null, moments: null };
+async function hostCopy(model: Sequential, optimizer: Optimizer, epochsDone: number, withValues: boolean): Promise<HostCopy> {
+  if (!withValues) return { epochsDone, iterations: optimizer.iterations, weights: null, optimizerState: null };
   const weights = await model.getWeights();
-  const { iterations, m, v } = await optimizer.state(model.store);
-  return { epochsDone, iterations, weights, moments: { m, v } };
+  const optimizerState = await optimizer.state(model.store);
+  return { epochsDone, iterations: optimizerState.iterations, weights, optimizerState };
 }
 
 /** The one callback fit sees: it keeps the host copy and runs the caller's callbacks, recording how far each epoch end got. */
@@ -69,7 +69,7 @@ class EpochGuard implements Callback {
   constructor(
     private readonly callbacks: readonly Callback[],
     private readonly model: Sequential,
-    private readonly optimizer: Adam,
+    private readonly optimizer: Optimizer,
     private readonly keepCopies: boolean,
     public copy: HostCopy,
   ) {
@@ -140,7 +140,7 @@ export async function fitGuardingDevice(
     const epoch = guard.pending?.epoch ?? guard.epochInProgress;
     const copy = guard.copy;
     const stepsRedone = optimizer.iterations - copy.iterations;
-    if (policy === 'throw' || !copy.weights || !copy.moments) {
+    if (policy === 'throw' || !copy.weights || !copy.optimizerState) {
       throw new Error(
         `fit: the WebGPU device was lost (${reason}) during epoch ${epoch + 1}, ${stepsRedone} steps after ` +
           `${copy.epochsDone === 0 ? 'the start' : `the end of epoch ${copy.epochsDone}`}; training cannot go on on this device. ` +
@@ -149,9 +149,10 @@ export async function fitGuardingDevice(
     }
     const cpu = new CpuBackend(device.floatDType);
     setBackend(cpu);
+    // moveTo disposes the lost device's store, which releases the optimizer's slots for it;
+    // the optimizer itself (the caller's object) lives on, with slots on the CPU store.
     model.moveTo(cpu, copy.weights);
-    optimizer.dispose();
-    optimizer.setState(model.store, { iterations: copy.iterations, ...copy.moments });
+    optimizer.setState(model.store, copy.optimizerState);
     const report: DeviceFallbackReport = { epoch, resumedAfterEpoch: copy.epochsDone, stepsRedone, reason, backend: cpu };
     (options.onFallback ?? ((r) => console.warn(describeFallback(r))))(report);
     // A loss during the callbacks of an epoch end keeps that epoch: finish them on the CPU.

@@ -28,6 +28,8 @@ export class ParameterStore {
   readonly parameters: readonly Parameter[];
   /** The flat buffer every parameter is a view of (length includes alignment padding). */
   readonly flat: Tensor;
+  /** Run once by dispose(): what others keep for this store (an optimizer's slots) goes with it. */
+  private readonly disposers = new Set<() => void>();
 
   constructor(
     readonly backend: Backend,
@@ -86,7 +88,16 @@ export class ParameterStore {
     return this.parameters.map((p) => Float32Array.from(all.subarray(p.offset, p.offset + p.tensor.size)));
   }
 
+  /** Calls `release` when the store is disposed; returns a function that cancels that. */
+  onDispose(release: () => void): () => void {
+    this.disposers.add(release);
+    return () => this.disposers.delete(release);
+  }
+
   dispose(): void {
+    const disposers = [...this.disposers];
+    this.disposers.clear();
+    for (const release of disposers) release();
     for (const p of this.parameters) p.tensor.dispose();
     this.flat.dispose();
   }

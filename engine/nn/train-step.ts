@@ -9,7 +9,7 @@
 import { gradients } from '../autograd.js';
 import { countCorrect } from '../ops/argmax.js';
 import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
-import type { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { tidy } from '../runtime.js';
 import { add } from '../ops/binary.js';
 import { CallContext } from './call-context.js';
@@ -27,7 +27,7 @@ export interface StepResult {
 
 export function trainStepWithMetrics(
   model: Sequential,
-  optimizer: Adam,
+  optimizer: Optimizer,
   x: Tensor,
   labels: Tensor,
   withAccuracy: boolean,
@@ -52,7 +52,7 @@ export function trainStepWithMetrics(
 }
 
 /** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
-export function trainStep(model: Sequential, optimizer: Adam, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+export function trainStep(model: Sequential, optimizer: Optimizer, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${describeData(x)}`);
   if (x.rank > 0 && x.shape[0] === 0) {
     throw new Error(`trainStep: x has an empty batch (shape ${fmt(x.shape)}); expected at least one sample`);

@@ -8,7 +8,8 @@ import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import { add } from '../ops/binary.js';
-import { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { getOptimizer, type OptimizerName } from '../optim/registry.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
 import { scalar, Tensor, tensor } from '../tensor.js';
@@ -27,7 +28,8 @@ export interface HostData {
 }
 
 export interface CompileOptions {
-  optimizer?: Adam | 'adam';
+  /** A name with Keras's defaults ('adam', the default; 'sgd', 'rmsprop', 'adamw', 'adagrad'), or an Optimizer (new SGD({ momentum: 0.9 })). */
+  optimizer?: OptimizerName | Optimizer;
   loss?: 'sparseCategoricalCrossentropy';
   metrics?: 'accuracy'[];
 }
@@ -68,7 +70,7 @@ export interface FitOptions {
 }
 
 export interface Compiled {
-  optimizer: Adam;
+  optimizer: Optimizer;
   accuracy: boolean;
 }
 
@@ -417,6 +419,5 @@ export function compileOptions(options: CompileOptions): Compiled {
   }
   const metrics = options.metrics ?? [];
   for (const m of metrics) if (m !== 'accuracy') throw new Error(`compile: metric '${m}' is not supported (expected 'accuracy')`);
-  const opt = options.optimizer ?? 'adam';
-  return { optimizer: opt === 'adam' ? new Adam() : opt, accuracy: metrics.includes('accuracy') };
+  return { optimizer: getOptimizer(options.optimizer, 'compile'), accuracy: metrics.includes('accuracy') };
 }

@@ -286,10 +286,59 @@ export function parityCases(big = true): ParityCase[] {
         const grad = s.up(rng.values(n, -2, 2), [n]);
         const lr = 1e-2;
         const stepSize = (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
-        be.kernels.adam(param, grad, m, v, { stepSize, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+        be.kernels.adam(param, grad, m, v, { stepSize, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decay: t === 3 ? 1e-3 : 0 });
       }
       const out = await s.done({});
       return { outputs: { ...out.outputs, param: await be.read(param), m: await be.read(m), v: await be.read(v) } };
+    },
+  });
+  // The other optimizer updates (optim/*.ts), each 3 steps over odd-sized flat buffers, every variant.
+  const optimizerCase = (name: string, seed: number, slots: number, step: (be: Backend, param: TensorData, grad: TensorData, slots: TensorData[], t: number) => void): void => {
+    cases.push({
+      name,
+      reduction: 1,
+      async run(be) {
+        const rng = new Rng(seed);
+        const n = 4_099;
+        const s = new Scope(be);
+        const param = s.up(rng.values(n), [n]);
+        // Slot 0 (a second moment or an accumulator) positive and above any average^2 (RMSprop centered stays > 0).
+        const state = Array.from({ length: slots }, (_, j) => s.up(j === 0 ? rng.values(n, 0.2, 0.5) : rng.values(n, -0.1, 0.1), [n]));
+        for (let t = 1; t <= 3; t++) step(be, param, s.up(rng.values(n, -2, 2), [n]), state, t);
+        const outputs: Record<string, TypedArray> = { param: await be.read(param) };
+        for (const [j, x] of state.entries()) outputs[`slot${j}`] = await be.read(x);
+        await s.done({});
+        return { outputs };
+      },
+    });
+  };
+  optimizerCase('sgd, plain and with weight decay', 20, 0, (be, p, g, _s, t) =>
+    be.kernels.sgd(p, g, null, { learningRate: 0.05, momentum: 0, nesterov: false, decay: t === 2 ? 4e-3 : 0 }));
+  // Variants whose flags are all off or all on (test/optimizers.test.ts runs every variant on WebGPU too).
+  optimizerCase('sgd, momentum 0.9, Nesterov', 21, 1, (be, p, g, [v], t) =>
+    be.kernels.sgd(p, g, v, { learningRate: 0.05, momentum: 0.9, nesterov: true, decay: t === 2 ? 4e-3 : 0 }));
+  for (const [momentum, centered] of [[0, false], [0.5, true]] as const) {
+    optimizerCase(`rmsprop, momentum ${momentum}${centered ? ', centered' : ''}`, 22, 1 + (momentum ? 1 : 0) + (centered ? 1 : 0), (be, p, g, sl, t) => {
+      const [velocity, ...rest] = sl;
+      const mom = momentum ? rest.shift()! : null;
+      const average = centered ? rest.shift()! : null;
+      be.kernels.rmsprop(p, g, velocity, mom, average, { learningRate: 0.01, rho: 0.9, momentum, epsilon: 1e-7, centered, decay: t === 2 ? 1e-3 : 0 });
+    });
+  }
+  optimizerCase('adagrad', 23, 1, (be, p, g, [acc], t) =>
+    be.kernels.adagrad(p, g, acc, { learningRate: 0.01, epsilon: 1e-7, decay: t === 2 ? 1e-3 : 0 }));
+  cases.push({
+    name: 'clipByGlobalNorm: a norm above the threshold scales, one below leaves the gradient',
+    reduction: 1,
+    async run(be) {
+      const rng = new Rng(24);
+      const n = 1_031;
+      const s = new Scope(be);
+      const above = s.up(rng.values(n, -2, 2), [n]);
+      const below = s.up(rng.values(n, -2, 2), [n]);
+      be.kernels.clipByGlobalNorm(above, s.up([400], [1]), 5);
+      be.kernels.clipByGlobalNorm(below, s.up([16], [1]), 5);
+      return s.done({ above, below });
     },
   });
   cases.push({

@@ -26,6 +26,7 @@ import type {
 } from '../backend.js';
 import { sizeOf } from '../backend.js';
 import { adam } from './adam.js';
+import { adagrad, clipByGlobalNorm, rmsprop, sgd } from './optimizer-updates.js';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d.js';
 import { binary, reluBackward, scale, unary } from './elementwise.js';
 import { gemm, transposeInto, type FloatArray } from './gemm.js';
@@ -408,6 +409,18 @@ export class CpuBackend implements Backend<TypedArray> {
       },
       adam: (param, grad, m, v, scalars) => {
         adam(floatOf(param), floatOf(grad), floatOf(m), floatOf(v), scalars);
+      },
+      sgd: (param, grad, velocity, scalars) => {
+        sgd(floatOf(param), floatOf(grad), velocity && floatOf(velocity), scalars);
+      },
+      rmsprop: (param, grad, velocity, momentum, average, scalars) => {
+        rmsprop(floatOf(param), floatOf(grad), floatOf(velocity), momentum && floatOf(momentum), average && floatOf(average), scalars);
+      },
+      adagrad: (param, grad, accumulator, scalars) => {
+        adagrad(floatOf(param), floatOf(grad), floatOf(accumulator), scalars);
+      },
+      clipByGlobalNorm: (grad, normSquared, clipNorm) => {
+        clipByGlobalNorm(floatOf(grad), floatOf(normSquared)[0], clipNorm);
       },
       copyInto: (src, dst) => {
         dst.storage.set(src.storage);

@@ -9,7 +9,7 @@
 import type { KernelName, KernelTable } from '../../backend.js';
 import type { Program } from '../launch.js';
 import type { TunedKernel, VariantName } from '../variants.js';
-import { adam } from './adam.js';
+import { optimizers } from './optimizers.js';
 import { conv2d } from './conv2d.js';
 import { elementwise } from './elementwise.js';
 import type { GPUStorage, Gpu, KernelFacts } from './family.js';
@@ -26,7 +26,7 @@ import { normalization } from './normalization.js';
 import { reductions } from './reductions.js';
 
 export const FAMILIES = {
-  elementwise, reduce, rows, matmul, conv2d, pool, adam, memory,
+  elementwise, reduce, rows, matmul, conv2d, pool, optimizers, memory,
   // The op families of issue 13.
   math, indexing, reductions, batchMatmul, convVariants, normalization,
 } as const;
@@ -40,7 +40,7 @@ export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
     ...matmul.table(gpu),
     ...conv2d.table(gpu),
     ...pool.table(gpu),
-    ...adam.table(gpu),
+    ...optimizers.table(gpu),
     ...memory.table(gpu),
     ...math.table(gpu),
     ...indexing.table(gpu),
