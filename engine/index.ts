@@ -48,6 +48,14 @@ export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';
 export { Sequential } from './nn/sequential.js';
+// The functional API (README, "Functional models").
+export { input, InputLayer, type InputArgs } from './nn/functional/input.js';
+export { SymbolicTensor, type LayerNode } from './nn/functional/symbolic.js';
+export { Model, type ModelArgs, type ModelLayerRow } from './nn/functional/model.js';
+export type { TrainableModel } from './nn/trainable-model.js';
+export { MultiInputLayer } from './nn/layers/multi-input-layer.js';
+export { Add } from './nn/layers/add.js';
+export { Concatenate, type ConcatenateArgs } from './nn/layers/concatenate.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';

@@ -15,6 +15,7 @@ import type { Tensor } from '../tensor.js';
 import { checkPadding, positivePair } from '../ops/validate.js';
 import { show } from './show.js';
 import type { Initializer } from './initializers.js';
+import { applyLayer, type SymbolicTensor } from './functional/symbolic.js';
 
 export type Activation = 'linear' | 'relu' | 'softmax';
 
@@ -49,6 +50,10 @@ export abstract class Layer {
   abstract call(x: Tensor, weights: readonly Tensor[]): Tensor;
   /** Keras's `config` for model.json. */
   abstract config(): Record<string, unknown>;
+  /** The functional API: this layer on symbolic inputs (functional/symbolic.ts) gives its symbolic output. */
+  apply(...inputs: SymbolicTensor[] | [SymbolicTensor[]]): SymbolicTensor {
+    return applyLayer(this, inputs);
+  }
 }
 
 function activate(y: Tensor, activation: Activation): Tensor {
