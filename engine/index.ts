@@ -56,6 +56,8 @@ export type { TrainableModel } from './nn/trainable-model.js';
 export { MultiInputLayer } from './nn/layers/multi-input-layer.js';
 export { Add } from './nn/layers/add.js';
 export { Concatenate, type ConcatenateArgs } from './nn/layers/concatenate.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs } from './nn/layers/multi-head-attention.js';
+export { PositionEmbedding, type PositionEmbeddingArgs } from './nn/layers/position-embedding.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';

@@ -9,7 +9,7 @@ import { conv2dGeometry, pool2dGeometry } from '../ops/geometry.js';
 import { dense } from '../ops/matmul.js';
 import { maxPool2d } from '../ops/maxpool2d.js';
 import { relu } from '../ops/relu.js';
-import { flatten } from '../ops/reshape.js';
+import { flatten, reshape } from '../ops/reshape.js';
 import { softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 import { checkPadding, positivePair } from '../ops/validate.js';
@@ -218,20 +218,21 @@ export class Dense extends Layer {
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inputShape[0], this.units], init: 'glorotUniform' }];
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inputShape[inputShape.length - 1], this.units], init: 'glorotUniform' }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: 'zeros' });
     return specs;
   }
 
+  /** As Keras's: on [..., features] it maps the last axis (e.g. each token of a sequence). */
   outputShape(inputShape: Shape): number[] {
-    if (inputShape.length !== 1) {
-      throw new Error(`${this.name || 'Dense'}: expected a flat input [features], got [${inputShape}]; add a Flatten layer first`);
-    }
-    return [this.units];
+    if (inputShape.length < 1) throw new Error(`${this.name || 'Dense'}: expected an input [..., features], got [${inputShape}]`);
+    return [...inputShape.slice(0, -1), this.units];
   }
 
   call(x: Tensor, weights: readonly Tensor[]): Tensor {
-    return activate(dense(x, weights[0], this.useBias ? weights[1] : null), this.activation);
+    const rows = x.rank > 2 ? reshape(x, [-1, x.shape[x.rank - 1]]) : x;
+    const y = activate(dense(rows, weights[0], this.useBias ? weights[1] : null), this.activation);
+    return x.rank > 2 ? reshape(y, [...x.shape.slice(0, -1), this.units]) : y;
   }
 
   config(): Record<string, unknown> {
