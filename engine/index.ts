@@ -48,6 +48,8 @@ export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';
 export { Sequential } from './nn/sequential.js';
+export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-context.js';
+export { type Regularizer } from './nn/regularizers.js';
 // The functional API (README, "Functional models").
 export { input, InputLayer, type InputArgs } from './nn/functional/input.js';
 export { SymbolicTensor, type LayerNode } from './nn/functional/symbolic.js';
@@ -72,7 +74,7 @@ export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefiniti
 // Types of the API's arguments and results, for TypeScript users (and the API reference).
 export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
-export type { SequentialOptions } from './nn/sequential.js';
+export type { SequentialOptions, ModelWeight } from './nn/sequential.js';
 export type { TrainingContext, MetricName } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';

@@ -116,7 +116,7 @@ const NO_REGULARIZERS = {
 
 /** Keras config of one of our layers (full field set, as tfjs/Keras write it). */
 function layerJson(layer: Layer, first: boolean, inputShape: readonly number[]): KerasLayerJson {
-  const common: Record<string, unknown> = { name: layer.name, trainable: true, dtype: 'float32' };
+  const common: Record<string, unknown> = { name: layer.name, trainable: layer.trainable, dtype: 'float32' };
   if (first) common.batch_input_shape = [null, ...inputShape];
   if (layer instanceof Conv2D) {
     return {
@@ -344,6 +344,8 @@ export function modelFromTopology(topology: ModelTopology): Sequential {
     if (layers.length === 0 && !inputShape) {
       throw new Error(`tfjs-format: ${what}: the first layer needs batch_input_shape (e.g. [null, 28, 28, 1]), or an InputLayer before it`);
     }
+    // A frozen layer stays frozen (Keras writes trainable: false for it).
+    if (cfg.trainable === false) layer.trainable = false;
     layers.push(layer);
     names.push(typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : undefined);
   });

@@ -7,6 +7,7 @@
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+import { add } from '../ops/binary.js';
 import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
@@ -326,7 +327,10 @@ async function evaluateChecked(model: TrainableModel, data: CheckedData, batchSi
     const [l, c] = noGrad(() =>
       tidy(() => {
         const logits = model.apply(xb);
-        return [sparseSoftmaxCrossEntropy(logits, yb), countCorrect(logits, yb)];
+        // Keras reports evaluate's loss with the regularizer penalties, as fit's.
+        const dataLoss = sparseSoftmaxCrossEntropy(logits, yb);
+        const penalty = model.regularizationLoss();
+        return [penalty ? add(dataLoss, penalty) : dataLoss, countCorrect(logits, yb)];
       }),
     );
     xb.dispose();

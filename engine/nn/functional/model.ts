@@ -6,15 +6,18 @@
  * the TrainableModel interface. fit, evaluate, predict and `apply` take one input and give one
  * output; `applyAll` runs a model of several.
  */
-import type { Backend, Shape } from '../../backends/backend.js';
+import type { Backend } from '../../backends/backend.js';
 import { fmt } from '../../ops/validate.js';
 import { Random } from '../../random.js';
 import { getBackend } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
 import type { History } from '../callbacks.js';
+import { CallContext, INFERENCE } from '../call-context.js';
 import { initialValues } from '../initializers.js';
 import type { Layer, WeightSpec } from '../layers.js';
-import { ParameterStore } from '../parameter-store.js';
+import { ModelWeights, type WeightRef } from '../model-weights.js';
+import type { ParameterStore } from '../parameter-store.js';
+import type { ModelWeight } from '../sequential.js';
 import { show } from '../show.js';
 import type { TrainableModel } from '../trainable-model.js';
 import {
@@ -32,7 +35,7 @@ export interface ModelArgs {
   seed?: number;
 }
 
-/** Where a layer's weights are in the store. */
+/** Where a layer's weights are in the model's weight list. */
 interface LayerWeights {
   readonly specs: WeightSpec[];
   readonly firstWeight: number;
@@ -44,6 +47,8 @@ export interface ModelLayerRow {
   /** The output shape (no batch axis), or null when a shared layer's nodes differ. */
   outputShape: number[] | null;
   params: number;
+  /** Of `params`, those the optimizer updates now. */
+  trainableParams: number;
   /** Per node of the layer in this model, the tensors it reads, as Keras writes them: 'conv2d[0][0]'. */
   connectedTo: string[][];
 }
@@ -56,7 +61,7 @@ export class Model implements TrainableModel {
   readonly layers: readonly Layer[];
   private readonly graph: Graph;
   private weightsOf: Map<Layer, LayerWeights> | null = null;
-  private parameterStore: ParameterStore | null = null;
+  private weightStores: ModelWeights | null = null;
   private readonly seed: number;
   private compiled: Compiled | null = null;
   private disposed = false;
@@ -119,53 +124,91 @@ export class Model implements TrainableModel {
     return [...this.single('outputs', 'outputShape').shape];
   }
 
-  /** Creates the weights (done on first use): per layer, at its first node, in topological order. */
+  /**
+   * Creates the weights (done on first use): per layer, at its first node, in topological order;
+   * trainable and non-trainable ones in two stores, as Sequential (model-weights.ts).
+   */
   build(op = 'build'): this {
     this.assertLive(op);
-    if (this.parameterStore) return this;
+    if (this.weightStores) return this;
     const rng = new Random(this.seed);
     const weightsOf = new Map<Layer, LayerWeights>();
-    const specs: { name: string; shape: Shape; values: ArrayLike<number> }[] = [];
+    const refs: WeightRef[] = [];
+    const values: ArrayLike<number>[] = [];
     for (const node of this.graph.nodes) {
       if (weightsOf.has(node.layer)) continue;
       const layerSpecs = weightSpecsOn(node.layer, node.inputs.map((x) => x.shape));
-      weightsOf.set(node.layer, { specs: layerSpecs, firstWeight: specs.length });
-      for (const s of layerSpecs) specs.push({ name: `${node.layer.name}/${s.name}`, shape: s.shape, values: initialValues(s.init, s.shape, rng) });
+      weightsOf.set(node.layer, { specs: layerSpecs, firstWeight: refs.length });
+      for (const spec of layerSpecs) {
+        refs.push({ name: `${node.layer.name}/${spec.name}`, spec, layer: node.layer });
+        values.push(initialValues(spec.init, spec.shape, rng));
+      }
     }
-    this.parameterStore = new ParameterStore(getBackend(), specs);
+    this.weightStores = new ModelWeights(this.name, refs, getBackend(), values);
     this.weightsOf = weightsOf;
     return this;
   }
 
-  get store(): ParameterStore {
-    this.build('store');
-    return this.parameterStore!;
+  private get stores(): ModelWeights {
+    this.build('weights');
+    return this.weightStores!;
   }
 
+  /** The trainable weights' store: what the optimizer updates. */
+  get store(): ParameterStore {
+    return this.stores.store;
+  }
+
+  /** The non-trainable weights' store (moving statistics, frozen layers' weights). */
+  get nonTrainableStore(): ParameterStore {
+    return this.stores.nonTrainableStore;
+  }
+
+  /** The trainable weights as tensors: what gradients are taken for. */
   get parameters(): Tensor[] {
     return this.store.tensors;
   }
 
-  countParams(): number {
-    return this.store.count;
+  /** Every weight tensor, trainable or not, in the model's weight order. */
+  get weights(): Tensor[] {
+    return this.stores.tensors;
   }
 
-  /** Per layer, its weights' names and shapes in parameter order (the tfjs format's manifest). */
+  /** Every weight's name, shape and whether it is trainable now (getWeights' order). */
+  weightList(): ModelWeight[] {
+    return this.stores.list();
+  }
+
+  regularizationLoss(): Tensor | null {
+    return this.stores.regularizationLoss();
+  }
+
+  /** Every weight's values, trainable or not (Keras's count_params). */
+  countParams(): number {
+    return this.stores.count;
+  }
+
+  /** Per layer, its weights' names and shapes in the model's weight order (the tfjs format's manifest). */
   layerWeights(): { layer: Layer; weights: { name: string; shape: number[] }[] }[] {
     this.build('layerWeights');
     return this.layers.map((layer) => ({ layer, weights: this.weightsOf!.get(layer)!.specs.map((s) => ({ name: s.name, shape: [...s.shape] })) }));
   }
 
-  /** Forward pass of a model of one input and one output, over a batch [batch, ...inputShape]. */
-  apply(x: Tensor): Tensor {
+  /**
+   * Forward pass of a model of one input and one output, over a batch [batch, ...inputShape].
+   * `ctx` says whether this is a training pass (default: inference); its state updates are
+   * applied by whoever made it (ctx.applyUpdates(), as trainStep does).
+   */
+  apply(x: Tensor, ctx: CallContext = INFERENCE): Tensor {
     this.single('inputs', 'apply');
     this.single('outputs', 'apply');
-    return this.applyAll([x])[0];
+    return this.applyAll([x], ctx)[0];
   }
 
   /** Forward pass over one batch per input (in `inputs` order); the outputs in `outputs` order. */
-  applyAll(xs: readonly Tensor[]): Tensor[] {
+  applyAll(xs: readonly Tensor[], ctx: CallContext = INFERENCE): Tensor[] {
     this.build('apply');
+    if (!(ctx instanceof CallContext)) throw new Error(`${this.name}.apply: ctx must be a CallContext (new CallContext({ training })), got ${show(ctx)}`);
     if (!Array.isArray(xs) || xs.length !== this.inputs.length) {
       throw new Error(`${this.name}.applyAll: expected an array of ${this.inputs.length} input batches, got ${Array.isArray(xs) ? `${xs.length}` : show(xs)}`);
     }
@@ -180,15 +223,15 @@ export class Model implements TrainableModel {
       if (x.shape[0] === 0) throw new Error(`${this.name}: the batch is empty (input '${name}' ${fmt(x.shape)}); expected at least one sample`);
       if (x.shape[0] !== batch) throw new Error(`${this.name}: the inputs' batches differ (${xs.map((t) => fmt(t.shape)).join(', ')})`);
     });
-    const params = this.parameters;
+    const all = this.weights;
     const values = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((t, i) => values.set(t, xs[i]));
     for (const node of this.graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const w = this.weightsOf!.get(node.layer)!;
-      const weights = params.slice(w.firstWeight, w.firstWeight + w.specs.length);
+      const weights = all.slice(w.firstWeight, w.firstWeight + w.specs.length);
       const ins = node.inputs.map((x) => values.get(x)!);
-      values.set(node.output, isMultiInput(node.layer) ? node.layer.callOn(ins, weights) : node.layer.call(ins[0], weights));
+      values.set(node.output, isMultiInput(node.layer) ? node.layer.callOn(ins, weights, ctx) : node.layer.call(ins[0], weights, ctx));
     }
     return this.outputs.map((t) => values.get(t)!);
   }
@@ -196,15 +239,18 @@ export class Model implements TrainableModel {
   /** Per layer: name, class, output shape, parameter count and the tensors it reads. */
   layerTable(): ModelLayerRow[] {
     this.build('summary');
+    const size = (s: WeightSpec) => s.shape.reduce((a, d) => a * d, 1);
     return this.layers.map((layer) => {
       const nodes = this.graph.nodes.filter((n) => n.layer === layer);
       const shapes = nodes.map((n) => n.output.shape);
+      const specs = this.weightsOf!.get(layer)!.specs;
       const same = shapes.every((s) => s.length === shapes[0].length && s.every((d, i) => d === shapes[0][i]));
       return {
         name: layer.name,
         className: layer.className,
         outputShape: same ? [...shapes[0]] : null,
-        params: this.weightsOf!.get(layer)!.specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0),
+        params: specs.reduce((n, s) => n + size(s), 0),
+        trainableParams: layer.trainable ? specs.reduce((n, s) => n + (s.trainable === false ? 0 : size(s)), 0) : 0,
         connectedTo: nodes.map((n) => n.inputs.map((x) => `${x.node.layer.name}[${this.nodeIndex(x.node)}][0]`)),
       };
     });
@@ -222,6 +268,7 @@ export class Model implements TrainableModel {
     const w4 = Math.max(14, ...links.flat().map((t) => t.length + 2));
     const width = w1 + w2 + w3 + w4 + 1;
     const total = rows.reduce((n, r) => n + r.params, 0);
+    const trainable = rows.reduce((n, r) => n + r.trainableParams, 0);
     const body = rows.flatMap((r, i) => {
       const ls = links[i].length === 0 ? ['[]'] : links[i].map((t, k) => `${k === 0 ? '[' : ' '}${t}${k === links[i].length - 1 ? ']' : ','}`);
       return [
@@ -238,38 +285,29 @@ export class Model implements TrainableModel {
       ...body,
       '='.repeat(width),
       `Total params: ${total.toLocaleString('en-US')}`,
-      `Trainable params: ${total.toLocaleString('en-US')}`,
-      'Non-trainable params: 0',
+      `Trainable params: ${trainable.toLocaleString('en-US')}`,
+      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
       '_'.repeat(width),
     ].join('\n');
     if (print) print(out);
     return out;
   }
 
+  /** Every weight as a host array (weightList's order), trainable or not. */
   getWeights(): Promise<Float32Array[]> {
     this.assertLive('getWeights');
-    return this.store.read();
+    return this.stores.read();
   }
 
-  /** Overwrites every weight from host arrays (parameter order, as layerWeights lists them). */
+  /** Overwrites every weight from host arrays (weightList's order). */
   setWeights(values: readonly ArrayLike<number>[]): void {
     this.assertLive('setWeights');
-    if (!Array.isArray(values)) throw new Error(`${this.name}.setWeights: expected an array of weight arrays, got ${show(values)}`);
-    const params = this.store.parameters;
-    if (values.length !== params.length) throw new Error(`${this.name}.setWeights: expected ${params.length} arrays, got ${values.length}`);
-    params.forEach((p, i) => {
-      const v = values[i] as unknown;
-      if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new Error(`${this.name}.setWeights: array ${i} (${p.name}) is ${show(v)}, expected an array of ${p.tensor.size} numbers`);
-      this.store.assign(p, values[i]);
-    });
+    this.stores.assign(values);
   }
 
+  /** Re-creates every weight on `backend` from host values (the training fallback on a lost device). */
   moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
-    const old = this.store;
-    if (weights.length !== old.parameters.length) throw new Error(`${this.name}.moveTo: expected ${old.parameters.length} arrays, got ${weights.length}`);
-    const specs = old.parameters.map((p, i) => ({ name: p.name, shape: p.tensor.shape, values: weights[i] }));
-    this.parameterStore = new ParameterStore(backend, specs);
-    old.dispose();
+    this.stores.moveTo(backend, weights);
   }
 
   /** Keras's compile: the optimizer, the loss and the metrics (as Sequential's). */
@@ -305,8 +343,8 @@ export class Model implements TrainableModel {
 
   /** Frees the weights; every later use of the model throws. Idempotent. */
   dispose(): void {
-    this.parameterStore?.dispose();
-    this.parameterStore = null;
+    this.weightStores?.dispose();
+    this.weightStores = null;
     this.weightsOf = null;
     this.disposed = true;
   }

@@ -12,6 +12,7 @@
  */
 import type { Shape } from '../../backends/backend.js';
 import type { Tensor } from '../../tensor.js';
+import type { CallContext } from '../call-context.js';
 import type { Layer, WeightSpec } from '../layers.js';
 import { show } from '../show.js';
 
@@ -45,7 +46,7 @@ export interface MultiInput {
   readonly maxInputs: number;
   outputShapeOf(inputShapes: readonly Shape[]): number[];
   weightSpecsOf(inputShapes: readonly Shape[]): WeightSpec[];
-  callOn(xs: readonly Tensor[], weights: readonly Tensor[]): Tensor;
+  callOn(xs: readonly Tensor[], weights: readonly Tensor[], ctx: CallContext): Tensor;
 }
 
 export function isMultiInput(layer: Layer): layer is Layer & MultiInput {

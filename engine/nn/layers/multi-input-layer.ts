@@ -4,8 +4,9 @@
  */
 import type { Shape } from '../../backends/backend.js';
 import type { Tensor } from '../../tensor.js';
+import type { CallContext } from '../call-context.js';
 import type { MultiInput } from '../functional/symbolic.js';
-import { Layer, type WeightSpec } from '../layers.js';
+import { Layer, type WeightSpec } from './base.js';
 
 export abstract class MultiInputLayer extends Layer implements MultiInput {
   abstract readonly minInputs: number;
@@ -14,7 +15,7 @@ export abstract class MultiInputLayer extends Layer implements MultiInput {
   weightSpecsOf(_inputShapes: readonly Shape[]): WeightSpec[] {
     return [];
   }
-  abstract callOn(xs: readonly Tensor[], weights: readonly Tensor[]): Tensor;
+  abstract callOn(xs: readonly Tensor[], weights: readonly Tensor[], ctx: CallContext): Tensor;
 
   outputShape(inputShape: Shape): number[] {
     return this.outputShapeOf([inputShape]);
@@ -22,8 +23,8 @@ export abstract class MultiInputLayer extends Layer implements MultiInput {
   override weightSpecs(inputShape: Shape): WeightSpec[] {
     return this.weightSpecsOf([inputShape]);
   }
-  call(x: Tensor, weights: readonly Tensor[]): Tensor {
-    return this.callOn([x], weights);
+  call(x: Tensor, weights: readonly Tensor[], ctx: CallContext): Tensor {
+    return this.callOn([x], weights, ctx);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Shape } from '../../backends/backend.js';
 import { broadcastTo, slice } from '../../ops/shape.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer, type WeightSpec } from '../layers.js';
+import { Layer, type WeightSpec } from './base.js';
 import { show } from '../show.js';
 import { optionsObject } from './multi-input-layer.js';
 
