@@ -3,7 +3,16 @@
  * under layers/. This file is the index the rest of the engine imports from.
  */
 export { Layer, type WeightSpec, type Activation, ACTIVATION_NAMES, activate, checkActivation } from './layers/base.js';
+export { ActivationLayer, type ActivationArgs } from './layers/activation.js';
 export { Conv2D, type Conv2DArgs } from './layers/conv2d.js';
+export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './layers/depthwise-conv2d.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
-export { MaxPooling2D, type MaxPooling2DArgs } from './layers/pooling.js';
-export { Flatten } from './layers/reshape.js';
+export { Dropout, type DropoutArgs } from './layers/dropout.js';
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export {
+  BatchNormalization, type BatchNormalizationArgs, LayerNormalization, type LayerNormalizationArgs,
+} from './layers/normalization.js';
+export {
+  MaxPooling2D, type MaxPooling2DArgs, AveragePooling2D, type AveragePooling2DArgs, GlobalAveragePooling2D, GlobalMaxPooling2D,
+} from './layers/pooling.js';
+export { Flatten, Reshape, type ReshapeArgs } from './layers/reshape.js';
