@@ -7,30 +7,37 @@ import { input } from '../../engine/nn/functional/input.js';
 import { Model } from '../../engine/nn/functional/model.js';
 import type { SymbolicTensor } from '../../engine/nn/functional/symbolic.js';
 import {
-  ActivationLayer, BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, LayerNormalization, MaxPooling2D, Reshape,
+  ActivationLayer, BatchNormalization, Conv2D, Dense, Flatten, GlobalAveragePooling2D, LayerNormalization, MaxPooling2D, Reshape,
 } from '../../engine/nn/layers.js';
 import { Add } from '../../engine/nn/layers/add.js';
 import { MultiHeadAttention } from '../../engine/nn/layers/multi-head-attention.js';
 import { PositionEmbedding } from '../../engine/nn/layers/position-embedding.js';
 
-/** conv-BN-relu-conv-BN, plus the block's input, then relu (He et al.'s basic block). */
+/**
+ * conv-BN-relu-conv-BN, plus the block's input, then relu (He et al.'s basic block). BN's
+ * momentum is 0.9, not Keras's 0.99: in 3 short epochs (189 steps) the moving statistics must
+ * forget their initial (0, 1), which 0.99 leaves at 15% weight (0.99^189).
+ */
 function residualBlock(x: SymbolicTensor, filters: number): SymbolicTensor {
   let h = new Conv2D({ filters, kernelSize: 3, padding: 'same', useBias: false }).apply(x);
-  h = new BatchNormalization().apply(h);
+  h = new BatchNormalization({ momentum: 0.9 }).apply(h);
   h = new ActivationLayer({ activation: 'relu' }).apply(h);
   h = new Conv2D({ filters, kernelSize: 3, padding: 'same', useBias: false }).apply(h);
-  h = new BatchNormalization().apply(h);
+  h = new BatchNormalization({ momentum: 0.9 }).apply(h);
   return new ActivationLayer({ activation: 'relu' }).apply(new Add().apply(h, x));
 }
 
-/** 28x28x1 -> stride-2 conv (14x14) -> block -> max-pool (7x7) -> block -> global average pool -> 10 logits. */
+/**
+ * 28x28x1 -> stride-2 conv (14x14) -> block -> max-pool (7x7) -> block -> flatten -> 10 logits.
+ * (A global-average-pooled head learned too slowly for 3 epochs: 66% where this one gets 80%.)
+ */
 export function residualCnn(seed: number, filters = 16): Model {
   const x = input({ shape: [28, 28, 1] });
   let h = new Conv2D({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(x);
   h = residualBlock(h, filters);
   h = new MaxPooling2D({ poolSize: 2 }).apply(h);
   h = residualBlock(h, filters);
-  h = new GlobalAveragePooling2D().apply(h);
+  h = new Flatten().apply(h);
   return new Model({ inputs: x, outputs: new Dense({ units: 10 }).apply(h), name: 'residual_cnn', seed });
 }
 
