@@ -16,8 +16,12 @@ import { bundleEngine, formatSizes } from '../scripts/build.mjs';
 
 /** The target of issue 10 (not met yet; printed, not enforced). */
 const JS_TARGET = 80_000;
-/** Enforced: today's size plus a little room, so growth is a conscious decision. */
-const JS_CEILING = 230_000;
+/**
+ * Enforced: today's size plus a little room, so growth is a conscious decision. Raised from 230 kB
+ * for issue 14 (2026-12-01): its layers took the JS to 222.6 kB, the functional API with
+ * MultiHeadAttention to 240.1 kB.
+ */
+const JS_CEILING = 245_000;
 
 it('the minified engine bundle stays under its JavaScript ceiling (WGSL and gzip reported; the 80 kB target is printed)', async () => {
   const { code, sizes } = await bundleEngine();
