@@ -1,11 +1,18 @@
 /**
  * Training controls of issue 14: the training flag (CallContext), frozen layers and
- * non-trainable weights kept out of the optimizer's store, and L1/L2 kernel regularizers.
+ * non-trainable weights kept out of the optimizer's store, L1/L2 kernel regularizers, and
+ * checkpoints of a model with non-trainable state (BN) and dropout resuming bit for bit.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { CallContext } from '../engine/nn/call-context.js';
-import { Dense } from '../engine/nn/layers.js';
+import { BatchNormalization, Dense, Dropout } from '../engine/nn/layers.js';
+import { Adam } from '../engine/optim/adam.js';
+import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from '../model/checkpoint-state.js';
+import { readCheckpoint, writeCheckpoint } from '../model/checkpoint.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { setBackend } from '../engine/runtime.js';
 import { tensor } from '../engine/tensor.js';
@@ -134,5 +141,47 @@ describe('CallContext', () => {
     expect(a.seedFor('dropout')).not.toBe(b.seedFor('dropout'));
     expect(a.seedFor('dropout')).not.toBe(a.seedFor('dropout_1'));
     expect(a.seedFor('dropout', 7)).not.toBe(a.seedFor('dropout'));
+  });
+});
+
+describe('checkpoints of models with non-trainable state', () => {
+  it('keep BatchNormalization’s moving statistics, and a resumed run (dropout included) equals an uninterrupted one bit for bit', async () => {
+    const make = () => new Sequential([
+      new Dense({ units: 8, inputShape: [4] }), new BatchNormalization(), new Dropout({ rate: 0.3 }), new Dense({ units: 3 }),
+    ], { seed: 12 });
+    const { x, y } = toyData(48, 4, 3, 13);
+    const fitOptions = { batchSize: 8, verbose: 0 as const, seed: 5, validationData: [x, y] as [typeof x, Int32Array] };
+
+    const straight = make();
+    const straightOpt = new Adam();
+    straight.compile({ optimizer: straightOpt, metrics: ['accuracy'] });
+    await straight.fit(x, y, { ...fitOptions, epochs: 2 });
+
+    const first = make();
+    const firstOpt = new Adam();
+    first.compile({ optimizer: firstOpt, metrics: ['accuracy'] });
+    const history = await first.fit(x, y, { ...fitOptions, epochs: 1 });
+    const data = { train: digestData(x.values, y, 48), validation: digestData(x.values, y, 48) };
+    const ckpt = await captureCheckpoint({
+      epoch: 1, stopped: false, seed: 5, batchSize: 8, model: first, optimizer: firstOpt, early: null, data,
+      history: { epoch: history.epoch, history: history.history }, secondsPerEpoch: [0],
+    });
+    expect(ckpt.header.arrays.map((a) => a.name)).toContain('weights/batch_normalization/moving_variance');
+    const path = join(mkdtempSync(join(tmpdir(), 'ckpt-bn-')), 'checkpoint.bin');
+    await writeCheckpoint(path, ckpt);
+
+    const resumed = make();
+    const resumedOpt = new Adam();
+    resumed.compile({ optimizer: resumedOpt, metrics: ['accuracy'] });
+    const loaded = readCheckpoint(path);
+    checkResumable(path, loaded.header, { seed: 5, batchSize: 8, model: resumed, optimizer: resumedOpt, early: null, data });
+    restoreCheckpoint(path, loaded, resumed, resumedOpt, null);
+    const firstWeights = await first.getWeights();
+    const restored = await resumed.getWeights();
+    restored.forEach((w, i) => expect(bits(w)).toEqual(bits(firstWeights[i])));
+    await resumed.fit(x, y, { ...fitOptions, epochs: 2, initialEpoch: 1 });
+    const want = await straight.getWeights();
+    const got = await resumed.getWeights();
+    got.forEach((w, i) => expect(bits(w), straight.weightList()[i].name).toEqual(bits(want[i])));
   });
 });
