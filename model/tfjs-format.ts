@@ -389,6 +389,3 @@ export function toTfjsModelArtifacts(a: TfjsArtifacts): Required<Omit<TfjsModelA
     convertedBy: a.modelJson.convertedBy ?? null,
   };
 }
-
-// Functional models (model/tfjs-functional.ts), from the same entry point.
-export { functionalFromArtifacts, functionalFromTopology, functionalToArtifacts } from './tfjs-functional.js';

@@ -34,6 +34,13 @@ export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from '..
 export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from '../nn/layers.js';
 export type { Initializer } from '../nn/initializers.js';
 export { Sequential, type SequentialOptions } from '../nn/sequential.js';
+// The functional API (README, "Functional models"); Concatenate, MultiHeadAttention and PositionEmbedding are in ./ops, whose ops they use.
+export { input, InputLayer, type InputArgs } from '../nn/functional/input.js';
+export { SymbolicTensor, type LayerNode } from '../nn/functional/symbolic.js';
+export { Model, type ModelArgs, type ModelLayerRow } from '../nn/functional/model.js';
+export type { TrainableModel } from '../nn/trainable-model.js';
+export { MultiInputLayer } from '../nn/layers/multi-input-layer.js';
+export { Add } from '../nn/layers/add.js';
 export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
 export { trainStep } from '../nn/train-step.js';
 export { Adam, type AdamOptions } from '../optim/adam.js';
