@@ -12,7 +12,8 @@ import { dense } from '../engine/ops/matmul.js';
 import { relu } from '../engine/ops/relu.js';
 import { setBackend, tidy } from '../engine/runtime.js';
 import { tensor } from '../engine/tensor.js';
-import { Conv2D, Dense, Flatten } from '../engine/nn/layers.js';
+import { BatchNormalization, Conv2D, Dense, Dropout, Flatten } from '../engine/nn/layers.js';
+import { CallContext } from '../engine/nn/call-context.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { input } from '../engine/nn/functional/input.js';
 import { Model } from '../engine/nn/functional/model.js';
@@ -159,6 +160,41 @@ describe('Model', () => {
     await expect(fn.fit({ values: xs, shape: [n, 5] } as never, ys)).rejects.toThrow(/fit: expected x of shape \[n, 6\], got \[64, 5\]/);
     seq.dispose();
     fn.dispose();
+  });
+});
+
+describe('Model with state and frozen layers', () => {
+  it('follows the training flag, updates BatchNormalization statistics, and never moves a frozen layer', async () => {
+    const x = input({ shape: [4] });
+    const frozen = new Dense({ units: 4 });
+    const out = new Dense({ units: 2 }).apply(new Dropout({ rate: 0.5 }).apply(new BatchNormalization({ momentum: 0.5 }).apply(frozen.apply(x))));
+    const model = new Model({ inputs: x, outputs: out, seed: 3 });
+    expect(model.weightList().map((w) => `${w.name}${w.trainable ? '' : ' (fixed)'}`)).toEqual([
+      'dense/kernel', 'dense/bias', 'batch_normalization/gamma', 'batch_normalization/beta',
+      'batch_normalization/moving_mean (fixed)', 'batch_normalization/moving_variance (fixed)', 'dense_1/kernel', 'dense_1/bias',
+    ]);
+    expect(model.summary(null)).toMatch(/Trainable params: 38\nNon-trainable params: 8/);
+    frozen.trainable = false;
+    expect(model.summary(null)).toMatch(/Trainable params: 18\nNon-trainable params: 28/);
+    expect(model.parameters).toHaveLength(4);
+    const rng = new Rng(2);
+    const xs = Float32Array.from(rng.values(32 * 4, -2, 2));
+    const ys = Int32Array.from({ length: 32 }, (_, i) => i % 2);
+    const before = await model.getWeights();
+    await model.compile().fit({ values: xs, shape: [32, 4] }, ys, { epochs: 2, batchSize: 8, verbose: 0 });
+    const after = await model.getWeights();
+    const moved = after.map((w, i) => w.some((v, k) => v !== before[i][k]));
+    // The frozen Dense stays; gamma, beta, the moving statistics and the head move.
+    expect(moved).toEqual([false, false, true, true, true, true, true, true]);
+    // Inference is deterministic; a training pass drops units (and differs from it).
+    const batch = tensor(xs.subarray(0, 32), [8, 4]);
+    const a = tidy(() => Array.from(model.apply(batch).dataSync()));
+    const b = tidy(() => Array.from(model.apply(batch).dataSync()));
+    expect(a).toEqual(b);
+    const trained = tidy(() => Array.from(model.apply(batch, new CallContext({ training: true, step: 1 })).dataSync()));
+    expect(trained).not.toEqual(a);
+    expect(() => model.apply(batch, { training: true } as never)).toThrow(/ctx must be a CallContext/);
+    model.dispose();
   });
 });
 
