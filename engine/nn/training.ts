@@ -181,7 +181,12 @@ interface CheckedData {
 
 function checkData(op: string, what: '' | 'validationData ', x: unknown, y: unknown, model: TrainableModel): CheckedData {
   const { values, n } = hostSamples(op, `${what}x`, x, model);
-  const classes = model.outputShape[model.outputShape.length - 1];
+  const out = model.outputShape;
+  // Dense maps the last axis of any input (as Keras's), so a forgotten Flatten shows here.
+  if (out.length !== 1) {
+    throw new Error(`${op}: the model's output is [${out.join(', ')}] per sample; sparse categorical cross-entropy takes logits [classes] (a Flatten before the last Dense?)`);
+  }
+  const classes = out[0];
   return { values, n, sample: model.inputShape, labels: hostLabels(op, `${what}y`, y, n, classes) };
 }
 
