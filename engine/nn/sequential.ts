@@ -8,8 +8,8 @@
  * Which weight lives where follows the layers' `trainable` flags at the time of use: flipping
  * one (before or after compile) takes effect at the next training step, apply or `store`
  * access, which moves the weights between the stores with device-side copies. The
- * optimizer's state belongs to the old trainable store, so its moments (and step count in the
- * bias correction) restart for every weight, as after a Keras recompile.
+ * optimizer's moments belong to the old trainable store, so they restart (from zero) for every
+ * weight, as after a Keras recompile; its step count goes on.
  *
  * getWeights/setWeights/moveTo and the weight lists take ALL weights in layer order, each
  * layer's in Keras's order (BN: gamma, beta, moving_mean, moving_variance), whatever store
@@ -314,11 +314,13 @@ export class Sequential {
   }
 
   /** Every weight as a host array, in layer order (weightList's order), trainable or not. */
-  async getWeights(): Promise<Float32Array[]> {
+  getWeights(): Promise<Float32Array[]> {
+    // Not async: a disposed model throws here and now, as every other use does.
     this.assertLive('getWeights');
-    const trainable = await this.store.read();
-    const fixed = await this.fixedStore!.read();
-    return this.split!.slots.map((s) => (s.trainable ? trainable : fixed)[s.index]);
+    const trainable = this.store.read();
+    const fixed = this.fixedStore!.read();
+    const slots = this.split!.slots;
+    return Promise.all([trainable, fixed]).then(([t, f]) => slots.map((s) => (s.trainable ? t : f)[s.index]));
   }
 
   /** Overwrites every weight from host arrays (layer order, as getWeights gives them; shapes as in weightList). */
