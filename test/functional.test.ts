@@ -123,6 +123,16 @@ describe('Model', () => {
     model.dispose();
   });
 
+  it("shows a shared layer whose nodes' shapes differ as 'multiple'", () => {
+    const flat = input({ shape: [3] });
+    const seq = input({ shape: [5, 3] });
+    const d = new Dense({ units: 4 });
+    const model = new Model({ inputs: [flat, seq], outputs: [d.apply(flat), d.apply(seq)] });
+    expect(model.layerTable().find((r) => r.name === 'dense')).toMatchObject({ outputShape: null, params: 16, connectedTo: [['input_layer[0][0]'], ['input_layer_1[0][0]']] });
+    expect(model.summary(null)).toMatch(/ dense \(Dense\)\s+multiple\s+16\s+\['input_layer\[0\]\[0\]',\n\s+'input_layer_1\[0\]\[0\]'\]/);
+    model.dispose();
+  });
+
   it('prints a Keras-style summary with the Connected to column', () => {
     const model = residualMlp();
     const text = model.summary(null);
