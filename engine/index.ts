@@ -50,7 +50,8 @@ export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export {
   Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation, ActivationLayer, AveragePooling2D, BatchNormalization, DepthwiseConv2D,
-  Dropout, Embedding, GlobalAveragePooling2D, GlobalMaxPooling2D, LayerNormalization, Reshape,
+  Dropout, Embedding, GlobalAveragePooling2D, GlobalMaxPooling2D, LayerNormalization, Reshape, ACTIVATION_NAMES, activate, checkActivation,
+  registerActivations,
 } from './nn/layers.js';
 export { Sequential } from './nn/sequential.js';
 export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-context.js';
@@ -79,7 +80,7 @@ export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefiniti
 // Types of the API's arguments and results, for TypeScript users (and the API reference).
 export type {
   Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec, ActivationArgs, AveragePooling2DArgs, BatchNormalizationArgs, DepthwiseConv2DArgs,
-  DropoutArgs, EmbeddingArgs, LayerNormalizationArgs, ReshapeArgs,
+  DropoutArgs, EmbeddingArgs, LayerNormalizationArgs, ReshapeArgs, Pooling2DArgs,
 } from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
 export type { SequentialOptions, ModelWeight } from './nn/sequential.js';

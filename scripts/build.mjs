@@ -32,6 +32,7 @@ const dist = join(root, 'dist');
 export const SUBPATHS = {
   '.': 'engine/entries/main.ts',
   './ops': 'engine/entries/ops.ts',
+  './layers': 'engine/entries/layers.ts',
   './pixels': 'engine/entries/pixels.ts',
   './kernels': 'engine/entries/kernels.ts',
   './profiler': 'engine/entries/profiler.ts',
@@ -41,7 +42,7 @@ export const SUBPATHS = {
 };
 
 /** The subpaths that run in a page or a worker: each gets a size line (what it adds to the main entry). */
-export const BROWSER_SUBPATHS = ['./ops', './pixels', './kernels', './profiler', './tfjs-format'];
+export const BROWSER_SUBPATHS = ['./ops', './layers', './pixels', './kernels', './profiler', './tfjs-format'];
 
 /**
  * The source files the build starts from: the subpaths, and engine/index.ts (everything the

@@ -29,15 +29,20 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
-  all: { js: 180_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
+  // 147.3 kB with Layer.apply's symbolic tensors (the functional API's graph, issue 14), 2026-12-01.
+  main: { js: 148_500, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
+  // 185.8 kB with the layers of issue 14 (engine/entries/layers.ts), 205.5 kB with its functional API, 2026-12-01.
+  all: { js: 208_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },
+    // 13.1 kB with the layers, 34.5 kB with the functional API (Model, input, Add, Concatenate, MultiHeadAttention, PositionEmbedding), 2026-12-01.
+    './layers': { js: 36_000, wgsl: 0 },
     './pixels': { js: 6_000, wgsl: 2_500 },
     './kernels': { js: 8_000, wgsl: 0 },
     './profiler': { js: 3_200, wgsl: 0 },
-    './tfjs-format': { js: 12_500, wgsl: 0 },
+    // Every layer class (and the ops they use) comes with it: a file may hold any of them. 30.5 kB, 2026-12-01.
+    './tfjs-format': { js: 32_000, wgsl: 0 },
   } as Record<string, { js: number; wgsl: number }>,
 };
 

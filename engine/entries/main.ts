@@ -30,17 +30,19 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';
-export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from '../nn/layers.js';
-export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from '../nn/layers.js';
+// The tutorial's layers from their own files (the layers index would bring every layer).
+export { Layer, type Activation, type WeightSpec } from '../nn/layers/base.js';
+export { Conv2D, type Conv2DArgs } from '../nn/layers/conv2d.js';
+export { MaxPooling2D, type MaxPooling2DArgs, type Pooling2DArgs } from '../nn/layers/pooling.js';
+export { Flatten } from '../nn/layers/flatten.js';
+export { Dense, type DenseArgs } from '../nn/layers/dense.js';
+export { CallContext, INFERENCE, type CallContextOptions } from '../nn/call-context.js';
+export type { Regularizer } from '../nn/regularizers.js';
 export type { Initializer } from '../nn/initializers.js';
-export { Sequential, type SequentialOptions } from '../nn/sequential.js';
-// The functional API (README, "Functional models"); Concatenate, MultiHeadAttention and PositionEmbedding are in ./ops, whose ops they use.
-export { input, InputLayer, type InputArgs } from '../nn/functional/input.js';
+export { Sequential, type SequentialOptions, type ModelWeight } from '../nn/sequential.js';
+// Layer.apply's result; the rest of the functional API (input, Model, ...) is in ./layers.
 export { SymbolicTensor, type LayerNode } from '../nn/functional/symbolic.js';
-export { Model, type ModelArgs, type ModelLayerRow } from '../nn/functional/model.js';
 export type { TrainableModel } from '../nn/trainable-model.js';
-export { MultiInputLayer } from '../nn/layers/multi-input-layer.js';
-export { Add } from '../nn/layers/add.js';
 export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
 export { trainStep } from '../nn/train-step.js';
 export { Adam, type AdamOptions } from '../optim/adam.js';

@@ -25,7 +25,3 @@ export { batchNorm, batchNormTraining, layerNorm, type NormOptions, type BatchNo
 export { dropout } from '../ops/dropout.js';
 export { oneHot } from '../ops/one-hot.js';
 export { softmaxCrossEntropy, sigmoidCrossEntropy, meanSquaredError, type SoftmaxCrossEntropyOptions } from '../ops/losses.js';
-// Layers of the functional API built from these ops (README, "Functional models").
-export { Concatenate, type ConcatenateArgs } from '../nn/layers/concatenate.js';
-export { MultiHeadAttention, type MultiHeadAttentionArgs } from '../nn/layers/multi-head-attention.js';
-export { PositionEmbedding, type PositionEmbeddingArgs } from '../nn/layers/position-embedding.js';

@@ -4,10 +4,10 @@
  * `{ l1: 1e-5 }` or both. Saved in the TensorFlow.js format as
  * `{ class_name: 'L1L2', config: { l1, l2 } }`, the class tfjs-layers registers.
  */
-import { add } from '../ops/binary.js';
-import { abs, square } from '../ops/math.js';
+import { add, mul } from '../ops/binary.js';
+import { relu } from '../ops/relu.js';
 import { sum } from '../ops/reduce.js';
-import { scale } from '../ops/unary.js';
+import { neg, scale } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
 import { show } from './show.js';
 
@@ -36,8 +36,10 @@ export function checkRegularizer(layer: string, field: string, r: unknown): Regu
 /** The scalar penalty of one weight. */
 export function penalty(r: Regularizer, w: Tensor): Tensor | null {
   const terms: Tensor[] = [];
-  if (r.l1 > 0) terms.push(scale(sum(abs(w)), r.l1));
-  if (r.l2 > 0) terms.push(scale(sum(square(w)), r.l2));
+  // |w| as relu(w) + relu(−w) and w² as w·w: the main entry's ops (abs and square are in ./ops);
+  // the values and gradients are the same (|w|'s gradient is sign(w), 0 at 0).
+  if (r.l1 > 0) terms.push(scale(sum(add(relu(w), relu(neg(w)))), r.l1));
+  if (r.l2 > 0) terms.push(scale(sum(mul(w, w)), r.l2));
   if (terms.length === 0) return null;
   return terms.length === 1 ? terms[0] : add(terms[0], terms[1]);
 }

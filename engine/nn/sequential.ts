@@ -22,7 +22,8 @@ import { Tensor } from '../tensor.js';
 import { fmt } from '../ops/validate.js';
 import { show } from './show.js';
 import { initialValues } from './initializers.js';
-import { Layer, type WeightSpec } from './layers.js';
+// The base alone: the layers index would bring every layer into the main entry's bundle.
+import { Layer, type WeightSpec } from './layers/base.js';
 import { CallContext, INFERENCE } from './call-context.js';
 import { penalty } from './regularizers.js';
 import { add } from '../ops/binary.js';

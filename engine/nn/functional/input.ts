@@ -1,7 +1,7 @@
 /** input(): the start of a functional graph, a SymbolicTensor produced by an InputLayer node. */
 import type { Shape } from '../../backends/backend.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer } from '../layers.js';
+import { Layer } from '../layers/base.js';
 import { show } from '../show.js';
 import { inputNode, type SymbolicTensor } from './symbolic.js';
 

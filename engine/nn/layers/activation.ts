@@ -4,7 +4,8 @@
  */
 import type { Shape } from '../../backends/backend.js';
 import type { Tensor } from '../../tensor.js';
-import { type Activation, Layer, activate, argsOf, checkActivation } from './base.js';
+import { EXTENDED_ACTIVATIONS } from './activation-functions.js';
+import { type Activation, Layer, activate, argsOf, checkActivation, registerActivations } from './base.js';
 
 export interface ActivationArgs {
   activation: Activation;
@@ -17,6 +18,7 @@ export class ActivationLayer extends Layer {
 
   constructor(args: ActivationArgs) {
     super(argsOf('ActivationLayer', args).inputShape);
+    registerActivations(EXTENDED_ACTIVATIONS);
     this.activation = checkActivation('ActivationLayer', args.activation);
   }
 

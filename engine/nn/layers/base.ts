@@ -12,8 +12,6 @@
  * says whether this is a training pass (call-context.ts).
  */
 import type { Shape } from '../../backends/backend.js';
-import { gelu, sigmoid, softplus, elu, tanh } from '../../ops/activations.js';
-import { mul } from '../../ops/binary.js';
 import { relu } from '../../ops/relu.js';
 import { softmax } from '../../ops/softmax.js';
 import type { Tensor } from '../../tensor.js';
@@ -73,32 +71,32 @@ export abstract class Layer {
   }
 }
 
-/** Activations by Keras/tfjs name; every one is an engine op (or two). */
-export const ACTIVATIONS = {
-  linear: (x: Tensor) => x,
-  relu,
-  sigmoid,
-  tanh,
-  softmax,
-  softplus,
-  elu: (x: Tensor) => elu(x),
-  /** Keras's 'gelu': the erf form. */
-  gelu: (x: Tensor) => gelu(x),
-  /** tfjs's 'gelu_new': the tanh approximation. */
-  gelu_new: (x: Tensor) => gelu(x, { approximate: true }),
-  swish: (x: Tensor) => mul(x, sigmoid(x)),
-} as const;
+/** Every activation name a layer takes (Keras's and tfjs's names). */
+export const ACTIVATION_NAMES = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'elu', 'gelu', 'gelu_new', 'swish'] as const;
+export type Activation = (typeof ACTIVATION_NAMES)[number];
 
-export type Activation = keyof typeof ACTIVATIONS;
-export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as Activation[];
+/**
+ * The functions behind the names. The main entry has the tutorial's three; the others use the
+ * op families of the ./ops subpath, so layers/activation-functions.ts registers them when it is
+ * loaded: it comes with ActivationLayer, so with the ./layers subpath, engine/index.ts and
+ * tfjs-format, and the main bundle stays without them.
+ */
+const FUNCTIONS = new Map<Activation, (x: Tensor) => Tensor>([['linear', (x) => x], ['relu', relu], ['softmax', softmax]]);
+
+export function registerActivations(fns: Partial<Record<Activation, (x: Tensor) => Tensor>>): void {
+  for (const [name, fn] of Object.entries(fns)) FUNCTIONS.set(name as Activation, fn as (x: Tensor) => Tensor);
+}
 
 export function activate(y: Tensor, activation: Activation): Tensor {
-  return ACTIVATIONS[activation](y);
+  return FUNCTIONS.get(activation)!(y);
 }
 
 export function checkActivation(layer: string, a: unknown): Activation {
-  if (typeof a !== 'string' || !Object.prototype.hasOwnProperty.call(ACTIVATIONS, a)) {
+  if (typeof a !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(a)) {
     throw new Error(`${layer}: unknown activation ${show(a)} (expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')})`);
+  }
+  if (!FUNCTIONS.has(a as Activation)) {
+    throw new Error(`${layer}: activation '${a}' is in the package's layers subpath (webgpu-tensor-engine/layers): load it once; the main entry has only 'linear', 'relu' and 'softmax'`);
   }
   return a as Activation;
 }

@@ -17,7 +17,7 @@ import { transpose } from '../../ops/shape.js';
 import { softmax } from '../../ops/softmax.js';
 import { scale } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
-import type { WeightSpec } from '../layers.js';
+import type { WeightSpec } from './base.js';
 import { show } from '../show.js';
 import { MultiInputLayer, optionsObject } from './multi-input-layer.js';
 

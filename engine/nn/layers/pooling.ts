@@ -1,12 +1,7 @@
-/**
- * Pooling layers over NHWC images: MaxPooling2D and AveragePooling2D (windows; padded taps are
- * not counted in an average, as in TensorFlow), GlobalAveragePooling2D and GlobalMaxPooling2D
- * ([height, width, channels] -> [channels]).
- */
+/** Window pooling over NHWC images: the shared base, and MaxPooling2D. */
 import type { Padding, Shape } from '../../backends/backend.js';
 import { pool2dGeometry } from '../../ops/geometry.js';
 import { maxPool2d } from '../../ops/maxpool2d.js';
-import { avgPool2d, globalAvgPool2d, globalMaxPool2d } from '../../ops/pooling.js';
 import { checkPadding, positivePair } from '../../ops/validate.js';
 import type { Tensor } from '../../tensor.js';
 import { Layer, argsOf, expectImage } from './base.js';
@@ -19,9 +14,8 @@ export interface Pooling2DArgs {
   inputShape?: number[];
 }
 export type MaxPooling2DArgs = Pooling2DArgs;
-export type AveragePooling2DArgs = Pooling2DArgs;
 
-abstract class Pooling2D extends Layer {
+export abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;
@@ -51,48 +45,5 @@ export class MaxPooling2D extends Pooling2D {
   }
   call(x: Tensor): Tensor {
     return maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
-  }
-}
-
-export class AveragePooling2D extends Pooling2D {
-  readonly className = 'AveragePooling2D';
-  constructor(args: AveragePooling2DArgs = {}) {
-    super('AveragePooling2D', args);
-  }
-  call(x: Tensor): Tensor {
-    return avgPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
-  }
-}
-
-abstract class GlobalPooling2D extends Layer {
-  protected constructor(className: string, args: { inputShape?: number[] }) {
-    super(argsOf(className, args).inputShape);
-  }
-  outputShape(inputShape: Shape): number[] {
-    expectImage(this.label, inputShape);
-    return [inputShape[2]];
-  }
-  config(): Record<string, unknown> {
-    return {};
-  }
-}
-
-export class GlobalAveragePooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalAveragePooling2D';
-  constructor(args: { inputShape?: number[] } = {}) {
-    super('GlobalAveragePooling2D', args);
-  }
-  call(x: Tensor): Tensor {
-    return globalAvgPool2d(x);
-  }
-}
-
-export class GlobalMaxPooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalMaxPooling2D';
-  constructor(args: { inputShape?: number[] } = {}) {
-    super('GlobalMaxPooling2D', args);
-  }
-  call(x: Tensor): Tensor {
-    return globalMaxPool2d(x);
   }
 }

@@ -1,25 +1,9 @@
-/** Shape-only layers, sharing storage with their input: Flatten and Reshape. */
+/** Reshape: a new shape for each sample, sharing storage with its input. */
 import type { Shape } from '../../backends/backend.js';
-import { flatten, reshape } from '../../ops/reshape.js';
+import { reshape } from '../../ops/reshape.js';
 import type { Tensor } from '../../tensor.js';
 import { show } from '../show.js';
 import { Layer, argsOf } from './base.js';
-
-export class Flatten extends Layer {
-  readonly className = 'Flatten';
-  constructor(args: { inputShape?: number[] } = {}) {
-    super(argsOf('Flatten', args).inputShape);
-  }
-  outputShape(inputShape: Shape): number[] {
-    return [inputShape.reduce((a, b) => a * b, 1)];
-  }
-  call(x: Tensor): Tensor {
-    return flatten(x);
-  }
-  config(): Record<string, unknown> {
-    return {};
-  }
-}
 
 export interface ReshapeArgs {
   /** The output shape without the batch axis; one entry may be -1 (inferred). */
