@@ -34,6 +34,9 @@ Options:
   --patience N     early-stopping patience (default 3)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs
   --resume         continue from the checkpoint in --out
+  --replicas N     data-parallel training on N worker threads, each with its own CPU
+                   backend and 1/N of every batch; gradients are averaged, weighted by
+                   each replica's share (default: no workers, the step runs in this thread)
   --verbose N      0 silent, 1 progress bar (default; when stdout is not a terminal, a line
                    every 50 steps instead), 2 one line per epoch
   --no-terminate-on-nan
@@ -68,6 +71,7 @@ export interface TrainCliArgs {
   patience: number;
   quick: boolean;
   resume: boolean;
+  replicas?: number;
   verbose: 0 | 1 | 2;
   terminateOnNaN: boolean;
 }
@@ -86,6 +90,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
       patience: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      replicas: { type: 'string' },
       verbose: { type: 'string', default: '1' },
       'no-terminate-on-nan': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -103,17 +108,23 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu or cpu, got '${a.backend}'`);
   const verbose = int('verbose', a.verbose, 1, 0);
   if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2, got '${a.verbose}'`);
+  const batchSize = int('batch-size', a['batch-size'], 256, 1);
+  const replicas = a.replicas === undefined ? undefined : int('replicas', a.replicas, 1, 1);
+  if (replicas !== undefined && replicas > batchSize) {
+    throw new Error(`--replicas (${replicas}) is more than --batch-size (${batchSize}); each replica takes a share of every batch`);
+  }
   return {
     help: a.help ?? false,
     backend,
     epochs: int('epochs', a.epochs, a.quick ? 2 : 20, 1),
-    batchSize: int('batch-size', a['batch-size'], 256, 1),
+    batchSize,
     seed: int('seed', a.seed, 42, 0),
     outDir: resolve(a.out!),
     dataDir: a.data,
     patience: int('patience', a.patience, 3, 0),
     quick: a.quick ?? false,
     resume: a.resume ?? false,
+    replicas,
     verbose: verbose as 0 | 1 | 2,
     terminateOnNaN: !a['no-terminate-on-nan'],
   };
@@ -129,6 +140,7 @@ export function trainOptions(args: TrainCliArgs): TrainOptions {
     outDir: args.outDir,
     dataDir: args.dataDir,
     resume: args.resume,
+    replicas: args.replicas,
     patience: args.patience,
     trainLimit: args.quick ? 6000 : undefined,
     testLimit: args.quick ? 1000 : undefined,

@@ -37,6 +37,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
   callbacks?: Callback[];
+  /** Data-parallel replicas: this many worker threads share each batch (fit's `replicas`). Unset: none. */
+  replicas?: number;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -130,8 +132,9 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   const test = { values: data.test.images, shape: [data.test.count, 28, 28, 1] };
   if (!alreadyStopped && initialEpoch < epochs) {
     epochStarted = performance.now();
+    if (options.replicas !== undefined) log(`training on ${options.replicas} data-parallel replica${options.replicas === 1 ? '' : 's'} (worker threads, each with a CPU backend)`);
     await model.fit(train, data.train.labels, {
-      epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
+      epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress, replicas: options.replicas,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch.
       callbacks: [...(options.callbacks ?? []), early, checkpointer],

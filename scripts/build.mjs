@@ -45,10 +45,11 @@ export const SUBPATHS = {
 export const BROWSER_SUBPATHS = ['./ops', './layers', './pixels', './kernels', './profiler', './tfjs-format'];
 
 /**
- * The source files the build starts from: the subpaths, and engine/index.ts (everything the
- * engine exports, which dist/engine-all.min.js bundles).
+ * The source files the build starts from: the subpaths, engine/index.ts (everything the
+ * engine exports, which dist/engine-all.min.js bundles), and the replica code, which
+ * fit({ replicas }) loads by a dynamic import and starts in workers by URL (engine/distribute/).
  */
-export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts'];
+export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-pool.ts', 'engine/distribute/replica-worker.ts'];
 
 /** The single-file bundles: dist/<name> from a source file. */
 export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-all.min.js': 'engine/index.ts' };
