@@ -168,6 +168,7 @@ describe('Model', () => {
     expect(results[1].eval).toEqual(results[0].eval);
     expect(Array.from(results[1].pred)).toEqual(Array.from(results[0].pred));
     await expect(fn.fit({ values: xs, shape: [n, 5] } as never, ys)).rejects.toThrow(/fit: expected x of shape \[n, 6\], got \[64, 5\]/);
+    await expect(fn.fit(x, ys, { replicas: 2, verbose: 0 })).rejects.toThrow(/fit: replicas train a Sequential; functional is a functional Model/);
     seq.dispose();
     fn.dispose();
   });

@@ -17,6 +17,7 @@ import { show } from './show.js';
 import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
+import type { Sequential } from './sequential.js';
 import type { TrainableModel } from './trainable-model.js';
 import { trainStepWithMetrics } from './train-step.js';
 
@@ -283,7 +284,12 @@ async function fitLoop(
   const history = new History();
   const steps = Math.ceil(n / batchSize);
   model.build();
-  const replicas = options.replicas === undefined
+  // Replicas rebuild the model from a layer stack (distribute/): a functional Model has a graph.
+  const sequential = (m: TrainableModel): m is Sequential => typeof (m as Partial<Sequential>).add === 'function';
+  if (options.replicas !== undefined && !sequential(model)) {
+    throw new Error(`${op}: replicas train a Sequential; ${model.name} is a functional Model, which trains without them`);
+  }
+  const replicas = options.replicas === undefined || !sequential(model)
     ? null
     : await startReplicas(model, { op, replicas: options.replicas, batchSize, optimizer: compiled.optimizer, accuracy: compiled.accuracy });
   try {
