@@ -26,6 +26,7 @@ export const SLOW_FILES = [
   'test/soak.test.ts', // 300 training steps on the CPU and on WebGPU
   'test/crash-safety.test.ts', // kills training processes mid-epoch and mid-write
   'test/learning-cpu.test.ts', // trains on 2,000 images
+  'test/learning-functional.test.ts', // trains two functional models on 2,000 images
   'test/webgpu-train-step.test.ts', // a training step and 2 epochs on WebGPU
 ];
 

@@ -56,6 +56,16 @@ export {
 export { Sequential } from './nn/sequential.js';
 export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-context.js';
 export { type Regularizer } from './nn/regularizers.js';
+// The functional API (README, "Functional models").
+export { input, InputLayer, type InputArgs } from './nn/functional/input.js';
+export { SymbolicTensor, type LayerNode } from './nn/functional/symbolic.js';
+export { Model, type ModelArgs, type ModelLayerRow } from './nn/functional/model.js';
+export type { TrainableModel } from './nn/trainable-model.js';
+export { MultiInputLayer } from './nn/layers/multi-input-layer.js';
+export { Add } from './nn/layers/add.js';
+export { Concatenate, type ConcatenateArgs } from './nn/layers/concatenate.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs } from './nn/layers/multi-head-attention.js';
+export { PositionEmbedding, type PositionEmbeddingArgs } from './nn/layers/position-embedding.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';

@@ -126,16 +126,7 @@ export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts
   const values = await model.getWeights();
   const entries: WeightEntry[] = perLayer.flatMap(({ layer, weights }) =>
     weights.map((w) => ({ name: `${layer.name}/${w.name}`, shape: w.shape, dtype: 'float32' })));
-  if (entries.length !== values.length) throw new Error(`tfjs-format: ${model.name} has ${values.length} weight arrays, expected ${entries.length}`);
-  const total = values.reduce((n, v) => n + v.length, 0);
-  const weightData = new ArrayBuffer(total * 4);
-  const view = new DataView(weightData);
-  let at = 0;
-  values.forEach((v, i) => {
-    const size = entries[i].shape.reduce((a, b) => a * b, 1);
-    if (v.length !== size) throw new Error(`tfjs-format: weight ${entries[i].name} has ${v.length} values, expected ${size}`);
-    for (let j = 0; j < v.length; j++, at += 4) view.setFloat32(at, v[j], true);
-  });
+  const weightData = weightDataOf(model.name, entries, values);
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: GENERATED_BY,
@@ -150,6 +141,21 @@ export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts
     weightsChecksum: weightsChecksumOf(weightData),
   };
   return { modelJson, weightData };
+}
+
+/** The weights as little-endian float32 bytes, in manifest order (sizes checked against `entries`). */
+export function weightDataOf(modelName: string, entries: readonly WeightEntry[], values: readonly Float32Array[]): ArrayBuffer {
+  if (entries.length !== values.length) throw new Error(`tfjs-format: ${modelName} has ${values.length} weight arrays, expected ${entries.length}`);
+  const total = values.reduce((n, v) => n + v.length, 0);
+  const weightData = new ArrayBuffer(total * 4);
+  const view = new DataView(weightData);
+  let at = 0;
+  values.forEach((v, i) => {
+    const size = entries[i].shape.reduce((a, b) => a * b, 1);
+    if (v.length !== size) throw new Error(`tfjs-format: weight ${entries[i].name} has ${v.length} values, expected ${size}`);
+    for (let j = 0; j < v.length; j++, at += 4) view.setFloat32(at, v[j], true);
+  });
+  return weightData;
 }
 
 export function weightsChecksumOf(weightData: ArrayBuffer): WeightsChecksum {
@@ -177,7 +183,7 @@ export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuff
 // ---------------------------------------------------------------------------------------------
 
 /** batch_input_shape (Keras 2, tfjs) or batch_shape (Keras 3) without the batch axis. */
-function inputShapeOf(what: string, cfg: Record<string, unknown>): number[] | undefined {
+export function inputShapeOf(what: string, cfg: Record<string, unknown>): number[] | undefined {
   const batch = cfg.batch_input_shape ?? cfg.batch_shape;
   if (batch === undefined || batch === null) return undefined;
   if (!Array.isArray(batch) || batch.length < 2 || !batch.slice(1).every(positiveInt)) {
@@ -189,7 +195,8 @@ function inputShapeOf(what: string, cfg: Record<string, unknown>): number[] | un
 function topologyLayers(topology: ModelTopology): { name?: string; layers: KerasLayerJson[] } {
   if (!topology || typeof topology !== 'object') throw new Error('tfjs-format: model.json has no modelTopology');
   if (topology.class_name !== 'Sequential') {
-    throw new Error(`tfjs-format: only Sequential models are supported, the topology is a ${String(topology.class_name)}`);
+    const hint = topology.class_name === 'Functional' || topology.class_name === 'Model' ? ' (load functional models with functionalFromArtifacts, model/tfjs-functional.ts)' : '';
+    throw new Error(`tfjs-format: only Sequential models are supported here, the topology is a ${String(topology.class_name)}${hint}`);
   }
   const cfg = topology.config;
   const layers = Array.isArray(cfg) ? cfg : cfg?.layers;
@@ -234,7 +241,7 @@ export function modelFromTopology(topology: ModelTopology): Sequential {
   return model;
 }
 
-interface LocatedWeight extends WeightEntry {
+export interface LocatedWeight extends WeightEntry {
   /** Byte offset into the concatenated weight data. */
   offset: number;
 }
@@ -242,7 +249,7 @@ interface LocatedWeight extends WeightEntry {
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, float16: 2, uint8: 1, int8: 1, int16: 2, uint16: 2 };
 
 /** Manifest entries in order, each with its byte offset (groups' data concatenated in order). */
-function locateWeights(manifest: WeightsManifestGroup[], byteLength: number): LocatedWeight[] {
+export function locateWeights(manifest: WeightsManifestGroup[], byteLength: number): LocatedWeight[] {
   if (!Array.isArray(manifest)) throw new Error('tfjs-format: model.json has no weightsManifest');
   const out: LocatedWeight[] = [];
   let offset = 0;
@@ -275,11 +282,11 @@ function weightSuffix(name: string): string {
 }
 
 /**
- * Which manifest entry fills each of the model's weights (parameter order). By the layer names
- * in the weight names when they match the topology's layers, else by order.
+ * Which manifest entry fills each of the model's weights (`perLayer`: each layer's weights, in the
+ * model's order). By the layer names in the weight names when they match the topology's layers,
+ * else by order.
  */
-function matchWeights(model: Sequential, located: LocatedWeight[]): LocatedWeight[] {
-  const perLayer = layerWeightShapes(model);
+export function matchWeights(perLayer: readonly { layer: Layer; weights: { name: string; shape: number[] }[] }[], located: LocatedWeight[]): LocatedWeight[] {
   const modelWeights = located.filter((w) => w.group !== 'optimizer');
   const wanted = perLayer.reduce((n, l) => n + l.weights.length, 0);
   // By layer name: each layer with weights owns exactly the entries named '<layer>/...'.
@@ -329,14 +336,18 @@ export function modelFromArtifacts(artifacts: TfjsArtifacts): Sequential {
   checkWeightsChecksum(modelJson, weightData);
   const model = modelFromTopology(modelJson.modelTopology);
   const located = locateWeights(modelJson.weightsManifest, weightData.byteLength);
-  const chosen = matchWeights(model, located);
+  model.setWeights(weightValues(matchWeights(layerWeightShapes(model), located), weightData));
+  return model;
+}
+
+/** The float32 values of each chosen manifest entry. */
+export function weightValues(chosen: readonly LocatedWeight[], weightData: ArrayBuffer): Float32Array[] {
   const view = new DataView(weightData);
-  model.setWeights(chosen.map((w) => {
+  return chosen.map((w) => {
     const out = new Float32Array(w.shape.reduce((a, b) => a * b, 1));
     for (let j = 0; j < out.length; j++) out[j] = view.getFloat32(w.offset + 4 * j, true);
     return out;
-  }));
-  return model;
+  });
 }
 
 /** The parts as one buffer, in order (a single part is returned as is). */

@@ -15,3 +15,11 @@ export {
 } from '../nn/layers/normalization.js';
 export { AveragePooling2D, type AveragePooling2DArgs, GlobalAveragePooling2D, GlobalMaxPooling2D } from '../nn/layers/average-pooling.js';
 export { Reshape, type ReshapeArgs } from '../nn/layers/reshape.js';
+// The functional API (README, "Functional models"): input(), Model, and the layers of several inputs.
+export { input, InputLayer, type InputArgs } from '../nn/functional/input.js';
+export { Model, type ModelArgs, type ModelLayerRow } from '../nn/functional/model.js';
+export { MultiInputLayer } from '../nn/layers/multi-input-layer.js';
+export { Add } from '../nn/layers/add.js';
+export { Concatenate, type ConcatenateArgs } from '../nn/layers/concatenate.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs } from '../nn/layers/multi-head-attention.js';
+export { PositionEmbedding, type PositionEmbeddingArgs } from '../nn/layers/position-embedding.js';

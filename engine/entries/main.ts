@@ -40,6 +40,9 @@ export { CallContext, INFERENCE, type CallContextOptions } from '../nn/call-cont
 export type { Regularizer } from '../nn/regularizers.js';
 export type { Initializer } from '../nn/initializers.js';
 export { Sequential, type SequentialOptions, type ModelWeight } from '../nn/sequential.js';
+// Layer.apply's result; the rest of the functional API (input, Model, ...) is in ./layers.
+export { SymbolicTensor, type LayerNode } from '../nn/functional/symbolic.js';
+export type { TrainableModel } from '../nn/trainable-model.js';
 export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
 export { trainStep } from '../nn/train-step.js';
 export { Adam, AdamW, type AdamOptions } from '../optim/adam.js';

@@ -2,7 +2,7 @@
  * Training callbacks and the History that fit() returns, with Keras's names
  * and behaviour.
  */
-import type { Sequential } from './sequential.js';
+import type { TrainableModel } from './trainable-model.js';
 
 /** Per-epoch metrics, named as Keras names them. */
 export interface EpochLogs {
@@ -15,7 +15,7 @@ export interface EpochLogs {
 export type MetricName = keyof EpochLogs;
 
 export interface TrainingContext {
-  readonly model: Sequential;
+  readonly model: TrainableModel;
   /** The epoch fit() started from (> 0 when resuming). */
   readonly initialEpoch: number;
   /** Set to true to stop after the current epoch (Keras's model.stop_training). */

@@ -23,7 +23,7 @@ import { show } from './show.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { setBackend } from '../runtime.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
-import type { Sequential } from './sequential.js';
+import type { TrainableModel } from './trainable-model.js';
 import type { Compiled, FitOptions, HostData } from './training.js';
 
 export type DeviceLostPolicy = 'throw' | 'cpu';
@@ -41,7 +41,7 @@ export interface DeviceFallbackReport {
   backend: Backend;
 }
 
-export type FitLoop = (model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions) => Promise<History>;
+export type FitLoop = (model: TrainableModel, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions) => Promise<History>;
 
 interface HostCopy {
   /** Epochs complete when it was taken. */
@@ -51,7 +51,7 @@ interface HostCopy {
   optimizerState: OptimizerState | null;
 }
 
-async function hostCopy(model: Sequential, optimizer: Optimizer, epochsDone: number, withValues: boolean): Promise<HostCopy> {
+async function hostCopy(model: TrainableModel, optimizer: Optimizer, epochsDone: number, withValues: boolean): Promise<HostCopy> {
   if (!withValues) return { epochsDone, iterations: optimizer.iterations, weights: null, optimizerState: null };
   const weights = await model.getWeights();
   const optimizerState = await optimizer.state(model.store);
@@ -68,7 +68,7 @@ class EpochGuard implements Callback {
 
   constructor(
     private readonly callbacks: readonly Callback[],
-    private readonly model: Sequential,
+    private readonly model: TrainableModel,
     private readonly optimizer: Optimizer,
     private readonly keepCopies: boolean,
     public copy: HostCopy,
@@ -116,7 +116,7 @@ class EpochGuard implements Callback {
 
 /** Runs `loop` (fit's), handling a lost WebGPU device as `options.onDeviceLost` says. */
 export async function fitGuardingDevice(
-  model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions, loop: FitLoop,
+  model: TrainableModel, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions, loop: FitLoop,
 ): Promise<History> {
   const policy = options.onDeviceLost ?? 'throw';
   if (policy !== 'throw' && policy !== 'cpu') throw new Error(`fit: onDeviceLost must be 'throw' or 'cpu', got ${show(policy)}`);

@@ -16,7 +16,7 @@ import { CallContext } from './call-context.js';
 import { fmt } from '../ops/validate.js';
 import { Tensor } from '../tensor.js';
 import { describeData } from './describe-data.js';
-import type { Sequential } from './sequential.js';
+import type { TrainableModel } from './trainable-model.js';
 
 export interface StepResult {
   /** Mean loss over the batch plus the regularizer penalties (scalar, still on the device). */
@@ -26,7 +26,7 @@ export interface StepResult {
 }
 
 export function trainStepWithMetrics(
-  model: Sequential,
+  model: TrainableModel,
   optimizer: Optimizer,
   x: Tensor,
   labels: Tensor,
@@ -52,7 +52,7 @@ export function trainStepWithMetrics(
 }
 
 /** A step that returns only the loss; host labels are checked (integers in range) and uploaded. */
-export function trainStep(model: Sequential, optimizer: Optimizer, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+export function trainStep(model: TrainableModel, optimizer: Optimizer, x: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`trainStep: expected x as a Tensor [batch, ${model.inputShape.join(', ')}], got ${describeData(x)}`);
   if (x.rank > 0 && x.shape[0] === 0) {
     throw new Error(`trainStep: x has an empty batch (shape ${fmt(x.shape)}); expected at least one sample`);

@@ -19,6 +19,7 @@ import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
+import type { TrainableModel } from './trainable-model.js';
 import { trainStepWithMetrics } from './train-step.js';
 
 /** Samples on the host: `values` holds shape[0] samples of shape.slice(1). */
@@ -126,7 +127,7 @@ function nonNegativeInteger(op: string, name: string, v: unknown): number {
 }
 
 /** Host samples checked against the model's input shape. `what` names x ('x', or 'validationData x'). */
-function hostSamples(op: string, what: string, x: unknown, model: Sequential): { values: Float32Array; n: number } {
+function hostSamples(op: string, what: string, x: unknown, model: TrainableModel): { values: Float32Array; n: number } {
   const want = model.inputShape;
   const expected = `${op}: expected ${what} as { values, shape } with values a Float32Array and shape [n, ${want.join(', ')}]`;
   if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x) || ArrayBuffer.isView(x)) {
@@ -189,9 +190,14 @@ interface CheckedData {
   labels: Int32Array;
 }
 
-function checkData(op: string, what: '' | 'validationData ', x: unknown, y: unknown, model: Sequential): CheckedData {
+function checkData(op: string, what: '' | 'validationData ', x: unknown, y: unknown, model: TrainableModel): CheckedData {
   const { values, n } = hostSamples(op, `${what}x`, x, model);
-  const classes = model.outputShape[model.outputShape.length - 1];
+  const out = model.outputShape;
+  // Dense maps the last axis of any input (as Keras's), so a forgotten Flatten shows here.
+  if (out.length !== 1) {
+    throw new Error(`${op}: the model's output is [${out.join(', ')}] per sample; sparse categorical cross-entropy takes logits [classes] (a Flatten before the last Dense?)`);
+  }
+  const classes = out[0];
   return { values, n, sample: model.inputShape, labels: hostLabels(op, `${what}y`, y, n, classes) };
 }
 
@@ -248,12 +254,12 @@ async function startReplicas(...args: Parameters<typeof ReplicaPool.start>): Pro
 }
 
 /** Keras's fit, guarded against a lost WebGPU device (see FitOptions.onDeviceLost). */
-export function fit(model: Sequential, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
+export function fit(model: TrainableModel, compiled: Compiled, x: HostData, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
   return fitGuardingDevice(model, compiled, x, y, options, fitLoop);
 }
 
 async function fitLoop(
-  model: Sequential,
+  model: TrainableModel,
   compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
@@ -280,7 +286,12 @@ async function fitLoop(
   const history = new History();
   const steps = Math.ceil(n / batchSize);
   model.build();
-  const replicas = options.replicas === undefined
+  // Replicas rebuild the model from a layer stack (distribute/): a functional Model has a graph.
+  const sequential = (m: TrainableModel): m is Sequential => typeof (m as Partial<Sequential>).add === 'function';
+  if (options.replicas !== undefined && !sequential(model)) {
+    throw new Error(`${op}: replicas train a Sequential; ${model.name} is a functional Model, which trains without them`);
+  }
+  const replicas = options.replicas === undefined || !sequential(model)
     ? null
     : await startReplicas(model, { op, replicas: options.replicas, batchSize, optimizer: compiled.optimizer, accuracy: compiled.accuracy });
   try {
@@ -352,7 +363,7 @@ function epochLogs(lossSum: number, correctSum: number, seen: number, accuracy: 
 }
 
 export async function evaluate(
-  model: Sequential,
+  model: TrainableModel,
   _compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
@@ -363,7 +374,7 @@ export async function evaluate(
 }
 
 /** Mean loss and accuracy over data already checked (evaluate, and fit's validation). */
-async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+async function evaluateChecked(model: TrainableModel, data: CheckedData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
   const n = data.n;
   const losses: Tensor[] = [];
   const corrects: Tensor[] = [];
@@ -394,7 +405,7 @@ async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: 
 }
 
 /** Logits [n, classes] for host samples, in batches. */
-export async function predict(model: Sequential, x: HostData, options: { batchSize?: number } = {}): Promise<Float32Array> {
+export async function predict(model: TrainableModel, x: HostData, options: { batchSize?: number } = {}): Promise<Float32Array> {
   const { values, n } = hostSamples('predict', 'x', x, model);
   const batchSize = positiveInteger('predict', 'batchSize', options.batchSize ?? 256);
   const classes = model.outputShape.reduce((a, b) => a * b, 1);

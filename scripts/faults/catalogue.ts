@@ -266,7 +266,12 @@ export const FAULTS: Fault[] = [
   { id: 'dense-activation', area: 'layers and models', scope: 'backend', input: "Dense activation 'tanh'", expect: /^Dense: unknown activation 'tanh' \(expected 'linear', 'relu' or 'softmax'\)/, run: () => new Dense({ units: 2, activation: 'tanh' as 'relu' }) },
   { id: 'layer-input-shape', area: 'layers and models', scope: 'backend', input: 'Conv2D inputShape [28, 0, 1]', expect: /^Conv2D: inputShape must be a non-empty array of positive integers \(no batch axis\), got \[28, 0, 1\]/, run: () => new Conv2D({ filters: 2, kernelSize: 3, inputShape: [28, 0, 1] }) },
   { id: 'layer-no-args', area: 'layers and models', scope: 'backend', input: 'new Dense() without options', expect: /^Dense: expected an options object, got undefined/, run: () => new (Dense as unknown as new () => Dense)() },
-  { id: 'dense-without-flatten', area: 'layers and models', scope: 'backend', input: 'Dense right after a Conv2D', expect: /^dense: expected a flat input \[features\], got \[26,26,2\]; add a Flatten layer first/, run: () => new Sequential([new Conv2D({ filters: 2, kernelSize: 3, inputShape: [28, 28, 1] }), new Dense({ units: 3 })]).build() },
+  {
+    id: 'dense-without-flatten', area: 'layers and models', scope: 'backend', input: 'Dense right after a Conv2D, then fit',
+    expect: /^fit: the model's output is \[26, 26, 3\] per sample; sparse categorical cross-entropy takes logits \[classes\] \(a Flatten before the last Dense\?\)/,
+    run: () => new Sequential([new Conv2D({ filters: 2, kernelSize: 3, inputShape: [28, 28, 1] }), new Dense({ units: 3 })]).compile()
+      .fit({ values: new Float32Array(2 * 784), shape: [2, 28, 28, 1] }, [0, 1], { verbose: 0 }),
+  },
   { id: 'model-no-input-shape', area: 'layers and models', scope: 'backend', input: 'a model whose first layer has no inputShape', expect: /^Sequential: the first layer needs an inputShape/, run: () => new Sequential([new Dense({ units: 3 })]).build() },
   { id: 'model-not-a-layer', area: 'layers and models', scope: 'backend', input: 'Sequential([{ units: 3 }])', expect: /^sequential\.add: expected a Layer \(Conv2D, Dense, \.\.\.\), got \{"units":3\}/, run: () => new Sequential([{ units: 3 } as unknown as Dense]) },
   {

@@ -19,6 +19,7 @@ import type { CallContext } from '../call-context.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import { show } from '../show.js';
+import { applyLayer, type SymbolicTensor } from '../functional/symbolic.js';
 
 export interface WeightSpec {
   /** Keras's weight name: 'kernel', 'bias', 'gamma', 'moving_mean', ... */
@@ -63,6 +64,10 @@ export abstract class Layer {
   /** The name errors use: the model-given name, or the class before the layer is added. */
   protected get label(): string {
     return this.name || this.className;
+  }
+  /** The functional API: this layer on symbolic inputs (functional/symbolic.ts) gives its symbolic output. */
+  apply(...inputs: SymbolicTensor[] | [SymbolicTensor[]]): SymbolicTensor {
+    return applyLayer(this, inputs);
   }
 }
 

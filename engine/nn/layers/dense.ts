@@ -1,6 +1,7 @@
-/** Dense: y = activation(x·kernel + bias) over a flat input [features]. */
+/** Dense: y = activation(x·kernel + bias) over the last axis of [..., features]. */
 import type { Shape } from '../../backends/backend.js';
 import { dense } from '../../ops/matmul.js';
+import { reshape } from '../../ops/reshape.js';
 import type { Tensor } from '../../tensor.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
 import { type Activation, Layer, type WeightSpec, activate, argsOf, checkActivation, checkBool, checkPositiveInt } from './base.js';
@@ -30,20 +31,21 @@ export class Dense extends Layer {
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inputShape[0], this.units], init: 'glorotUniform', regularizer: this.kernelRegularizer }];
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inputShape[inputShape.length - 1], this.units], init: 'glorotUniform', regularizer: this.kernelRegularizer }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: 'zeros' });
     return specs;
   }
 
+  /** As Keras's: on [..., features] it maps the last axis (each token of a sequence, say). */
   outputShape(inputShape: Shape): number[] {
-    if (inputShape.length !== 1) {
-      throw new Error(`${this.label}: expected a flat input [features], got [${inputShape}]; add a Flatten layer first`);
-    }
-    return [this.units];
+    if (inputShape.length < 1) throw new Error(`${this.label}: expected an input [..., features], got [${inputShape}]`);
+    return [...inputShape.slice(0, -1), this.units];
   }
 
   call(x: Tensor, weights: readonly Tensor[]): Tensor {
-    return activate(dense(x, weights[0], this.useBias ? weights[1] : null), this.activation);
+    const rows = x.rank > 2 ? reshape(x, [-1, x.shape[x.rank - 1]]) : x;
+    const y = activate(dense(rows, weights[0], this.useBias ? weights[1] : null), this.activation);
+    return x.rank > 2 ? reshape(y, [...x.shape.slice(0, -1), this.units]) : y;
   }
 
   config(): Record<string, unknown> {
