@@ -24,6 +24,7 @@ export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { augment, type Augmentation, type AugmentKey } from './ops/augment.js';
 export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
 // The op families of issue 13 (README, "Ops").
 export { sqrt, rsqrt, square, abs, sign, clip } from './ops/math.js';
@@ -68,4 +69,4 @@ export type { SequentialOptions } from './nn/sequential.js';
 export type { TrainingContext, MetricName } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
-export type { UnaryOp, BinaryOp, AdamStepScalars } from './backends/backend.js';
+export type { UnaryOp, BinaryOp, AdamStepScalars, AugmentParams } from './backends/backend.js';

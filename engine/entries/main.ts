@@ -12,7 +12,7 @@ export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
   Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
   OpFamilySignatures, UnaryMathOp, BinaryMathOp, CompareOp, ReduceOp, IndexMap, IndexMapAxis, GroupedConv2DGeometry,
-  UnaryOp, BinaryOp, AdamStepScalars,
+  UnaryOp, BinaryOp, AdamStepScalars, AugmentParams,
 } from '../backends/backend.js';
 export { Tensor, tensor, scalar, zeros, ones, full, variable } from '../tensor.js';
 export { setBackend, getBackend, noGrad, tidy, keep } from '../runtime.js';
@@ -28,6 +28,7 @@ export { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from '../ops/maxpool2d.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';
 export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from '../nn/layers.js';

@@ -6,7 +6,7 @@
  */
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
-import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+import { type Augmentation, batchAugmenter } from '../ops/augment.js';
 import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
@@ -16,7 +16,7 @@ import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
-import { trainStepWithMetrics } from './train-step.js';
+import { classifierLoss, trainStepWithMetrics } from './train-step.js';
 
 /** Samples on the host: `values` holds shape[0] samples of shape.slice(1). */
 export interface HostData {
@@ -28,6 +28,12 @@ export interface CompileOptions {
   optimizer?: Adam | 'adam';
   loss?: 'sparseCategoricalCrossentropy';
   metrics?: 'accuracy'[];
+  /**
+   * Label smoothing ε in [0, 1) for the sparse cross-entropy: the target becomes
+   * (1 − ε)·onehot + ε/K, Keras's CategoricalCrossentropy(label_smoothing=ε) on one-hot labels.
+   * Like Keras, every loss fit and evaluate report (val_loss too) is then the smoothed one.
+   */
+  labelSmoothing?: number;
 }
 
 /** Reports progress; the Node CLI passes a terminal progress bar, the default prints lines. */
@@ -56,11 +62,15 @@ export interface FitOptions {
   onDeviceLost?: DeviceLostPolicy;
   /** Told when training moved to the CPU (default: a line on console.warn). */
   onFallback?: (report: DeviceFallbackReport) => void;
+  /** On-device augmentation of each training batch, keyed by (seed, epoch, step) (engine/ops/augment.ts); never of validationData. */
+  augment?: Augmentation;
 }
 
 export interface Compiled {
   optimizer: Adam;
   accuracy: boolean;
+  /** CompileOptions.labelSmoothing (0: the plain sparse cross-entropy). */
+  labelSmoothing?: number;
 }
 
 /**
@@ -240,6 +250,7 @@ async function fitLoop(
     if (!Array.isArray(v) || v.length !== 2) throw new Error(`${op}: validationData must be [x, y], got ${describeData(v)}`);
     validation = checkData(op, 'validationData ', v[0], v[1], model);
   }
+  const augmentBatch = batchAugmenter(op, options.augment, options.seed ?? 0);
   const reporter = verbose === 0 ? null : (options.progress ?? lineReporter(console.log, { everySteps: verbose === 1 ? DEFAULT_PROGRESS_EVERY : 0 }));
   const callbacks = options.callbacks ?? [];
   const ctx: TrainingContext = { model, stopTraining: false, initialEpoch };
@@ -273,7 +284,9 @@ async function fitLoop(
       const start = step * batchSize;
       const end = Math.min(n, start + batchSize);
       const [xb, yb] = batchTensors(data, order, start, end);
-      const r = trainStepWithMetrics(model, compiled.optimizer, xb, yb, compiled.accuracy);
+      const xa = augmentBatch ? augmentBatch(xb, epoch, step) : xb;
+      const r = trainStepWithMetrics(model, compiled.optimizer, xa, yb, compiled.accuracy, compiled.labelSmoothing);
+      if (xa !== xb) xa.dispose();
       xb.dispose();
       yb.dispose();
       pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
@@ -285,7 +298,7 @@ async function fitLoop(
     }
     const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
     if (validation) {
-      const v = await evaluateChecked(model, validation, Math.max(batchSize, 256));
+      const v = await evaluateChecked(model, validation, Math.max(batchSize, 256), compiled.labelSmoothing);
       logs.val_loss = v.loss;
       if (compiled.accuracy) logs.val_accuracy = v.accuracy;
     }
@@ -305,17 +318,17 @@ function epochLogs(lossSum: number, correctSum: number, seen: number, accuracy: 
 
 export async function evaluate(
   model: Sequential,
-  _compiled: Compiled,
+  compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
   options: { batchSize?: number } = {},
 ): Promise<{ loss: number; accuracy: number }> {
   const data = checkData('evaluate', '', x, y, model);
-  return evaluateChecked(model, data, positiveInteger('evaluate', 'batchSize', options.batchSize ?? 256));
+  return evaluateChecked(model, data, positiveInteger('evaluate', 'batchSize', options.batchSize ?? 256), compiled.labelSmoothing);
 }
 
 /** Mean loss and accuracy over data already checked (evaluate, and fit's validation). */
-async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: number, labelSmoothing = 0): Promise<{ loss: number; accuracy: number }> {
   const n = data.n;
   const losses: Tensor[] = [];
   const corrects: Tensor[] = [];
@@ -326,7 +339,7 @@ async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: 
     const [l, c] = noGrad(() =>
       tidy(() => {
         const logits = model.apply(xb);
-        return [sparseSoftmaxCrossEntropy(logits, yb), countCorrect(logits, yb)];
+        return [classifierLoss(logits, yb, labelSmoothing), countCorrect(logits, yb)];
       }),
     );
     xb.dispose();
@@ -369,5 +382,9 @@ export function compileOptions(options: CompileOptions): Compiled {
   const metrics = options.metrics ?? [];
   for (const m of metrics) if (m !== 'accuracy') throw new Error(`compile: metric '${m}' is not supported (expected 'accuracy')`);
   const opt = options.optimizer ?? 'adam';
-  return { optimizer: opt === 'adam' ? new Adam() : opt, accuracy: metrics.includes('accuracy') };
+  const labelSmoothing = options.labelSmoothing ?? 0;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+    throw new Error(`compile: labelSmoothing must be a number in [0, 1), got ${show(labelSmoothing)}`);
+  }
+  return { optimizer: opt === 'adam' ? new Adam() : opt, accuracy: metrics.includes('accuracy'), labelSmoothing };
 }
