@@ -66,7 +66,7 @@ export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefiniti
 export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
 export type { SequentialOptions } from './nn/sequential.js';
-export type { TrainingContext, MetricName } from './nn/callbacks.js';
+export type { TrainingContext, MetricName, MetricsReadLogs } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
 export type { UnaryOp, BinaryOp, AdamStepScalars, AugmentParams } from './backends/backend.js';

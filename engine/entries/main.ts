@@ -40,7 +40,7 @@ export { trainStep } from '../nn/train-step.js';
 export { Adam, type AdamOptions } from '../optim/adam.js';
 export {
   History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
-  type TrainingContext, type MetricName,
+  type TrainingContext, type MetricName, type MetricsReadLogs,
 } from '../nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from '../nn/training.js';
 export { init, type InitOptions, type BackendChoice } from '../init.js';

@@ -291,8 +291,12 @@ async function fitLoop(
       yb.dispose();
       pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
       if (pending.length >= readEvery || step === steps - 1) {
+        const before = { lossSum, correctSum, seen };
         await drain();
-        reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
+        const running = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
+        reporter?.batchEnd(step + 1, running);
+        const recent = epochLogs(lossSum - before.lossSum, correctSum - before.correctSum, seen - before.seen, compiled.accuracy);
+        for (const cb of callbacks) await cb.onMetricsRead?.(epoch, step + 1, { running, recent }, ctx);
         await yieldToHost();
       }
     }
