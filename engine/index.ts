@@ -23,7 +23,7 @@ export { matmul, dense } from './ops/matmul.js';
 export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
-export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from './ops/cross-entropy.js';
 export { augment, type Augmentation, type AugmentKey } from './ops/augment.js';
 export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
 // The op families of issue 13 (README, "Ops").

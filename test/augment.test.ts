@@ -11,6 +11,7 @@ import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { Dense, Flatten } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { augment, augmentParams, type Augmentation } from '../engine/ops/augment.js';
+import { sparseSoftmaxCrossEntropy } from '../engine/ops/cross-entropy.js';
 import { softmaxCrossEntropy } from '../engine/ops/losses.js';
 import { setBackend } from '../engine/runtime.js';
 import { tensor, variable } from '../engine/tensor.js';
@@ -256,13 +257,18 @@ describe('compile({ labelSmoothing })', () => {
     expect(Math.abs(plain.loss - loss)).toBeGreaterThan(1e-3);
   });
 
-  it('its gradient matches float64 finite differences (ε = 0.1, 10 classes)', () => {
+  it('sparseSoftmaxCrossEntropy({ labelSmoothing }): its gradient matches float64 finite differences (ε = 0.1, 10 classes)', () => {
     const be = new CpuBackend('float64');
     setBackend(be);
     try {
       const rng = new Rng(77);
-      const result = gradcheck((z) => softmaxCrossEntropy(z, [3, 9, 0, 5, 5, 1, 7], { labelSmoothing: 0.1 }), [{ values: rng.values(70, -3, 3), shape: [7, 10] }]);
+      const labels = [3, 9, 0, 5, 5, 1, 7];
+      const result = gradcheck((z) => sparseSoftmaxCrossEntropy(z, labels, { labelSmoothing: 0.1 }), [{ values: rng.values(70, -3, 3), shape: [7, 10] }]);
       expect(result.maxRelError, result.worst).toBeLessThan(1e-6);
+      // The same value as the general loss of losses.ts, which shares its row kernels.
+      const z = tensor(rng.values(70, -3, 3), [7, 10]);
+      expect(sparseSoftmaxCrossEntropy(z, labels, { labelSmoothing: 0.1 }).dataSync()[0]).toBeCloseTo(softmaxCrossEntropy(z, labels, { labelSmoothing: 0.1 }).dataSync()[0], 12);
+      expect(() => sparseSoftmaxCrossEntropy(z, labels, { labelSmoothing: 1 })).toThrow(/sparseSoftmaxCrossEntropy: labelSmoothing must be a number in \[0, 1\), got 1/);
     } finally {
       setBackend(cpu);
     }

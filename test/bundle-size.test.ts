@@ -29,7 +29,8 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
+  // js: 145.5 kB after issue 15's augment op, CPU twin and WebGPU family (README, "Bundle size").
+  main: { js: 150_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
   all: { js: 180_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {

@@ -27,7 +27,7 @@ export { matmul, dense } from '../ops/matmul.js';
 export { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from '../ops/maxpool2d.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
-export { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from '../ops/cross-entropy.js';
 export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';

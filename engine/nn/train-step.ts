@@ -7,7 +7,6 @@
 import { gradients } from '../autograd.js';
 import { countCorrect } from '../ops/argmax.js';
 import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
-import { softmaxCrossEntropy } from '../ops/losses.js';
 import type { Adam } from '../optim/adam.js';
 import { tidy } from '../runtime.js';
 import { fmt } from '../ops/validate.js';
@@ -22,11 +21,6 @@ export interface StepResult {
   correct: Tensor | null;
 }
 
-/** The compiled loss: sparse cross-entropy, smoothed when labelSmoothing > 0 (CompileOptions.labelSmoothing). */
-export function classifierLoss(logits: Tensor, labels: Tensor, labelSmoothing = 0): Tensor {
-  return labelSmoothing > 0 ? softmaxCrossEntropy(logits, labels, { labelSmoothing }) : sparseSoftmaxCrossEntropy(logits, labels);
-}
-
 export function trainStepWithMetrics(
   model: Sequential,
   optimizer: Adam,
@@ -37,7 +31,7 @@ export function trainStepWithMetrics(
 ): StepResult {
   const result = tidy(() => {
     const logits = model.apply(x);
-    const loss = classifierLoss(logits, labels, labelSmoothing);
+    const loss = sparseSoftmaxCrossEntropy(logits, labels, { labelSmoothing });
     const correct = withAccuracy ? countCorrect(logits, labels) : null;
     const grads = gradients(loss, model.parameters);
     optimizer.applyGradients(model.store, grads);

@@ -7,6 +7,7 @@
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
 import { type Augmentation, batchAugmenter } from '../ops/augment.js';
+import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
@@ -16,7 +17,7 @@ import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
 import { type DeviceFallbackReport, type DeviceLostPolicy, fitGuardingDevice } from './device-fallback.js';
 import type { Sequential } from './sequential.js';
-import { classifierLoss, trainStepWithMetrics } from './train-step.js';
+import { trainStepWithMetrics } from './train-step.js';
 
 /** Samples on the host: `values` holds shape[0] samples of shape.slice(1). */
 export interface HostData {
@@ -343,7 +344,7 @@ async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: 
     const [l, c] = noGrad(() =>
       tidy(() => {
         const logits = model.apply(xb);
-        return [classifierLoss(logits, yb, labelSmoothing), countCorrect(logits, yb)];
+        return [sparseSoftmaxCrossEntropy(logits, yb, { labelSmoothing }), countCorrect(logits, yb)];
       }),
     );
     xb.dispose();
