@@ -23,9 +23,11 @@ Trains the Fashion-MNIST CNN of the TensorFlow tutorial, evaluates it, saves it
 (TensorFlow.js Layers format) and writes an HTML report with every figure.
 
 Options:
-  --backend B      auto (default: WebGPU when a hardware adapter exists, else the CPU;
-                   software adapters such as SwiftShader are skipped, being slower than
-                   the CPU backend), webgpu (any adapter) or cpu
+  --backend B      auto (default: times a small training step on the CPU backend and on
+                   each installed WebGPU driver, each in a process of its own, and takes the
+                   fastest; the figures are cached per adapter in WEBGPU_ENGINE_CACHE or
+                   ~/.cache/webgpu-tensor-engine/tuning.json), webgpu (any adapter) or cpu.
+                   On WebGPU the kernel variants are tuned for the model first (cached too)
   --epochs N       maximum epochs, at least 1 (default 20; early stopping on val_loss, patience 3)
   --batch-size N   at least 1 (default 256)
   --seed N         weight initialisation and shuffling (default 42)
@@ -36,6 +38,9 @@ Options:
   --patience N     early-stopping patience (default 3)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs
   --resume         continue from the checkpoint in --out
+  --replicas N     data-parallel training on N worker threads, each with its own CPU
+                   backend and 1/N of every batch; gradients are averaged, weighted by
+                   each replica's share (default: no workers, the step runs in this thread)
   --verbose N      0 silent, 1 progress bar (default; when stdout is not a terminal, a line
                    every 50 steps instead), 2 one line per epoch
   --no-terminate-on-nan
@@ -70,6 +75,7 @@ export interface TrainCliArgs {
   patience: number;
   quick: boolean;
   resume: boolean;
+  replicas?: number;
   verbose: 0 | 1 | 2;
   terminateOnNaN: boolean;
 }
@@ -88,6 +94,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
       patience: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      replicas: { type: 'string' },
       verbose: { type: 'string', default: '1' },
       'no-terminate-on-nan': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -105,17 +112,23 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu or cpu, got '${a.backend}'`);
   const verbose = int('verbose', a.verbose, 1, 0);
   if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2, got '${a.verbose}'`);
+  const batchSize = int('batch-size', a['batch-size'], 256, 1);
+  const replicas = a.replicas === undefined ? undefined : int('replicas', a.replicas, 1, 1);
+  if (replicas !== undefined && replicas > batchSize) {
+    throw new Error(`--replicas (${replicas}) is more than --batch-size (${batchSize}); each replica takes a share of every batch`);
+  }
   return {
     help: a.help ?? false,
     backend,
     epochs: int('epochs', a.epochs, a.quick ? 2 : 20, 1),
-    batchSize: int('batch-size', a['batch-size'], 256, 1),
+    batchSize,
     seed: int('seed', a.seed, 42, 0),
     outDir: resolve(a.out!),
     dataDir: a.data,
     patience: int('patience', a.patience, 3, 0),
     quick: a.quick ?? false,
     resume: a.resume ?? false,
+    replicas,
     verbose: verbose as 0 | 1 | 2,
     terminateOnNaN: !a['no-terminate-on-nan'],
   };
@@ -131,6 +144,7 @@ export function trainOptions(args: TrainCliArgs): TrainOptions {
     outDir: args.outDir,
     dataDir: args.dataDir,
     resume: args.resume,
+    replicas: args.replicas,
     patience: args.patience,
     trainLimit: args.quick ? 6000 : undefined,
     testLimit: args.quick ? 1000 : undefined,

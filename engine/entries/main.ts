@@ -31,10 +31,16 @@ export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from
 export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';
-export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from '../nn/layers.js';
-export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from '../nn/layers.js';
+// The tutorial's layers from their own files (the layers index would bring every layer).
+export { Layer, type Activation, type WeightSpec } from '../nn/layers/base.js';
+export { Conv2D, type Conv2DArgs } from '../nn/layers/conv2d.js';
+export { MaxPooling2D, type MaxPooling2DArgs, type Pooling2DArgs } from '../nn/layers/pooling.js';
+export { Flatten } from '../nn/layers/flatten.js';
+export { Dense, type DenseArgs } from '../nn/layers/dense.js';
+export { CallContext, INFERENCE, type CallContextOptions } from '../nn/call-context.js';
+export type { Regularizer } from '../nn/regularizers.js';
 export type { Initializer } from '../nn/initializers.js';
-export { Sequential, type SequentialOptions } from '../nn/sequential.js';
+export { Sequential, type SequentialOptions, type ModelWeight } from '../nn/sequential.js';
 export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
 export { trainStep } from '../nn/train-step.js';
 export { Adam, type AdamOptions } from '../optim/adam.js';

@@ -9,6 +9,7 @@
  * tutorial's 'binary' images), so the images can be compared channel by channel.
  */
 import { PNG } from 'pngjs';
+import { INFERENCE } from '../../engine/nn/call-context.js';
 import { Conv2D } from '../../engine/nn/layers.js';
 import type { Sequential } from '../../engine/nn/sequential.js';
 import { noGrad, tidy } from '../../engine/runtime.js';
@@ -31,14 +32,15 @@ export async function convFeatureMaps(model: Sequential, images: (LabeledImage &
   const convs: { layer: string; shape: [number, number, number]; note: string }[] = [];
   const outs = noGrad(() =>
     tidy(() => {
-      const params = model.parameters;
+      // Every weight (trainable or not), in layer order, as Sequential.apply passes them.
+      const params = model.weights;
       let shape = inShape;
       let at = 0;
       let y: Tensor = xt;
       const maps: Tensor[] = [];
       for (const layer of model.layers) {
         const n = layer.weightSpecs(shape).length;
-        y = layer.call(y, params.slice(at, at + n));
+        y = layer.call(y, params.slice(at, at + n), INFERENCE);
         at += n;
         shape = layer.outputShape(shape);
         if (layer instanceof Conv2D) {
