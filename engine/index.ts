@@ -23,7 +23,8 @@ export { matmul, dense } from './ops/matmul.js';
 export { conv2d, type Conv2DOptions } from './ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from './ops/maxpool2d.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
-export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from './ops/cross-entropy.js';
+export { augment, type Augmentation, type AugmentKey } from './ops/augment.js';
 export { fromPixels, type FromPixelsOptions, type PixelSource, type RawPixels } from './ops/from-pixels.js';
 // The op families of issue 13 (README, "Ops").
 export { sqrt, rsqrt, square, abs, sign, clip } from './ops/math.js';
@@ -94,7 +95,7 @@ export type {
 } from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
 export type { SequentialOptions, ModelWeight } from './nn/sequential.js';
-export type { TrainingContext, MetricName } from './nn/callbacks.js';
+export type { TrainingContext, MetricName, MetricsReadLogs } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';
-export type { UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars } from './backends/backend.js';
+export type { UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars, AugmentParams } from './backends/backend.js';

@@ -11,6 +11,7 @@ import { NonFiniteLossError, TerminateOnNaN } from '../engine/nn/callbacks.js';
 import { lineReporter, type ProgressReporter } from '../engine/nn/training.js';
 import { checkpointPath } from './checkpoint.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
+import { METRICS_LOG_FILE } from './metrics-log.js';
 import { kerasProgressBar } from './progress.js';
 import { saveModel } from './tfjs-format-node.js';
 import { writeTrainingReport } from './train-report.js';
@@ -30,7 +31,8 @@ Options:
   --epochs N       maximum epochs, at least 1 (default 20; early stopping on val_loss, patience 3)
   --batch-size N   at least 1 (default 256)
   --seed N         weight initialisation and shuffling (default 42)
-  --out DIR        output folder (default runs/latest): checkpoint.bin, model/, report/
+  --out DIR        output folder (default runs/latest): checkpoint.bin, model/, metrics.json,
+                   metrics.jsonl (a JSON line per metrics read and per epoch), report/
   --data DIR       folder with the four Fashion-MNIST files (else FASHION_MNIST_DIR,
                    the repository's data/fashion-mnist, /usr/share/datasets/fashion-mnist)
   --patience N     early-stopping patience (default 3)
@@ -186,7 +188,7 @@ export async function main(argv: string[]): Promise<void> {
   writeFileSync(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 2));
   const saved = await saveModel(r.model, join(outDir, 'model'));
   console.log(`\nSaved the model (TensorFlow.js Layers format): ${saved.modelJson}`);
-  console.log(`Wrote ${join(outDir, 'metrics.json')}`);
+  console.log(`Wrote ${join(outDir, 'metrics.json')} (and the metrics log ${join(outDir, METRICS_LOG_FILE)} during training)`);
   const report = await writeTrainingReport(r, settings, outDir);
   for (const w of report.warnings) console.warn(`report warning: ${w}`);
   console.log(`Wrote the report: ${report.htmlPath} (and ${Object.keys(report.figures).length} PNG figures beside it)`);

@@ -1,7 +1,7 @@
 /** Turns a finished training run into the report's input (the tutorial's figures) and writes it. */
 import { join } from 'node:path';
 import { softmax } from './metrics.js';
-import { writeReport, type ReportInput, type WrittenReport } from './report/index.js';
+import { convFeatureMaps, writeReport, type ReportInput, type WrittenReport } from './report/index.js';
 import type { TrainResult } from './train.js';
 
 const PIXELS = 28 * 28;
@@ -42,10 +42,18 @@ export function reportInputFrom(r: TrainResult, settings: { batchSize: number; s
   };
 }
 
-export function writeTrainingReport(
+/** Test images whose conv feature maps the report shows. */
+export const FEATURE_MAP_IMAGES = 3;
+
+export async function writeTrainingReport(
   r: TrainResult,
   settings: { batchSize: number; seed: number; maxEpochs: number },
   outDir: string,
 ): Promise<WrittenReport> {
-  return writeReport(reportInputFrom(r, settings), join(outDir, 'report'));
+  const input = reportInputFrom(r, settings);
+  const shown = Array.from({ length: Math.min(FEATURE_MAP_IMAGES, r.data.test.count) }, (_, i) => ({
+    image: r.data.test.images.slice(i * PIXELS, (i + 1) * PIXELS), label: r.data.test.labels[i], index: i,
+  }));
+  input.featureMaps = await convFeatureMaps(r.model, shown);
+  return writeReport(input, join(outDir, 'report'));
 }

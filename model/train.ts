@@ -26,6 +26,7 @@ import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from
 import { tutorialCnn } from './cnn.js';
 import { loadFashionMnist, type FashionMnist } from './data/fashion-mnist.js';
 import { argmaxRows, classificationReport, type ClassificationReport } from './metrics.js';
+import { METRICS_LOG_FILE, MetricsLog } from './metrics-log.js';
 
 export interface TrainOptions {
   backend?: BackendChoice;
@@ -157,8 +158,9 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     await model.fit(train, data.train.labels, {
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress, replicas: options.replicas,
       validationData: [test, data.test.labels],
-      // EarlyStopping first, so the checkpoint holds its state after this epoch.
-      callbacks: [...(options.callbacks ?? []), early, checkpointer],
+      // EarlyStopping first, so the checkpoint holds its state after this epoch. The metrics log
+      // writes an epoch's line before its checkpoint: a resume drops the lines of later epochs.
+      callbacks: [...(options.callbacks ?? []), new MetricsLog(join(options.outDir, METRICS_LOG_FILE), Math.ceil(data.train.count / batchSize)), early, checkpointer],
     });
   } else if (early.bestWeights) {
     model.setWeights(early.bestWeights);

@@ -38,7 +38,8 @@ const CEILINGS = {
   // CallContext, regularizers in the train step; the new layers themselves are in ./layers), plus
   // issue 11's variant choice and calibration, plus the optimizers, schedules and ReduceLROnPlateau
   // of issue 14, which compile's names pull into the main entry, and Layer.apply's symbolic tensors
-  // (the functional API's graph), 2026-12-01.
+  // (the functional API's graph), plus issue 15's augment op, label smoothing and the metrics-log
+  // hook (5.8 kB), 2026-12-01.
   main: { js: 175_000, wgsl: 155_000, layouts: 26_000, wasm: 26_000 },
   // The layers of issue 14 (engine/entries/layers.ts), issue 11's variants and the optimizers, 2026-12-01.
   all: { js: 225_000, wgsl: 157_000, layouts: 26_000, wasm: 26_000 },

@@ -114,6 +114,24 @@ export interface DecayScalars {
   readonly decay: number;
 }
 
+/** One batch's augmentation, resolved by engine/ops/augment.ts (engine/backends/cpu/augment.ts states the draws). */
+export interface AugmentParams {
+  /** u32 key of the per-sample draws (shift, flip, angle, brightness). */
+  readonly sampleKey: number;
+  /** u32 key of the per-element noise. */
+  readonly noiseKey: number;
+  /** Shifts are integers in [-maxShift, maxShift] pixels, per axis. */
+  readonly maxShift: number;
+  /** Flip horizontally with probability 1/2. */
+  readonly flip: boolean;
+  /** Angles are uniform in [-maxRotation, maxRotation] radians. */
+  readonly maxRotation: number;
+  /** Offsets are uniform in [-brightness, brightness]. */
+  readonly brightness: number;
+  /** Standard deviation of the (Irwin-Hall, 4 uniforms) noise. */
+  readonly noise: number;
+}
+
 /** One Adam step's scalars, computed on the host (Keras semantics, see optim/adam.ts). */
 export interface AdamStepScalars extends DecayScalars {
   /** lr * sqrt(1 - beta2^t) / (1 - beta1^t) */
@@ -262,6 +280,12 @@ export interface OpFamilySignatures<T> {
    * of (seed, flat index) compared with rate as a 32-bit threshold: every backend gives the same mask.
    */
   dropout(x: T, rate: number, seed: number): T;
+  /**
+   * Data augmentation of NHWC images [N, H, W, C] (AugmentParams; engine/ops/augment.ts): per sample
+   * a shift, flip and rotation (inverse-mapped, bilinear, zeros outside), then a brightness offset,
+   * then per-element noise. Every draw is a counter-based hash of (key, sample or element index).
+   */
+  augment(x: T, params: AugmentParams): T;
   /** [...indices.shape, depth] float of `dtype`: onValue at the index, offValue elsewhere (out-of-range indices: all off). */
   oneHot(indices: T, depth: number, onValue: number, offValue: number, dtype: DType): T;
   /** x.shape[:axis] + indices.shape + x.shape[axis+1:]; indices int32; an out-of-range index gives zeros. */

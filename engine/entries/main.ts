@@ -12,7 +12,7 @@ export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,
   Conv2DGeometry, Pool2DGeometry, Padding, MemoryInfo,
   OpFamilySignatures, UnaryMathOp, BinaryMathOp, CompareOp, ReduceOp, IndexMap, IndexMapAxis, GroupedConv2DGeometry,
-  UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars,
+  UnaryOp, BinaryOp, AdamStepScalars, SgdStepScalars, RmspropStepScalars, AdagradStepScalars, DecayScalars, AugmentParams,
 } from '../backends/backend.js';
 export { Tensor, tensor, scalar, zeros, ones, full, variable } from '../tensor.js';
 export { setBackend, getBackend, noGrad, tidy, keep } from '../runtime.js';
@@ -27,7 +27,8 @@ export { matmul, dense } from '../ops/matmul.js';
 export { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from '../ops/maxpool2d.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
-export { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from '../ops/cross-entropy.js';
+export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';
 // The tutorial's layers from their own files (the layers index would bring every layer).
@@ -57,7 +58,7 @@ export {
 } from '../optim/schedules.js';
 export {
   History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
-  ReduceLROnPlateau, type ReduceLROnPlateauOptions, type TrainingContext, type MetricName,
+  ReduceLROnPlateau, type ReduceLROnPlateauOptions, type TrainingContext, type MetricName, type MetricsReadLogs,
 } from '../nn/callbacks.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from '../nn/training.js';
 export { init, type InitOptions, type BackendChoice } from '../init.js';

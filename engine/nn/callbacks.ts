@@ -29,6 +29,12 @@ export interface BatchLogs {
   size: number;
 }
 
+/** What onMetricsRead gets. */
+export interface MetricsReadLogs {
+  running: EpochLogs;
+  recent: EpochLogs;
+}
+
 export interface Callback {
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
   /**
@@ -36,6 +42,12 @@ export interface Callback {
    * `readEvery` steps, so this runs for the group's steps in order once the group is read.
    */
   onBatchEnd?(epoch: number, step: number, logs: BatchLogs, ctx: TrainingContext): void | Promise<void>;
+  /**
+   * After each read of the device metrics (every `readEvery` steps, and at an epoch's last step),
+   * with no read of its own: `steps` steps of `epoch` are done; `running` holds the epoch's means
+   * so far (what the progress bar shows), `recent` the means of the steps read just now.
+   */
+  onMetricsRead?(epoch: number, steps: number, logs: MetricsReadLogs, ctx: TrainingContext): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainingContext): void | Promise<void>;
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
 }

@@ -31,12 +31,13 @@ export function trainStepWithMetrics(
   x: Tensor,
   labels: Tensor,
   withAccuracy: boolean,
+  labelSmoothing = 0,
 ): StepResult {
   const result = tidy(() => {
     // The optimizer's step count seeds dropout: checkpoints keep it, so a resumed run drops alike.
     const ctx = new CallContext({ training: true, step: optimizer.iterations });
     const logits = model.apply(x, ctx);
-    const dataLoss = sparseSoftmaxCrossEntropy(logits, labels);
+    const dataLoss = sparseSoftmaxCrossEntropy(logits, labels, { labelSmoothing });
     const penalty = model.regularizationLoss();
     const loss = penalty ? add(dataLoss, penalty) : dataLoss;
     const correct = withAccuracy ? countCorrect(logits, labels) : null;

@@ -6,6 +6,7 @@
  */
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
+import { type Augmentation, batchAugmenter } from '../ops/augment.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import { add } from '../ops/binary.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -33,6 +34,12 @@ export interface CompileOptions {
   optimizer?: OptimizerName | Optimizer;
   loss?: 'sparseCategoricalCrossentropy';
   metrics?: 'accuracy'[];
+  /**
+   * Label smoothing ε in [0, 1) for the sparse cross-entropy: the target becomes
+   * (1 − ε)·onehot + ε/K, Keras's CategoricalCrossentropy(label_smoothing=ε) on one-hot labels.
+   * Like Keras, every loss fit and evaluate report (val_loss too) is then the smoothed one.
+   */
+  labelSmoothing?: number;
 }
 
 /** Reports progress; the Node CLI passes a terminal progress bar, the default prints lines. */
@@ -68,11 +75,15 @@ export interface FitOptions {
    * A positive integer, at most batchSize. Unset: no workers, the step runs on this thread.
    */
   replicas?: number;
+  /** On-device augmentation of each training batch, keyed by (seed, epoch, step) (engine/ops/augment.ts); never of validationData. */
+  augment?: Augmentation;
 }
 
 export interface Compiled {
   optimizer: Optimizer;
   accuracy: boolean;
+  /** CompileOptions.labelSmoothing (0: the plain sparse cross-entropy). */
+  labelSmoothing?: number;
 }
 
 /**
@@ -280,6 +291,10 @@ async function fitLoop(
     if (!Array.isArray(v) || v.length !== 2) throw new Error(`${op}: validationData must be [x, y], got ${describeData(v)}`);
     validation = checkData(op, 'validationData ', v[0], v[1], model);
   }
+  const augmentBatch = batchAugmenter(op, options.augment, options.seed ?? 0);
+  if (options.replicas !== undefined && (augmentBatch || (compiled.labelSmoothing ?? 0) > 0)) {
+    throw new Error(`${op}: replicas cannot be combined with augment or labelSmoothing yet (the replica workers run the plain step)`);
+  }
   const reporter = verbose === 0 ? null : (options.progress ?? lineReporter(console.log, { everySteps: verbose === 1 ? DEFAULT_PROGRESS_EVERY : 0 }));
   const callbacks = options.callbacks ?? [];
   const ctx: TrainingContext = { model, stopTraining: false, initialEpoch };
@@ -328,20 +343,26 @@ async function fitLoop(
           r = { loss: scalar(s.loss), correct: compiled.accuracy ? scalar(s.correct, 'int32') : null };
         } else {
           const [xb, yb] = batchTensors(data, order, start, end);
-          r = trainStepWithMetrics(model, compiled.optimizer, xb, yb, compiled.accuracy);
+          const xa = augmentBatch ? augmentBatch(xb, epoch, step) : xb;
+          r = trainStepWithMetrics(model, compiled.optimizer, xa, yb, compiled.accuracy, compiled.labelSmoothing);
+          if (xa !== xb) xa.dispose();
           xb.dispose();
           yb.dispose();
         }
         pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
         if (pending.length >= readEvery || step === steps - 1) {
+          const before = { lossSum, correctSum, seen };
           await drain();
-          reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
+          const running = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
+          reporter?.batchEnd(step + 1, running);
+          const recent = epochLogs(lossSum - before.lossSum, correctSum - before.correctSum, seen - before.seen, compiled.accuracy);
+          for (const cb of callbacks) await cb.onMetricsRead?.(epoch, step + 1, { running, recent }, ctx);
           await yieldToHost();
         }
       }
       const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
       if (validation) {
-        const v = await evaluateChecked(model, validation, Math.max(batchSize, 256));
+        const v = await evaluateChecked(model, validation, Math.max(batchSize, 256), compiled.labelSmoothing);
         logs.val_loss = v.loss;
         if (compiled.accuracy) logs.val_accuracy = v.accuracy;
       }
@@ -364,17 +385,17 @@ function epochLogs(lossSum: number, correctSum: number, seen: number, accuracy: 
 
 export async function evaluate(
   model: TrainableModel,
-  _compiled: Compiled,
+  compiled: Compiled,
   x: HostData,
   y: ArrayLike<number>,
   options: { batchSize?: number } = {},
 ): Promise<{ loss: number; accuracy: number }> {
   const data = checkData('evaluate', '', x, y, model);
-  return evaluateChecked(model, data, positiveInteger('evaluate', 'batchSize', options.batchSize ?? 256));
+  return evaluateChecked(model, data, positiveInteger('evaluate', 'batchSize', options.batchSize ?? 256), compiled.labelSmoothing);
 }
 
 /** Mean loss and accuracy over data already checked (evaluate, and fit's validation). */
-async function evaluateChecked(model: TrainableModel, data: CheckedData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+async function evaluateChecked(model: TrainableModel, data: CheckedData, batchSize: number, labelSmoothing = 0): Promise<{ loss: number; accuracy: number }> {
   const n = data.n;
   const losses: Tensor[] = [];
   const corrects: Tensor[] = [];
@@ -386,7 +407,7 @@ async function evaluateChecked(model: TrainableModel, data: CheckedData, batchSi
       tidy(() => {
         const logits = model.apply(xb);
         // Keras reports evaluate's loss with the regularizer penalties, as fit's.
-        const dataLoss = sparseSoftmaxCrossEntropy(logits, yb);
+        const dataLoss = sparseSoftmaxCrossEntropy(logits, yb, { labelSmoothing });
         const penalty = model.regularizationLoss();
         return [penalty ? add(dataLoss, penalty) : dataLoss, countCorrect(logits, yb)];
       }),
@@ -430,5 +451,9 @@ export function compileOptions(options: CompileOptions): Compiled {
   }
   const metrics = options.metrics ?? [];
   for (const m of metrics) if (m !== 'accuracy') throw new Error(`compile: metric '${m}' is not supported (expected 'accuracy')`);
-  return { optimizer: getOptimizer(options.optimizer, 'compile'), accuracy: metrics.includes('accuracy') };
+  const labelSmoothing = options.labelSmoothing ?? 0;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+    throw new Error(`compile: labelSmoothing must be a number in [0, 1), got ${show(labelSmoothing)}`);
+  }
+  return { optimizer: getOptimizer(options.optimizer, 'compile'), accuracy: metrics.includes('accuracy'), labelSmoothing };
 }

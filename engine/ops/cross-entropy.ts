@@ -2,11 +2,15 @@
  * Sparse softmax cross-entropy from logits, as Keras's
  * SparseCategoricalCrossentropy(from_logits=True): integer labels, the mean over
  * the batch, computed stably (log-sum-exp with the row maximum subtracted).
+ * With `labelSmoothing` ε > 0 the target is (1 − ε)·onehot + ε/K (Keras's
+ * CategoricalCrossentropy(label_smoothing=ε) on one-hot labels), through the per-row kernels
+ * (softmaxCrossEntropyRows and its backward) and a mean; ε = 0 keeps the fused sparse kernels.
  * An empty batch is an error on every backend: the mean over no samples is undefined
  * (the CPU kernel would say 0, the GPU's 0 * (1/0) NaN).
  */
 import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
+import { mean } from './reduce.js';
 import { show } from '../nn/show.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertRank, assertSameBackend, fmt } from './validate.js';
@@ -33,15 +37,48 @@ function checkLabelValues(op: string, values: ArrayLike<number>, classes: number
   }
 }
 
-export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+/**
+ * Per-row smoothed cross-entropy [N] from logits [N, C] and int32 labels on the same backend, with
+ * its backward rule: softmaxCrossEntropyRows, then dlogits = dRow·(softmax − target). Shared by
+ * sparseSoftmaxCrossEntropy's smoothing and losses.ts's softmaxCrossEntropy. Returns the probs
+ * tensor too, which the caller frees when no gradient will be taken.
+ */
+export function smoothedCrossEntropyRows(op: string, logits: Tensor, labelT: Tensor, labelSmoothing: number): { rows: Tensor; probs: Tensor } {
+  const k = logits.backend.kernels;
+  const { rowLoss, probs } = k.softmaxCrossEntropyRows(logits.handle, labelT.handle, labelSmoothing);
+  const probsT = Tensor.fromHandle(probs, logits.backend);
+  const rows = record(op, rowLoss, [logits], (dRow) => [
+    Tensor.fromHandle(k.softmaxCrossEntropyRowsBackward(probsT.handle, labelT.handle, labelSmoothing, dRow.handle), logits.backend),
+  ], [probsT, labelT]);
+  return { rows, probs: probsT };
+}
+
+export interface SparseSoftmaxCrossEntropyOptions {
+  /** ε in [0, 1): the target becomes (1 − ε)·onehot + ε/K. */
+  labelSmoothing?: number;
+}
+
+export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>, options: SparseSoftmaxCrossEntropyOptions = {}): Tensor {
   const op = 'sparseSoftmaxCrossEntropy';
   assertRank(op, 'logits', logits, 2, '[batch, classes]');
   assertFloat(op, 'logits', logits);
   const [batch, classes] = logits.shape;
   if (batch === 0) throw new Error(`${op}: the batch is empty (logits ${fmt(logits.shape)}); the mean loss of no samples is undefined`);
   if (classes === 0) throw new Error(`${op}: logits ${fmt(logits.shape)} have no classes; expected at least one per row`);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) throw new Error(`${op}: labelSmoothing must be a number in [0, 1), got ${show(smoothing)}`);
   const labelT = labelsTensor(op, labels, batch, classes, logits);
   assertSameBackend(op, [logits, labelT]);
+  if (smoothing > 0) {
+    const { rows, probs } = smoothedCrossEntropyRows(op, logits, labelT, smoothing);
+    const loss = mean(rows);
+    if (!(isGradEnabled() && logits.requiresGrad)) {
+      rows.dispose();
+      probs.dispose();
+      if (labelT !== labels) labelT.dispose();
+    }
+    return loss;
+  }
   const k = logits.backend.kernels;
   const { loss, probs } = k.softmaxCrossEntropy(logits.handle, labelT.handle);
   if (!(isGradEnabled() && logits.requiresGrad)) {

@@ -10,12 +10,11 @@
  *   every element (Keras's BinaryCrossentropy(from_logits=True)).
  * - meanSquaredError: mean of (prediction − target)².
  */
-import { record } from '../autograd.js';
 import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { sigmoidCrossEntropyElements, squaredDifference } from './binary-math.js';
 import { mul } from './binary.js';
-import { labelsTensor } from './cross-entropy.js';
+import { labelsTensor, smoothedCrossEntropyRows } from './cross-entropy.js';
 import { gather } from './gather.js';
 import { mean } from './reduce.js';
 import { sameShape } from './util.js';
@@ -48,12 +47,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | ArrayLike<n
     weights = Tensor.fromHandle(logits.backend.upload(w, [classes], logits.dtype), logits.backend);
   }
   assertSameBackend(op, weights ? [logits, labelT, weights] : [logits, labelT]);
-  const k = logits.backend.kernels;
-  const { rowLoss, probs } = k.softmaxCrossEntropyRows(logits.handle, labelT.handle, smoothing);
-  const probsT = Tensor.fromHandle(probs, logits.backend);
-  const rows = record(op, rowLoss, [logits], (dRow) => [
-    Tensor.fromHandle(k.softmaxCrossEntropyRowsBackward(probsT.handle, labelT.handle, smoothing, dRow.handle), logits.backend),
-  ], [probsT, labelT]);
+  const { rows, probs: probsT } = smoothedCrossEntropyRows(op, logits, labelT, smoothing);
   // Class weights scale each row by weights[label] (a gather), before the mean over N.
   const rowWeights = weights ? gather(weights, labelT) : null;
   const weighted = rowWeights ? mul(rows, rowWeights) : rows;

@@ -83,6 +83,17 @@ pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; background: #
 .big { font-size: 1.25em; } .lead { color: #555; }
 `;
 
+/** What each conv layer outputs for a few test images: the figures keyed 'featureMaps:<layer>'. */
+function featureMapsSection(figures: Map<string, EmbeddedFigure>): string {
+  const maps = [...figures.values()].filter((f) => f.key.startsWith('featureMaps:'));
+  if (maps.length === 0) return '';
+  return [
+    '<h2 id="feature-maps">Feature maps</h2>',
+    '<p>What every convolution layer outputs for the same few test images: one tile per channel, each channel scaled to its own range over these images.</p>',
+    ...maps.map(img),
+  ].join('\n');
+}
+
 /** Builds the report page. `figures` are in the order they should appear, keyed as REPORT_FIGURES. */
 export function buildHtml(input: ReportInput, figures: Map<string, EmbeddedFigure>): string {
   const title = input.title ?? 'Fashion-MNIST CNN: training report';
@@ -138,6 +149,7 @@ export function buildHtml(input: ReportInput, figures: Map<string, EmbeddedFigur
     '<h3 id="metrics">Precision, recall and F1 score per class</h3>',
     metricsTable,
     `<pre id="classification-report">${escapeHtml(formatClassificationReport(rep, input.classNames))}</pre>`,
+    featureMapsSection(figures),
     '</body></html>',
     '',
   ];

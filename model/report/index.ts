@@ -16,10 +16,14 @@ import {
   predictionsSpec,
   singlePredictionSpec,
 } from './figures.js';
-import { renderSpec, type VlSpec } from './render.js';
-import type { ImagePrediction, ReportInput, WrittenReport } from './types.js';
+import { featureMapsFile, featureMapsSvg } from './feature-maps.js';
+import { renderSpec, renderSvg, type VlSpec } from './render.js';
+import type { FeatureMapSet, ImagePrediction, ReportInput, WrittenReport } from './types.js';
 
-export type { GrayImage, ImagePrediction, LabeledImage, ReportHistory, ReportInput, ReportRunFacts, WrittenReport } from './types.js';
+export type {
+  FeatureMapImage, FeatureMapSet, GrayImage, ImagePrediction, LabeledImage, ReportHistory, ReportInput, ReportRunFacts, WrittenReport,
+} from './types.js';
+export { convFeatureMaps, featureMapsFile } from './feature-maps.js';
 export { renderSpec } from './render.js';
 
 /** The figures, in report order: key (as in WrittenReport.figures), file name, alt text. */
@@ -70,10 +74,38 @@ export function validateReportInput(input: ReportInput): void {
   for (const k of ['accuracy', 'val_loss', 'val_accuracy'] as const) check(h[k].length === e, `history.${k} has ${h[k].length} epochs but history.loss has ${e}`);
   check(input.confusionMatrix.length === n && input.confusionMatrix.every((r) => r.length === n), `confusionMatrix must be ${n}x${n}`);
   check(input.classificationReport.perClass.length === n, `classificationReport has ${input.classificationReport.perClass.length} classes, expected ${n}`);
+  const layers = new Set<string>();
+  (input.featureMaps ?? []).forEach((set, s) => {
+    const what = `featureMaps[${s}] (${set.layer})`;
+    check(!layers.has(featureMapsFile(set.layer)), `${what}: a second set for the same layer`);
+    layers.add(featureMapsFile(set.layer));
+    check(set.shape.length === 3 && set.shape.every((d) => Number.isInteger(d) && d > 0), `${what}: shape [${set.shape.join(', ')}] must be [height, width, channels] of positive integers`);
+    check(set.images.length > 0, `${what} has no images`);
+    const size = set.shape[0] * set.shape[1] * set.shape[2];
+    set.images.forEach((img, i) => {
+      label(`${what} image ${i}`, img.label);
+      check(img.values.length === size, `${what} image ${i} has ${img.values.length} values, expected ${size} for shape [${set.shape.join(', ')}]`);
+    });
+  });
 }
 
 /**
- * Writes report.html and one PNG per figure (REPORT_FIGURES) into outDir (created if needed).
+ * A figure per conv layer (key 'featureMaps:<layer>', file feature-maps-<layer>.png), drawn as SVG by
+ * hand (feature-maps.ts) rather than as vega rects, written into dir.
+ */
+export function writeFeatureMapFigures(sets: readonly FeatureMapSet[], classNames: readonly string[], dir: string): EmbeddedFigure[] {
+  return sets.map((set) => {
+    const key = `featureMaps:${set.layer}`;
+    const file = featureMapsFile(set.layer);
+    const r = renderSvg(featureMapsSvg(set, classNames).svg, 2);
+    writeFileSync(join(dir, file), r.png);
+    const alt = `Feature maps of ${set.layer}: its ${set.shape[2]} channels for ${set.images.length} test images`;
+    return { key, file, alt, caption: alt + '.', png: r.png, width: r.width, height: r.height };
+  });
+}
+
+/**
+ * Writes report.html, one PNG per figure (REPORT_FIGURES) and one per conv layer's feature maps into outDir (created if needed).
  * Returns absolute paths. Deterministic for a given input (fonts are DejaVu Sans when installed).
  */
 export async function writeReport(input: ReportInput, outDir: string): Promise<WrittenReport> {
@@ -101,6 +133,10 @@ export async function writeReport(input: ReportInput, outDir: string): Promise<W
     writeFileSync(path, r.png);
     figures[f.key] = path;
     embedded.set(f.key, { key: f.key, file: f.file, alt: f.alt, caption: f.alt + '.', png: r.png, width: r.width, height: r.height });
+  }
+  for (const f of writeFeatureMapFigures(input.featureMaps ?? [], names, dir)) {
+    figures[f.key] = join(dir, f.file);
+    embedded.set(f.key, f);
   }
   const htmlPath = join(dir, 'report.html');
   writeFileSync(htmlPath, buildHtml(input, embedded));

@@ -1,5 +1,6 @@
 /**
- * Vega-Lite spec -> SVG (vega's headless renderer) -> PNG (resvg, with the report's fonts).
+ * Vega-Lite spec -> SVG (vega's headless renderer) -> PNG (resvg, with the report's fonts); renderSvg
+ * does the last step for an SVG drawn by hand (the feature maps).
  */
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -35,16 +36,21 @@ export async function renderSpec(spec: VlSpec, scale = 2, warnings: string[] = [
   const compiled = compile(spec as unknown as TopLevelSpec, { logger });
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', logger });
   try {
-    const svg = await view.toSVG();
-    const resvg = new Resvg(svg, {
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      font: resvgFontOptions(),
-    });
-    const image = resvg.render();
-    // resvg.width/height are the SVG's own size; the rendered image is `scale` times larger.
-    return { svg, png: image.asPng(), width: image.width / scale, height: image.height / scale, scale };
+    return renderSvg(await view.toSVG(), scale);
   } finally {
     view.finalize();
   }
+}
+
+/** Renders an SVG (vega's, or one drawn by hand such as the feature maps') to PNG with the report's fonts. */
+export function renderSvg(svg: string, scale = 2): RenderedFigure {
+  installTextMetrics();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: resvgFontOptions(),
+  });
+  const image = resvg.render();
+  // resvg.width/height are the SVG's own size; the rendered image is `scale` times larger.
+  return { svg, png: image.asPng(), width: image.width / scale, height: image.height / scale, scale };
 }

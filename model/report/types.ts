@@ -51,6 +51,25 @@ export interface ReportRunFacts {
   extra?: Record<string, string>;
 }
 
+/** One test image's activations at a conv layer. */
+export interface FeatureMapImage extends LabeledImage {
+  /** Index of the image in the test set, when known (shown in captions). */
+  index?: number;
+  /** The layer's output for this image, [height, width, channels] row-major (NHWC without N). */
+  values: Float32Array;
+}
+
+/** The feature maps of one conv layer for a few test images. */
+export interface FeatureMapSet {
+  /** The layer's name, e.g. 'conv2d_1'. */
+  layer: string;
+  /** [height, width, channels] of its output. */
+  shape: [number, number, number];
+  /** What the values are, e.g. 'after ReLU'. */
+  note?: string;
+  images: FeatureMapImage[];
+}
+
 export interface ReportInput {
   /** Report heading (default 'Fashion-MNIST CNN: training report'). */
   title?: string;
@@ -72,6 +91,8 @@ export interface ReportInput {
   /** model.summary() text. */
   modelSummary: string;
   run: ReportRunFacts;
+  /** The feature maps of every conv layer for a few test images (a figure per layer), when given. */
+  featureMaps?: FeatureMapSet[];
 }
 
 export interface WrittenReport {

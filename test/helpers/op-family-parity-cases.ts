@@ -14,6 +14,7 @@ import type {
 import { sizeOf } from '../../engine/backends/backend.js';
 import { groupedConv2dGeometry } from '../../engine/ops/conv-variants.js';
 import { pool2dGeometry, stridesOf } from '../../engine/ops/geometry.js';
+import { augmentParityCases } from './augment-parity-cases.js';
 import { Rng } from './rng.js';
 import { Scope, type CaseResult, type ParityCase } from './webgpu-parity-cases.js';
 
@@ -339,5 +340,5 @@ function normalizationCases(big: boolean): ParityCase[] {
 
 /** Every kernel of OpFamilySignatures. */
 export function opFamilyParityCases(big = true): ParityCase[] {
-  return [...unaryCases(big), ...binaryCases(), ...indexingCases(big), ...reductionCases(big), ...matmulCases(), ...poolAndConvCases(big), ...normalizationCases(big)];
+  return [...unaryCases(big), ...binaryCases(), ...indexingCases(big), ...reductionCases(big), ...matmulCases(), ...poolAndConvCases(big), ...normalizationCases(big), ...augmentParityCases(big)];
 }

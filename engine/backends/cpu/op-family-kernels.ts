@@ -2,10 +2,11 @@
  * The CPU backend's entries for the op families of OpFamilySignatures (issue 13): output
  * allocation and the mapping of TensorData to arrays; the kernels live in math.ts,
  * indexing.ts, reductions.ts, batch-matmul.ts, avgpool.ts, conv-grouped.ts, normalization.ts,
- * dropout.ts and losses.ts. cpu-backend.ts spreads this table into its own.
+ * dropout.ts, augment.ts and losses.ts. cpu-backend.ts spreads this table into its own.
  */
 import type { DType, OpFamilyTable, Shape, TensorData, TypedArray } from '../backend.js';
 import { sizeOf } from '../backend.js';
+import { augment } from './augment.js';
 import { avgPool2d, avgPool2dBackward } from './avgpool.js';
 import { batchMatmul } from './batch-matmul.js';
 import { conv2dGrouped, conv2dGroupedBackpropFilter, conv2dGroupedBackpropInput } from './conv-grouped.js';
@@ -141,6 +142,11 @@ export function opFamilyKernels(alloc: CpuAlloc): OpFamilyTable<TypedArray> {
     dropout: (x, rate, seed) => {
       const y = alloc(x.shape, x.dtype);
       dropout(f(x), rate, seed, f(y));
+      return y;
+    },
+    augment: (x, params) => {
+      const y = alloc(x.shape, x.dtype);
+      augment(f(x), x.shape, params, f(y));
       return y;
     },
     oneHot: (indices, depth, onValue, offValue, dtype) => {

@@ -10,6 +10,7 @@ import type { KernelName, KernelTable } from '../../backend.js';
 import type { Program } from '../launch.js';
 import type { TunedKernel, VariantName } from '../variants.js';
 import { optimizers } from './optimizers.js';
+import { augment } from './augment.js';
 import { conv2d } from './conv2d.js';
 import { elementwise } from './elementwise.js';
 import type { GPUStorage, Gpu, KernelFacts } from './family.js';
@@ -29,6 +30,7 @@ export const FAMILIES = {
   elementwise, reduce, rows, matmul, conv2d, pool, optimizers, memory,
   // The op families of issue 13.
   math, indexing, reductions, batchMatmul, convVariants, normalization,
+  augment, // issue 15
 } as const;
 
 /** The kernel table: each family's kernels over the same Gpu. */
@@ -48,6 +50,7 @@ export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
     ...batchMatmul.table(gpu),
     ...convVariants.table(gpu),
     ...normalization.table(gpu),
+    ...augment.table(gpu),
   };
 }
 

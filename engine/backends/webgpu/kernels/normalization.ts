@@ -71,8 +71,8 @@ export const normalization = family({
     layerNorm: { cpu: NORM_CPU, gradient: 'engine/ops/normalization.ts' },
     layerNormBackward: { cpu: NORM_CPU, gradient: { none: "layerNorm's backward (engine/ops/normalization.ts); not differentiated again" } },
     dropout: { cpu: 'engine/backends/cpu/dropout.ts', gradient: 'engine/ops/dropout.ts' },
-    softmaxCrossEntropyRows: { cpu: LOSS_CPU, gradient: 'engine/ops/losses.ts' },
-    softmaxCrossEntropyRowsBackward: { cpu: LOSS_CPU, gradient: { none: "the loss's backward (engine/ops/losses.ts); not differentiated again" } },
+    softmaxCrossEntropyRows: { cpu: LOSS_CPU, gradient: 'engine/ops/cross-entropy.ts' },
+    softmaxCrossEntropyRowsBackward: { cpu: LOSS_CPU, gradient: { none: "the loss's backward (engine/ops/cross-entropy.ts); not differentiated again" } },
   },
   table: (gpu) => ({
     batchNorm: (x, mean, variance, scale, offset, epsilon) => {
