@@ -7,25 +7,8 @@ struct Params {
   keptShape: vec4<u32>, keptStrides: vec4<u32>,
   redShape: vec4<u32>, redStrides: vec4<u32>,
 }
+#include "include/strided.wgsl"
 // Offset in x of output o's first element.
-fn keptBase(o: u32) -> u32 {
-  var base = 0u;
-  var rest = o;
-  for (var d = i32(p.keptRank) - 1; d >= 0; d--) {
-    let s = p.keptShape[d];
-    base += (rest % s) * p.keptStrides[d];
-    rest = rest / s;
-  }
-  return base;
-}
+fn keptBase(o: u32) -> u32 { return stridedOffset(o, p.keptRank, p.keptShape, p.keptStrides); }
 // Offset of the r-th reduced element (row-major over the reduced runs) from a base.
-fn reducedOffset(r: u32) -> u32 {
-  var off = 0u;
-  var q = r;
-  for (var d = i32(p.redRank) - 1; d >= 0; d--) {
-    let s = p.redShape[d];
-    off += (q % s) * p.redStrides[d];
-    q = q / s;
-  }
-  return off;
-}
+fn reducedOffset(r: u32) -> u32 { return stridedOffset(r, p.redRank, p.redShape, p.redStrides); }

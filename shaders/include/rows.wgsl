@@ -1,7 +1,7 @@
-// Row kernels over x [rows, cols], one invocation per row: the kernel declares its outputs and
+// Row kernels over x [rows, cols], one invocation per row: the kernel declares `struct Params`
+// with rows and cols (and any uniforms of its own), its other buffers from binding 2 and
 // `fn row(r: u32, base: u32)` (base = r * cols), called for r < rows only. Running maxima start
 // at the lowest finite f32: WGSL rejects infinity literals.
-struct Params { rows: u32, cols: u32, }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 #include "include/thread.wgsl"
 fn invocation(r: u32) {
