@@ -4,6 +4,7 @@
  * return everything a report needs. The CLI (train-cli.ts) parses arguments and
  * calls trainTutorial; tests call it directly on small subsets.
  */
+import type { DeviceLostPolicy } from '../engine/nn/device-fallback.js';
 import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
@@ -37,6 +38,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Run before EarlyStopping and the checkpointer (the CLI passes TerminateOnNaN, which then keeps the last good checkpoint). */
   callbacks?: Callback[];
+  /** What fit does when the WebGPU device is lost (FitOptions.onDeviceLost; the CLI's --on-device-lost). */
+  onDeviceLost?: DeviceLostPolicy;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -132,6 +135,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     epochStarted = performance.now();
     await model.fit(train, data.train.labels, {
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
+      onDeviceLost: options.onDeviceLost,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch.
       callbacks: [...(options.callbacks ?? []), early, checkpointer],
