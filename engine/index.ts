@@ -1,7 +1,9 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /**
- * The public API of the engine. Node-only code lives outside engine/.
- * @module webgpu-tensor-engine
+ * Everything the engine exports, in one module: what the repository's own code imports, and
+ * what dist/engine-all.min.js bundles. The package splits it into entries (engine/entries/*.ts:
+ * the main entry and the subpaths ./ops, ./pixels, ./kernels, ./profiler); an export added here
+ * goes into one of them too (test/bundle-size.test.ts checks). Node-only code lives outside engine/.
  */
 export type {
   Backend, DType, FloatDType, Shape, TensorData, TypedArray, KernelName, KernelSignatures, KernelTable,

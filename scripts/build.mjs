@@ -7,9 +7,12 @@
 //    'webgpu-tensor-engine' is the one 'webgpu-tensor-engine/tfjs-format' checks with instanceof)
 //    and lets an app's bundler drop what it does not use (package.json says sideEffects: false).
 // 2. Types: tsc -p tsconfig.build.json writes the .d.ts files beside the JavaScript.
-// 3. dist/engine.min.js: the engine as one minified ESM file, for <script type="module"> or a CDN,
-//    with dist/engine.min.d.ts re-exporting the types. Its size (JavaScript, embedded WGSL text and
-//    gzip) goes to dist/bundle-size.json and the console; test/bundle-size.test.ts holds the budget.
+// 3. Single-file minified ESM bundles, for <script type="module"> or a CDN: dist/engine.min.js
+//    (the main entry) and dist/engine-all.min.js (everything, engine/index.ts), each with a .d.ts
+//    re-exporting its entry's types. A page loads one of them (two bundles are two engines).
+//    Their sizes, and what each browser subpath adds to the main entry, go to
+//    dist/bundle-size.json and the console, JavaScript apart from the data generated from WGSL
+//    and the WebAssembly module; test/bundle-size.test.ts holds the budgets.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,8 +24,33 @@ import { build } from 'esbuild';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** The package's entry points (package.json "exports" maps onto these files under dist/). */
-export const ENTRIES = ['engine/index.ts', 'node/webgpu.ts', 'model/tfjs-format.ts', 'model/tfjs-format-node.ts'];
+/**
+ * The package's subpaths (package.json "exports") and their source files. The main entry is the
+ * engine the tutorial CNN needs; the wider op families, fromPixels, custom kernels and the GPU
+ * profiler are subpaths, so that the single-file bundle of the main entry stays small.
+ */
+export const SUBPATHS = {
+  '.': 'engine/entries/main.ts',
+  './ops': 'engine/entries/ops.ts',
+  './pixels': 'engine/entries/pixels.ts',
+  './kernels': 'engine/entries/kernels.ts',
+  './profiler': 'engine/entries/profiler.ts',
+  './tfjs-format': 'model/tfjs-format.ts',
+  './tfjs-format/node': 'model/tfjs-format-node.ts',
+  './node': 'node/webgpu.ts',
+};
+
+/** The subpaths that run in a page or a worker: each gets a size line (what it adds to the main entry). */
+export const BROWSER_SUBPATHS = ['./ops', './pixels', './kernels', './profiler', './tfjs-format'];
+
+/**
+ * The source files the build starts from: the subpaths, and engine/index.ts (everything the
+ * engine exports, which dist/engine-all.min.js bundles).
+ */
+export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts'];
+
+/** The single-file bundles: dist/<name> from a source file. */
+export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-all.min.js': 'engine/index.ts' };
 
 /** The engine's own source files reachable from the entry points (packages and node: stay imports). */
 async function reachableSources() {
@@ -48,19 +76,21 @@ function emitTypes() {
 }
 
 /**
- * The WGSL text the engine embeds: every kernel's code (shaders.generated.ts, includes expanded)
- * and fromPixels' shader. Read by bundling those modules and importing the result.
+ * The WGSL text the engine can embed: every kernel's code (shaders.generated.ts, includes
+ * expanded), the preludes defineKernel builds on, and fromPixels' shader. Read by bundling those
+ * modules and importing the result.
  */
 export async function embeddedWgsl() {
   const result = await build({
     absWorkingDir: root, bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
     stdin: {
-      contents: "export { SHADERS } from './engine/backends/webgpu/shaders.generated.ts'; export { FROM_PIXELS_WGSL } from './engine/ops/from-pixels.wgsl.ts';",
+      contents: "export { SHADERS, PRELUDES } from './engine/backends/webgpu/shaders.generated.ts'; export { FROM_PIXELS_WGSL } from './engine/ops/from-pixels.wgsl.ts';",
       resolveDir: root, loader: 'ts',
     },
   });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].contents).toString('base64')}`);
-  return [...Object.values(mod.SHADERS).map((s) => (typeof s === 'string' ? s : s.code)), mod.FROM_PIXELS_WGSL];
+  const code = (s) => (typeof s === 'string' ? s : s.code);
+  return { kernels: Object.values(mod.SHADERS).map(code), preludes: Object.values(mod.PRELUDES).map(code), fromPixels: [mod.FROM_PIXELS_WGSL] };
 }
 
 /** A string as esbuild writes it inside a template literal (escapes for `, \\, ${ and non-ASCII). */
@@ -77,40 +107,94 @@ function asTemplateLiteralBody(t) {
   return out;
 }
 
+/** The generated modules whose bytes are data made from WGSL (texts, layouts, line maps). */
+const SHADER_MODULE = /shaders\.generated\.ts$|\.wgsl\.ts$/;
+/** The generated module that holds the CPU backend's WebAssembly module (base64). */
+const WASM_MODULE = /cpu\/wasm\/kernels\.generated\.ts$/;
+
 /**
- * The engine (engine/index.ts) as one minified ESM file. Returns the code and its sizes in bytes:
- * `wgsl` is the embedded WGSL text (as written in the bundle: esbuild keeps it verbatim in
- * template literals), `js` everything else, the kernels' reflected layouts and line maps included.
+ * One minified single-file ESM bundle of `entry` (a source file, or { contents } of a module in
+ * the repository root) and its sizes in bytes. The bundle is split into four parts that add up
+ * to the file:
+ * - `wgsl`: the embedded WGSL text, as written in the bundle (esbuild keeps it verbatim in
+ *   template literals; each text is found in the file, or the build fails);
+ * - `layouts`: the rest of the shader modules, i.e. the bind-group layouts and line maps that
+ *   the build reflected from that WGSL (data, one entry per kernel, written as tuples);
+ * - `wasm`: the CPU backend's WebAssembly module, base64 (generated by npm run gen:wasm);
+ * - `js`: everything else, the engine's own JavaScript, which issue 10's budget is about.
+ * `gzip` is gzip -9 of the whole file.
  */
-export async function bundleEngine({ outfile } = {}) {
+export async function bundleSizes(entry, { outfile } = {}) {
+  const input = typeof entry === 'string'
+    ? { entryPoints: [entry] }
+    : { stdin: { contents: entry.contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' } };
   const result = await build({
-    absWorkingDir: root, entryPoints: ['engine/index.ts'], bundle: true, minify: true, format: 'esm',
-    platform: 'browser', target: 'es2022', write: false, metafile: true, outfile: outfile ?? 'engine.min.js', logLevel: 'silent',
+    absWorkingDir: root, ...input, bundle: true, minify: true, format: 'esm',
+    platform: 'browser', target: 'es2022', write: false, metafile: true, outfile: outfile ?? 'bundle.min.js', logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;
   const text = result.outputFiles[0].text;
-  const wgslTexts = await embeddedWgsl();
-  let wgsl = 0;
-  for (const t of wgslTexts) {
-    const written = asTemplateLiteralBody(t);
-    if (!text.includes(written)) throw new Error(`build: a WGSL text (${t.slice(0, 40)}...) is not in the bundle as expected; its size cannot be counted apart`);
-    wgsl += Buffer.byteLength(written);
-  }
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   const modules = Object.entries(inputs).map(([file, { bytesInOutput }]) => ({ file: file.replace(/^.*node_modules\//, 'node_modules/'), bytes: bytesInOutput }));
   modules.sort((a, b) => b.bytes - a.bytes);
-  const total = code.byteLength;
-  // The shader modules also carry each kernel's reflected layout and line map: JavaScript data.
-  const shaderModules = modules.filter((m) => /shaders\.generated\.ts$|\.wgsl\.ts$/.test(m.file)).reduce((n, m) => n + m.bytes, 0);
-  const sizes = {
-    total, js: total - wgsl, wgsl, shaderMetadata: shaderModules - wgsl, gzip: gzipSync(code, { level: 9 }).byteLength, largest: modules.slice(0, 8),
+  const has = (re) => modules.some((m) => re.test(m.file) && m.bytes > 0);
+  const texts = await embeddedWgsl();
+  let wgsl = 0;
+  const count = (list, required, what) => {
+    for (const t of list) {
+      const written = asTemplateLiteralBody(t);
+      if (text.includes(written)) wgsl += Buffer.byteLength(written);
+      else if (required) throw new Error(`build: ${what} WGSL (${t.slice(0, 40)}...) is not in the bundle as expected; its size cannot be counted apart`);
+    }
   };
-  return { code, sizes };
+  count(texts.kernels, has(/shaders\.generated\.ts$/), 'a kernel\'s');
+  count(texts.preludes, false, 'a prelude\'s');
+  count(texts.fromPixels, has(/from-pixels\.wgsl\.ts$/), "fromPixels'");
+  const sum = (re) => modules.filter((m) => re.test(m.file)).reduce((n, m) => n + m.bytes, 0);
+  const total = code.byteLength;
+  const layouts = sum(SHADER_MODULE) - wgsl;
+  const wasm = sum(WASM_MODULE);
+  const sizes = {
+    total, js: total - wgsl - layouts - wasm, wgsl, layouts, wasm,
+    gzip: gzipSync(code, { level: 9 }).byteLength, modules: modules.map((m) => m.file), largest: modules.slice(0, 8),
+  };
+  return { code, text, sizes };
 }
 
-export function formatSizes(s) {
-  const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
-  return `dist/engine.min.js: ${kb(s.total)} minified = ${kb(s.js)} JavaScript (${kb(s.shaderMetadata)} of it the kernels' reflected layouts and line maps) + ${kb(s.wgsl)} embedded WGSL text; ${kb(s.gzip)} gzip`;
+/** What a subpath adds to a page that has the main entry: the bundle of both, less the main entry's. */
+export async function subpathSizes(subpath, main) {
+  const file = SUBPATHS[subpath];
+  if (!file) throw new Error(`build: no subpath '${subpath}' (expected one of ${Object.keys(SUBPATHS).join(', ')})`);
+  const both = await bundleSizes({ contents: `export * from './${SUBPATHS['.']}'; export * from './${file}';` });
+  const added = {};
+  for (const k of ['total', 'js', 'wgsl', 'layouts', 'wasm', 'gzip']) added[k] = both.sizes[k] - main[k];
+  added.modules = both.sizes.modules.filter((m) => !main.modules.includes(m));
+  return added;
+}
+
+/** Every size the build reports: the two single-file bundles, and each browser subpath's addition to the main entry. */
+export async function measureAll() {
+  const main = (await bundleSizes(BUNDLES['engine.min.js'])).sizes;
+  const all = (await bundleSizes(BUNDLES['engine-all.min.js'])).sizes;
+  const subpaths = {};
+  for (const s of BROWSER_SUBPATHS) subpaths[s] = await subpathSizes(s, main);
+  return { main, all, subpaths };
+}
+
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+
+/** One line per bundle or subpath: JavaScript, then the generated data apart, then gzip. */
+export function formatSizes(name, s) {
+  return `${name}: ${kb(s.js)} JavaScript + ${kb(s.wgsl)} WGSL text + ${kb(s.layouts)} kernel layouts and line maps + ${kb(s.wasm)} WebAssembly module (base64)`
+    + ` = ${kb(s.total)} minified, ${kb(s.gzip)} gzip`;
+}
+
+export function formatReport({ main, all, subpaths }) {
+  return [
+    formatSizes('dist/engine.min.js (the main entry, ".")', main),
+    ...Object.entries(subpaths).map(([s, z]) => formatSizes(`  + "${s}" adds`, z)),
+    formatSizes('dist/engine-all.min.js (everything, engine/index.ts)', all),
+  ].join('\n');
 }
 
 async function main() {
@@ -118,12 +202,16 @@ async function main() {
   mkdirSync(dist, { recursive: true });
   const files = await emitJavaScript();
   emitTypes();
-  const { code, sizes } = await bundleEngine({ outfile: join(dist, 'engine.min.js') });
-  writeFileSync(join(dist, 'engine.min.js'), code);
-  writeFileSync(join(dist, 'engine.min.d.ts'), "export * from './engine/index.js';\n");
-  writeFileSync(join(dist, 'bundle-size.json'), `${JSON.stringify(sizes, null, 1)}\n`);
+  for (const [name, entry] of Object.entries(BUNDLES)) {
+    const { code } = await bundleSizes(entry, { outfile: join(dist, name) });
+    writeFileSync(join(dist, name), code);
+    // The types of a bundle are those of its entry's module.
+    writeFileSync(join(dist, name.replace(/\.js$/, '.d.ts')), `export * from './${entry.replace(/\.ts$/, '.js')}';\n`);
+  }
+  const report = await measureAll();
+  writeFileSync(join(dist, 'bundle-size.json'), `${JSON.stringify(report, (k, v) => (k === 'modules' ? undefined : v), 1)}\n`);
   console.log(`built ${files.length} modules with their .d.ts into ${relative(process.cwd(), dist) || '.'}/`);
-  console.log(formatSizes(sizes));
+  console.log(formatReport(report));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,10 +3,12 @@
  * installed into a fresh project in a temporary folder (`npm install --prefer-offline`: the
  * tarball, its dependencies and the optional `webgpu` peer, from npm's cache or the registry).
  * That project then
- * 1. imports the package in plain Node (no TypeScript loader; all four Node subpaths) and trains
- *    a tiny CNN on the CPU and on WebGPU (Dawn + SwiftShader), saving and reloading it;
+ * 1. imports the package in plain Node (no TypeScript loader; every subpath) and trains
+ *    a tiny CNN on the CPU and on WebGPU (Dawn + SwiftShader), saving and reloading it, and runs
+ *    ops of the ./ops subpath on the main entry's tensors;
  * 2. bundles an app that imports it with esbuild and runs it in headless Chrome, on the CPU and on
- *    WebGPU; and loads dist/engine.min.js alone from a <script type="module">, as from a CDN;
+ *    WebGPU; and loads dist/engine.min.js (and dist/engine-all.min.js) from a <script type="module">,
+ *    as from a CDN;
  * 3. type-checks consumer files against the shipped .d.ts (NodeNext resolution, strict, no
  *    skipLibCheck): a Node one (with @types/node, as a Node project has), where misuse must be a
  *    type error, and a page's, with no Node types at all.
@@ -75,6 +77,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** subpathOps() of train-tiny.js: sqrt and transpose of [[1, 4, 9], [16, 25, 36]]. */
+const SUBPATH_OPS = { sqrt: [1, 2, 3, 4, 5, 6], transpose: [1, 16, 4, 25, 9, 36] };
+
 /** Both backends trained, the loss fell, and the CPU and WebGPU runs agree step for step. */
 function expectTrained(results: Record<string, TinyResult>, where: string): void {
   const { cpu, webgpu } = results;
@@ -103,9 +108,10 @@ describe('the npm package, installed from its tarball', () => {
     const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
     for (const t of targets) expect(packedFiles, t).toContain(t.replace(/^\.\//, ''));
     expect(existsSync(join(installed, 'dist/engine.min.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist/engine-all.min.js'))).toBe(true);
     // Runtime dependencies: exactly what the built JavaScript imports by bare name.
     const bare = new Set<string>();
-    for (const f of packedFiles.filter((p) => p.endsWith('.js') && p !== 'dist/engine.min.js')) {
+    for (const f of packedFiles.filter((p) => p.endsWith('.js') && !p.endsWith('.min.js'))) {
       const code = readFileSync(join(installed, f), 'utf8');
       for (const m of code.matchAll(/(?:^|[\s;])(?:import|export)[^'"]*?from\s*["']([^"'.][^"']*)["']|import\(\s*["']([^"'.][^"']*)["']\s*\)/g)) {
         const spec = m[1] ?? m[2];
@@ -120,9 +126,13 @@ describe('the npm package, installed from its tarball', () => {
 
   it('plain Node imports every subpath and trains a tiny CNN on the CPU and on WebGPU', async () => {
     const { stdout } = await run(process.execPath, ['node-app.mjs'], { cwd: app, timeout: 120_000 });
-    const results = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, TinyResult & { reloadedEqual: boolean; isSequential: boolean }>;
+    const results = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, TinyResult & {
+      reloadedEqual: boolean; isSequential: boolean; subpathOps: typeof SUBPATH_OPS; subpathExports: boolean;
+    }>;
     expectTrained(results, 'Node');
     for (const r of Object.values(results)) {
+      expect(r.subpathOps).toEqual(SUBPATH_OPS); // ./ops on the main entry's tensors, on this backend
+      expect(r.subpathExports).toBe(true); // ./pixels, ./kernels, ./profiler
       expect(r.reloadedEqual).toBe(true); // tfjs-format/node save + load and tfjs-format in memory
       expect(r.isSequential).toBe(true); // one Sequential class across the subpaths
     }
@@ -143,6 +153,7 @@ describe('the npm package, installed from its tarball', () => {
       '/app.js': ['text/javascript', js],
       '/min.html': ['text/html', readFileSync(join(app, 'min-page.html'))],
       '/engine.min.js': ['text/javascript', readFileSync(join(installed, 'dist/engine.min.js'))],
+      '/engine-all.min.js': ['text/javascript', readFileSync(join(installed, 'dist/engine-all.min.js'))],
       '/train-tiny.js': ['text/javascript', readFileSync(join(app, 'train-tiny.js'))],
     };
     server = createServer((req, res) => {
@@ -171,12 +182,14 @@ describe('the npm package, installed from its tarball', () => {
     expect(bundled.error ?? null).toBeNull();
     expectTrained(bundled as unknown as Record<string, TinyResult>, 'Chrome, esbuild app');
     for (const b of ['cpu', 'webgpu']) {
-      const r = bundled[b] as { reloadedLogits: number[]; originalLogits: number[] };
+      const r = bundled[b] as { reloadedLogits: number[]; originalLogits: number[]; subpathOps: unknown };
       expect(r.reloadedLogits).toEqual(r.originalLogits); // tfjs-format round trip in the page
+      expect(r.subpathOps).toEqual(SUBPATH_OPS); // ./ops on the main entry's tensors
     }
     const min = await open('/min.html', 'runMin');
     expect(min.error ?? null).toBeNull();
     expectTrained(min as unknown as Record<string, TinyResult>, 'Chrome, engine.min.js');
+    expect(min.all).toEqual({ subpathOps: SUBPATH_OPS, hasMain: true }); // engine-all.min.js
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -209,6 +222,9 @@ describe('the npm package, installed from its tarball', () => {
 const CONSUMER_TS = `
 import { Adam, Conv2D, Dense, Flatten, MaxPooling2D, Sequential, init, matmul, tensor, type Backend, type Tensor } from '${pkg.name}';
 import { nodeGPU } from '${pkg.name}/node';
+import { sqrt, transpose } from '${pkg.name}/ops';
+import { defineKernel, type KernelDefinition } from '${pkg.name}/kernels';
+import { GpuProfiler } from '${pkg.name}/profiler';
 import { modelFromArtifacts, modelToArtifacts, type TfjsArtifacts } from '${pkg.name}/tfjs-format';
 import { loadModel, saveModel } from '${pkg.name}/tfjs-format/node';
 
@@ -233,6 +249,11 @@ export async function main(): Promise<number> {
   new Dense({});
   // @ts-expect-error: fit takes host data, not a number
   await loaded.fit(3, [1]);
+  const roots: Tensor = sqrt(transpose(tensor([1, 4], [1, 2]), [1, 0]));
+  // @ts-expect-error: transpose takes a permutation, not a string
+  transpose(roots, 'yx');
+  const kernel: KernelDefinition<'x'> | null = null;
+  void [kernel, defineKernel, GpuProfiler];
   void backend;
   return history.history.loss[0];
 }
@@ -241,7 +262,8 @@ export const engineTensor: Tensor = matmul(tensor([1, 2], [1, 2]), tensor([3, 4]
 
 /** A page's TypeScript: the browser-safe subpaths only, with no Node types in the program. */
 const BROWSER_CONSUMER_TS = `
-import { fromPixels, init, noGrad, softmax, Sequential, type FromPixelsOptions } from '${pkg.name}';
+import { init, noGrad, softmax, Sequential } from '${pkg.name}';
+import { fromPixels, type FromPixelsOptions } from '${pkg.name}/pixels';
 import { modelFromArtifacts, type TfjsArtifacts } from '${pkg.name}/tfjs-format';
 
 export async function classify(canvas: HTMLCanvasElement, device: GPUDevice, artifacts: TfjsArtifacts): Promise<Float32Array> {
