@@ -1,7 +1,7 @@
 // avgPool2d: y[n, oh, ow, c] = the mean of the window's taps that lie inside x (padded taps are not
 // counted, TensorFlow's 'same' rule). One invocation per output.
 #include "include/elements.wgsl"
-#include "include/pool.wgsl"
+#include "include/pool-windows.wgsl"
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 fn element(i: u32) {

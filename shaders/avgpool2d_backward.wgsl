@@ -1,7 +1,7 @@
 // avgPool2d backward as a gather (no atomics): one invocation per input element sums dy / count over
 // the windows that contain it, count being each window's taps inside the input.
 #include "include/elements.wgsl"
-#include "include/pool.wgsl"
+#include "include/pool-windows.wgsl"
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 fn element(i: u32) {

@@ -1,7 +1,7 @@
 // maxPool2d: y[n, oh, ow, c] = max over the window, and argmax = the flat NHWC index in x of the
 // first maximum (row-major window order, TensorFlow's convention). Padded positions are skipped.
 #include "include/elements.wgsl"
-#include "include/pool.wgsl"
+#include "include/pool-windows.wgsl"
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> argmax: array<i32>;

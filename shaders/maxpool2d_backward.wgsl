@@ -1,6 +1,7 @@
 // maxPool2dBackward as a gather: each input element sums dy over the windows that contain it
 // and recorded it as their argmax (no float atomics needed, overlapping windows are summed).
 #include "include/pool-backward.wgsl"
+#include "include/pool-windows.wgsl"
 fn element(i: u32) {
   let at = nhwc(i, p.inH, p.inW);
   let windows = windowsOverPixel(at);

@@ -2,7 +2,7 @@
 // label smoothing s (target (1 - s)*onehot + s/cols). One invocation per row: softmax into probs,
 // rowLoss = Σ_c t_c * (logSumExp - x_c), the row maximum subtracted. A label out of range gives NaN
 // and is reported (include/labels.wgsl). Class weights are applied by the op (engine/ops/losses.ts).
-#include "include/rows.wgsl"
+#include "include/row-stats.wgsl"
 #include "include/labels.wgsl"
 struct Params { rows: u32, cols: u32, smoothing: f32, }
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
