@@ -6,12 +6,13 @@
  * ms per step. Exits 1 when either is not flat.
  *
  * Options: --steps N (default 10000, a multiple of 100), --backend cpu|webgpu (only that one,
- * in this process), --json FILE. WebGPU runs on what WEBGPU_ADAPTER (swiftshader, lavapipe)
+ * in this process), --json FILE (write the results), --from-json FILE (print the table of
+ * results written before, running nothing). WebGPU runs on what WEBGPU_ADAPTER (swiftshader, lavapipe)
  * or the default selects.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,9 +20,11 @@ import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { RSS_GROWTH_LIMIT, soak, type SoakResult, type SoakSample } from './soak/soak.js';
+import { RSS_GROWTH_LIMIT, soak, type SoakResult } from './soak/soak.js';
 
-const { values: a } = parseArgs({ options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' } } });
+const { values: a } = parseArgs({
+  options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' }, 'from-json': { type: 'string' } },
+});
 const steps = Number(a.steps);
 if (!Number.isInteger(steps) || steps < 200 || steps % 100 !== 0) throw new Error(`--steps must be a multiple of 100, at least 200; got '${a.steps}'`);
 if (a.backend !== undefined && a.backend !== 'cpu' && a.backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got '${a.backend}'`);
@@ -38,26 +41,21 @@ async function runOne(name: 'cpu' | 'webgpu'): Promise<SoakResult> {
     backend, steps,
     onSample: (s) => {
       if (s.step % (steps / 10) !== 0) return;
-      const p = parts(s);
-      console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)} = file ${mib(p.file)} + V8 heap ${mib(s.heapTotal)} ` +
-        `(${mib(s.heapUsed)} live) + native ${mib(p.native)} + shared ${mib(p.shared)}`);
+      console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)} = file ${mib(s.rssFile)} + anonymous ` +
+        `${mib(s.rssAnon)} (V8 heap: ${mib(s.heapTotal)} reserved, ${mib(s.heapUsed)} live) + shared ${mib(s.rssShmem)}`);
     },
   });
-}
-
-/**
- * RSS in the parts that can swing: file-backed pages (libraries), V8's reserved heap
- * (heapTotal, of which heapUsed is live), other anonymous memory (malloc: Dawn, the driver,
- * its JIT code) and shared memory (lavapipe's device memory).
- */
-function parts(s: SoakSample): { file: number; native: number; shared: number } {
-  return { file: s.rssFile, native: s.rssAnon - s.heapTotal, shared: s.rssShmem };
 }
 
 if (a.backend) {
   const r = await runOne(a.backend as 'cpu' | 'webgpu');
   if (a.json) writeFileSync(a.json, JSON.stringify([r], null, 1));
   process.exit(r.poolFlat && r.rssFlat ? 0 : 1);
+}
+
+if (a['from-json']) {
+  printTable(JSON.parse(readFileSync(a['from-json'], 'utf8')) as SoakResult[], '');
+  process.exit(0);
 }
 
 // Both backends, each in a child process of this script with the same node flags.
@@ -71,23 +69,32 @@ for (const name of ['cpu', 'webgpu']) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
-console.log(`\nSoak, ${new Date().toISOString().slice(0, 16)}Z, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} (warm-up: the first ${results[0].warmupSteps} steps)`);
-for (const r of results) console.log(`  ${r.backend}`);
-console.log('');
-console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS growth | RSS min-max (swing) | swing of: file, V8 heap (live), native, shared | verdict |');
-console.log('|---|---:|---:|---:|---:|---|---:|---:|---|---|');
-for (const r of results) {
-  const after = r.samples.filter((s) => s.step >= r.warmupSteps);
-  const rss = after.map((s) => s.rss);
-  const p = after.map(parts);
-  const adapter = r.backend.startsWith('webgpu') ? `WebGPU (${/llvmpipe/.test(r.backend) ? 'lavapipe' : /swiftshader/i.test(r.backend) ? 'SwiftShader' : r.backend})` : 'CPU';
-  console.log(
-    `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ${pct(r.rssGrowth)} | ` +
-      `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} (${pct(r.rssSpread)}) | ${swing(p.map((x) => x.file))}, ${swing(after.map((s) => s.heapTotal))} ` +
-      `(${swing(after.map((s) => s.heapUsed))}), ${swing(p.map((x) => x.native))}, ${swing(p.map((x) => x.shared))} | ` +
-      `${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? `RSS flat (growth <= ${pct(RSS_GROWTH_LIMIT)})` : 'RSS GROWS'} |`,
-  );
-}
+printTable(results, `Soak, ${new Date().toISOString().slice(0, 16)}Z, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (a.json) writeFileSync(a.json, JSON.stringify(results, null, 1));
 process.exit(results.every((r) => r.poolFlat && r.rssFlat) ? 0 : 1);
+
+/**
+ * The README's table. The swing columns split RSS as Linux does: file-backed pages (libraries,
+ * which the kernel drops and reads back), anonymous memory (malloc: Dawn, the driver and its JIT
+ * code; and V8's heap, whose reserved and live bytes are given), and shared memory (lavapipe's
+ * device memory).
+ */
+function printTable(results: SoakResult[], title: string): void {
+  const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
+  console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps)`);
+  for (const r of results) console.log(`  ${r.backend}`);
+  console.log('');
+  console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS growth | RSS min-max (swing) | swing of: file, anonymous, V8 reserved (live), shared | verdict |');
+  console.log('|---|---:|---:|---:|---:|---|---:|---:|---|---|');
+  for (const r of results) {
+    const after = r.samples.filter((s) => s.step >= r.warmupSteps);
+    const rss = after.map((s) => s.rss);
+    const adapter = r.backend.startsWith('webgpu') ? `WebGPU (${/llvmpipe/.test(r.backend) ? 'lavapipe' : /swiftshader/i.test(r.backend) ? 'SwiftShader' : r.backend})` : 'CPU';
+    console.log(
+      `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ${pct(r.rssGrowth)} | ` +
+        `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} (${pct(r.rssSpread)}) | ${swing(after.map((s) => s.rssFile))}, ${swing(after.map((s) => s.rssAnon))}, ` +
+        `${swing(after.map((s) => s.heapTotal))} (${swing(after.map((s) => s.heapUsed))}), ${swing(after.map((s) => s.rssShmem))} | ` +
+        `${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? `RSS flat (growth <= ${pct(RSS_GROWTH_LIMIT)})` : 'RSS GROWS'} |`,
+    );
+  }
+}
