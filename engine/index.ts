@@ -48,8 +48,14 @@ export { oneHot } from './ops/one-hot.js';
 export { softmaxCrossEntropy, sigmoidCrossEntropy, meanSquaredError, type SoftmaxCrossEntropyOptions } from './ops/losses.js';
 export { CpuBackend } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
-export { Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation } from './nn/layers.js';
+export {
+  Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation, ActivationLayer, AveragePooling2D, BatchNormalization, DepthwiseConv2D,
+  Dropout, Embedding, GlobalAveragePooling2D, GlobalMaxPooling2D, LayerNormalization, Reshape, ACTIVATION_NAMES, activate, checkActivation,
+  registerActivations,
+} from './nn/layers.js';
 export { Sequential } from './nn/sequential.js';
+export { CallContext, INFERENCE, type CallContextOptions } from './nn/call-context.js';
+export { type Regularizer } from './nn/regularizers.js';
 export { ParameterStore } from './nn/parameter-store.js';
 export { trainStep } from './nn/train-step.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
@@ -62,9 +68,12 @@ export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGP
 export { GpuProfiler, type DispatchRecord, type TimingSource } from './backends/webgpu/profiler.js';
 export { defineKernel, checkKernelParity, type CustomKernel, type KernelDefinition, type KernelParityOptions, type KernelParityReport } from './kernels/index.js';
 // Types of the API's arguments and results, for TypeScript users (and the API reference).
-export type { Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec } from './nn/layers.js';
+export type {
+  Conv2DArgs, MaxPooling2DArgs, DenseArgs, WeightSpec, ActivationArgs, AveragePooling2DArgs, BatchNormalizationArgs, DepthwiseConv2DArgs,
+  DropoutArgs, EmbeddingArgs, LayerNormalizationArgs, ReshapeArgs, Pooling2DArgs,
+} from './nn/layers.js';
 export type { Initializer } from './nn/initializers.js';
-export type { SequentialOptions } from './nn/sequential.js';
+export type { SequentialOptions, ModelWeight } from './nn/sequential.js';
 export type { TrainingContext, MetricName } from './nn/callbacks.js';
 export type { GradientOptions } from './autograd.js';
 export type { Parameter, ParameterSpec } from './nn/parameter-store.js';

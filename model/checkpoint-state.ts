@@ -22,7 +22,8 @@ export function modelRecord(model: Sequential): CheckpointHeader['model'] {
   return {
     inputShape: model.inputShape,
     layers: model.layers.map((l) => ({ className: l.className, config: JSON.parse(JSON.stringify(l.config())) as Record<string, unknown> })),
-    parameters: model.store.parameters.map((p) => ({ name: p.name, shape: [...p.tensor.shape] })),
+    // Every weight in layer order (non-trainable ones too: BN's moving statistics).
+    parameters: model.weightList().map((w) => ({ name: w.name, shape: w.shape })),
   };
 }
 
@@ -52,7 +53,7 @@ export interface RunState {
 export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
   const weights = await s.model.getWeights();
   const opt = await s.optimizer.state(s.model.store);
-  const params = s.model.store.parameters;
+  const params = s.model.weightList();
   const best = s.early?.bestWeights ?? null;
   const named: [string, Float32Array][] = [
     ...weights.map((w, i): [string, Float32Array] => [`weights/${params[i].name}`, w]),
@@ -121,7 +122,7 @@ function earlyStoppingConfigOf(e: NonNullable<CheckpointHeader['earlyStopping']>
 /** Puts the checkpoint's weights, moments and EarlyStopping state into this run (checkResumable first). */
 export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: Sequential, optimizer: Adam, early: EarlyStopping | null): void {
   const h = ckpt.header;
-  const params = model.store.parameters;
+  const params = model.weightList();
   model.setWeights(params.map((p) => checkpointArray(path, ckpt, `weights/${p.name}`)));
   optimizer.setState(model.store, {
     iterations: h.optimizer.iterations,

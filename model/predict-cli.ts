@@ -207,7 +207,7 @@ function endsInSoftmax(model: Sequential): boolean {
 
 /** Why a model gave a non-finite output, for an error instead of a "NaN%" line. */
 async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: number): Promise<string> {
-  const names = model.store.parameters.map((p) => p.name);
+  const names = model.weightList().map((w) => w.name);
   const broken = (await model.getWeights())
     .map((w, i) => ({ name: names[i], count: w.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0) }))
     .filter((b) => b.count > 0);

@@ -3,8 +3,10 @@
  * Sequential topology plus a weights manifest) and `weights.bin` (little-endian float32, the
  * weights concatenated in manifest order). A model saved here loads with
  * `tf.loadLayersModel(...)` (and, through `tensorflowjs_converter`, in Keras); a TensorFlow.js
- * Layers model of the layer types we have (Conv2D, MaxPooling2D, Flatten, Dense, plus an
- * InputLayer) loads here.
+ * Layers model of the layer types we have (model/tfjs-layers.ts lists them, plus an InputLayer)
+ * loads here. Every weight is written, layer by layer in Keras's order, non-trainable ones too
+ * (BatchNormalization: gamma, beta, moving_mean, moving_variance), and a frozen layer is
+ * written with trainable: false.
  *
  * The core is pure and browser-safe: `modelToArtifacts(model)` gives `{ modelJson, weightData }`
  * and `modelFromArtifacts({ modelJson, weightData })` rebuilds the model (on the current backend).
@@ -17,17 +19,20 @@
  * Loading, weights are matched to the model's parameters by position, not by exact name:
  * tfjs names layers with process-wide counters ('conv2d_Conv2D1', 'conv2d_1', ...) that need not
  * agree with anything here. When the manifest's weight names carry the topology's layer names
- * (as tfjs and Keras write them) each layer takes its own weights, kernel then bias; otherwise
+ * (as tfjs and Keras write them) each layer takes its own weights by name (kernel, bias, gamma,
+ * moving_mean, ...; tfjs writes non-trainable weights after all trainable ones); otherwise
  * the manifest's order is the parameter order. Every shape is checked, with an error naming the
  * layer. Quantised or non-float32 weights, and optimizer weights beyond the model's, are
  * handled (the first rejected, the last skipped).
  *
  * @module webgpu-tensor-engine/tfjs-format
  */
-import type { Activation, Layer } from '../engine/nn/layers.js';
-import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
+import type { Layer } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { crc32Hex } from './crc32.js';
+import { type KerasLayerJson, checkDType, describeLayer, layerFromJson, layerToJson, positiveInt } from './tfjs-layers.js';
+
+export type { KerasLayerJson } from './tfjs-layers.js';
 
 /** The Keras version string tfjs-layers writes; it names the serialisation format we follow. */
 export const KERAS_VERSION = 'tfjs-layers 4.22.0';
@@ -48,11 +53,6 @@ export interface WeightEntry {
 export interface WeightsManifestGroup {
   paths: string[];
   weights: WeightEntry[];
-}
-
-export interface KerasLayerJson {
-  class_name: string;
-  config: Record<string, unknown>;
 }
 
 export interface ModelTopology {
@@ -108,53 +108,14 @@ export interface TfjsModelArtifacts {
 // Saving
 // ---------------------------------------------------------------------------------------------
 
-const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
-const NO_REGULARIZERS = {
-  kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-};
-
-/** Keras config of one of our layers (full field set, as tfjs/Keras write it). */
-function layerJson(layer: Layer, first: boolean, inputShape: readonly number[]): KerasLayerJson {
-  const common: Record<string, unknown> = { name: layer.name, trainable: true, dtype: 'float32' };
-  if (first) common.batch_input_shape = [null, ...inputShape];
-  if (layer instanceof Conv2D) {
-    return {
-      class_name: 'Conv2D',
-      config: {
-        ...common,
-        filters: layer.filters, kernel_size: [...layer.kernelSize], strides: [...layer.strides], padding: layer.padding,
-        data_format: 'channels_last', dilation_rate: [1, 1], activation: layer.activation, use_bias: layer.useBias,
-        kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, ...NO_REGULARIZERS,
-      },
-    };
-  }
-  if (layer instanceof MaxPooling2D) {
-    return {
-      class_name: 'MaxPooling2D',
-      config: { ...common, pool_size: [...layer.poolSize], strides: [...layer.strides], padding: layer.padding, data_format: 'channels_last' },
-    };
-  }
-  if (layer instanceof Flatten) return { class_name: 'Flatten', config: { ...common, data_format: 'channels_last' } };
-  if (layer instanceof Dense) {
-    return {
-      class_name: 'Dense',
-      config: {
-        ...common, units: layer.units, activation: layer.activation, use_bias: layer.useBias,
-        kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, ...NO_REGULARIZERS,
-      },
-    };
-  }
-  throw new Error(`tfjs-format: cannot save layer '${layer.name}' of class ${layer.className} (supported: Conv2D, MaxPooling2D, Flatten, Dense)`);
-}
-
-/** Per layer, the weights it has for the model's input shape (kernel, bias), in parameter order. */
-function layerWeightShapes(model: Sequential): { layer: Layer; weights: { name: string; shape: number[] }[] }[] {
+/** Per layer, its input shape and the weights it has for it (Keras's order), in parameter order. */
+function layerWeightShapes(model: Sequential): { layer: Layer; inputShape: number[]; weights: { name: string; shape: number[] }[] }[] {
   let shape = model.inputShape;
   return model.layers.map((layer) => {
+    const inputShape = shape;
     const weights = layer.weightSpecs(shape).map((s) => ({ name: s.name, shape: [...s.shape] }));
     shape = layer.outputShape(shape);
-    return { layer, weights };
+    return { layer, inputShape, weights };
   });
 }
 
@@ -181,7 +142,7 @@ export async function modelToArtifacts(model: Sequential): Promise<TfjsArtifacts
     convertedBy: null,
     modelTopology: {
       class_name: 'Sequential',
-      config: { name: model.name, layers: model.layers.map((l, i) => layerJson(l, i === 0, inputShape)) },
+      config: { name: model.name, layers: perLayer.map((l, i) => layerToJson(l.layer, l.inputShape, i === 0 ? [null, ...inputShape] : undefined)) },
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',
     },
@@ -215,51 +176,6 @@ export function checkWeightsChecksum(modelJson: ModelJson, weightData: ArrayBuff
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-const SUPPORTED_LAYERS = 'Conv2D, MaxPooling2D, Flatten, Dense, InputLayer';
-const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'softmax'];
-
-function describe(cfg: KerasLayerJson, index: number): string {
-  const name = typeof cfg.config?.name === 'string' ? `'${cfg.config.name}'` : '(unnamed)';
-  return `layer ${index} ${name} (${cfg.class_name})`;
-}
-
-function positiveInt(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
-/** A Keras int or pair (kernel_size, strides, pool_size) as [a, b]. */
-function pairOf(what: string, field: string, value: unknown): [number, number] {
-  if (positiveInt(value)) return [value, value];
-  if (Array.isArray(value) && value.length === 1 && positiveInt(value[0])) return [value[0], value[0]];
-  if (Array.isArray(value) && value.length === 2 && positiveInt(value[0]) && positiveInt(value[1])) return [value[0], value[1]];
-  throw new Error(`tfjs-format: ${what}: ${field} must be a positive integer or a pair of them, got ${JSON.stringify(value)}`);
-}
-
-function activationOf(what: string, value: unknown): Activation {
-  if (value === undefined || value === null) return 'linear';
-  if (typeof value === 'string' && (ACTIVATIONS as readonly string[]).includes(value)) return value as Activation;
-  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-  throw new Error(`tfjs-format: ${what}: activation ${shown} is not supported (supported: ${ACTIVATIONS.join(', ')})`);
-}
-
-function paddingOf(what: string, value: unknown): 'valid' | 'same' {
-  if (value === undefined || value === null) return 'valid';
-  if (value === 'valid' || value === 'same') return value;
-  throw new Error(`tfjs-format: ${what}: padding ${JSON.stringify(value)} is not supported (supported: 'valid', 'same')`);
-}
-
-function checkChannelsLast(what: string, cfg: Record<string, unknown>): void {
-  const f = cfg.data_format;
-  if (f !== undefined && f !== null && f !== 'channels_last') {
-    throw new Error(`tfjs-format: ${what}: data_format ${JSON.stringify(f)} is not supported (only 'channels_last')`);
-  }
-}
-
-function checkDType(what: string, cfg: Record<string, unknown>): void {
-  const d = cfg.dtype;
-  if (d !== undefined && d !== null && d !== 'float32') throw new Error(`tfjs-format: ${what}: dtype ${JSON.stringify(d)} is not supported (only 'float32')`);
-}
-
 /** batch_input_shape (Keras 2, tfjs) or batch_shape (Keras 3) without the batch axis. */
 function inputShapeOf(what: string, cfg: Record<string, unknown>): number[] | undefined {
   const batch = cfg.batch_input_shape ?? cfg.batch_shape;
@@ -287,64 +203,25 @@ export function modelFromTopology(topology: ModelTopology): Sequential {
   const layers: Layer[] = [];
   const names: (string | undefined)[] = [];
   let pendingInput: number[] | undefined;
+  const inputChecks: (((shape: readonly number[]) => void) | undefined)[] = [];
   configs.forEach((lc, index) => {
-    const what = describe(lc, index);
+    const what = describeLayer(lc, index);
     const cfg = lc.config ?? {};
     checkDType(what, cfg);
     const declared = inputShapeOf(what, cfg);
     if (declared && layers.length > 0) throw new Error(`tfjs-format: ${what}: batch_input_shape is only allowed on the first layer`);
     const inputShape = layers.length === 0 ? (declared ?? pendingInput) : undefined;
-    let layer: Layer;
-    switch (lc.class_name) {
-      case 'InputLayer':
-        if (layers.length > 0 || !declared) throw new Error(`tfjs-format: ${what}: an InputLayer must come first and give batch_input_shape`);
-        pendingInput = declared;
-        return;
-      case 'Conv2D':
-      case 'Convolution2D': {
-        checkChannelsLast(what, cfg);
-        const dilation = pairOf(what, 'dilation_rate', cfg.dilation_rate ?? 1);
-        if (dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`tfjs-format: ${what}: dilation_rate ${JSON.stringify(cfg.dilation_rate)} is not supported (only 1)`);
-        if (cfg.groups !== undefined && cfg.groups !== 1) throw new Error(`tfjs-format: ${what}: groups ${JSON.stringify(cfg.groups)} is not supported (only 1)`);
-        if (!positiveInt(cfg.filters)) throw new Error(`tfjs-format: ${what}: filters must be a positive integer, got ${JSON.stringify(cfg.filters)}`);
-        layer = new Conv2D({
-          filters: cfg.filters,
-          kernelSize: pairOf(what, 'kernel_size', cfg.kernel_size),
-          strides: pairOf(what, 'strides', cfg.strides ?? 1),
-          padding: paddingOf(what, cfg.padding),
-          activation: activationOf(what, cfg.activation),
-          useBias: cfg.use_bias !== false,
-          inputShape,
-        });
-        break;
-      }
-      case 'MaxPooling2D':
-      case 'MaxPool2D': {
-        checkChannelsLast(what, cfg);
-        const poolSize = pairOf(what, 'pool_size', cfg.pool_size ?? 2);
-        layer = new MaxPooling2D({
-          poolSize,
-          strides: cfg.strides === undefined || cfg.strides === null ? poolSize : pairOf(what, 'strides', cfg.strides),
-          padding: paddingOf(what, cfg.padding),
-          inputShape,
-        });
-        break;
-      }
-      case 'Flatten':
-        checkChannelsLast(what, cfg);
-        layer = new Flatten({ inputShape });
-        break;
-      case 'Dense':
-        if (!positiveInt(cfg.units)) throw new Error(`tfjs-format: ${what}: units must be a positive integer, got ${JSON.stringify(cfg.units)}`);
-        layer = new Dense({ units: cfg.units, activation: activationOf(what, cfg.activation), useBias: cfg.use_bias !== false, inputShape });
-        break;
-      default:
-        throw new Error(`tfjs-format: ${what}: layer type '${lc.class_name}' is not supported (supported: ${SUPPORTED_LAYERS})`);
+    if (lc.class_name === 'InputLayer') {
+      if (layers.length > 0 || !declared) throw new Error(`tfjs-format: ${what}: an InputLayer must come first and give batch_input_shape`);
+      pendingInput = declared;
+      return;
     }
-    if (layers.length === 0 && !inputShape) {
+    const { layer, checkInput, impliedInputShape } = layerFromJson(lc, what, inputShape);
+    if (layers.length === 0 && !inputShape && !impliedInputShape) {
       throw new Error(`tfjs-format: ${what}: the first layer needs batch_input_shape (e.g. [null, 28, 28, 1]), or an InputLayer before it`);
     }
     layers.push(layer);
+    inputChecks.push(checkInput);
     names.push(typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : undefined);
   });
   if (layers.length === 0) throw new Error('tfjs-format: the topology has no layers besides its InputLayer');
@@ -353,7 +230,7 @@ export function modelFromTopology(topology: ModelTopology): Sequential {
   const given = names.filter((n): n is string => n !== undefined);
   if (new Set(given).size === given.length) layers.forEach((l, i) => { if (names[i]) l.name = names[i]!; });
   // Works out every shape now, so a topology that does not fit together fails here, naming the layer.
-  layerWeightShapes(model);
+  layerWeightShapes(model).forEach((l, i) => inputChecks[i]?.(l.inputShape));
   return model;
 }
 

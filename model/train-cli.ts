@@ -35,6 +35,9 @@ Options:
   --patience N     early-stopping patience (default 3)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs
   --resume         continue from the checkpoint in --out
+  --replicas N     data-parallel training on N worker threads, each with its own CPU
+                   backend and 1/N of every batch; gradients are averaged, weighted by
+                   each replica's share (default: no workers, the step runs in this thread)
   --verbose N      0 silent, 1 progress bar (default; when stdout is not a terminal, a line
                    every 50 steps instead), 2 one line per epoch
   --on-device-lost P
@@ -73,6 +76,7 @@ export interface TrainCliArgs {
   patience: number;
   quick: boolean;
   resume: boolean;
+  replicas?: number;
   verbose: 0 | 1 | 2;
   terminateOnNaN: boolean;
   onDeviceLost: DeviceLostPolicy;
@@ -92,6 +96,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
       patience: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      replicas: { type: 'string' },
       verbose: { type: 'string', default: '1' },
       'no-terminate-on-nan': { type: 'boolean', default: false },
       'on-device-lost': { type: 'string', default: 'throw' },
@@ -112,17 +117,23 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
   if (onDeviceLost !== 'throw' && onDeviceLost !== 'cpu') throw new Error(`--on-device-lost must be throw or cpu, got '${a['on-device-lost']}'`);
   const verbose = int('verbose', a.verbose, 1, 0);
   if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2, got '${a.verbose}'`);
+  const batchSize = int('batch-size', a['batch-size'], 256, 1);
+  const replicas = a.replicas === undefined ? undefined : int('replicas', a.replicas, 1, 1);
+  if (replicas !== undefined && replicas > batchSize) {
+    throw new Error(`--replicas (${replicas}) is more than --batch-size (${batchSize}); each replica takes a share of every batch`);
+  }
   return {
     help: a.help ?? false,
     backend,
     epochs: int('epochs', a.epochs, a.quick ? 2 : 20, 1),
-    batchSize: int('batch-size', a['batch-size'], 256, 1),
+    batchSize,
     seed: int('seed', a.seed, 42, 0),
     outDir: resolve(a.out!),
     dataDir: a.data,
     patience: int('patience', a.patience, 3, 0),
     quick: a.quick ?? false,
     resume: a.resume ?? false,
+    replicas,
     verbose: verbose as 0 | 1 | 2,
     terminateOnNaN: !a['no-terminate-on-nan'],
     onDeviceLost,
@@ -139,6 +150,7 @@ export function trainOptions(args: TrainCliArgs): TrainOptions {
     outDir: args.outDir,
     dataDir: args.dataDir,
     resume: args.resume,
+    replicas: args.replicas,
     patience: args.patience,
     trainLimit: args.quick ? 6000 : undefined,
     testLimit: args.quick ? 1000 : undefined,

@@ -40,6 +40,8 @@ export interface TrainOptions {
   callbacks?: Callback[];
   /** What fit does when the WebGPU device is lost (FitOptions.onDeviceLost; the CLI's --on-device-lost). */
   onDeviceLost?: DeviceLostPolicy;
+  /** Data-parallel replicas: this many worker threads share each batch (fit's `replicas`). Unset: none. */
+  replicas?: number;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
 }
@@ -133,8 +135,9 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   const test = { values: data.test.images, shape: [data.test.count, 28, 28, 1] };
   if (!alreadyStopped && initialEpoch < epochs) {
     epochStarted = performance.now();
+    if (options.replicas !== undefined) log(`training on ${options.replicas} data-parallel replica${options.replicas === 1 ? '' : 's'} (worker threads, each with a CPU backend)`);
     await model.fit(train, data.train.labels, {
-      epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress,
+      epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress, replicas: options.replicas,
       onDeviceLost: options.onDeviceLost,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch.

@@ -8,6 +8,7 @@ import { countCorrect } from '../engine/ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../engine/ops/cross-entropy.js';
 import { Conv2D, Dense, MaxPooling2D, type Layer } from '../engine/nn/layers.js';
 import type { Sequential } from '../engine/nn/sequential.js';
+import { INFERENCE } from '../engine/nn/call-context.js';
 import { noGrad, tidy } from '../engine/runtime.js';
 import { tensor, type Tensor } from '../engine/tensor.js';
 import { tutorialCnn } from '../model/cnn.js';
@@ -83,14 +84,14 @@ export async function inspect(model: Sequential, x: Tensor): Promise<Inspection>
   const convs: { name: string; shape: number[] }[] = [];
   const outs = noGrad(() =>
     tidy(() => {
-      const params = model.parameters;
+      const params = model.weights;
       let shape = model.inputShape;
       let at = 0;
       let y = x;
       const maps: Tensor[] = [];
       for (const layer of model.layers) {
         const n = layer.weightSpecs(shape).length;
-        y = layer.call(y, params.slice(at, at + n));
+        y = layer.call(y, params.slice(at, at + n), INFERENCE);
         at += n;
         shape = layer.outputShape(shape);
         if (layer instanceof Conv2D) {

@@ -32,6 +32,7 @@ const dist = join(root, 'dist');
 export const SUBPATHS = {
   '.': 'engine/entries/main.ts',
   './ops': 'engine/entries/ops.ts',
+  './layers': 'engine/entries/layers.ts',
   './pixels': 'engine/entries/pixels.ts',
   './kernels': 'engine/entries/kernels.ts',
   './profiler': 'engine/entries/profiler.ts',
@@ -41,13 +42,14 @@ export const SUBPATHS = {
 };
 
 /** The subpaths that run in a page or a worker: each gets a size line (what it adds to the main entry). */
-export const BROWSER_SUBPATHS = ['./ops', './pixels', './kernels', './profiler', './tfjs-format'];
+export const BROWSER_SUBPATHS = ['./ops', './layers', './pixels', './kernels', './profiler', './tfjs-format'];
 
 /**
- * The source files the build starts from: the subpaths, and engine/index.ts (everything the
- * engine exports, which dist/engine-all.min.js bundles).
+ * The source files the build starts from: the subpaths, engine/index.ts (everything the
+ * engine exports, which dist/engine-all.min.js bundles), and the replica code, which
+ * fit({ replicas }) loads by a dynamic import and starts in workers by URL (engine/distribute/).
  */
-export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts'];
+export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-pool.ts', 'engine/distribute/replica-worker.ts'];
 
 /** The single-file bundles: dist/<name> from a source file. */
 export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-all.min.js': 'engine/index.ts' };

@@ -29,15 +29,20 @@ const JS_TARGET = 80_000;
 
 /** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
 const CEILINGS = {
-  main: { js: 145_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
-  all: { js: 180_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
+  // 140.6 kB before issue 14's training controls, 145.7 kB with them (two weight stores in Sequential,
+  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), 2026-12-01.
+  main: { js: 147_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
+  // 185.8 kB with the layers of issue 14 (engine/entries/layers.ts), 2026-12-01.
+  all: { js: 188_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },
+    './layers': { js: 14_500, wgsl: 0 },
     './pixels': { js: 6_000, wgsl: 2_500 },
     './kernels': { js: 8_000, wgsl: 0 },
     './profiler': { js: 3_200, wgsl: 0 },
-    './tfjs-format': { js: 12_500, wgsl: 0 },
+    // Every layer class (and the ops they use) comes with it: a file may hold any of them. 30.5 kB, 2026-12-01.
+    './tfjs-format': { js: 32_000, wgsl: 0 },
   } as Record<string, { js: number; wgsl: number }>,
 };
 

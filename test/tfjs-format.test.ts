@@ -230,7 +230,7 @@ describe('save and load in the TensorFlow.js Layers format', () => {
       weightData,
     });
     expect(model.name).toBe('keras_model');
-    expect(model.layerTable()).toEqual([{ name: 'out', className: 'Dense', outputShape: [2], params: 10 }]);
+    expect(model.layerTable()).toEqual([{ name: 'out', className: 'Dense', outputShape: [2], params: 10, trainableParams: 10 }]);
     model.dispose();
   });
 });
@@ -248,26 +248,26 @@ describe('tfjs-format errors', () => {
     const m = tf.sequential();
     m.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
     m.add(tf.layers.dense({ units: 16, activation: 'relu' }));
-    m.add(tf.layers.dropout({ rate: 0.5, name: 'my_dropout' }));
+    m.add(tf.layers.gaussianNoise({ stddev: 0.1, name: 'my_noise' }));
     m.add(tf.layers.dense({ units: 10 }));
     const artifacts = fromTfjsModelArtifacts(await tfjsArtifacts(m));
     m.dispose();
     expect(() => modelFromArtifacts(artifacts)).toThrow(
-      "tfjs-format: layer 2 'my_dropout' (Dropout): layer type 'Dropout' is not supported (supported: Conv2D, MaxPooling2D, Flatten, Dense, InputLayer)",
+      "tfjs-format: layer 2 'my_noise' (GaussianNoise): layer type 'GaussianNoise' is not supported (supported: Conv2D, DepthwiseConv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, LayerNormalization, Embedding, InputLayer)",
     );
     // And through loadModel, with the file named.
     const dir = tempDir();
     writeFileSync(join(dir, 'model.json'), JSON.stringify(artifacts.modelJson));
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(artifacts.weightData));
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json\): tfjs-format: layer 2 'my_dropout' \(Dropout\): layer type 'Dropout' is not supported/);
+    await expect(loadModel(dir)).rejects.toThrow(/model\.json\): tfjs-format: layer 2 'my_noise' \(GaussianNoise\): layer type 'GaussianNoise' is not supported/);
   });
 
   it('names an unsupported activation', async () => {
     const a = await tfjsJson();
     const layers = (a.modelJson.modelTopology.config as LayersCfg).layers;
-    layers[6].config.activation = 'tanh';
+    layers[6].config.activation = 'selu';
     layers[6].config.name = 'hidden';
-    expect(() => modelFromArtifacts(a)).toThrow("tfjs-format: layer 6 'hidden' (Dense): activation 'tanh' is not supported (supported: linear, relu, softmax)");
+    expect(() => modelFromArtifacts(a)).toThrow("tfjs-format: layer 6 'hidden' (Dense): activation 'selu' is not supported (supported: linear, relu, sigmoid, tanh, softmax, softplus, elu, gelu, gelu_new, swish)");
   });
 
   it('names the layer whose weight has the wrong shape', async () => {

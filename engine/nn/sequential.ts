@@ -1,16 +1,32 @@
 /**
  * Sequential: a stack of layers, Keras-style. Building it (on the current
- * backend) names the layers as Keras does, works out every shape, and puts all
- * weights in one ParameterStore, initialised from a seeded RNG.
+ * backend) names the layers as Keras does, works out every shape, and creates
+ * every weight, initialised from a seeded RNG, in two stores:
+ * - `store`: the trainable weights, the one flat buffer the optimizer updates;
+ * - the non-trainable store: BatchNormalization's moving statistics and every weight of a
+ *   frozen layer (`layer.trainable = false`); no optimizer ever sees it.
+ * Which weight lives where follows the layers' `trainable` flags at the time of use: flipping
+ * one (before or after compile) takes effect at the next training step, apply or `store`
+ * access, which moves the weights between the stores with device-side copies. The
+ * optimizer's moments belong to the old trainable store, so they restart (from zero) for every
+ * weight, as after a Keras recompile; its step count goes on.
+ *
+ * getWeights/setWeights/moveTo and the weight lists take ALL weights in layer order, each
+ * layer's in Keras's order (BN: gamma, beta, moving_mean, moving_variance), whatever store
+ * they are in; `parameters` is the trainable ones only (what gradients are taken for).
  */
-import type { Backend, Shape } from '../backends/backend.js';
+import type { Backend } from '../backends/backend.js';
 import { getBackend } from '../runtime.js';
 import { Random } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { fmt } from '../ops/validate.js';
 import { show } from './show.js';
 import { initialValues } from './initializers.js';
-import { Layer, type WeightSpec } from './layers.js';
+// The base alone: the layers index would bring every layer into the main entry's bundle.
+import { Layer, type WeightSpec } from './layers/base.js';
+import { CallContext, INFERENCE } from './call-context.js';
+import { penalty } from './regularizers.js';
+import { add } from '../ops/binary.js';
 import { ParameterStore } from './parameter-store.js';
 import type { History } from './callbacks.js';
 import {
@@ -28,15 +44,50 @@ interface BuiltLayer {
   readonly inputShape: number[];
   readonly outputShape: number[];
   readonly specs: WeightSpec[];
-  /** Index of the layer's first weight in the store. */
+  /** Index of the layer's first weight in the model's weight list (all weights, layer order). */
   readonly firstWeight: number;
+}
+
+/** One weight of the model, in layer order. */
+export interface ModelWeight {
+  /** '<layer>/<weight>', e.g. 'batch_normalization/moving_mean'. */
+  readonly name: string;
+  readonly shape: number[];
+  /** Whether the optimizer updates it now: the spec is trainable and its layer is not frozen. */
+  readonly trainable: boolean;
+}
+
+interface WeightRef {
+  readonly name: string;
+  readonly spec: WeightSpec;
+  readonly layer: Layer;
+}
+
+/** Where each weight lives: the index into the trainable or the non-trainable store. */
+interface Split {
+  readonly signature: string;
+  readonly slots: readonly { trainable: boolean; index: number }[];
+}
+
+function isTrainable(w: WeightRef): boolean {
+  return w.layer.trainable && w.spec.trainable !== false;
+}
+
+function splitOf(weights: readonly WeightRef[]): Split {
+  let t = 0;
+  let f = 0;
+  const slots = weights.map((w) => (isTrainable(w) ? { trainable: true, index: t++ } : { trainable: false, index: f++ }));
+  return { signature: slots.map((s) => (s.trainable ? '1' : '0')).join(''), slots };
 }
 
 export class Sequential {
   readonly name: string;
   readonly layers: Layer[] = [];
   private built: BuiltLayer[] | null = null;
+  private weightRefs: WeightRef[] = [];
+  private split: Split | null = null;
   private parameterStore: ParameterStore | null = null;
+  private fixedStore: ParameterStore | null = null;
   private seed: number;
   private compiled: Compiled | null = null;
   private disposed = false;
@@ -84,27 +135,109 @@ export class Sequential {
     const rng = new Random(this.seed);
     let shape: number[] = this.inputShape;
     const built: BuiltLayer[] = [];
-    const specs: { name: string; shape: Shape; values: ArrayLike<number> }[] = [];
+    const refs: WeightRef[] = [];
+    const values: ArrayLike<number>[] = [];
     for (const layer of this.layers) {
       const outputShape = layer.outputShape(shape);
       const layerSpecs = layer.weightSpecs(shape);
-      built.push({ layer, inputShape: shape, outputShape, specs: layerSpecs, firstWeight: specs.length });
-      for (const s of layerSpecs) specs.push({ name: `${layer.name}/${s.name}`, shape: s.shape, values: initialValues(s.init, s.shape, rng) });
+      built.push({ layer, inputShape: shape, outputShape, specs: layerSpecs, firstWeight: refs.length });
+      for (const spec of layerSpecs) {
+        refs.push({ name: `${layer.name}/${spec.name}`, spec, layer });
+        values.push(initialValues(spec.init, spec.shape, rng));
+      }
       shape = outputShape;
     }
-    this.parameterStore = new ParameterStore(getBackend(), specs);
+    this.weightRefs = refs;
+    this.createStores(getBackend(), values);
     this.built = built;
     return this;
   }
 
+  /** New stores on `backend` holding `values` (all weights, layer order), split by today's trainable flags. */
+  private createStores(backend: Backend, values: readonly (ArrayLike<number> | Tensor)[]): void {
+    const split = splitOf(this.weightRefs);
+    const specsOf = (trainable: boolean) => this.weightRefs.flatMap((w, i) => {
+      if (split.slots[i].trainable !== trainable) return [];
+      const v = values[i];
+      return [{ name: w.name, shape: w.spec.shape, values: v instanceof Tensor ? new Float32Array(v.size) : v }];
+    });
+    const trainableStore = new ParameterStore(backend, specsOf(true));
+    const fixedStore = new ParameterStore(backend, specsOf(false));
+    // No gradient is taken for a non-trainable weight, and addUpdate accepts only these.
+    for (const p of fixedStore.parameters) p.tensor.requiresGrad = false;
+    // Weights already on the device move with device-side copies (no read back to the host).
+    values.forEach((v, i) => {
+      if (!(v instanceof Tensor)) return;
+      const slot = split.slots[i];
+      const dst = (slot.trainable ? trainableStore : fixedStore).parameters[slot.index].tensor;
+      backend.kernels.copyInto(v.handle, dst.handle);
+    });
+    this.parameterStore = trainableStore;
+    this.fixedStore = fixedStore;
+    this.split = split;
+  }
+
+  /** Moves weights between the stores when a layer's trainable flag changed since the stores were made. */
+  private syncTrainable(): void {
+    const old = this.split!;
+    if (splitOf(this.weightRefs).signature === old.signature) return;
+    const oldTrainable = this.parameterStore!;
+    const oldFixed = this.fixedStore!;
+    const current = this.weightTensorsOf(old, oldTrainable, oldFixed);
+    this.createStores(oldTrainable.backend, current);
+    oldTrainable.dispose();
+    oldFixed.dispose();
+  }
+
+  private weightTensorsOf(split: Split, trainable: ParameterStore, fixed: ParameterStore): Tensor[] {
+    return split.slots.map((s) => (s.trainable ? trainable : fixed).parameters[s.index].tensor);
+  }
+
+  /** The trainable weights' store: what the optimizer updates. */
   get store(): ParameterStore {
     this.build('store');
+    this.syncTrainable();
     return this.parameterStore!;
   }
 
-  /** Trainable tensors in layer order (kernel, bias, kernel, bias, ...). */
+  /** The non-trainable weights' store (moving statistics, frozen layers' weights); never given to an optimizer. */
+  get nonTrainableStore(): ParameterStore {
+    this.build('nonTrainableStore');
+    this.syncTrainable();
+    return this.fixedStore!;
+  }
+
+  /** Trainable tensors in layer order (kernel, bias, kernel, bias, ...): what gradients are taken for. */
   get parameters(): Tensor[] {
     return this.store.tensors;
+  }
+
+  /** Every weight tensor in layer order, trainable or not. */
+  get weights(): Tensor[] {
+    const trainable = this.store;
+    return this.weightTensorsOf(this.split!, trainable, this.fixedStore!);
+  }
+
+  /** Every weight's name, shape and whether it is trainable now, in layer order (getWeights' order). */
+  weightList(): ModelWeight[] {
+    this.build('weightList');
+    this.syncTrainable();
+    return this.weightRefs.map((w, i) => ({ name: w.name, shape: [...w.spec.shape], trainable: this.split!.slots[i].trainable }));
+  }
+
+  /**
+   * The sum of the weights' regularizer penalties (a scalar tensor), or null when no layer has a
+   * regularizer. The training step adds it to the loss; evaluate reports the loss with it, as Keras.
+   */
+  regularizationLoss(): Tensor | null {
+    const weights = this.weights;
+    let total: Tensor | null = null;
+    for (let i = 0; i < weights.length; i++) {
+      const r = this.weightRefs[i].spec.regularizer;
+      const p = r ? penalty(r, weights[i]) : null;
+      if (p) total = total ? add(total, p) : p;
+    }
+    return total;
   }
 
   /** Output shape without the batch axis. */
@@ -113,35 +246,43 @@ export class Sequential {
     return this.built![this.built!.length - 1].outputShape;
   }
 
+  /** Every weight's values, trainable or not (Keras's count_params). */
   countParams(): number {
-    return this.store.count;
+    return this.store.count + this.fixedStore!.count;
   }
 
-  /** Forward pass over a batch [batch, ...inputShape]. */
-  apply(x: Tensor): Tensor {
+  /**
+   * Forward pass over a batch [batch, ...inputShape]. `ctx` says whether this is a training
+   * pass (default: inference); a training pass's state updates are applied by whoever made the
+   * context (ctx.applyUpdates(), as trainStep does).
+   */
+  apply(x: Tensor, ctx: CallContext = INFERENCE): Tensor {
     this.build('apply');
+    if (!(ctx instanceof CallContext)) throw new Error(`${this.name}.apply: ctx must be a CallContext (new CallContext({ training })), got ${show(ctx)}`);
     const want = this.inputShape;
     if (x.rank !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
       throw new Error(`${this.name}: expected input of shape [batch, ${want.join(', ')}], got ${fmt(x.shape)}`);
     }
     // An empty batch would otherwise surface as a shape error of a later layer (Flatten infers 0 features).
     if (x.shape[0] === 0) throw new Error(`${this.name}: the batch is empty (input ${fmt(x.shape)}); expected at least one sample`);
-    const params = this.parameters;
+    const weights = this.weights;
     let y = x;
     for (const b of this.built!) {
-      y = b.layer.call(y, params.slice(b.firstWeight, b.firstWeight + b.specs.length));
+      y = b.layer.call(y, weights.slice(b.firstWeight, b.firstWeight + b.specs.length), ctx);
     }
     return y;
   }
 
-  /** Per layer: name, class, output shape and parameter count. */
-  layerTable(): { name: string; className: string; outputShape: number[]; params: number }[] {
+  /** Per layer: name, class, output shape and parameter count (all weights; `trainableParams` the trainable ones). */
+  layerTable(): { name: string; className: string; outputShape: number[]; params: number; trainableParams: number }[] {
     this.build('summary');
+    const size = (s: WeightSpec) => s.shape.reduce((a, d) => a * d, 1);
     return this.built!.map((b) => ({
       name: b.layer.name,
       className: b.layer.className,
       outputShape: b.outputShape,
-      params: b.specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0),
+      params: b.specs.reduce((n, s) => n + size(s), 0),
+      trainableParams: b.layer.trainable ? b.specs.reduce((n, s) => n + (s.trainable === false ? 0 : size(s)), 0) : 0,
     }));
   }
 
@@ -152,6 +293,7 @@ export class Sequential {
     const w1 = Math.max(28, ...rows.map((r) => r.name.length + r.className.length + 4));
     const line = (a: string, b: string, c: string) => ` ${a.padEnd(w1)}${b.padEnd(26)}${c}`;
     const total = rows.reduce((n, r) => n + r.params, 0);
+    const trainable = rows.reduce((n, r) => n + r.trainableParams, 0);
     const width = w1 + 37;
     const out = [
       `Model: "${this.name}"`,
@@ -164,30 +306,38 @@ export class Sequential {
       ]),
       '='.repeat(width),
       `Total params: ${total.toLocaleString('en-US')}`,
-      `Trainable params: ${total.toLocaleString('en-US')}`,
-      'Non-trainable params: 0',
+      `Trainable params: ${trainable.toLocaleString('en-US')}`,
+      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
       '_'.repeat(width),
     ].join('\n');
     if (print) print(out);
     return out;
   }
 
-  /** Weights as host arrays, in parameter order. */
+  /** Every weight as a host array, in layer order (weightList's order), trainable or not. */
   getWeights(): Promise<Float32Array[]> {
+    // Not async: a disposed model throws here and now, as every other use does.
     this.assertLive('getWeights');
-    return this.store.read();
+    const trainable = this.store.read();
+    const fixed = this.fixedStore!.read();
+    const slots = this.split!.slots;
+    return Promise.all([trainable, fixed]).then(([t, f]) => slots.map((s) => (s.trainable ? t : f)[s.index]));
   }
 
-  /** Overwrites every weight from host arrays (parameter order, shapes as in layerTable). */
+  /** Overwrites every weight from host arrays (layer order, as getWeights gives them; shapes as in weightList). */
   setWeights(values: readonly ArrayLike<number>[]): void {
     this.assertLive('setWeights');
     if (!Array.isArray(values)) throw new Error(`${this.name}.setWeights: expected an array of weight arrays, got ${show(values)}`);
-    const params = this.store.parameters;
-    if (values.length !== params.length) throw new Error(`${this.name}.setWeights: expected ${params.length} arrays, got ${values.length}`);
-    params.forEach((p, i) => {
+    const trainable = this.store;
+    const fixed = this.fixedStore!;
+    const slots = this.split!.slots;
+    if (values.length !== slots.length) throw new Error(`${this.name}.setWeights: expected ${slots.length} arrays (${this.weightRefs.map((w) => w.name).join(', ')}), got ${values.length}`);
+    slots.forEach((s, i) => {
+      const store = s.trainable ? trainable : fixed;
+      const p = store.parameters[s.index];
       const v = values[i] as unknown;
       if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new Error(`${this.name}.setWeights: array ${i} (${p.name}) is ${show(v)}, expected an array of ${p.tensor.size} numbers`);
-      this.store.assign(p, values[i]);
+      store.assign(p, values[i]);
     });
   }
 
@@ -198,10 +348,11 @@ export class Sequential {
    */
   moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
     const old = this.store;
-    if (weights.length !== old.parameters.length) throw new Error(`${this.name}.moveTo: expected ${old.parameters.length} arrays, got ${weights.length}`);
-    const specs = old.parameters.map((p, i) => ({ name: p.name, shape: p.tensor.shape, values: weights[i] }));
-    this.parameterStore = new ParameterStore(backend, specs);
+    const oldFixed = this.fixedStore!;
+    if (weights.length !== this.weightRefs.length) throw new Error(`${this.name}.moveTo: expected ${this.weightRefs.length} arrays, got ${weights.length}`);
+    this.createStores(backend, weights);
     old.dispose();
+    oldFixed.dispose();
   }
 
   /** Keras's compile: the optimizer (Adam), the loss and the metrics. */
@@ -239,7 +390,9 @@ export class Sequential {
   /** Frees the weights; every later use of the model throws. Idempotent. */
   dispose(): void {
     this.parameterStore?.dispose();
+    this.fixedStore?.dispose();
     this.parameterStore = null;
+    this.fixedStore = null;
     this.built = null;
     this.disposed = true;
   }

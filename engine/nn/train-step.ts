@@ -1,21 +1,25 @@
 /**
- * One training step of a classifier: forward, sparse softmax cross-entropy,
- * backward and one optimizer update, inside a tidy scope. On WebGPU every
- * kernel is recorded into one command encoder and submitted once, at the end;
- * the returned loss (and correct count) are read only if the caller awaits them.
+ * One training step of a classifier: forward with training = true, sparse softmax
+ * cross-entropy plus the weights' regularizer penalties, backward, one optimizer
+ * update of the trainable store, then the layers' state updates (BatchNormalization's
+ * moving statistics, call-context.ts), inside a tidy scope. On WebGPU every kernel is
+ * recorded into one command encoder and submitted once, at the end; the returned loss
+ * (and correct count) are read only if the caller awaits them.
  */
 import { gradients } from '../autograd.js';
 import { countCorrect } from '../ops/argmax.js';
 import { labelsTensor, sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
 import type { Adam } from '../optim/adam.js';
 import { tidy } from '../runtime.js';
+import { add } from '../ops/binary.js';
+import { CallContext } from './call-context.js';
 import { fmt } from '../ops/validate.js';
 import { Tensor } from '../tensor.js';
 import { describeData } from './describe-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface StepResult {
-  /** Mean loss over the batch (scalar, still on the device). */
+  /** Mean loss over the batch plus the regularizer penalties (scalar, still on the device). */
   loss: Tensor;
   /** Correct predictions in the batch (int32 scalar), when asked for. */
   correct: Tensor | null;
@@ -29,11 +33,17 @@ export function trainStepWithMetrics(
   withAccuracy: boolean,
 ): StepResult {
   const result = tidy(() => {
-    const logits = model.apply(x);
-    const loss = sparseSoftmaxCrossEntropy(logits, labels);
+    // The optimizer's step count seeds dropout: checkpoints keep it, so a resumed run drops alike.
+    const ctx = new CallContext({ training: true, step: optimizer.iterations });
+    const logits = model.apply(x, ctx);
+    const dataLoss = sparseSoftmaxCrossEntropy(logits, labels);
+    const penalty = model.regularizationLoss();
+    const loss = penalty ? add(dataLoss, penalty) : dataLoss;
     const correct = withAccuracy ? countCorrect(logits, labels) : null;
-    const grads = gradients(loss, model.parameters);
-    optimizer.applyGradients(model.store, grads);
+    const params = model.parameters;
+    // With every layer frozen there is nothing to update (Keras trains nothing either).
+    if (params.length > 0) optimizer.applyGradients(model.store, gradients(loss, params));
+    ctx.applyUpdates();
     return { loss, correct };
   });
   // gradients() has cut the graph, so the tidy freed the step's intermediates.

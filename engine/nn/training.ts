@@ -7,10 +7,12 @@
 import type { TypedArray } from '../backends/backend.js';
 import { countCorrect } from '../ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/cross-entropy.js';
+import { add } from '../ops/binary.js';
 import { Adam } from '../optim/adam.js';
 import { Random } from '../random.js';
 import { noGrad, tidy } from '../runtime.js';
-import { Tensor, tensor } from '../tensor.js';
+import { scalar, Tensor, tensor } from '../tensor.js';
+import type { ReplicaPool } from '../distribute/replica-pool.js';
 import { show } from './show.js';
 import { describeData } from './describe-data.js';
 import { type Callback, type EpochLogs, History, type TrainingContext } from './callbacks.js';
@@ -56,6 +58,13 @@ export interface FitOptions {
   onDeviceLost?: DeviceLostPolicy;
   /** Told when training moved to the CPU (default: a line on console.warn). */
   onFallback?: (report: DeviceFallbackReport) => void;
+  /**
+   * Data-parallel replicas (tf.distribute's MirroredStrategy): this many workers, each with a
+   * CPU backend, take equal shares of every batch, and their gradients are averaged, weighted
+   * by share, before one optimizer update on this model (engine/distribute/replica-pool.ts).
+   * A positive integer, at most batchSize. Unset: no workers, the step runs on this thread.
+   */
+  replicas?: number;
 }
 
 export interface Compiled {
@@ -184,8 +193,8 @@ function checkData(op: string, what: '' | 'validationData ', x: unknown, y: unkn
   return { values, n, sample: model.inputShape, labels: hostLabels(op, `${what}y`, y, n, classes) };
 }
 
-/** Uploads samples `order[start..end)` as a batch. */
-function batchTensors(d: CheckedData, order: Int32Array | null, start: number, end: number): [Tensor, Tensor] {
+/** Samples `order[start..end)` gathered into host arrays. */
+function hostBatch(d: CheckedData, order: Int32Array | null, start: number, end: number): { xs: Float32Array; ys: Int32Array } {
   const per = d.values.length / d.n;
   const count = end - start;
   const xs = new Float32Array(count * per);
@@ -195,7 +204,13 @@ function batchTensors(d: CheckedData, order: Int32Array | null, start: number, e
     xs.set(d.values.subarray(src * per, (src + 1) * per), i * per);
     ys[i] = d.labels[src];
   }
-  return [tensor(xs, [count, ...d.sample]), tensor(ys, [count], 'int32')];
+  return { xs, ys };
+}
+
+/** Uploads samples `order[start..end)` as a batch. */
+function batchTensors(d: CheckedData, order: Int32Array | null, start: number, end: number): [Tensor, Tensor] {
+  const { xs, ys } = hostBatch(d, order, start, end);
+  return [tensor(xs, [end - start, ...d.sample]), tensor(ys, [end - start], 'int32')];
 }
 
 /**
@@ -211,6 +226,23 @@ async function readAll(ts: readonly Tensor[]): Promise<number[]> {
   const values = await Promise.all(ts.map((t) => t.data()));
   ts.forEach((t) => t.dispose());
   return values.map((v: TypedArray) => v[0]);
+}
+
+// Loaded only by fit({ replicas }). The specifier is a variable so that bundlers leave the import
+// alone and the single-file bundles do not carry the replica code (test/bundle-size.test.ts).
+const REPLICA_POOL = '../distribute/replica-pool.js';
+
+async function startReplicas(...args: Parameters<typeof ReplicaPool.start>): Promise<ReplicaPool> {
+  let pool: typeof import('../distribute/replica-pool.js');
+  try {
+    pool = (await import(/* @vite-ignore */ REPLICA_POOL)) as typeof import('../distribute/replica-pool.js');
+  } catch (e) {
+    throw new Error(
+      `fit: replicas need the replica code (${REPLICA_POOL}), which could not be loaded (${(e as Error).message}); ` +
+        'the single-file bundles (engine.min.js) do not carry it: import the package\'s modules instead',
+    );
+  }
+  return pool.ReplicaPool.start(...args);
 }
 
 /** Keras's fit, guarded against a lost WebGPU device (see FitOptions.onDeviceLost). */
@@ -246,54 +278,68 @@ async function fitLoop(
   const history = new History();
   const steps = Math.ceil(n / batchSize);
   model.build();
-  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+  const replicas = options.replicas === undefined
+    ? null
+    : await startReplicas(model, { op, replicas: options.replicas, batchSize, optimizer: compiled.optimizer, accuracy: compiled.accuracy });
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
-  for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
-    const started = performance.now();
-    const order = options.shuffle === false ? null : new Random((options.seed ?? 0) + epoch).permutation(n);
-    reporter?.epochBegin(epoch, epochs, steps);
-    let lossSum = 0;
-    let correctSum = 0;
-    let seen = 0;
-    let pending: { step: number; loss: Tensor; correct: Tensor | null; count: number }[] = [];
-    const drain = async () => {
-      const group = pending;
-      pending = [];
-      const losses = await readAll(group.map((p) => p.loss));
-      const corrects = compiled.accuracy ? await readAll(group.map((p) => p.correct!)) : [];
-      for (let i = 0; i < group.length; i++) {
-        const p = group[i];
-        lossSum += losses[i] * p.count;
-        if (compiled.accuracy) correctSum += corrects[i];
-        seen += p.count;
-        for (const cb of callbacks) await cb.onBatchEnd?.(epoch, p.step, { loss: losses[i], size: p.count }, ctx);
+    for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
+      const started = performance.now();
+      const order = options.shuffle === false ? null : new Random((options.seed ?? 0) + epoch).permutation(n);
+      reporter?.epochBegin(epoch, epochs, steps);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let pending: { step: number; loss: Tensor; correct: Tensor | null; count: number }[] = [];
+      const drain = async () => {
+        const group = pending;
+        pending = [];
+        const losses = await readAll(group.map((p) => p.loss));
+        const corrects = compiled.accuracy ? await readAll(group.map((p) => p.correct!)) : [];
+        for (let i = 0; i < group.length; i++) {
+          const p = group[i];
+          lossSum += losses[i] * p.count;
+          if (compiled.accuracy) correctSum += corrects[i];
+          seen += p.count;
+          for (const cb of callbacks) await cb.onBatchEnd?.(epoch, p.step, { loss: losses[i], size: p.count }, ctx);
+        }
+      };
+      for (let step = 0; step < steps; step++) {
+        const start = step * batchSize;
+        const end = Math.min(n, start + batchSize);
+        let r: { loss: Tensor; correct: Tensor | null };
+        if (replicas) {
+          const { xs, ys } = hostBatch(data, order, start, end);
+          const s = await replicas.step(xs, ys, `step ${step + 1} of epoch ${epoch + 1}`);
+          r = { loss: scalar(s.loss), correct: compiled.accuracy ? scalar(s.correct, 'int32') : null };
+        } else {
+          const [xb, yb] = batchTensors(data, order, start, end);
+          r = trainStepWithMetrics(model, compiled.optimizer, xb, yb, compiled.accuracy);
+          xb.dispose();
+          yb.dispose();
+        }
+        pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
+        if (pending.length >= readEvery || step === steps - 1) {
+          await drain();
+          reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
+          await yieldToHost();
+        }
       }
-    };
-    for (let step = 0; step < steps; step++) {
-      const start = step * batchSize;
-      const end = Math.min(n, start + batchSize);
-      const [xb, yb] = batchTensors(data, order, start, end);
-      const r = trainStepWithMetrics(model, compiled.optimizer, xb, yb, compiled.accuracy);
-      xb.dispose();
-      yb.dispose();
-      pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
-      if (pending.length >= readEvery || step === steps - 1) {
-        await drain();
-        reporter?.batchEnd(step + 1, epochLogs(lossSum, correctSum, seen, compiled.accuracy));
-        await yieldToHost();
+      const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
+      if (validation) {
+        const v = await evaluateChecked(model, validation, Math.max(batchSize, 256));
+        logs.val_loss = v.loss;
+        if (compiled.accuracy) logs.val_accuracy = v.accuracy;
       }
+      history.record(epoch, logs);
+      reporter?.epochEnd(epoch, logs, (performance.now() - started) / 1000);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
     }
-    const logs = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
-    if (validation) {
-      const v = await evaluateChecked(model, validation, Math.max(batchSize, 256));
-      logs.val_loss = v.loss;
-      if (compiled.accuracy) logs.val_accuracy = v.accuracy;
-    }
-    history.record(epoch, logs);
-    reporter?.epochEnd(epoch, logs, (performance.now() - started) / 1000);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+    for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
+  } finally {
+    await replicas?.close();
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
   return history;
 }
 
@@ -326,7 +372,10 @@ async function evaluateChecked(model: Sequential, data: CheckedData, batchSize: 
     const [l, c] = noGrad(() =>
       tidy(() => {
         const logits = model.apply(xb);
-        return [sparseSoftmaxCrossEntropy(logits, yb), countCorrect(logits, yb)];
+        // Keras reports evaluate's loss with the regularizer penalties, as fit's.
+        const dataLoss = sparseSoftmaxCrossEntropy(logits, yb);
+        const penalty = model.regularizationLoss();
+        return [penalty ? add(dataLoss, penalty) : dataLoss, countCorrect(logits, yb)];
       }),
     );
     xb.dispose();
