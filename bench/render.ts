@@ -2,7 +2,8 @@
  * Rendering of BenchResults, pure functions shared by the page (live) and the headless runner
  * (terminal table, self-contained HTML report): tables, SVG charts, comparisons.
  */
-import type { BenchResults, ResultRow, Timeline } from './suites.js';
+import type { TuneRow } from '../engine/backends/webgpu/tuner.js';
+import type { BenchResults, ResultRow, Timeline, TuneReport } from './suites.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const f = (v: number | null, d = 2) => (v === null || !Number.isFinite(v) ? '-' : v >= 1000 ? v.toFixed(0) : v.toFixed(d));
@@ -50,7 +51,53 @@ export function textSummary(res: BenchResults): string {
     lines.push('', `timeline: one training step, ${t.backend}, batch ${t.batch}, ${t.source}: ${t.dispatches.length} dispatches, sum ${t.totalMs.toFixed(2)} ms (profiled wall ${t.wallMs.toFixed(1)} ms)`);
     lines.push(textTable(['op / kernel', 'count', 'ms', '% of step'], timelineByKernel(t).map((k) => [k.key, String(k.count), k.ms.toFixed(3), `${((100 * k.ms) / t.totalMs).toFixed(1)}%`])));
   }
+  for (const t of res.tuning ?? []) lines.push('', tuneText(t));
   for (const e of res.errors) lines.push(`error: ${e}`);
+  return lines.join('\n');
+}
+
+const VARIANT_ORDER = ['blocked', 'tiled', 'subgroup'] as const;
+
+function bestGflops(r: TuneRow): number {
+  const v = r.variants[r.chosen];
+  return v && 'gflops' in v ? v.gflops : NaN;
+}
+
+/** Each convolution's chosen variant against the best matmul variant at its GEMM shape. */
+export function convVsMatmul(t: TuneReport): { kernel: string; shape: string; gemm: string; conv: number; matmul: number; ratio: number }[] {
+  const out: { kernel: string; shape: string; gemm: string; conv: number; matmul: number; ratio: number }[] = [];
+  for (const r of t.rows) {
+    if (r.kernel === 'matmul' || r.kernel === 'sum' || !r.gemm) continue;
+    const mm = t.matmulAtConvShapes.find((m) => m.shape === `${r.gemm!.M}x${r.gemm!.K}x${r.gemm!.N}`);
+    if (!mm) continue;
+    const conv = bestGflops(r);
+    const matmul = bestGflops(mm);
+    out.push({ kernel: r.kernel, shape: r.shape, gemm: `${r.gemm.M}, ${r.gemm.N}, ${r.gemm.K}`, conv, matmul, ratio: conv / matmul });
+  }
+  return out;
+}
+
+/** The tune suite as text: the variant table (GFLOP/s per variant, the choice) and conv vs matmul. */
+export function tuneText(t: TuneReport): string {
+  const cell = (r: TuneRow, v: (typeof VARIANT_ORDER)[number]) => {
+    const x = r.variants[v];
+    if (!x) return '-';
+    return 'failed' in x ? 'failed' : `${x.gflops.toFixed(2)}${r.chosen === v ? ' *' : ''}`;
+  };
+  const rows = [...t.rows, ...t.matmulAtConvShapes.map((r) => ({ ...r, shape: `${r.shape} (conv GEMM)` }))];
+  const lines = [
+    `variants on ${t.adapter}, training step at batch ${t.batch} (${t.source}; GFLOP/s, * = chosen; a sum counts one flop per add):`,
+    textTable(['kernel', 'shape', 'ms (chosen)', ...VARIANT_ORDER], rows.map((r) => {
+      const c = r.variants[r.chosen];
+      return [r.kernel, r.shape, c && 'ms' in c ? c.ms.toFixed(3) : '-', ...VARIANT_ORDER.map((v) => cell(r, v))];
+    })),
+  ];
+  const cmp = convVsMatmul(t);
+  if (cmp.length) {
+    lines.push('', 'each conv kernel (its chosen variant) against the engine\'s matmul (its best variant) at the same GEMM shape:');
+    lines.push(textTable(['kernel', 'conv shape', 'M, N, K', 'conv GFLOP/s', 'matmul GFLOP/s', 'conv / matmul'],
+      cmp.map((c) => [c.kernel, c.shape, c.gemm, c.conv.toFixed(2), c.matmul.toFixed(2), `${(100 * c.ratio).toFixed(0)}%`])));
+  }
   return lines.join('\n');
 }
 
@@ -166,6 +213,7 @@ export function reportHtml(res: BenchResults): string {
 <h2>Charts</h2>${chartsHtml(res)}
 <h2>This engine vs TensorFlow.js</h2>${cmpHtml}
 ${tl}
+${(res.tuning ?? []).map((t) => `<h2>Kernel variants</h2><pre>${esc(tuneText(t))}</pre>`).join('')}
 <h2>All results</h2>${resultsTableHtml(res.results)}
 ${res.errors.length ? `<h2>Errors</h2><ul>${res.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <h2>Parameters</h2><pre>${esc(JSON.stringify(res.params, null, 1))}</pre>

@@ -8,6 +8,9 @@
  *   --suites kernels,matmul,step,inference,timeline   --backends webgpu,cpu,tfjs-webgpu,tfjs-cpu,tfjs-wasm
  *   --batches 1,32 (kernel suite; add 256)   --step-batches 32   --reps 3   --images 500   --infer-batch 250
  *   --sizes 64,128,256,512   --timeline-batch 32   --filter TEXT   --out DIR   --no-write
+ *   --suites tune (not run by default): every variant of each tuned kernel at the shapes of a
+ *   training step (--tune-batch 256), GFLOP/s per variant and the choice, and each conv kernel
+ *   against the engine's matmul at the same GEMM shape
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,6 +36,7 @@ const { values: args, positionals } = parseArgs({
     'infer-batch': { type: 'string' },
     sizes: { type: 'string' },
     'timeline-batch': { type: 'string' },
+    'tune-batch': { type: 'string' },
     filter: { type: 'string' },
     out: { type: 'string', default: join(here, 'results') },
     'no-write': { type: 'boolean', default: false },
@@ -49,7 +53,7 @@ if (args.compare) {
 const query = new URLSearchParams();
 const map: [keyof typeof args, string][] = [
   ['suites', 'suites'], ['backends', 'backends'], ['batches', 'batches'], ['step-batches', 'stepBatches'], ['reps', 'reps'],
-  ['images', 'images'], ['infer-batch', 'inferBatch'], ['sizes', 'sizes'], ['timeline-batch', 'timelineBatch'], ['filter', 'filter'],
+  ['images', 'images'], ['infer-batch', 'inferBatch'], ['sizes', 'sizes'], ['timeline-batch', 'timelineBatch'], ['filter', 'filter'], ['tune-batch', 'tuneBatch'],
 ];
 for (const [flag, key] of map) if (typeof args[flag] === 'string') query.set(key, args[flag] as string);
 const params: BenchParams = parseParams((k) => query.get(k));

@@ -5,12 +5,17 @@
  * step in headless Chrome (bench/page, WebGPU and CPU backends in the page).
  *
  * Options: --batch N (default 256), --reps N (measured steps after one first step and one
- * warm-up; default 3), --browser, --no-cpu.
+ * warm-up; default 3), --browser, --no-cpu, --tune (also tune the kernel variants for this
+ * step, engine/backends/webgpu/tuner.ts, cached in WEBGPU_ENGINE_CACHE or ~/.cache, and measure
+ * the tuned step beside the default one, with the one-time tuning cost printed apart).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
+import { tuningCachePath } from '../model/train.js';
+import { fileStore } from '../node/tune-store.js';
 import { nodeDriver, nodeGPU } from '../node/webgpu.js';
 import { fmtMs, table, time, type Timing } from './harness.js';
 import { engineTrainer, syntheticBatch } from './workloads.js';
@@ -21,6 +26,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     browser: { type: 'boolean', default: false },
     'no-cpu': { type: 'boolean', default: false },
+    tune: { type: 'boolean', default: false },
   },
 });
 const batch = Number(args.batch);
@@ -57,6 +63,14 @@ try {
   nodeAdapter = `${gpu.describe()}; driver ${nodeDriver()?.name}`;
   console.log(`Node WebGPU adapter: ${nodeAdapter} (device and every pipeline ready in ${(performance.now() - t0).toFixed(0)} ms; per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);
   await measure('node', 'webgpu', gpu);
+  if (args.tune) {
+    const tr = engineTrainer(gpu, data);
+    const r = await tuneWithCache(gpu, () => tr.stepNoWait(), { store: fileStore(tuningCachePath()), log: (l) => console.log(`  ${l}`) });
+    tr.dispose();
+    tr.model.dispose();
+    console.log(`  tuning: ${r.rows.length} shapes timed in ${(r.ms / 1000).toFixed(1)} s (one-time), ${r.cachedShapes} from the cache`);
+    await measure('node', 'webgpu tuned', gpu);
+  }
 } catch (e) {
   console.log(`Node WebGPU: unavailable: ${(e as Error).message}`);
 }

@@ -14,6 +14,7 @@
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { GpuProfiler, instrumentKernels, type DispatchRecord, type TimingSource } from '../engine/backends/webgpu/profiler.js';
+import { timeVariants, type TuneRow } from '../engine/backends/webgpu/tuner.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { Random } from '../engine/random.js';
 import { cnnKernelCases, type KernelCase } from './cnn-kernels.js';
@@ -25,8 +26,10 @@ import {
 
 export const SCHEMA = 'webgpu-tensor-engine-bench/1';
 
-export type SuiteName = 'kernels' | 'matmul' | 'step' | 'inference' | 'timeline';
-export const SUITES: readonly SuiteName[] = ['kernels', 'matmul', 'step', 'inference', 'timeline'];
+export type SuiteName = 'kernels' | 'matmul' | 'step' | 'inference' | 'timeline' | 'tune';
+export const SUITES: readonly SuiteName[] = ['kernels', 'matmul', 'step', 'inference', 'timeline', 'tune'];
+/** The suites run when none are named: 'tune' (minutes on a software adapter) only on request. */
+export const DEFAULT_SUITES: readonly SuiteName[] = ['kernels', 'matmul', 'step', 'inference', 'timeline'];
 /** This engine's backends, then TensorFlow.js's. */
 export type BackendName = 'webgpu' | 'cpu' | 'tfjs-webgpu' | 'tfjs-cpu' | 'tfjs-wasm';
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'cpu', 'tfjs-webgpu', 'tfjs-cpu', 'tfjs-wasm'];
@@ -49,10 +52,12 @@ export interface BenchParams {
   timelineBatch: number;
   /** Only kernel cases whose name contains this (empty: all). */
   filter: string;
+  /** Batch of the training step whose kernel shapes the tune suite times. */
+  tuneBatch: number;
 }
 
 export const DEFAULT_PARAMS: BenchParams = {
-  suites: [...SUITES],
+  suites: [...DEFAULT_SUITES],
   backends: [...BACKENDS],
   batches: [1, 32],
   stepBatches: [32],
@@ -62,6 +67,7 @@ export const DEFAULT_PARAMS: BenchParams = {
   sizes: [64, 128, 256, 512],
   timelineBatch: 32,
   filter: '',
+  tuneBatch: 256,
 };
 
 export interface AdapterReport {
@@ -124,8 +130,20 @@ export interface BenchResults {
   params: BenchParams;
   results: ResultRow[];
   timelines: Timeline[];
+  /** The tune suite: each tuned kernel's variants at the step's shapes, and the engine's matmul at the convolutions' GEMM shapes. */
+  tuning?: TuneReport[];
   /** Suites or backends that could not run, and why. */
   errors: string[];
+}
+
+export interface TuneReport {
+  adapter: string;
+  batch: number;
+  source: TimingSource;
+  /** One row per (kernel, shape) of the step. */
+  rows: TuneRow[];
+  /** The matmul's variants at each convolution's GEMM shape (M, N, K). */
+  matmulAtConvShapes: TuneRow[];
 }
 
 export interface SuiteContext {
@@ -478,6 +496,15 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
     }
   }
 
+  // ---- every variant of the tuned kernels at the step's shapes (variants.ts, tuner.ts)
+  const tuning: TuneReport[] = [];
+  if (has('tune')) {
+    await guard('tune', async () => {
+      if (!ctx.gpu) throw new Error('no WebGPU API (navigator.gpu) in this environment');
+      tuning.push(await tuneSuite(ctx.gpu, params.tuneBatch, log));
+    });
+  }
+
   e.profiler?.destroy();
   return {
     schema: SCHEMA,
@@ -489,8 +516,45 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
     params,
     results,
     timelines,
+    ...(tuning.length ? { tuning } : {}),
     errors,
   };
+}
+
+/**
+ * Times every variant of each tuned kernel a training step at `batch` calls, on a backend of its
+ * own (so the other suites keep the default choices), then the engine's matmul, every variant,
+ * at each convolution's GEMM shape (issue 11, target 2: a conv kernel against the matmul at the
+ * same M, N, K).
+ */
+async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void): Promise<TuneReport> {
+  const be = await WebGPUBackend.create(gpu);
+  try {
+    const tr = engineTrainer(be, syntheticBatch(batch));
+    await tr.step(); // allocation and the default variants' first runs
+    const calls = be.recordShapes(() => tr.stepNoWait());
+    await be.sync();
+    tr.dispose();
+    tr.model.dispose();
+    log(`tune: ${calls.length} (kernel, shape) pairs in a step at batch ${batch} on ${be.describe()}`);
+    const rows = await timeVariants(be, calls, { log });
+    const shapes = new Map<string, { M: number; N: number; K: number }>();
+    for (const r of rows) if (r.gemm && r.kernel !== 'matmul') shapes.set(`${r.gemm.M}x${r.gemm.K}x${r.gemm.N}`, r.gemm);
+    const mmCalls = be.recordShapes(() => {
+      for (const { M, N, K } of shapes.values()) {
+        const a = be.fill([M, K], 'float32', 0.5);
+        const b = be.fill([K, N], 'float32', 0.5);
+        be.release(be.kernels.matmul(a, b, false, false).storage);
+        be.release(a.storage);
+        be.release(b.storage);
+      }
+    });
+    await be.sync();
+    const matmulAtConvShapes = await timeVariants(be, mmCalls, { log });
+    return { adapter: be.describe(), batch, source: rows[0]?.source ?? 'wall', rows, matmulAtConvShapes };
+  } finally {
+    be.device.destroy();
+  }
 }
 
 /** Parses URL-style parameters (suites=kernels,step&backends=webgpu,cpu&batches=1,32&reps=3...). */
@@ -513,6 +577,7 @@ export function parseParams(get: (key: string) => string | null): BenchParams {
     sizes: nums('sizes', DEFAULT_PARAMS.sizes),
     timelineBatch: num('timelineBatch', DEFAULT_PARAMS.timelineBatch),
     filter: get('filter') ?? '',
+    tuneBatch: num('tuneBatch', DEFAULT_PARAMS.tuneBatch),
   };
 }
 

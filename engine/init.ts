@@ -5,8 +5,12 @@
  * - 'webgpu' needs a GPU object: `navigator.gpu` in a page or worker (found automatically), or in
  *   Node the `gpu` option, e.g. `nodeGPU()` from node/webgpu.ts (the `webgpu` package plus a
  *   Vulkan driver). It throws when there is no API or no adapter.
- * - 'auto' (the default) uses WebGPU when an adapter exists and the CPU otherwise, and logs which
- *   it chose and why.
+ * - 'auto' (the default) chooses by measurement: with a WebGPU adapter, it times one small
+ *   training step on the CPU backend and on the adapter (engine/calibrate.ts) and takes the faster,
+ *   logging both figures. The figures are cached per adapter and kernels version, in memory and,
+ *   when `calibration.store` is given, in IndexedDB (a page) or a file (Node), so a machine
+ *   measures once. Without an adapter it takes the CPU and says why. In Node,
+ *   node/auto-backend.ts measures every installed driver, each in a process of its own.
  * - 'cpu' is the typed-array backend (float32, or float64 with `floatDType`).
  * - `device`: an app that already owns a GPUDevice (for rendering, say) passes it, with 'webgpu' or
  *   'auto'; its limits are checked against what the kernels need (engine/device-limits.ts), with an
@@ -16,6 +20,8 @@
 import type { Backend, FloatDType } from './backends/backend.js';
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
 import { DEFAULT_TILING, WebGPUBackend, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
+import { adapterKey, cacheGet, cacheSet, type TuneStore } from './backends/webgpu/tune-cache.js';
+import { timeCalibrationStep, type CalibrationOptions, type CalibrationTiming } from './calibrate.js';
 import { checkDeviceLimits, limitNeeds } from './device-limits.js';
 import { setBackend } from './runtime.js';
 
@@ -32,11 +38,14 @@ export interface InitOptions {
   /** The CPU backend's float type (default float32). */
   floatDType?: FloatDType;
   /**
-   * With 'auto': 'avoid' takes the CPU backend when the only adapter is a fallback
-   * (software) one. On SwiftShader the CPU backend trains the tutorial CNN about 3x faster
-   * (README, Results). Default 'use', so 'auto' means "WebGPU whenever an adapter exists".
+   * With 'auto': the calibration step (batch, timed steps), where its figures are cached besides
+   * memory (`store`: indexedDBStore() in a page, fileStore(path) from node/tune-store.ts in
+   * Node), and `time`, which replaces the measurement (tests).
    */
-  fallbackAdapter?: 'use' | 'avoid';
+  calibration?: CalibrationOptions & {
+    store?: TuneStore | null;
+    time?: (backend: Backend) => Promise<CalibrationTiming>;
+  };
   /** Where the choice is logged (default console.info; pass () => {} to silence). */
   log?: (line: string) => void;
 }
@@ -76,19 +85,60 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     if (choice === 'webgpu') throw new Error(`init: backend 'webgpu' was asked for but ${why}`);
     return cpu(why);
   }
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-  const isFallback = (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter
-    ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
-  if (choice === 'auto' && isFallback && options.fallbackAdapter === 'avoid') {
-    return cpu(`the only WebGPU adapter (${[info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown'}) is a software fallback adapter, which is slower than the CPU backend here`);
-  }
   const backend = await WebGPUBackend.create(gpu, { ...options.webgpu, adapter });
-  log(
-    `engine: using ${backend.describe()}: ${choice === 'auto' ? 'auto found a WebGPU adapter' : 'asked for'}` +
-      (backend.isFallbackAdapter ? ' (a software adapter: expect CPU-like speed)' : ''),
-  );
+  if (choice === 'auto') return chooseByMeasurement(backend, options, log);
+  log(`engine: using ${backend.describe()}: asked for${backend.isFallbackAdapter ? ' (a software adapter: expect CPU-like speed)' : ''}`);
   setBackend(backend);
   return backend;
+}
+
+/** What the calibration cache keeps per adapter (and CPU, batch and kernels version). */
+interface Calibrated {
+  cpuMs: number;
+  webgpuMs: number;
+  webgpuFirstMs: number;
+  batch: number;
+  date: string;
+}
+
+function isCalibrated(v: unknown): v is Calibrated {
+  const c = v as Partial<Calibrated> | null;
+  return !!c && typeof c === 'object' && [c.cpuMs, c.webgpuMs, c.batch].every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+/** 'auto' with an adapter: the calibration step on the CPU and on the adapter (or their cached figures), the faster wins. */
+async function chooseByMeasurement(webgpu: WebGPUBackend, options: InitOptions, log: (line: string) => void): Promise<Backend> {
+  const cal = options.calibration ?? {};
+  const time = cal.time ?? ((be: Backend) => timeCalibrationStep(be, cal));
+  const cpu = new CpuBackend(options.floatDType ?? 'float32');
+  const batch = cal.batch ?? 32;
+  const key = `calibrate|${adapterKey(webgpu.adapterInfo)}|${cpu.describe()}|batch ${batch}`;
+  const hit = await cacheGet(key, cal.store, log);
+  let figures: Calibrated;
+  let how: string;
+  if (isCalibrated(hit) && !cal.time) {
+    figures = hit;
+    how = `cached from ${hit.date}${cal.store ? ` (${cal.store.where})` : ''}`;
+  } else {
+    await cpu.ready();
+    const c = await time(cpu);
+    const g = await time(webgpu);
+    figures = { cpuMs: c.stepMs, webgpuMs: g.stepMs, webgpuFirstMs: g.firstMs, batch, date: new Date().toISOString() };
+    how = `measured now (WebGPU's first step ${g.firstMs.toFixed(0)} ms)`;
+    if (!cal.time) await cacheSet(key, figures, cal.store, log);
+  }
+  const useGpu = figures.webgpuMs <= figures.cpuMs;
+  log(
+    `engine: auto timed a ${figures.batch}-image training step: CPU ${figures.cpuMs.toFixed(1)} ms, ` +
+      `${webgpu.describe()} ${figures.webgpuMs.toFixed(1)} ms, ${how}: using ${useGpu ? 'webgpu' : 'the CPU backend'}`,
+  );
+  if (useGpu) {
+    setBackend(webgpu);
+    return webgpu;
+  }
+  webgpu.device.destroy();
+  setBackend(cpu);
+  return cpu;
 }
 
 async function onAppDevice(device: GPUDevice, options: InitOptions, log: (line: string) => void): Promise<Backend> {

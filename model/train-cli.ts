@@ -23,9 +23,11 @@ Trains the Fashion-MNIST CNN of the TensorFlow tutorial, evaluates it, saves it
 (TensorFlow.js Layers format) and writes an HTML report with every figure.
 
 Options:
-  --backend B      auto (default: WebGPU when a hardware adapter exists, else the CPU;
-                   software adapters such as SwiftShader are skipped, being slower than
-                   the CPU backend), webgpu (any adapter) or cpu
+  --backend B      auto (default: times a small training step on the CPU backend and on
+                   each installed WebGPU driver, each in a process of its own, and takes the
+                   fastest; the figures are cached per adapter in WEBGPU_ENGINE_CACHE or
+                   ~/.cache/webgpu-tensor-engine/tuning.json), webgpu (any adapter) or cpu.
+                   On WebGPU the kernel variants are tuned for the model first (cached too)
   --epochs N       maximum epochs, at least 1 (default 20; early stopping on val_loss, patience 3)
   --batch-size N   at least 1 (default 256)
   --seed N         weight initialisation and shuffling (default 42)

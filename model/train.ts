@@ -4,6 +4,8 @@
  * return everything a report needs. The CLI (train-cli.ts) parses arguments and
  * calls trainTutorial; tests call it directly on small subsets.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { DeviceLostPolicy } from '../engine/nn/device-fallback.js';
 import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
@@ -11,6 +13,12 @@ import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callb
 import type { ProgressReporter } from '../engine/nn/training.js';
 import { Adam } from '../engine/optim/adam.js';
 import type { Sequential } from '../engine/nn/sequential.js';
+import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { trainStep } from '../engine/nn/train-step.js';
+import { tensor, zeros } from '../engine/tensor.js';
+import { nodeAutoBackend } from '../node/auto-backend.js';
+import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
@@ -44,6 +52,11 @@ export interface TrainOptions {
   replicas?: number;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
   stopAfterEpochs?: number;
+  /**
+   * On WebGPU, tune the kernel variants for this model's shapes first (engine/backends/webgpu/tuner.ts;
+   * cached per adapter in tuningCachePath(), so only the first run pays). Default true.
+   */
+  tune?: boolean;
 }
 
 export interface TrainResult {
@@ -80,8 +93,12 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   log(`test_images.shape: (${data.test.count}, 28, 28)   len(test_labels): ${data.test.count}`);
 
   const choice = options.backend ?? 'auto';
-  // 'auto' skips software adapters: there the CPU backend is several times faster.
-  const backend = await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log, fallbackAdapter: 'avoid' });
+  // 'auto' measures: a small training step on the CPU backend and on each installed driver (one
+  // process each), cached per adapter and kernels version (node/auto-backend.ts).
+  const backend = choice === 'auto'
+    ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
+    : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
+  if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, batchSize, log);
   const model = tutorialCnn(seed);
   const optimizer = new Adam();
   model.compile({ optimizer, metrics: ['accuracy'] });
@@ -163,6 +180,32 @@ export class InterruptedForTest extends Error {
   constructor(readonly epochsDone: number) {
     super(`training interrupted after epoch ${epochsDone} (stopAfterEpochs)`);
   }
+}
+
+/**
+ * Tunes the kernel variants for a training step at `batchSize`, recorded on a throwaway copy of
+ * the model and a zero batch, so the run itself trains exactly as untuned (the same seed, the same
+ * steps); the choices are cached per adapter and kernels version.
+ */
+async function tuneForTraining(backend: WebGPUBackend, batchSize: number, log: (line: string) => void): Promise<void> {
+  const probe = tutorialCnn(0);
+  probe.build();
+  const x = zeros([batchSize, 28, 28, 1]);
+  const y = tensor(new Int32Array(batchSize), [batchSize], 'int32');
+  try {
+    const opt = new Adam();
+    const r = await tuneWithCache(backend, () => trainStep(probe, opt, x, y).dispose(), { store: fileStore(tuningCachePath()), log });
+    if (r.rows.length) log(`tuned ${r.rows.length} kernel shapes in ${(r.ms / 1000).toFixed(1)} s (once per adapter; cached in ${tuningCachePath()})`);
+  } finally {
+    x.dispose();
+    y.dispose();
+    probe.dispose();
+  }
+}
+
+/** Where measured choices are kept between runs: WEBGPU_ENGINE_CACHE, else ~/.cache/webgpu-tensor-engine/tuning.json. */
+export function tuningCachePath(): string {
+  return process.env.WEBGPU_ENGINE_CACHE ?? join(homedir(), '.cache', 'webgpu-tensor-engine', 'tuning.json');
 }
 
 function safeNodeGPU(log: (line: string) => void): GPU | null {

@@ -4,7 +4,7 @@
 // o = t / chunks and chunk c = t % chunks, summing reduced elements [c*chunkLen, (c+1)*chunkLen),
 // and writes out[o * chunks + c]; the host sums the chunks with a second pass when chunks > 1.
 #include "include/thread.wgsl"
-#include "include/strided.wgsl"
+#include "include/axis-runs.wgsl"
 struct Params {
   outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
   keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
@@ -17,7 +17,7 @@ fn invocation(t: u32) {
   if (t >= p.outSize * p.chunks) { return; }
   let o = t / p.chunks;
   let c = t % p.chunks;
-  let base = stridedOffset(o, p.keptRank, p.keptShape, p.keptStrides);
+  let base = keptBase(o);
   let start = c * p.chunkLen;
   let end = min(start + p.chunkLen, p.redSize);
   var acc = 0.0;
@@ -25,7 +25,7 @@ fn invocation(t: u32) {
     let st = p.redStrides[0];
     for (var r = start; r < end; r++) { acc += x[base + r * st]; }
   } else {
-    for (var r = start; r < end; r++) { acc += x[base + stridedOffset(r, p.redRank, p.redShape, p.redStrides)]; }
+    for (var r = start; r < end; r++) { acc += x[base + reducedOffset(r)]; }
   }
   out[t] = acc;
 }

@@ -27,13 +27,19 @@ import { BROWSER_SUBPATHS, BUNDLES, SUBPATHS, bundleSizes, formatReport, measure
 /** The target of issue 10 for the main entry's JavaScript (not met: printed, not enforced). */
 const JS_TARGET = 80_000;
 
-/** Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision. */
+/**
+ * Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision.
+ * Raised for issue 11's kernel variants (variants.ts): the tiled and subgroup programs of matmul, the
+ * three convolutions and sum added about 36 kB of WGSL and 4.5 kB of JavaScript (the variant choice,
+ * the calibration behind init's 'auto').
+ */
 const CEILINGS = {
   // 140.6 kB before issue 14's training controls, 145.7 kB with them (two weight stores in Sequential,
-  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), 2026-12-01.
-  main: { js: 147_000, wgsl: 110_000, layouts: 20_000, wasm: 26_000 },
-  // 185.8 kB with the layers of issue 14 (engine/entries/layers.ts), 2026-12-01.
-  all: { js: 188_000, wgsl: 112_000, layouts: 20_000, wasm: 26_000 },
+  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), plus
+  // issue 11's variant choice and calibration, 2026-12-01.
+  main: { js: 157_000, wgsl: 148_000, layouts: 26_000, wasm: 26_000 },
+  // The layers of issue 14 (engine/entries/layers.ts) and issue 11's variants, 2026-12-01.
+  all: { js: 198_000, wgsl: 150_000, layouts: 26_000, wasm: 26_000 },
   /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
   subpaths: {
     './ops': { js: 19_000, wgsl: 0 },

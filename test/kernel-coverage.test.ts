@@ -10,7 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Backend, KernelName } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import { kernelIndex } from '../engine/backends/webgpu/kernels/index.js';
+import { kernelIndex, variantPrograms } from '../engine/backends/webgpu/kernels/index.js';
+import { TUNED_KERNELS, VARIANTS } from '../engine/backends/webgpu/variants.js';
+import { GRID_PRELUDE, isBlocked } from '../engine/backends/webgpu/launch.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { parityCases } from './helpers/webgpu-parity-cases.js';
@@ -55,11 +57,11 @@ describe.each(names.map((k) => [k]))('%s', (k) => {
       expect(SHADERS[p.shader], `${entry.family}: program '${p.shader}'`).toBeDefined();
       expect(existsSync(`shaders/${p.shader}.wgsl`)).toBe(true);
       expect(['elementwise', 'matmul', 'conv']).toContain(p.workgroup);
-      expect(['threads', 'tiles', 'blocks']).toContain(p.grid);
+      expect(Object.keys(GRID_PRELUDE)).toContain(p.grid);
       // The grid kind matches the prelude the WGSL includes, and blocked programs declare their block.
-      const prelude = { threads: 'include/thread.wgsl', tiles: 'include/tiles.wgsl', blocks: 'include/blocks.wgsl' }[p.grid];
+      const prelude = GRID_PRELUDE[p.grid];
       expect(SHADERS[p.shader].lines!.some(([, file]) => file === `shaders/${prelude}`), `${p.shader} includes ${prelude}`).toBe(true);
-      if (p.grid !== 'threads') expect(SHADERS[p.shader].layout.consts).toMatchObject({ BLOCK_ROWS: expect.any(Number), BLOCK_COLS: expect.any(Number) });
+      if (isBlocked(p.grid)) expect(SHADERS[p.shader].layout.consts).toMatchObject({ BLOCK_ROWS: expect.any(Number), BLOCK_COLS: expect.any(Number) });
     }
   });
 
@@ -86,3 +88,21 @@ it('every kernel is called by at least one parity case', async () => {
   const missing = names.filter((k) => !called.has(k));
   expect(missing, `kernels no parity case calls: ${missing.join(', ')}`).toEqual([]);
 }, 120_000);
+
+describe('the tuned kernels have every variant (engine/backends/webgpu/variants.ts)', () => {
+  it.each(TUNED_KERNELS.map((k) => [k]))('%s: blocked, tiled and subgroup programs, each in its family', (k) => {
+    const family = index[k].programs;
+    for (const v of VARIANTS) {
+      const programs = variantPrograms(k, v);
+      expect(programs.length, `${k} ${v}`).toBeGreaterThan(0);
+      for (const p of programs) {
+        expect(family, `${k}'s family lists ${p.shader}`).toContain(p);
+        expect(p.variant ?? 'blocked').toBe(v);
+        const code = SHADERS[p.shader].code;
+        expect(code.includes('enable subgroups;'), `${p.shader}: 'enable subgroups' exactly in the subgroup variants`).toBe(v === 'subgroup');
+        if (v === 'blocked') expect(code, `${p.shader}: the blocked variant uses no workgroup memory`).not.toMatch(/var<workgroup>/);
+        if (v === 'tiled') expect(code, `${p.shader}: the tiled variant stages data in workgroup memory`).toMatch(/var<workgroup>/);
+      }
+    }
+  });
+});

@@ -4,6 +4,8 @@ import { init } from '../engine/init.js';
 import { getBackend } from '../engine/runtime.js';
 import { tensor } from '../engine/tensor.js';
 import { matmul } from '../engine/ops/matmul.js';
+import type { Backend } from '../engine/backends/backend.js';
+import { clearMemoryCache } from '../engine/backends/webgpu/tune-cache.js';
 import { nodeGPU } from '../node/webgpu.js';
 
 describe('init', () => {
@@ -30,27 +32,32 @@ describe('init', () => {
     await expect(init({ backend: 'webgpu', gpu: fake, log: () => {} })).rejects.toThrow(/no adapter/);
   });
 
-  it("'auto' with fallbackAdapter 'avoid' takes the CPU for a software adapter, and only then", async () => {
-    const fakeAdapter = (isFallbackAdapter: boolean) =>
-      ({ requestAdapter: async () => ({ info: { vendor: 'acme', architecture: 'soft', isFallbackAdapter } }) }) as unknown as GPU;
-    const lines: string[] = [];
-    const be = await init({ backend: 'auto', gpu: fakeAdapter(true), fallbackAdapter: 'avoid', log: (l) => lines.push(l) });
-    expect(be.name).toBe('cpu');
-    expect(lines[0]).toMatch(/the only WebGPU adapter \(acme soft\) is a software fallback adapter/);
-    // The real adapter here: the CPU exactly when it is a fallback adapter.
+  it("'auto' times a step on the CPU and on the adapter and takes the faster, logging both figures", async () => {
     const gpu = nodeGPU();
-    const adapter = await gpu.requestAdapter();
-    const fallback = Boolean((adapter?.info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter);
-    const real = await init({ backend: 'auto', gpu, fallbackAdapter: 'avoid', log: () => {} });
-    expect(real.name).toBe(fallback ? 'cpu' : 'webgpu');
+    for (const [cpuMs, gpuMs, want] of [[20, 10, 'webgpu'], [10, 20, 'cpu']] as const) {
+      const lines: string[] = [];
+      const time = async (be: Backend) => ({ firstMs: 99, stepMs: be.name === 'cpu' ? cpuMs : gpuMs, batch: 32 });
+      const be = await init({ backend: 'auto', gpu, calibration: { time }, webgpu: { precompile: false }, log: (l) => lines.push(l) });
+      expect(be.name).toBe(want);
+      expect(getBackend()).toBe(be);
+      expect(lines.at(-1)).toMatch(new RegExp(`^engine: auto timed a 32-image training step: CPU ${cpuMs}\\.0 ms, webgpu: .* ${gpuMs}\\.0 ms, measured now .*: using ${want === 'cpu' ? 'the CPU backend' : 'webgpu'}$`));
+    }
   });
 
-  it("'auto' picks WebGPU when an adapter exists, logs it, and ops run on it", async () => {
+  it("'auto' really measures, caches the figures per adapter, and ops run on its choice", async () => {
+    clearMemoryCache();
     const lines: string[] = [];
-    const be = await init({ backend: 'auto', gpu: nodeGPU(), log: (l) => lines.push(l) });
-    expect(be.name).toBe('webgpu');
-    expect(lines[0]).toMatch(/^engine: using webgpu: .*auto found a WebGPU adapter/);
+    const be = await init({ backend: 'auto', gpu: nodeGPU(), calibration: { batch: 4, steps: 1 }, webgpu: { precompile: false }, log: (l) => lines.push(l) });
+    const m = /CPU ([\d.]+) ms, webgpu: .* ([\d.]+) ms, measured now/.exec(lines.at(-1) ?? '');
+    expect(m, lines.join('\n')).not.toBeNull();
+    expect(be.name).toBe(Number(m![2]) <= Number(m![1]) ? 'webgpu' : 'cpu');
     const c = matmul(tensor([1, 2, 3, 4], [2, 2]), tensor([5, 6, 7, 8], [2, 2]));
     expect(Array.from(await c.data())).toEqual([19, 22, 43, 50]);
-  });
+    // The second time, the cached figures decide: the same choice, nothing measured.
+    const again: string[] = [];
+    const be2 = await init({ backend: 'auto', gpu: nodeGPU(), calibration: { batch: 4, steps: 1 }, webgpu: { precompile: false }, log: (l) => again.push(l) });
+    expect(be2.name).toBe(be.name);
+    expect(again.at(-1)).toMatch(/, cached from \d{4}-/);
+    expect(again.at(-1)).toContain(`CPU ${m![1]} ms`);
+  }, 120_000);
 });

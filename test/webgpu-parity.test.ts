@@ -15,6 +15,7 @@ import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
+import { TUNED_KERNELS, type TunedKernel, type VariantName } from '../engine/backends/webgpu/variants.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { Rng } from './helpers/rng.js';
@@ -28,17 +29,50 @@ const opFamilyLarge = opFamilyParityCases(true).filter((c) => !opFamilySmall.som
 const cases = [...parityCases(true), ...opFamilySmall];
 const expected = new Map<string, CaseResult>();
 
+/**
+ * The cases that call a tuned kernel (matmul, the convolutions, sum: variants.ts), found by running
+ * every case on the float32 reference through a spy (their results are the expected ones), so
+ * the variants' subjects below run exactly those, and no list kept by hand can drift.
+ */
+async function casesCallingTunedKernels(): Promise<ParityCase[]> {
+  const tuned = new Set<string>(TUNED_KERNELS);
+  let calls = false;
+  const kernels = Object.fromEntries(Object.entries(reference.kernels).map(([k, f]) => [k, (...args: unknown[]) => {
+    if (tuned.has(k)) calls = true;
+    return (f as (...a: unknown[]) => unknown)(...args);
+  }]));
+  const spy = Object.create(reference, { kernels: { value: kernels } }) as Backend;
+  const found: ParityCase[] = [];
+  for (const c of cases) {
+    calls = false;
+    expected.set(c.name, await c.run(spy));
+    if (calls) found.push(c);
+  }
+  return found;
+}
+// The CNN-sized cases ('conv1-like', 'conv2-like') run on the default variants only: on a software
+// adapter the workgroup-memory variants take seconds each there, and the odd-shaped cases reach
+// every edge of the variants' code (partial tiles, strides, padding, N < 4, K not a multiple of
+// the tile, transposes, long sums).
+const variantCases = (await casesCallingTunedKernels()).filter((c) => !c.name.includes('-like'));
+const every = (v: VariantName) => Object.fromEntries(TUNED_KERNELS.map((k) => [k, v])) as Record<TunedKernel, VariantName>;
+const OTHER_TILING = { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048, vec4: false } as const;
+
 let webgpu: WebGPUBackend | null = null;
 let folded: WebGPUBackend | null = null;
+let tiled: WebGPUBackend | null = null;
+let subgroup: WebGPUBackend | null = null;
 let setupError: unknown = null;
 
 beforeAll(async () => {
   try {
     webgpu = await WebGPUBackend.create(nodeGPU());
-    folded = await WebGPUBackend.create(nodeGPU(), {
-      maxWorkgroupsPerDimension: 64,
-      tiling: { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048, vec4: false },
-    });
+    folded = await WebGPUBackend.create(nodeGPU(), { maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
+    // The variants compile on first use: these backends compile nothing else up front.
+    tiled = await WebGPUBackend.create(nodeGPU(), { variants: every('tiled'), precompile: false });
+    if (webgpu.subgroups) {
+      subgroup = await WebGPUBackend.create(nodeGPU(), { variants: every('subgroup'), precompile: false, maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
+    }
     console.log(`parity: ${webgpu.describe()}; pipelines compiled in ${webgpu.compileMs.toFixed(0)} ms (summed)`);
   } catch (e) {
     setupError = e;
@@ -46,8 +80,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  webgpu?.device.destroy();
-  folded?.device.destroy();
+  for (const b of [webgpu, folded, tiled, subgroup]) b?.device.destroy();
 });
 
 interface Subject {
@@ -87,6 +120,32 @@ async function expectParity(be: Backend, c: ParityCase): Promise<void> {
 
 describe.each(subjects)('parity on $label', (subject) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
+});
+
+// Every variant of the tuned kernels, on the cases that call them (variants.ts), with the same
+// tolerances: the tiled ones on the default tiling, the subgroup ones on another (non-square
+// workgroups: conv [16, 4], matmul [4, 16]; folded at 64 workgroups per dimension). On lavapipe
+// (subgroups of 8) a 4-wide matmul workgroup row spans two row blocks, so the subgroup kernels'
+// fallback (no shared rows) runs there, and their shuffles in the 16-wide conv rows.
+const variantSubjects: Subject[] = [
+  { label: 'webgpu, tiled variants', get: () => need(tiled) },
+  { label: 'webgpu, subgroup variants, other tiling, folded', get: () => needSubgroups(subgroup) },
+];
+
+function needSubgroups(b: WebGPUBackend | null): WebGPUBackend {
+  if (!b && webgpu && !webgpu.subgroups) throw new Error(`${webgpu.describe()} has no 'subgroups' feature: the subgroup variants cannot run here`);
+  return need(b);
+}
+
+it('the variants run on every case that calls a tuned kernel', () => {
+  const names = variantCases.map((c) => c.name);
+  for (const k of ['matmul ', 'conv2d ', 'conv2dBackpropInput ', 'conv2dBackpropFilter ', 'sum ']) {
+    expect(names.some((n) => n.startsWith(k)), `a case starting '${k}'`).toBe(true);
+  }
+});
+
+describe.each(variantSubjects)('parity on $label', (subject) => {
+  it.each(variantCases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
 });
 
 describe('parity on webgpu at the real 65,535-workgroup limit (the op families)', () => {

@@ -7,8 +7,4 @@ struct Params {
   keptShape: vec4<u32>, keptStrides: vec4<u32>,
   redShape: vec4<u32>, redStrides: vec4<u32>,
 }
-#include "include/strided.wgsl"
-// Offset in x of output o's first element.
-fn keptBase(o: u32) -> u32 { return stridedOffset(o, p.keptRank, p.keptShape, p.keptStrides); }
-// Offset of the r-th reduced element (row-major over the reduced runs) from a base.
-fn reducedOffset(r: u32) -> u32 { return stridedOffset(r, p.redRank, p.redShape, p.redStrides); }
+#include "include/axis-runs.wgsl"

@@ -56,9 +56,30 @@ export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
  * How a program's invocations cover its output, i.e. which entry prelude its WGSL includes:
  * - 'threads': one invocation per element or row (include/thread.wgsl, override WG);
  * - 'tiles': a WGX x WGY workgroup covers a 2-D tile of blocks (include/tiles.wgsl);
- * - 'blocks': blocks numbered linearly, WGX*WGY per workgroup (include/blocks.wgsl).
+ * - 'blocks': blocks numbered linearly, WGX*WGY per workgroup (include/blocks.wgsl);
+ * - 'shared-tiles': the 'tiles' grid, the workgroup staging its tile of both operands in
+ *   workgroup memory (include/gemm-tiled.wgsl);
+ * - 'subgroup-tiles': the 'tiles' grid, the lanes of a subgroup sharing their loads of A through
+ *   subgroup shuffles (include/gemm-subgroup.wgsl; needs the `subgroups` feature);
+ * - 'workgroups': one workgroup of WG invocations per work item, launched with { workgroups }
+ *   (include/reduce-group.wgsl: the workgroup reductions).
  */
-export type GridKind = 'threads' | 'tiles' | 'blocks';
+export type GridKind = 'threads' | 'tiles' | 'blocks' | 'shared-tiles' | 'subgroup-tiles' | 'workgroups';
+
+/** The entry prelude each grid kind's WGSL includes (test/kernel-coverage.test.ts checks it). */
+export const GRID_PRELUDE: Readonly<Record<GridKind, string>> = {
+  threads: 'include/thread.wgsl',
+  tiles: 'include/tiles.wgsl',
+  blocks: 'include/blocks.wgsl',
+  'shared-tiles': 'include/gemm-tiled.wgsl',
+  'subgroup-tiles': 'include/gemm-subgroup.wgsl',
+  workgroups: 'include/reduce-group.wgsl',
+};
+
+/** Grid kinds whose programs compute register blocks (BLOCK_ROWS x BLOCK_COLS per invocation). */
+export function isBlocked(grid: GridKind): boolean {
+  return grid !== 'threads' && grid !== 'workgroups';
+}
 
 /** What the launch arithmetic needs of a program: its name, workgroup kind and grid. */
 export interface ProgramShape {
@@ -70,11 +91,21 @@ export interface ProgramShape {
 /** A program descriptor: one WGSL file of shaders/ and how to launch it. */
 export interface Program extends ProgramShape {
   readonly shader: ShaderName;
+  /**
+   * Set on the programs of a kernel's non-default variants (variants.ts): they are compiled on
+   * first use (or when the tiling forces them), not at start-up, and 'subgroup' ones only on a
+   * device with the `subgroups` feature.
+   */
+  readonly variant?: 'tiled' | 'subgroup';
 }
 
-/** What a launch covers: invocations of a 1-D program, or the output matrix of a blocked one. */
+/**
+ * What a launch covers: invocations of a 1-D program, the output matrix of a blocked one, or a
+ * number of workgroups (grid 'workgroups').
+ */
 export type Extent =
   | { readonly threads: number }
+  | { readonly workgroups: number }
   | { readonly rows: number; readonly cols: number; readonly layers?: number };
 
 /** The override constants of a program under a tiling (names as in the preludes). */
@@ -105,6 +136,11 @@ export function planGrid(
   program: ProgramShape, layout: ShaderLayout, tiling: Tiling, extent: Extent,
 ): { groups: number; gridParams: Record<string, number> } {
   const wg = workgroupConstants(program, tiling);
+  if ('workgroups' in extent) {
+    if (program.grid !== 'workgroups') throw new Error(`webgpu: program '${program.shader}' has grid '${program.grid}'; only grid 'workgroups' is launched with { workgroups }`);
+    return { groups: extent.workgroups, gridParams: {} };
+  }
+  if (program.grid === 'workgroups') throw new Error(`webgpu: program '${program.shader}' has grid 'workgroups'; launch it with { workgroups }`);
   if ('threads' in extent) {
     if (program.grid !== 'threads') throw new Error(`webgpu: program '${program.shader}' is blocked (grid '${program.grid}'); launch it with { rows, cols }`);
     return { groups: Math.ceil(extent.threads / wg.WG), gridParams: {} };
@@ -115,7 +151,8 @@ export function planGrid(
   const colBlocks = Math.ceil(extent.cols / b.cols);
   const rowBlocks = Math.ceil(extent.rows / b.rows);
   if (colBlocks * rowBlocks * layers === 0) return { groups: 0, gridParams: {} };
-  if (program.grid === 'tiles') {
+  if (program.grid !== 'blocks') {
+    // 'tiles', 'shared-tiles', 'subgroup-tiles': a workgroup covers WGX x WGY blocks.
     const tilesX = Math.ceil(colBlocks / wg.WGX);
     const tilesY = Math.ceil(rowBlocks / wg.WGY);
     return { groups: tilesX * tilesY * layers, gridParams: { tilesX, tilesY, layers } };

@@ -29,7 +29,7 @@ import type { Backend, DType, KernelTable, MemoryInfo, Shape, TypedArray } from 
 import { sizeOf } from '../backend.js';
 import { BufferPool, Usage } from './buffer-pool.js';
 import { ErrorWords } from './error-words.js';
-import { allPrograms, kernelTable } from './kernels/index.js';
+import { allPrograms, kernelTable, variantPrograms } from './kernels/index.js';
 import type { GPUStorage, Gpu, Params, T } from './kernels/family.js';
 import { fillStorage } from './kernels/memory.js';
 import { DEFAULT_TILING, blockCount, foldGroups, planGrid, workgroupConstants, type Extent, type Program, type ProgramShape, type Tiling } from './launch.js';
@@ -37,6 +37,7 @@ import { ProgramCache, type KernelProgram } from './programs.js';
 import type { DispatchProfilerHook } from './profiler.js';
 import type { ShaderSource } from './shader-layout.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
+import { checkForcedVariants, TUNED_KERNELS, type Replay, type TunedKernel, type VariantChoices, type VariantName } from './variants.js';
 
 export type { GPUStorage } from './kernels/family.js';
 export { DEFAULT_TILING, type Tiling } from './launch.js';
@@ -57,6 +58,20 @@ export interface WebGPUBackendOptions {
   shaderOverrides?: Partial<Record<ShaderName, string | ShaderSource>>;
   /** Compile every pipeline asynchronously in create() (default true); otherwise on first use. */
   precompile?: boolean;
+  /**
+   * Run this variant of a tuned kernel for every shape (variants.ts): the parity suite and the
+   * tune bench use it. 'subgroup' needs the device's `subgroups` feature.
+   */
+  variants?: Partial<Record<TunedKernel, VariantName>>;
+  /** The tuner's choices per kernel and shape (tuner.ts); shapes not listed run 'blocked'. */
+  choices?: VariantChoices;
+}
+
+/** A shape a tuned kernel was called with while shapes were recorded (tuner.ts). */
+export interface TunedCall {
+  readonly kernel: TunedKernel;
+  readonly shape: string;
+  readonly replay: () => Replay;
 }
 
 /** A program whose WGSL is not a file of shaders/ (engine/kernels/define-kernel.ts makes these). */
@@ -115,6 +130,13 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   submitCount = 0;
   /** Optional per-dispatch timing (profiler.ts): when set, each dispatch gets its own compute pass. */
   profiler: DispatchProfilerHook | null = null;
+  /** The device has the `subgroups` feature (requested whenever the adapter has it). */
+  readonly subgroups: boolean;
+  private readonly forcedVariants: Partial<Record<TunedKernel, VariantName>>;
+  private readonly forcedNow = new Map<TunedKernel, VariantName>();
+  private tunedChoices: VariantChoices = {};
+  private shapeLog: Map<string, TunedCall> | null = null;
+  private timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
   private readonly pool: BufferPool;
   private readonly programs: ProgramCache;
@@ -143,6 +165,10 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       device.limits.maxComputeWorkgroupsPerDimension,
     );
     this.viewAlignment = device.limits.minStorageBufferOffsetAlignment;
+    this.subgroups = device.features.has('subgroups');
+    this.forcedVariants = { ...options.variants };
+    checkForcedVariants(this.forcedVariants, this.subgroups);
+    if (options.choices) this.setChoices(options.choices);
     this.shaders = { ...SHADERS, ...overrides };
     this.pool = new BufferPool(device, device.limits.maxBufferSize);
     this.programs = new ProgramCache(device, Math.min(MAX_STORAGE_BINDINGS, device.limits.maxStorageBuffersPerShaderStage), (e) => this.errors.push(e.message));
@@ -172,6 +198,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     for (const k of wanted) requiredLimits[k] = adapter.limits[k];
     const requiredFeatures: GPUFeatureName[] = [];
     if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+    if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups');
     const device = await adapter.requestDevice({ label: 'tensor-engine', requiredLimits, requiredFeatures });
     const info = adapter.info;
     const fallback = Boolean(info.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter);
@@ -194,11 +221,111 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     return backend;
   }
 
-  /** Compiles every program's pipeline concurrently (rejects with a WgslCompileError naming kernel, file and line). */
+  /**
+   * Compiles, concurrently, every program of the default variants and of the variants forced or
+   * chosen (rejects with a WgslCompileError naming kernel, file and line). Other variants
+   * compile on first use.
+   */
   async precompile(): Promise<void> {
-    await Promise.all(allPrograms().map(async (p) => {
-      this.resolved.set(p, await this.programs.compile(p.shader, this.shaders[p.shader], workgroupConstants(p, this.tiling)));
-    }));
+    const wanted = new Set<Program>(allPrograms().filter((p) => !p.variant));
+    for (const k of TUNED_KERNELS) {
+      const chosen = new Set<VariantName>(Object.values(this.tunedChoices[k] ?? {}));
+      const forced = this.forcedVariants[k];
+      if (forced) chosen.add(forced);
+      for (const v of chosen) for (const p of variantPrograms(k, v)) wanted.add(p);
+    }
+    await Promise.all([...wanted].map((p) => this.compileProgram(p)));
+  }
+
+  private async compileProgram(p: Program): Promise<void> {
+    if (p.variant === 'subgroup' && !this.subgroups) return;
+    if (this.resolved.has(p)) return;
+    this.resolved.set(p, await this.programs.compile(p.shader, this.shaders[p.shader], workgroupConstants(p, this.tiling)));
+  }
+
+  // ---------------------------------------------------------------- variants (variants.ts)
+
+  /** The variant of a tuned kernel for this shape: forced, tuned, or 'blocked'. */
+  variant(kernel: TunedKernel, shapeKey: string, replay: () => Replay): VariantName {
+    const log = this.shapeLog;
+    if (log && !log.has(`${kernel}\u0000${shapeKey}`)) log.set(`${kernel}\u0000${shapeKey}`, { kernel, shape: shapeKey, replay });
+    const v = this.forcedNow.get(kernel) ?? this.forcedVariants[kernel] ?? this.tunedChoices[kernel]?.[shapeKey] ?? 'blocked';
+    return v === 'subgroup' && !this.subgroups ? 'blocked' : v;
+  }
+
+  /** The variants this device can run. */
+  availableVariants(): VariantName[] {
+    return this.subgroups ? ['blocked', 'tiled', 'subgroup'] : ['blocked', 'tiled'];
+  }
+
+  /** Runs `fn` with `variant` forced for `kernel` (the tuner times each candidate so). */
+  withVariant<R>(kernel: TunedKernel, variant: VariantName, fn: () => R): R {
+    if (variant === 'subgroup' && !this.subgroups) throw new Error(`webgpu: variant 'subgroup' of ${kernel} needs the 'subgroups' feature, which this device lacks`);
+    const before = this.forcedNow.get(kernel);
+    this.forcedNow.set(kernel, variant);
+    try {
+      return fn();
+    } finally {
+      if (before === undefined) this.forcedNow.delete(kernel);
+      else this.forcedNow.set(kernel, before);
+    }
+  }
+
+  /** Runs `fn` and returns each (tuned kernel, shape) it called, once, with a way to replay it. */
+  recordShapes(fn: () => void): TunedCall[] {
+    const log = new Map<string, TunedCall>();
+    this.shapeLog = log;
+    try {
+      fn();
+    } finally {
+      this.shapeLog = null;
+    }
+    return [...log.values()];
+  }
+
+  /**
+   * Records `fn`'s launches between two timestamp writes (where the device has
+   * `timestamp-query`), submits them and waits: returns the GPU time between the two in ms, or
+   * null without timestamps. The tuner times whole batches this way, never single dispatches,
+   * so a timer quantised to 0.1 ms (as browsers quantise timestamps) still ranks.
+   */
+  async timeGpu(fn: () => void): Promise<number | null> {
+    await this.sync();
+    if (!this.device.features.has('timestamp-query')) {
+      fn();
+      await this.sync();
+      return null;
+    }
+    this.timer ??= {
+      querySet: this.device.createQuerySet({ label: 'tuner timestamps', type: 'timestamp', count: 2 }),
+      resolve: this.device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* GPUBufferUsage.QUERY_RESOLVE */ | Usage.COPY_SRC }),
+    };
+    const { querySet, resolve } = this.timer;
+    this.endPass().beginComputePass({ label: 'tuner start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
+    fn();
+    const enc = this.endPass();
+    enc.beginComputePass({ label: 'tuner end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
+    enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
+    const staging = this.device.createBuffer({ label: 'tuner timestamps read', size: 16, usage: Usage.MAP_READ | Usage.COPY_DST });
+    const bytes = await this.readStaging(staging, (e) => {
+      e.copyBufferToBuffer(resolve, 0, staging, 0, 16);
+      return null;
+    });
+    const [t0, t1] = new BigInt64Array(bytes);
+    return Number(t1 - t0) / 1e6;
+  }
+
+  /** The tuner's choices in force (a copy). */
+  get choices(): VariantChoices {
+    return JSON.parse(JSON.stringify(this.tunedChoices)) as VariantChoices;
+  }
+
+  /** Adds tuned choices (per kernel and shape); later calls of those shapes run them. */
+  setChoices(choices: VariantChoices): void {
+    for (const [k, byShape] of Object.entries(choices) as [TunedKernel, Record<string, VariantName>][]) {
+      checkForcedVariants(Object.fromEntries(Object.values(byShape).map((v) => [k, v === 'subgroup' && !this.subgroups ? 'blocked' : v])), this.subgroups);
+      this.tunedChoices[k] = { ...this.tunedChoices[k], ...byShape };
+    }
   }
 
   get compileMs(): number {

@@ -3,12 +3,20 @@
  * and ReLU, the input gradient, and the filter gradient as a chunked reduction. No im2col
  * buffer: each invocation gathers its patches directly.
  *
- * Variants, chosen per call from the channel counts (Tiling.vec4 switches the vec4 ones off):
- * - 4x4 blocks (conv2d, conv2d_backprop_input, conv2d_backprop_filter): any shapes; the
- *   workgroup (Tiling.conv) covers a 2-D tile of blocks (grid 'tiles');
- * - 8x8 blocks with vec4 loads and stores (the *_vec4 kernels): forward and filter gradient
- *   when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
- *   'blocks') so no lane idles when there are fewer channel blocks than workgroup columns.
+ * Each kernel has three variants (variants.ts), chosen per adapter and shape by the tuner
+ * (tuner.ts) or forced by WebGPUBackendOptions.variants:
+ * - 'blocked' (the default), itself chosen per call from the channel counts (Tiling.vec4
+ *   switches the vec4 ones off):
+ *   - 4x4 blocks (conv2d, conv2d_backprop_input, conv2d_backprop_filter): any shapes; the
+ *     workgroup (Tiling.conv) covers a 2-D tile of blocks (grid 'tiles');
+ *   - 8x8 blocks with vec4 loads and stores (the *_vec4 kernels): forward and filter gradient
+ *     when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
+ *     'blocks') so no lane idles when there are fewer channel blocks than workgroup columns.
+ * - 'tiled' (*_tiled): the same GEMM with its tiles of both operands staged in workgroup memory
+ *   (include/gemm-tiled.wgsl), any shapes;
+ * - 'subgroup' (*_subgroup): the patches (the expensive operand, a gather with padding tests)
+ *   loaded once per subgroup and passed around by shuffles (include/gemm-subgroup.wgsl).
+ * The tiled and subgroup kernels share each conv's operand definitions (include/gemm-conv2d*.wgsl).
  * The block sizes are the kernels' own BLOCK_ROWS/BLOCK_COLS constants.
  *
  * The filter gradient sums over every output pixel (P = batch*outH*outW, 173,056 terms for
@@ -18,7 +26,9 @@
  */
 import type { Conv2DGeometry } from '../../backend.js';
 import type { Program } from '../launch.js';
+import type { GemmShape, VariantName } from '../variants.js';
 import { family, type Gpu, type Params, type T } from './family.js';
+import { replayOn } from './family-helpers.js';
 import { sumRuns } from './reduce.js';
 
 const programs = {
@@ -28,7 +38,30 @@ const programs = {
   inputVec4: { shader: 'conv2d_backprop_input_vec4', workgroup: 'conv', grid: 'blocks' },
   filter: { shader: 'conv2d_backprop_filter', workgroup: 'conv', grid: 'tiles' },
   filterVec4: { shader: 'conv2d_backprop_filter_vec4', workgroup: 'conv', grid: 'blocks' },
+  forwardTiled: { shader: 'conv2d_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
+  inputTiled: { shader: 'conv2d_backprop_input_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
+  filterTiled: { shader: 'conv2d_backprop_filter_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
+  forwardSubgroup: { shader: 'conv2d_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
+  inputSubgroup: { shader: 'conv2d_backprop_input_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
+  filterSubgroup: { shader: 'conv2d_backprop_filter_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
+
+/** The tuner's shape key of a convolution: its geometry. */
+function geometryKey(g: Conv2DGeometry): string {
+  return `[${g.batch},${g.inH},${g.inW},${g.inC}] k${g.kH}x${g.kW} s${g.strideH},${g.strideW} p${g.padTop},${g.padLeft} -> [${g.outH},${g.outW},${g.outC}]`;
+}
+
+/** The GEMM each convolution lowers to (its implicit-GEMM kernels compute exactly this product). */
+export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', g: Conv2DGeometry): GemmShape {
+  if (kernel === 'conv2d') return { M: g.batch * g.outH * g.outW, N: g.outC, K: g.kH * g.kW * g.inC };
+  if (kernel === 'conv2dBackpropInput') return { M: g.batch * g.inH * g.inW, N: g.inC, K: g.kH * g.kW * g.outC };
+  return { M: g.kH * g.kW * g.inC, N: g.outC, K: g.batch * g.outH * g.outW };
+}
+
+/** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
+function pick(variant: VariantName, blocked: Program, tiled: Program, subgroup: Program): Program {
+  return variant === 'tiled' ? tiled : variant === 'subgroup' ? subgroup : blocked;
+}
 
 const CPU = 'engine/backends/cpu/conv2d.ts';
 
@@ -40,30 +73,45 @@ export const conv2d = family({
     conv2dBackpropInput: { cpu: CPU, gradient: { none: "conv2d's input gradient (engine/ops/conv2d.ts); not differentiated again" } },
     conv2dBackpropFilter: { cpu: CPU, gradient: { none: "conv2d's filter gradient (engine/ops/conv2d.ts); not differentiated again" } },
   },
+  variants: {
+    conv2d: { blocked: [programs.forward, programs.forwardVec4], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup] },
+    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup] },
+    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
+  },
   table: (gpu) => ({
-    conv2d: (x, w, bias, g, relu) => {
-      const y = gpu.out([g.batch, g.outH, g.outW, g.outC], x.dtype, 'conv2d');
-      const program = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.forwardVec4 : programs.forward;
-      gpu.launch(program, { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
-        x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
-      }, convParams(g, { flags: (bias ? 1 : 0) | (relu ? 2 : 0) }));
-      return y;
-    },
-    conv2dBackpropInput: (dy, w, g) => {
-      const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
-      const program = gpu.tiling.vec4 && g.inC % 4 === 0 ? programs.inputVec4 : programs.input;
-      gpu.launch(program, { rows: g.batch * g.inH * g.inW, cols: g.inC }, { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
-      return dx;
-    },
+    conv2d: (x, w, bias, g, relu) => forward(gpu, x, w, bias, g, relu),
+    conv2dBackpropInput: (dy, w, g) => backpropInput(gpu, dy, w, g),
     conv2dBackpropFilter: (x, dy, g) => backpropFilter(gpu, x, dy, g),
   }),
 });
+
+function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: boolean): T {
+  const y = gpu.out([g.batch, g.outH, g.outW, g.outC], x.dtype, 'conv2d');
+  const variant = gpu.variant('conv2d', geometryKey(g), () =>
+    replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
+  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.forwardVec4 : programs.forward;
+  gpu.launch(pick(variant, blocked, programs.forwardTiled, programs.forwardSubgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
+    x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
+  }, convParams(g, { flags: (bias ? 1 : 0) | (relu ? 2 : 0) }));
+  return y;
+}
+
+function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
+  const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
+  const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
+  const blocked = gpu.tiling.vec4 && g.inC % 4 === 0 ? programs.inputVec4 : programs.input;
+  gpu.launch(pick(variant, blocked, programs.inputTiled, programs.inputSubgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
+    { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
+  return dx;
+}
 
 function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const K = g.kH * g.kW * g.inC;
   const dw = gpu.out([g.kH, g.kW, g.inC, g.outC], x.dtype, 'conv2dBackpropFilter');
   const P = g.batch * g.outH * g.outW;
-  const program = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.filterVec4 : programs.filter;
+  const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
+  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.filterVec4 : programs.filter;
+  const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   const blocks = gpu.blockCount(program, K, g.outC);
   let chunks = Math.max(1, Math.min(Math.ceil(gpu.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));
   const chunkLen = Math.max(1, Math.ceil(P / chunks));

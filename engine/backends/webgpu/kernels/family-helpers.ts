@@ -5,7 +5,8 @@
 import type { DType, Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { broadcastStrides } from '../../../ops/geometry.js';
-import type { Params } from './family.js';
+import type { Gpu, Params, T } from './family.js';
+import type { GemmShape, Replay } from '../variants.js';
 
 /** Rank the broadcasting and index-map kernels' uniform arrays hold (2 x vec4). */
 export const MAX_RANK = 8;
@@ -44,4 +45,26 @@ export function broadcastParams(kernel: string, outShape: Shape, inputs: Record<
   };
   for (const [name, shape] of Object.entries(inputs)) params[name] = padded(broadcastStrides(shape, rank), MAX_RANK);
   return params;
+}
+
+/**
+ * A repeatable launch for the tuner (variants.ts): inputs of these shapes, filled with 0.5 (pool
+ * buffers may hold anything, and NaNs or denormals would time differently), and `call` run on
+ * them; its outputs go straight back to the pool.
+ */
+export function replayOn(gpu: Gpu, shapes: readonly Shape[], gemm: GemmShape, call: (inputs: T[]) => T | readonly T[]): Replay {
+  const inputs = shapes.map((s) => {
+    const t = gpu.out(s, 'float32', 'tuning input');
+    gpu.fillRange(t.storage, sizeOf(s), 'float32', 0.5);
+    return t;
+  });
+  return {
+    flops: 2 * gemm.M * gemm.N * gemm.K,
+    gemm,
+    run: () => {
+      const out = call(inputs);
+      for (const o of Array.isArray(out) ? out : [out]) gpu.release((o as T).storage);
+    },
+    dispose: () => inputs.forEach((t) => gpu.release(t.storage)),
+  };
 }

@@ -13,7 +13,8 @@
  * launch a program, copy, fill. No family touches an encoder, a pipeline or a bind group.
  */
 import type { DType, KernelName, KernelTable, Shape, TensorData } from '../../backend.js';
-import type { Extent, ProgramShape, Tiling } from '../launch.js';
+import type { Extent, Program, ProgramShape, Tiling } from '../launch.js';
+import type { Replay, TunedKernel, VariantName } from '../variants.js';
 
 /** A range of a GPU buffer. `owned` ranges came from the pool and go back to it on release. */
 export interface GPUStorage {
@@ -31,6 +32,14 @@ export type Params = Record<string, number | readonly number[]>;
 /** What a family's kernels may do on the device (implemented by WebGPUBackend). */
 export interface Gpu {
   readonly tiling: Tiling;
+  /** The device has the `subgroups` feature (the 'subgroup' variants can run). */
+  readonly subgroups: boolean;
+  /**
+   * The variant of a tuned kernel to run for this shape (variants.ts): forced, tuned, or
+   * 'blocked'. `replay` makes a repeatable launch of the same call with fresh inputs of the same
+   * shapes; it is called only while the tuner records the shapes a model uses.
+   */
+  variant(kernel: TunedKernel, shapeKey: string, replay: () => Replay): VariantName;
   /** A new output tensor from the pool. `what` names it in errors and buffer labels. */
   out(shape: Shape, dtype: DType, what: string): T;
   /** A temporary float32 range of `count` elements; give it back with `release`. */
@@ -66,6 +75,8 @@ export interface KernelFamily<K extends KernelName> {
   /** Its programs, one per WGSL file; the variants of one kernel are separate programs. */
   readonly programs: Readonly<Record<string, import('../launch.js').Program>>;
   readonly kernels: Readonly<Record<K, KernelFacts>>;
+  /** For the tuned kernels (variants.ts): the programs each variant runs. */
+  readonly variants?: Readonly<Partial<Record<TunedKernel, Readonly<Record<VariantName, readonly Program[]>>>>>;
   /** The kernels, built on the generic Gpu surface. */
   readonly table: (gpu: Gpu) => Pick<KernelTable<GPUStorage>, K>;
 }

@@ -8,6 +8,7 @@
  */
 import type { KernelName, KernelTable } from '../../backend.js';
 import type { Program } from '../launch.js';
+import type { TunedKernel, VariantName } from '../variants.js';
 import { adam } from './adam.js';
 import { conv2d } from './conv2d.js';
 import { elementwise } from './elementwise.js';
@@ -54,12 +55,22 @@ export function kernelTable(gpu: Gpu): KernelTable<GPUStorage> {
 interface FamilyView {
   readonly programs: Readonly<Record<string, Program>>;
   readonly kernels: Readonly<Partial<Record<KernelName, KernelFacts>>>;
+  readonly variants?: Readonly<Partial<Record<TunedKernel, Readonly<Record<VariantName, readonly Program[]>>>>>;
 }
 const views = FAMILIES as Readonly<Record<string, FamilyView>>;
 
 /** Every program of every family (precompiled when the backend is created). */
 export function allPrograms(): Program[] {
   return Object.values(views).flatMap((f) => Object.values(f.programs));
+}
+
+/** The programs a tuned kernel's variant runs, from its family's `variants`. */
+export function variantPrograms(kernel: TunedKernel, variant: VariantName): readonly Program[] {
+  for (const f of Object.values(views)) {
+    const v = f.variants?.[kernel];
+    if (v) return v[variant];
+  }
+  throw new Error(`webgpu: no family lists the variants of kernel '${kernel}'`);
 }
 
 /** Per kernel name: its family's name, facts and programs. */

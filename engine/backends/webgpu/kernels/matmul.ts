@@ -1,45 +1,60 @@
 /**
- * Matrix products: C = op(A) · op(B) for 2-D A, B, register-blocked (BLOCK_ROWS x BLOCK_COLS
- * outputs per invocation, no workgroup memory; software adapters punish barriers), workgroup
- * shape Tiling.matmul.
- *
- * Variants: matmul_vec4 loads vec4s of A and B; it needs 16-byte-aligned rows, so no transposes
- * and K, N multiples of 4 (Tiling.vec4 switches it off). Otherwise matmul, where the transposes
- * are strides.
+ * Matrix products: C = op(A) · op(B) for 2-D A, B, in three variants (variants.ts), chosen per
+ * adapter and shape by the tuner (tuner.ts) or forced by WebGPUBackendOptions.variants:
+ * - 'blocked' (the default): register-blocked, BLOCK_ROWS x BLOCK_COLS outputs per invocation,
+ *   no workgroup memory (software adapters punish barriers), workgroup shape Tiling.matmul.
+ *   matmul_vec4 loads vec4s of A and B; it needs 16-byte-aligned rows, so no transposes and K, N
+ *   multiples of 4 (Tiling.vec4 switches it off). Otherwise matmul, where the transposes are
+ *   strides.
+ * - 'tiled': matmul_tiled, the tile of A and B staged in workgroup memory (include/gemm-tiled.wgsl).
+ * - 'subgroup': matmul_subgroup, A shared across a subgroup by shuffles (include/gemm-subgroup.wgsl).
+ * The tiled and subgroup variants take the strided operands (include/gemm-matmul.wgsl), so any
+ * transposes.
  */
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type Gpu, type T } from './family.js';
+import { replayOn } from './family-helpers.js';
 
 const programs = {
   matmul: { shader: 'matmul', workgroup: 'matmul', grid: 'tiles' },
   matmulVec4: { shader: 'matmul_vec4', workgroup: 'matmul', grid: 'tiles' },
+  matmulTiled: { shader: 'matmul_tiled', workgroup: 'matmul', grid: 'shared-tiles', variant: 'tiled' },
+  matmulSubgroup: { shader: 'matmul_subgroup', workgroup: 'matmul', grid: 'subgroup-tiles', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
 
 export const matmul = family({
-  about: 'register-blocked matrix products',
+  about: 'matrix products: register-blocked, workgroup-tiled or subgroup-shared',
   programs,
   kernels: {
     matmul: { cpu: 'engine/backends/cpu/gemm.ts', gradient: 'engine/ops/matmul.ts' },
   },
-  table: (gpu) => ({
-    matmul: (a, b, transposeA, transposeB) => {
-      const [a0, a1] = a.shape;
-      const [b0, b1] = b.shape;
-      const M = transposeA ? a1 : a0;
-      const K = transposeA ? a0 : a1;
-      const N = transposeB ? b0 : b1;
-      const c = gpu.out([M, N], a.dtype, 'matmul');
-      const buffers = { a: a.storage, b: b.storage, c: c.storage };
-      if (gpu.tiling.vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
-        gpu.launch(programs.matmulVec4, { rows: M, cols: N }, buffers, { M, N4: N / 4, K4: K / 4 });
-      } else {
-        gpu.launch(programs.matmul, { rows: M, cols: N }, buffers, {
-          M, N, K,
-          aRow: transposeA ? 1 : a1, aCol: transposeA ? a1 : 1,
-          bRow: transposeB ? 1 : b1, bCol: transposeB ? b1 : 1,
-        });
-      }
-      return c;
-    },
-  }),
+  variants: {
+    matmul: { blocked: [programs.matmul, programs.matmulVec4], tiled: [programs.matmulTiled], subgroup: [programs.matmulSubgroup] },
+  },
+  table: (gpu) => ({ matmul: (a, b, transposeA, transposeB) => matmulOn(gpu, a, b, transposeA, transposeB) }),
 });
+
+function matmulOn(gpu: Gpu, a: T, b: T, transposeA: boolean, transposeB: boolean): T {
+  const [a0, a1] = a.shape;
+  const [b0, b1] = b.shape;
+  const M = transposeA ? a1 : a0;
+  const K = transposeA ? a0 : a1;
+  const N = transposeB ? b0 : b1;
+  const c = gpu.out([M, N], a.dtype, 'matmul');
+  const buffers = { a: a.storage, b: b.storage, c: c.storage };
+  const key = `${M}x${K}x${N}${transposeA ? ' Aᵀ' : ''}${transposeB ? ' Bᵀ' : ''}`;
+  const variant = gpu.variant('matmul', key, () => replayOn(gpu, [a.shape, b.shape], { M, N, K }, ([x, y]) => matmulOn(gpu, x, y, transposeA, transposeB)));
+  const strided = {
+    M, N, K,
+    aRow: transposeA ? 1 : a1, aCol: transposeA ? a1 : 1,
+    bRow: transposeB ? 1 : b1, bCol: transposeB ? b1 : 1,
+  };
+  if (variant === 'tiled') gpu.launch(programs.matmulTiled, { rows: M, cols: N }, buffers, strided);
+  else if (variant === 'subgroup') gpu.launch(programs.matmulSubgroup, { rows: M, cols: N }, buffers, strided);
+  else if (gpu.tiling.vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
+    gpu.launch(programs.matmulVec4, { rows: M, cols: N }, buffers, { M, N4: N / 4, K4: K / 4 });
+  } else {
+    gpu.launch(programs.matmul, { rows: M, cols: N }, buffers, strided);
+  }
+  return c;
+}

@@ -6,16 +6,29 @@
  * reach the kernel), and splits a long reduction into chunks summed by different invocations,
  * then sums the chunks with a second pass: one invocation per output summing 173,056 terms
  * would leave most of the device idle (Tiling.reductionThreads is the target parallelism).
+ *
+ * Three variants (variants.ts), chosen per adapter and shape by the tuner or forced:
+ * - 'blocked' (sum.wgsl, the default): one invocation per (output, chunk), summing its chunk in
+ *   order, no workgroup memory;
+ * - 'tiled' (sum_tiled.wgsl): a workgroup per (output, chunk), its lanes reading every WG-th
+ *   element (neighbouring lanes read neighbouring elements), then a tree in workgroup memory;
+ * - 'subgroup' (sum_subgroup.wgsl): the same, the lanes added by subgroupAdd first.
  */
 import type { Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
+import type { Replay } from '../variants.js';
 import { family, type Gpu, type GPUStorage, type Params } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
   sum: { shader: 'sum', workgroup: 'elementwise', grid: 'threads' },
+  sumTiled: { shader: 'sum_tiled', workgroup: 'elementwise', grid: 'workgroups', variant: 'tiled' },
+  sumSubgroup: { shader: 'sum_subgroup', workgroup: 'elementwise', grid: 'workgroups', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
+
+/** Elements each lane of the workgroup sums at least, before a chunk is split further. */
+const MIN_PER_LANE = 4;
 
 /** Axis runs the sum kernel indexes directly (shaders/sum.wgsl: vec4 shape and stride fields). */
 const MAX_RUNS = 4;
@@ -30,6 +43,9 @@ export const reduce = family({
   programs,
   kernels: {
     sum: { cpu: 'engine/backends/cpu/reduce.ts', gradient: 'engine/ops/reduce.ts' },
+  },
+  variants: {
+    sum: { blocked: [programs.sum], tiled: [programs.sumTiled], subgroup: [programs.sumSubgroup] },
   },
   table: (gpu) => ({
     sum: (x, axes, outShape) => {
@@ -72,7 +88,7 @@ export function axisRuns(kernel: string, shape: Shape, axes: readonly number[]):
   return { kept, red };
 }
 
-/** The uniforms both reduction preludes read (shaders/include/strided.wgsl): the runs' ranks, sizes and strides. */
+/** The uniforms of shaders/include/axis-runs.wgsl: the runs' ranks, sizes and strides. */
 export function runUniforms(kept: readonly AxisRun[], red: readonly AxisRun[]): Params {
   const pad = (v: number[]) => [...v, ...new Array<number>(MAX_RUNS).fill(0)].slice(0, MAX_RUNS);
   return {
@@ -88,14 +104,41 @@ export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: 
   const redSize = red.reduce((n, d) => n * d.size, 1);
   if (outSize === 0) return;
   const target = gpu.tiling.reductionThreads;
+  const runs = (r: readonly AxisRun[]) => r.map((d) => `${d.size}:${d.stride}`).join(',');
+  const variant = gpu.variant('sum', `kept ${runs(kept) || '-'} reduced ${runs(red)}`, () => sumReplay(gpu, kept, red));
+  const WG = gpu.tiling.elementwise;
   let chunks = 1;
-  if (redSize > 256 && outSize < target) chunks = Math.min(Math.ceil(redSize / 64), Math.ceil(target / outSize));
+  if (variant === 'blocked') {
+    if (redSize > 256 && outSize < target) chunks = Math.min(Math.ceil(redSize / 64), Math.ceil(target / outSize));
+  } else if (outSize * WG < target) {
+    // A workgroup per chunk: enough of them to reach the target, each lane summing a few.
+    chunks = Math.max(1, Math.min(Math.ceil(target / (outSize * WG)), Math.floor(redSize / (WG * MIN_PER_LANE))));
+  }
   const chunkLen = Math.max(1, Math.ceil(redSize / chunks));
   chunks = Math.max(1, Math.ceil(redSize / chunkLen));
   const partials = chunks === 1 ? dst : gpu.scratch(outSize * chunks, 'sum partials');
-  gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, { outSize, chunks, chunkLen, redSize, ...runUniforms(kept, red) });
+  const params = { outSize, chunks, chunkLen, redSize, ...runUniforms(kept, red) };
+  if (variant === 'blocked') gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, params);
+  else gpu.launch(variant === 'tiled' ? programs.sumTiled : programs.sumSubgroup, { workgroups: outSize * chunks }, { x, out: partials }, params);
   if (chunks > 1) {
     sumRuns(gpu, partials, [{ size: outSize, stride: chunks }], [{ size: chunks, stride: 1 }], dst);
     gpu.release(partials);
   }
+}
+
+/** A repeatable sum over the same runs (for the tuner): x spans the runs' largest offset. */
+function sumReplay(gpu: Gpu, kept: readonly AxisRun[], red: readonly AxisRun[]): Replay {
+  const span = [...kept, ...red].reduce((n, d) => n + (d.size - 1) * d.stride, 1);
+  const outSize = kept.reduce((n, d) => n * d.size, 1);
+  const x = gpu.scratch(span, 'tuning input');
+  gpu.fillRange(x, span, 'float32', 0.5);
+  return {
+    flops: outSize * red.reduce((n, d) => n * d.size, 1),
+    run: () => {
+      const out = gpu.scratch(outSize, 'tuning output');
+      sumRuns(gpu, x, kept, red, out);
+      gpu.release(out);
+    },
+    dispose: () => gpu.release(x),
+  };
 }
