@@ -15,11 +15,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<i32>;
 fn operandStrides(axis: u32) -> vec3<u32> { return vec3<u32>(p.aStrides[axis / 4u][axis % 4u], p.bStrides[axis / 4u][axis % 4u], 0u); }
 
-// (less, equal, greater) of x and y. A NaN operand makes all three false, so only notEqual holds,
-// as in IEEE 754.
+// (less, equal, greater): all false for NaN, so only notEqual holds (IEEE 754).
 fn orderF(x: f32, y: f32) -> vec3<bool> { return vec3<bool>((x < y), (x == y), (x > y)); }
 fn orderI(x: i32, y: i32) -> vec3<bool> { return vec3<bool>((x < y), (x == y), (x > y)); }
-// The op from the orderings, so one switch serves both dtypes.
 fn decide(op: u32, o: vec3<bool>) -> bool {
   switch (op) {
     case 0u: { return o.y; }

@@ -4,6 +4,7 @@
 // and is reported (include/labels.wgsl). Class weights are applied by the op (engine/ops/losses.ts).
 #include "include/row-stats.wgsl"
 #include "include/labels.wgsl"
+#include "include/smoothed-target.wgsl"
 struct Params { rows: u32, cols: u32, smoothing: f32, }
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;

@@ -14,7 +14,3 @@ fn labelOk(label: i32, row: u32) -> bool {
   return ok;
 }
 fn nan() -> f32 { return bitcast<f32>(NAN_BITS); }
-// Class c's target under label smoothing s: (1 - s) * onehot(label) + s / cols.
-fn smoothedTarget(c: u32, label: i32, smoothing: f32) -> f32 {
-  return select(0.0, 1.0 - smoothing, i32(c) == label) + smoothing / f32(p.cols);
-}

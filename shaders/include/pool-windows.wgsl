@@ -1,6 +1,10 @@
 // The window arithmetic of the pooling kernels that walk windows (not the scatter backward),
 // along one axis (rows: strideH, padTop, poolH, inH, outH; columns: the W fields) and per pixel.
 #include "include/pool.wgsl"
+// Flat index of row `row`, column `col` of pixel q's batch and channel, in an NHWC array of height h, width w.
+fn nhwcAt(q: Pixel, row: i32, col: i32, h: u32, w: u32) -> u32 {
+  return ((q.b * h + u32(row)) * w + u32(col)) * p.channels + q.c;
+}
 // A span of window taps or of windows: rows [rows.x, rows.y), columns [cols.x, cols.y).
 struct Span2 { rows: vec2<i32>, cols: vec2<i32>, }
 // The taps [first, end) of window o that lie inside the input (padded taps are skipped):

@@ -13,7 +13,3 @@ fn nhwc(i: u32, h: u32, w: u32) -> Pixel {
   let pix = i / p.channels;
   return Pixel(pix / (w * h), (pix / w) % h, pix % w, i % p.channels);
 }
-// Flat index of row `row`, column `col` of pixel q's batch and channel, in an NHWC array of height h, width w.
-fn nhwcAt(q: Pixel, row: i32, col: i32, h: u32, w: u32) -> u32 {
-  return ((q.b * h + u32(row)) * w + u32(col)) * p.channels + q.c;
-}

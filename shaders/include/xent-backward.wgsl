@@ -4,6 +4,7 @@
 // cols first, its binding 3, `fn smoothing() -> f32` and `fn rowScale(r: u32) -> f32`.
 #include "include/elements.wgsl"
 #include "include/labels.wgsl"
+#include "include/smoothed-target.wgsl"
 @group(0) @binding(1) var<storage, read> probs: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
