@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../engine/init.js';
 import { NonFiniteLossError, TerminateOnNaN } from '../engine/nn/callbacks.js';
+import type { DeviceLostPolicy } from '../engine/nn/device-fallback.js';
 import { lineReporter, type ProgressReporter } from '../engine/nn/training.js';
 import { checkpointPath } from './checkpoint.js';
 import { formatClassificationReport, formatConfusionMatrix } from './metrics.js';
@@ -43,6 +44,10 @@ Options:
                    each replica's share (default: no workers, the step runs in this thread)
   --verbose N      0 silent, 1 progress bar (default; when stdout is not a terminal, a line
                    every 50 steps instead), 2 one line per epoch
+  --on-device-lost P
+                   what a lost WebGPU device does: throw (default: an error naming the
+                   epoch) or cpu (continue on the CPU backend from the weights of the last
+                   epoch end, saying how many steps are redone)
   --no-terminate-on-nan
                    keep training after a NaN or infinite loss (by default training stops
                    there with an error naming the step and epoch, and the last good
@@ -78,6 +83,7 @@ export interface TrainCliArgs {
   replicas?: number;
   verbose: 0 | 1 | 2;
   terminateOnNaN: boolean;
+  onDeviceLost: DeviceLostPolicy;
 }
 
 export function parseTrainArgs(argv: string[]): TrainCliArgs {
@@ -97,6 +103,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
       replicas: { type: 'string' },
       verbose: { type: 'string', default: '1' },
       'no-terminate-on-nan': { type: 'boolean', default: false },
+      'on-device-lost': { type: 'string', default: 'throw' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,6 +117,8 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
   };
   const backend = a.backend as BackendChoice;
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu or cpu, got '${a.backend}'`);
+  const onDeviceLost = a['on-device-lost'] as DeviceLostPolicy;
+  if (onDeviceLost !== 'throw' && onDeviceLost !== 'cpu') throw new Error(`--on-device-lost must be throw or cpu, got '${a['on-device-lost']}'`);
   const verbose = int('verbose', a.verbose, 1, 0);
   if (verbose > 2) throw new Error(`--verbose must be 0, 1 or 2, got '${a.verbose}'`);
   const batchSize = int('batch-size', a['batch-size'], 256, 1);
@@ -131,6 +140,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
     replicas,
     verbose: verbose as 0 | 1 | 2,
     terminateOnNaN: !a['no-terminate-on-nan'],
+    onDeviceLost,
   };
 }
 
@@ -150,6 +160,7 @@ export function trainOptions(args: TrainCliArgs): TrainOptions {
     testLimit: args.quick ? 1000 : undefined,
     verbose: args.verbose,
     callbacks: args.terminateOnNaN ? [new TerminateOnNaN()] : [],
+    onDeviceLost: args.onDeviceLost,
   };
 }
 

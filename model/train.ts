@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { DeviceLostPolicy } from '../engine/nn/device-fallback.js';
 import type { Backend } from '../engine/backends/backend.js';
 import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
@@ -50,6 +51,8 @@ export interface TrainOptions {
   callbacks?: Callback[];
   /** The optimizer: a name (Keras's defaults; 'adam' by default) or an Optimizer made for this call. */
   optimizer?: OptimizerName | Optimizer;
+  /** What fit does when the WebGPU device is lost (FitOptions.onDeviceLost; the CLI's --on-device-lost). */
+  onDeviceLost?: DeviceLostPolicy;
   /** Data-parallel replicas: this many worker threads share each batch (fit's `replicas`). Unset: none. */
   replicas?: number;
   /** Stop (as if the process died) after this many epochs of this call: for resume tests. */
@@ -157,6 +160,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     if (options.replicas !== undefined) log(`training on ${options.replicas} data-parallel replica${options.replicas === 1 ? '' : 's'} (worker threads, each with a CPU backend)`);
     await model.fit(train, data.train.labels, {
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress, replicas: options.replicas,
+      onDeviceLost: options.onDeviceLost,
       validationData: [test, data.test.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch. The metrics log
       // writes an epoch's line before its checkpoint: a resume drops the lines of later epochs.

@@ -1,55 +1,100 @@
 /**
  * `npm run soak`: 10,000 training steps at batch 8 on the CPU backend and on WebGPU
- * (scripts/soak/soak.ts), then one line per backend for the README: allocated bytes after the
- * warm-up (flat?), used bytes at every epoch end, RSS spread (within 5%?), ms per step.
- * Exits 1 when either is not flat.
+ * (scripts/soak/soak.ts), each backend in its own process so each RSS is its own, then one
+ * table row per backend for the README: allocated bytes after the warm-up (flat?), used bytes
+ * at every epoch end, RSS growth (within 5%?), RSS swing and the parts of RSS it lives in,
+ * ms per step. Exits 1 when either is not flat.
  *
- * Options: --steps N (default 10000, a multiple of 100), --backend cpu|webgpu, --json FILE.
+ * Options: --steps N (default 10000, a multiple of 100), --backend cpu|webgpu (only that one,
+ * in this process), --json FILE (write the results), --from-json FILE (print the table of
+ * results written before, running nothing). WebGPU runs on what WEBGPU_ADAPTER (swiftshader, lavapipe)
+ * or the default selects.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { soak, type SoakResult } from './soak/soak.js';
+import { RSS_GROWTH_LIMIT, soak, type SoakResult } from './soak/soak.js';
 
-const { values: a } = parseArgs({ options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' } } });
+const { values: a } = parseArgs({
+  options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' }, 'from-json': { type: 'string' } },
+});
 const steps = Number(a.steps);
 if (!Number.isInteger(steps) || steps < 200 || steps % 100 !== 0) throw new Error(`--steps must be a multiple of 100, at least 200; got '${a.steps}'`);
 if (a.backend !== undefined && a.backend !== 'cpu' && a.backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got '${a.backend}'`);
-const which = a.backend ? [a.backend] : ['cpu', 'webgpu'];
 
-if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
-const results: SoakResult[] = [];
-for (const name of which) {
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
+
+/** One backend, in this process. */
+async function runOne(name: 'cpu' | 'webgpu'): Promise<SoakResult> {
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
   const backend: Backend = name === 'cpu' ? new CpuBackend() : await WebGPUBackend.create(nodeGPU());
   console.log(`\n${backend.describe()}: ${steps} steps at batch 8`);
-  const r = await soak({
+  return soak({
     backend, steps,
     onSample: (s) => {
-      if (s.step % (steps / 10) === 0) {
-        console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)}, V8 heap ${mib(s.heapUsed)} used of ${mib(s.heapTotal)}`);
-      }
+      if (s.step % (steps / 10) !== 0) return;
+      console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)} = file ${mib(s.rssFile)} + anonymous ` +
+        `${mib(s.rssAnon)} (V8 heap: ${mib(s.heapTotal)} reserved, ${mib(s.heapUsed)} live) + shared ${mib(s.rssShmem)}`);
     },
   });
-  results.push(r);
 }
 
-console.log(`\nSoak, ${new Date().toISOString().slice(0, 16)}Z (warm-up: the first ${results[0].warmupSteps} steps)`);
-for (const r of results) console.log(`  ${r.backend}`);
-console.log('');
-console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS min-max | RSS spread | V8 heap used, spread | verdict |');
-console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---|');
-for (const r of results) {
-  const after = r.samples.filter((s) => s.step >= r.warmupSteps);
-  const rss = after.map((s) => s.rss);
-  console.log(
-    `| ${r.backend.startsWith('webgpu') ? 'WebGPU (SwiftShader)' : 'CPU'} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ` +
-      `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} | ${(100 * r.rssSpread).toFixed(1)}% | ` +
-      `${mib(Math.min(...after.map((s) => s.heapUsed)))}-${mib(Math.max(...after.map((s) => s.heapUsed)))}, ${(100 * r.heapSpread).toFixed(1)}% | ${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? 'RSS flat' : 'RSS NOT FLAT'} |`,
-  );
+if (a.backend) {
+  const r = await runOne(a.backend as 'cpu' | 'webgpu');
+  if (a.json) writeFileSync(a.json, JSON.stringify([r], null, 1));
+  process.exit(r.poolFlat && r.rssFlat ? 0 : 1);
 }
+
+if (a['from-json']) {
+  printTable(JSON.parse(readFileSync(a['from-json'], 'utf8')) as SoakResult[], '');
+  process.exit(0);
+}
+
+// Both backends, each in a child process of this script with the same node flags.
+const dir = mkdtempSync(join(tmpdir(), 'soak-'));
+const results: SoakResult[] = [];
+for (const name of ['cpu', 'webgpu']) {
+  const out = join(dir, `${name}.json`);
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--backend', name, '--steps', String(steps), '--json', out], { stdio: 'inherit' });
+  if (child.error || ![0, 1].includes(child.status ?? -1)) throw new Error(`soak: the ${name} run failed (${child.error?.message ?? `exit ${child.status}`})`);
+  results.push(...(JSON.parse(readFileSync(out, 'utf8')) as SoakResult[]));
+}
+rmSync(dir, { recursive: true, force: true });
+
+printTable(results, `Soak, ${new Date().toISOString().slice(0, 16)}Z, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (a.json) writeFileSync(a.json, JSON.stringify(results, null, 1));
 process.exit(results.every((r) => r.poolFlat && r.rssFlat) ? 0 : 1);
+
+/**
+ * The README's table. The swing columns split RSS as Linux does: file-backed pages (libraries,
+ * which the kernel drops and reads back), anonymous memory (malloc: Dawn, the driver and its JIT
+ * code; and V8's heap, whose reserved and live bytes are given), and shared memory (lavapipe's
+ * device memory).
+ */
+function printTable(results: SoakResult[], title: string): void {
+  const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
+  console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps)`);
+  for (const r of results) console.log(`  ${r.backend}`);
+  console.log('');
+  console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS growth | RSS min-max (swing) | swing of: file, anonymous, V8 reserved (live), shared | verdict |');
+  console.log('|---|---:|---:|---:|---:|---|---:|---:|---|---|');
+  for (const r of results) {
+    const after = r.samples.filter((s) => s.step >= r.warmupSteps);
+    const rss = after.map((s) => s.rss);
+    const adapter = r.backend.startsWith('webgpu') ? `WebGPU (${/llvmpipe/.test(r.backend) ? 'lavapipe' : /swiftshader/i.test(r.backend) ? 'SwiftShader' : r.backend})` : 'CPU';
+    console.log(
+      `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ${pct(r.rssGrowth)} | ` +
+        `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} (${pct(r.rssSpread)}) | ${swing(after.map((s) => s.rssFile))}, ${swing(after.map((s) => s.rssAnon))}, ` +
+        `${swing(after.map((s) => s.heapTotal))} (${swing(after.map((s) => s.heapUsed))}), ${swing(after.map((s) => s.rssShmem))} | ` +
+        `${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? `RSS flat (growth <= ${pct(RSS_GROWTH_LIMIT)})` : 'RSS GROWS'} |`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
-// compare: out = (a op b) as int32 0/1, with NumPy broadcasting (rank <= 8). a and b share a dtype,
-// read as raw 32-bit words and reinterpreted (isInt 1: int32, 0: float32).
+// compare: out = (a op b) as int32 0/1, with NumPy broadcasting (include/broadcast.wgsl, rank <= 8).
+// a and b share a dtype, read as raw 32-bit words and reinterpreted (isInt 1: int32, 0: float32).
 // op: 0 equal, 1 notEqual, 2 less, 3 lessEqual, 4 greater, 5 greaterEqual.
 #include "include/elements.wgsl"
 #include "include/broadcast.wgsl"
@@ -13,35 +13,26 @@ struct Params {
 @group(0) @binding(1) var<storage, read> a: array<u32>;
 @group(0) @binding(2) var<storage, read> b: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<i32>;
+fn operandStrides(axis: u32) -> vec3<u32> { return vec3<u32>(p.aStrides[axis / 4u][axis % 4u], p.bStrides[axis / 4u][axis % 4u], 0u); }
 
-fn cmp_f(op: u32, x: f32, y: f32) -> bool {
+// (less, equal, greater): all false for NaN, so only notEqual holds (IEEE 754).
+fn orderF(x: f32, y: f32) -> vec3<bool> { return vec3<bool>((x < y), (x == y), (x > y)); }
+fn orderI(x: i32, y: i32) -> vec3<bool> { return vec3<bool>((x < y), (x == y), (x > y)); }
+fn decide(op: u32, o: vec3<bool>) -> bool {
   switch (op) {
-    case 0u: { return x == y; }
-    case 1u: { return x != y; }
-    case 2u: { return x < y; }
-    case 3u: { return x <= y; }
-    case 4u: { return x > y; }
-    default: { return x >= y; }
-  }
-}
-
-fn cmp_i(op: u32, x: i32, y: i32) -> bool {
-  switch (op) {
-    case 0u: { return x == y; }
-    case 1u: { return x != y; }
-    case 2u: { return x < y; }
-    case 3u: { return x <= y; }
-    case 4u: { return x > y; }
-    default: { return x >= y; }
+    case 0u: { return o.y; }
+    case 1u: { return !o.y; }
+    case 2u: { return o.x; }
+    case 3u: { return o.x || o.y; }
+    case 4u: { return o.z; }
+    default: { return o.z || o.y; }
   }
 }
 
 fn element(i: u32) {
-  let at = broadcastPair(i);
-  let ia = at.x;
-  let ib = at.y;
-  var r: bool;
-  if (p.isInt == 1u) { r = cmp_i(p.op, bitcast<i32>(a[ia]), bitcast<i32>(b[ib])); }
-  else { r = cmp_f(p.op, bitcast<f32>(a[ia]), bitcast<f32>(b[ib])); }
-  out[i] = select(0, 1, r);
+  let at = broadcastIndex(i);
+  let wa = a[at.x];
+  let wb = b[at.y];
+  let o = select(orderF(bitcast<f32>(wa), bitcast<f32>(wb)), orderI(bitcast<i32>(wa), bitcast<i32>(wb)), p.isInt == 1u);
+  out[i] = select(0, 1, decide(p.op, o));
 }

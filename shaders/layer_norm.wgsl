@@ -1,22 +1,20 @@
-// layer_norm: one invocation per row of x [R, C]: the row's mean, then its variance (two passes), then
-// y = (x - mean) * rstd * scale + offset; stats keeps (mean, rstd = inverseSqrt(variance + epsilon)).
-#include "include/thread.wgsl"
-struct Params { rows: u32, C: u32, epsilon: f32, }
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+// layer_norm: one invocation per row of x [rows, cols] (include/rows.wgsl): the row's mean, then its
+// variance (two passes), then y = (x - mean) * rstd * scale + offset; stats keeps (mean,
+// rstd = inverseSqrt(variance + epsilon)).
+#include "include/rows.wgsl"
+struct Params { rows: u32, cols: u32, epsilon: f32, }
 @group(0) @binding(2) var<storage, read> scale: array<f32>;
 @group(0) @binding(3) var<storage, read> offset: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> stats: array<f32>;
-fn invocation(r: u32) {
-  if (r >= p.rows) { return; }
-  let base = r * p.C;
+fn row(r: u32, base: u32) {
   var s = 0.0;
-  for (var c = 0u; c < p.C; c++) { s += x[base + c]; }
-  let mu = s / f32(p.C);
+  for (var c = 0u; c < p.cols; c++) { s += x[base + c]; }
+  let mu = s / f32(p.cols);
   var q = 0.0;
-  for (var c = 0u; c < p.C; c++) { let d = x[base + c] - mu; q += d * d; }
-  let inv = inverseSqrt(q / f32(p.C) + p.epsilon);
-  for (var c = 0u; c < p.C; c++) { y[base + c] = (x[base + c] - mu) * inv * scale[c] + offset[c]; }
+  for (var c = 0u; c < p.cols; c++) { let d = x[base + c] - mu; q += d * d; }
+  let inv = inverseSqrt(q / f32(p.cols) + p.epsilon);
+  for (var c = 0u; c < p.cols; c++) { y[base + c] = (x[base + c] - mu) * inv * scale[c] + offset[c]; }
   stats[2u * r] = mu;
   stats[2u * r + 1u] = inv;
 }

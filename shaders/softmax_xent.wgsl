@@ -1,7 +1,8 @@
 // softmaxCrossEntropy, per row of the logits x: probs = softmax(x) and
 // rowLoss = logsumexp(x) - x[label]; a label out of range gives NaN and is reported
 // (include/labels.wgsl). The host then averages rowLoss over the batch (sum kernel, then scale).
-#include "include/rows.wgsl"
+#include "include/row-stats.wgsl"
+struct Params { rows: u32, cols: u32, }
 #include "include/labels.wgsl"
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;

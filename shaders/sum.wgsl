@@ -4,6 +4,7 @@
 // o = t / chunks and chunk c = t % chunks, summing reduced elements [c*chunkLen, (c+1)*chunkLen),
 // and writes out[o * chunks + c]; the host sums the chunks with a second pass when chunks > 1.
 #include "include/thread.wgsl"
+#include "include/axis-runs.wgsl"
 struct Params {
   outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
   keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
@@ -16,13 +17,7 @@ fn invocation(t: u32) {
   if (t >= p.outSize * p.chunks) { return; }
   let o = t / p.chunks;
   let c = t % p.chunks;
-  var base = 0u;
-  var rest = o;
-  for (var d = i32(p.keptRank) - 1; d >= 0; d--) {
-    let s = p.keptShape[d];
-    base += (rest % s) * p.keptStrides[d];
-    rest = rest / s;
-  }
+  let base = keptBase(o);
   let start = c * p.chunkLen;
   let end = min(start + p.chunkLen, p.redSize);
   var acc = 0.0;
@@ -30,16 +25,7 @@ fn invocation(t: u32) {
     let st = p.redStrides[0];
     for (var r = start; r < end; r++) { acc += x[base + r * st]; }
   } else {
-    for (var r = start; r < end; r++) {
-      var off = base;
-      var q = r;
-      for (var d = i32(p.redRank) - 1; d >= 0; d--) {
-        let s = p.redShape[d];
-        off += (q % s) * p.redStrides[d];
-        q = q / s;
-      }
-      acc += x[off];
-    }
+    for (var r = start; r < end; r++) { acc += x[base + reducedOffset(r)]; }
   }
   out[t] = acc;
 }

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import type { Conv2DGeometry, Padding, Shape, TypedArray } from '../engine/backends/backend.js';
+import type { Padding, Shape } from '../engine/backends/backend.js';
 import { sizeOf } from '../engine/backends/backend.js';
 import { conv2dGeometry, pool2dGeometry } from '../engine/ops/geometry.js';
 import { setBackend } from '../engine/runtime.js';
@@ -20,6 +20,7 @@ import { maxPool2d } from '../engine/ops/maxpool2d.js';
 import { logSoftmax, softmax } from '../engine/ops/softmax.js';
 import { sparseSoftmaxCrossEntropy } from '../engine/ops/cross-entropy.js';
 import { grad } from '../engine/autograd.js';
+import { naiveConv, naiveMatmul } from './helpers/reference-kernels.js';
 import { Rng } from './helpers/rng.js';
 
 const f64 = new CpuBackend('float64');
@@ -166,18 +167,6 @@ describe('broadcasting', () => {
   });
 });
 
-function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number, N: number, K: number, tA: boolean, tB: boolean): Float64Array {
-  const c = new Float64Array(M * N);
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (tA ? a[k * M + i] : a[i * K + k]) * (tB ? b[j * K + k] : b[k * N + j]);
-      c[i * N + j] = s;
-    }
-  }
-  return c;
-}
-
 describe('GEMM against a naive reference', () => {
   const sizes: [number, number, number][] = [
     [37, 53, 29],
@@ -209,33 +198,6 @@ describe('GEMM against a naive reference', () => {
     }
   }
 });
-
-/** Direct-loop conv reference: forward, and both gradients for a given dy. */
-function naiveConv(x: TypedArray, w: TypedArray, dy: TypedArray, g: Conv2DGeometry) {
-  const y = new Float64Array(g.batch * g.outH * g.outW * g.outC);
-  const dx = new Float64Array(g.batch * g.inH * g.inW * g.inC);
-  const dw = new Float64Array(g.kH * g.kW * g.inC * g.outC);
-  for (let n = 0; n < g.batch; n++)
-    for (let oh = 0; oh < g.outH; oh++)
-      for (let ow = 0; ow < g.outW; ow++)
-        for (let oc = 0; oc < g.outC; oc++) {
-          const o = ((n * g.outH + oh) * g.outW + ow) * g.outC + oc;
-          for (let kh = 0; kh < g.kH; kh++)
-            for (let kw = 0; kw < g.kW; kw++) {
-              const ih = oh * g.strideH - g.padTop + kh;
-              const iw = ow * g.strideW - g.padLeft + kw;
-              if (ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW) continue;
-              for (let ic = 0; ic < g.inC; ic++) {
-                const xi = ((n * g.inH + ih) * g.inW + iw) * g.inC + ic;
-                const wi = ((kh * g.kW + kw) * g.inC + ic) * g.outC + oc;
-                y[o] += x[xi] * w[wi];
-                dx[xi] += dy[o] * w[wi];
-                dw[wi] += dy[o] * x[xi];
-              }
-            }
-        }
-  return { y, dx, dw };
-}
 
 describe('convolution kernels (im2col on JS, implicit GEMM on wasm) against direct loops', () => {
   const cases: { x: Shape; w: Shape; strides: [number, number]; padding: Padding }[] = [

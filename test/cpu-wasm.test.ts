@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Conv2DGeometry, Padding, Shape } from '../engine/backends/backend.js';
+import type { Padding, Shape } from '../engine/backends/backend.js';
 import { sizeOf } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { generatedFile } from '../engine/backends/cpu/wasm/kernel-module.js';
@@ -20,6 +20,7 @@ import { WASM_MEMORY, WASM_MODULE } from '../engine/backends/cpu/wasm/kernels.ge
 import { JOB, TASK } from '../engine/backends/cpu/wasm/gemm-layout.js';
 import { ctlWords, ThreadPool } from '../engine/backends/cpu/wasm/threads.js';
 import { conv2dGeometry, pool2dGeometry } from '../engine/ops/geometry.js';
+import { naiveConv, naiveMatmul } from './helpers/reference-kernels.js';
 import { Rng } from './helpers/rng.js';
 
 const js = new CpuBackend('float32', { gemm: 'js' });
@@ -74,18 +75,6 @@ describe('the generated module', () => {
   });
 });
 
-function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number, N: number, K: number, tA: boolean, tB: boolean): Float64Array {
-  const c = new Float64Array(M * N);
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (tA ? a[k * M + i] : a[i * K + k]) * (tB ? b[j * K + k] : b[k * N + j]);
-      c[i * N + j] = s;
-    }
-  }
-  return c;
-}
-
 describe('matmul: wasm against JS and float64', () => {
   const sizes: [number, number, number][] = [
     [1, 1, 1],
@@ -116,35 +105,6 @@ describe('matmul: wasm against JS and float64', () => {
     }
   }
 });
-
-/** Direct-loop conv in float64: forward (bias, ReLU), and both gradients for a given dy. */
-function naiveConv(x: ArrayLike<number>, w: ArrayLike<number>, bias: ArrayLike<number>, dy: ArrayLike<number>, g: Conv2DGeometry, relu: boolean) {
-  const y = new Float64Array(g.batch * g.outH * g.outW * g.outC);
-  const dx = new Float64Array(g.batch * g.inH * g.inW * g.inC);
-  const dw = new Float64Array(g.kH * g.kW * g.inC * g.outC);
-  for (let n = 0; n < g.batch; n++)
-    for (let oh = 0; oh < g.outH; oh++)
-      for (let ow = 0; ow < g.outW; ow++)
-        for (let oc = 0; oc < g.outC; oc++) {
-          const o = ((n * g.outH + oh) * g.outW + ow) * g.outC + oc;
-          y[o] = bias[oc];
-          for (let kh = 0; kh < g.kH; kh++)
-            for (let kw = 0; kw < g.kW; kw++) {
-              const ih = oh * g.strideH - g.padTop + kh;
-              const iw = ow * g.strideW - g.padLeft + kw;
-              if (ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW) continue;
-              for (let ic = 0; ic < g.inC; ic++) {
-                const xi = ((n * g.inH + ih) * g.inW + iw) * g.inC + ic;
-                const wi = ((kh * g.kW + kw) * g.inC + ic) * g.outC + oc;
-                y[o] += x[xi] * w[wi];
-                dx[xi] += dy[o] * w[wi];
-                dw[wi] += dy[o] * x[xi];
-              }
-            }
-          if (relu) y[o] = Math.max(y[o], 0);
-        }
-  return { y, dx, dw };
-}
 
 describe('convolutions: wasm against JS and float64', () => {
   const cases: { x: Shape; w: Shape; strides: [number, number]; padding: Padding }[] = [
@@ -182,7 +142,7 @@ describe('convolutions: wasm against JS and float64', () => {
           };
         };
         const [j, w1, w2] = [js, wasm1, wasm2].map(run);
-        const ref = naiveConv(j.inputs.x, j.inputs.w, j.inputs.b, j.inputs.dy, g, relu);
+        const ref = naiveConv(j.inputs.x, j.inputs.w, j.inputs.dy, g, { bias: j.inputs.b, relu });
         const tol = 1e-5 * Math.sqrt(g.kH * g.kW * g.inC);
         const tolDw = 1e-5 * Math.sqrt(g.batch * g.outH * g.outW);
         for (const [name, r] of [['js', j], ['wasm', w1]] as const) {

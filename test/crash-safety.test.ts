@@ -67,7 +67,7 @@ describe('kill -9', () => {
     // The child blocks after the last step of epoch 2 (index 1), before its validation and
     // checkpoint: epoch 1's checkpoint is on disk and epoch 2's never is, however fast the machine.
     await killChild('test/helpers/train-child.ts', [JSON.stringify({ ...settings, outDir })], (out) => out.includes('STALLED 1:3'), {
-      TRAIN_CHILD_STALL_AT: '1:3',
+      WGTE_TEST_STALL_STEP: '1:3',
     });
     expect(readCheckpoint(checkpointPath(outDir)).header.epoch).toBe(1);
     const logs: string[] = [];

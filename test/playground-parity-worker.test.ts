@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
-import type { BrowserParityReport } from './helpers/webgpu-browser-entry.js';
+import type { BrowserParityReport } from './helpers/browser-parity.js';
 import { launchPlaygroundBrowser, type PlaygroundBrowser } from './helpers/playground-browser.js';
 
 let server: Server | null = null;

@@ -52,6 +52,16 @@ describe('npm run train', () => {
     }
   });
 
+  it('--on-device-lost reaches fit: throw by default, cpu on request, anything else an error', async () => {
+    expect(trainOptions(parseTrainArgs([])).onDeviceLost).toBe('throw');
+    expect(trainOptions(parseTrainArgs(['--on-device-lost', 'cpu'])).onDeviceLost).toBe('cpu');
+    expect(() => parseTrainArgs(['--on-device-lost', 'gpu'])).toThrow("--on-device-lost must be throw or cpu, got 'gpu'");
+    // trainTutorial hands the policy to fit, whose own check then names it.
+    const options = trainOptions(parseTrainArgs(['--backend', 'cpu', '--out', join(dir, 'device-lost'), '--epochs', '1', '--verbose', '0']));
+    const run = trainTutorial({ ...options, onDeviceLost: 'gpu' as 'cpu', trainLimit: 64, testLimit: 32, log: () => {} });
+    await expect(run).rejects.toThrow("fit: onDeviceLost must be 'throw' or 'cpu', got 'gpu'");
+  });
+
   it('runs TerminateOnNaN by default; it stops at the first non-finite loss and keeps the last good checkpoint', async () => {
     expect(trainOptions(parseTrainArgs([])).callbacks?.some((c) => c instanceof TerminateOnNaN)).toBe(true);
     expect(trainOptions(parseTrainArgs(['--no-terminate-on-nan'])).callbacks).toEqual([]);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, expect, it } from 'vitest';
-import type { BrowserParityReport } from './helpers/webgpu-browser-entry.js';
+import type { BrowserParityReport } from './helpers/browser-parity.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 

@@ -3,14 +3,14 @@
  * soak: runs trainTutorial with the JSON options in argv[2] and prints `EPOCH_BEGIN <epoch>`
  * as each epoch starts, so the parent knows when to kill it.
  *
- * With TRAIN_CHILD_STALL_AT=<epoch>:<step> the child prints `STALLED <epoch>:<step>` after
+ * With WGTE_TEST_STALL_STEP=<epoch>:<step> the child prints `STALLED <epoch>:<step>` after
  * that step's metrics are read and then blocks its thread, so a kill lands mid-epoch
  * however fast the machine is (a timer after EPOCH_BEGIN raced a quiet machine's epoch end).
  */
 import { trainTutorial, type TrainOptions } from '../../model/train.js';
 
 const options = JSON.parse(process.argv[2]) as TrainOptions;
-const stallAt = process.env.TRAIN_CHILD_STALL_AT;
+const stallAt = process.env.WGTE_TEST_STALL_STEP;
 let epochNow = -1;
 await trainTutorial({
   ...options,

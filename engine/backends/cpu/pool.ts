@@ -13,6 +13,35 @@ export function maxPool2d(x: FloatArray, g: Pool2DGeometry, y: FloatArray, argma
     maxPool2x2(x, g, y, argmax);
     return;
   }
+  const { inH, inW, channels: C } = g;
+  forEachWindow(g, (n, o, h0, h1, w0, w1) => {
+    // The first valid tap initialises the running maxima of all channels.
+    const first = ((n * inH + h0) * inW + w0) * C;
+    for (let c = 0; c < C; c++) {
+      y[o + c] = x[first + c];
+      argmax[o + c] = first + c;
+    }
+    for (let h = h0; h < h1; h++) {
+      for (let w = h === h0 ? w0 + 1 : w0; w < w1; w++) {
+        const p = ((n * inH + h) * inW + w) * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[p + c];
+          if (v > y[o + c]) {
+            y[o + c] = v;
+            argmax[o + c] = p + c;
+          }
+        }
+      }
+    }
+  });
+}
+
+/**
+ * The window loop of the pooling kernels (max and average): for each output pixel, in NHWC
+ * order, calls visit(n, o, h0, h1, w0, w1) with its batch n, the flat index o of its channel 0
+ * in y, and its window's rows [h0, h1) and columns [w0, w1), clipped to the input.
+ */
+export function forEachWindow(g: Pool2DGeometry, visit: (n: number, o: number, h0: number, h1: number, w0: number, w1: number) => void): void {
   const { batch, inH, inW, channels: C, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft } = g;
   let o = 0;
   for (let n = 0; n < batch; n++) {
@@ -20,26 +49,7 @@ export function maxPool2d(x: FloatArray, g: Pool2DGeometry, y: FloatArray, argma
       const h0 = Math.max(0, oh * strideH - padTop);
       const h1 = Math.min(inH, oh * strideH - padTop + poolH);
       for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = Math.max(0, ow * strideW - padLeft);
-        const w1 = Math.min(inW, ow * strideW - padLeft + poolW);
-        // The first valid tap initialises the running maxima of all channels.
-        const first = ((n * inH + h0) * inW + w0) * C;
-        for (let c = 0; c < C; c++) {
-          y[o + c] = x[first + c];
-          argmax[o + c] = first + c;
-        }
-        for (let h = h0; h < h1; h++) {
-          for (let w = h === h0 ? w0 + 1 : w0; w < w1; w++) {
-            const p = ((n * inH + h) * inW + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[p + c];
-              if (v > y[o + c]) {
-                y[o + c] = v;
-                argmax[o + c] = p + c;
-              }
-            }
-          }
-        }
+        visit(n, o, h0, h1, Math.max(0, ow * strideW - padLeft), Math.min(inW, ow * strideW - padLeft + poolW));
       }
     }
   }

@@ -8,14 +8,12 @@
  */
 import type { BinaryOp, Shape, UnaryOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import { broadcastStrides } from '../../../ops/geometry.js';
 import type { Program } from '../launch.js';
 import { family, type Gpu, type T } from './family.js';
+import { broadcastParams } from './family-helpers.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, relu: 3 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
-/** Rank the binary kernel's uniform arrays hold (shaders/binary.wgsl: 2 x vec4). */
-const MAX_RANK = 8;
 
 const programs = {
   unary: { shader: 'unary', workgroup: 'elementwise', grid: 'threads' },
@@ -58,14 +56,7 @@ export const elementwise = family({
 
 function binary(gpu: Gpu, a: T, b: T, op: BinaryOp, outShape: Shape): T {
   const out = gpu.out(outShape, a.dtype, 'binary');
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
-  if (rank > MAX_RANK) throw new Error(`webgpu binary: rank ${rank} > ${MAX_RANK} is not supported`);
-  const same = (s: Shape) => s.length === rank && s.every((d, i) => d === outShape[i]);
-  const pad = (v: number[]) => [...v, ...new Array<number>(MAX_RANK).fill(0)].slice(0, MAX_RANK);
-  gpu.launch(programs.binary, { threads: n }, { a: a.storage, b: b.storage, out: out.storage }, {
-    n, rank, op: BINARY_CODES[op], contiguous: same(a.shape) && same(b.shape) ? 1 : 0,
-    shape: pad([...outShape]), aStrides: pad(broadcastStrides(a.shape, rank)), bStrides: pad(broadcastStrides(b.shape, rank)),
-  });
+  const params = broadcastParams('binary', outShape, { aStrides: a.shape, bStrides: b.shape });
+  gpu.launch(programs.binary, { threads: sizeOf(outShape) }, { a: a.storage, b: b.storage, out: out.storage }, { ...params, op: BINARY_CODES[op] });
   return out;
 }

@@ -30,11 +30,19 @@ export function checkRank(kernel: string, shape: Shape, max = MAX_RANK): void {
 
 export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** n, rank, the output shape, and each input's strides in the output's frame (0 where broadcast). */
+/**
+ * The uniforms of shaders/include/broadcast.wgsl: n, rank, the output shape, each input's strides
+ * in the output's frame (0 where broadcast), and contiguous = 1 when every input has the output's
+ * shape (the kernel then skips the index folding).
+ */
 export function broadcastParams(kernel: string, outShape: Shape, inputs: Record<string, Shape>): Params {
   checkRank(kernel, outShape);
   const rank = outShape.length;
-  const params: Params = { n: sizeOf(outShape), rank, shape: padded(outShape, MAX_RANK) };
+  const shapes = Object.values(inputs);
+  const params: Params = {
+    n: sizeOf(outShape), rank, shape: padded(outShape, MAX_RANK),
+    contiguous: shapes.every((s) => sameShape(s, outShape)) ? 1 : 0,
+  };
   for (const [name, shape] of Object.entries(inputs)) params[name] = padded(broadcastStrides(shape, rank), MAX_RANK);
   return params;
 }

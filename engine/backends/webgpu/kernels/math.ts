@@ -9,7 +9,7 @@ import type { BinaryMathOp, CompareOp, UnaryMathOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
 import { family } from './family.js';
-import { broadcastParams, sameShape } from './family-helpers.js';
+import { broadcastParams } from './family-helpers.js';
 
 const UNARY_MATH_CODES: Record<UnaryMathOp, number> = {
   sqrt: 0, rsqrt: 1, square: 2, abs: 3, sign: 4, sigmoid: 5, tanh: 6, geluTanh: 7, geluErf: 8,
@@ -56,18 +56,16 @@ export const math = family({
     binaryMath: (a, b, op, outShape) => {
       const out = gpu.out(outShape, a.dtype, 'binaryMath');
       const params = broadcastParams('binaryMath', outShape, { aStrides: a.shape, bStrides: b.shape });
-      const contiguous = sameShape(a.shape, outShape) && sameShape(b.shape, outShape) ? 1 : 0;
       gpu.launch(programs.binaryMath, { threads: sizeOf(outShape) }, { a: a.storage, b: b.storage, out: out.storage }, {
-        ...params, op: BINARY_MATH_CODES[op], contiguous,
+        ...params, op: BINARY_MATH_CODES[op],
       });
       return out;
     },
     compare: (a, b, op, outShape) => {
       const out = gpu.out(outShape, 'int32', 'compare');
       const params = broadcastParams('compare', outShape, { aStrides: a.shape, bStrides: b.shape });
-      const contiguous = sameShape(a.shape, outShape) && sameShape(b.shape, outShape) ? 1 : 0;
       gpu.launch(programs.compare, { threads: sizeOf(outShape) }, { a: a.storage, b: b.storage, out: out.storage }, {
-        ...params, op: COMPARE_CODES[op], contiguous, isInt: a.dtype === 'int32' ? 1 : 0,
+        ...params, op: COMPARE_CODES[op], isInt: a.dtype === 'int32' ? 1 : 0,
       });
       return out;
     },

@@ -106,7 +106,7 @@ export const normalization = family({
       const stats = gpu.out([...rowShape, 2], x.dtype, 'layerNorm stats');
       gpu.launch(programs.layerNorm, { threads: rows }, {
         x: x.storage, scale: scale.storage, offset: offset.storage, y: y.storage, stats: stats.storage,
-      }, { rows, C, epsilon });
+      }, { rows, cols: C, epsilon });
       return { y, stats };
     },
     layerNormBackward: (dy, x, stats, scale) => {
@@ -115,7 +115,7 @@ export const normalization = family({
       const dx = gpu.out(x.shape, x.dtype, 'layerNormBackward dx');
       gpu.launch(programs.layerNormBackward, { threads: rows }, {
         dy: dy.storage, x: x.storage, stats: stats.storage, scale: scale.storage, dx: dx.storage,
-      }, { rows, C });
+      }, { rows, cols: C });
       const { sums, dScale, dOffset } = columnSums(gpu, dy, x, stats.storage, rows, C, 1);
       gpu.release(sums);
       return { dx, dScale, dOffset };

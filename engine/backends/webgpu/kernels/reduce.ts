@@ -18,7 +18,7 @@ import type { Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
 import type { Replay } from '../variants.js';
-import { family, type Gpu, type GPUStorage } from './family.js';
+import { family, type Gpu, type GPUStorage, type Params } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
@@ -59,7 +59,15 @@ export const reduce = family({
 
 /** Sums x (a storage range holding `shape`) over `axes` into `dst`. */
 export function sumInto(gpu: Gpu, x: GPUStorage, shape: Shape, axes: readonly number[], dst: GPUStorage): void {
-  // Collapse into runs of kept / reduced axes with their strides.
+  const { kept, red } = axisRuns('sum', shape, axes);
+  sumRuns(gpu, x, kept, red, dst);
+}
+
+/**
+ * `shape` reduced over `axes`, collapsed into runs of adjacent kept and reduced axes with their
+ * element strides (size-1 axes dropped): at most MAX_RUNS of each reach the kernels.
+ */
+export function axisRuns(kernel: string, shape: Shape, axes: readonly number[]): { kept: AxisRun[]; red: AxisRun[] } {
   const dims: { size: number; stride: number; red: boolean }[] = [];
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -75,9 +83,19 @@ export function sumInto(gpu: Gpu, x: GPUStorage, shape: Shape, axes: readonly nu
   const kept = dims.filter((d) => !d.red);
   const red = dims.filter((d) => d.red);
   if (kept.length > MAX_RUNS || red.length > MAX_RUNS) {
-    throw new Error(`webgpu sum: shape [${shape}] over axes [${axes}] is too fragmented (more than ${MAX_RUNS} runs of kept or reduced axes)`);
+    throw new Error(`webgpu ${kernel}: shape [${shape}] over axes [${axes}] is too fragmented (more than ${MAX_RUNS} runs of kept or reduced axes)`);
   }
-  sumRuns(gpu, x, kept, red, dst);
+  return { kept, red };
+}
+
+/** The uniforms of shaders/include/axis-runs.wgsl: the runs' ranks, sizes and strides. */
+export function runUniforms(kept: readonly AxisRun[], red: readonly AxisRun[]): Params {
+  const pad = (v: number[]) => [...v, ...new Array<number>(MAX_RUNS).fill(0)].slice(0, MAX_RUNS);
+  return {
+    keptRank: kept.length, redRank: red.length,
+    keptShape: pad(kept.map((d) => d.size)), keptStrides: pad(kept.map((d) => d.stride)),
+    redShape: pad(red.map((d) => d.size)), redStrides: pad(red.map((d) => d.stride)),
+  };
 }
 
 /** Sums x over the `red` runs for every position of the `kept` runs, into dst (outputs in kept order). */
@@ -98,13 +116,8 @@ export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: 
   }
   const chunkLen = Math.max(1, Math.ceil(redSize / chunks));
   chunks = Math.max(1, Math.ceil(redSize / chunkLen));
-  const pad = (v: number[]) => [...v, ...new Array<number>(MAX_RUNS).fill(0)].slice(0, MAX_RUNS);
   const partials = chunks === 1 ? dst : gpu.scratch(outSize * chunks, 'sum partials');
-  const params = {
-    outSize, chunks, chunkLen, redSize, keptRank: kept.length, redRank: red.length,
-    keptShape: pad(kept.map((d) => d.size)), keptStrides: pad(kept.map((d) => d.stride)),
-    redShape: pad(red.map((d) => d.size)), redStrides: pad(red.map((d) => d.stride)),
-  };
+  const params = { outSize, chunks, chunkLen, redSize, ...runUniforms(kept, red) };
   if (variant === 'blocked') gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, params);
   else gpu.launch(variant === 'tiled' ? programs.sumTiled : programs.sumSubgroup, { workgroups: outSize * chunks }, { x, out: partials }, params);
   if (chunks > 1) {

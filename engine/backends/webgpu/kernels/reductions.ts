@@ -7,41 +7,22 @@
 import type { ReduceOp, Shape } from '../../backend.js';
 import type { Program } from '../launch.js';
 import { family, type Params } from './family.js';
-import { padded } from './family-helpers.js';
+import { axisRuns, runUniforms } from './reduce.js';
 
 const REDUCE_CODES: Record<ReduceOp, number> = { max: 0, min: 1, logSumExp: 2, argmax: 3, argmin: 4 };
-const MAX_RUNS = 4;
 
 const programs = {
   reduce: { shader: 'reduce', workgroup: 'elementwise', grid: 'threads' },
   moments: { shader: 'moments', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
-/** The uniforms of include/reduction.wgsl: merged runs of kept and reduced axes. */
+/** The uniforms of include/reduction.wgsl: merged runs of kept and reduced axes (reduce.ts). */
 function reductionRuns(kernel: string, shape: Shape, axes: readonly number[]): Params & { outSize: number } {
-  const dims: { size: number; stride: number; red: boolean }[] = [];
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const size = shape[i];
-    const red = axes.includes(i);
-    if (size !== 1) {
-      const inner = dims[0];
-      if (inner && inner.red === red && inner.stride * inner.size === stride) inner.size *= size;
-      else dims.unshift({ size, stride, red });
-    }
-    stride *= size;
-  }
-  const kept = dims.filter((d) => !d.red);
-  const red = dims.filter((d) => d.red);
-  if (kept.length > MAX_RUNS || red.length > MAX_RUNS) {
-    throw new Error(`webgpu ${kernel}: shape [${shape}] over axes [${axes}] is too fragmented (more than ${MAX_RUNS} runs of kept or reduced axes)`);
-  }
+  const { kept, red } = axisRuns(kernel, shape, axes);
   return {
     outSize: kept.reduce((n, d) => n * d.size, 1),
     redSize: red.reduce((n, d) => n * d.size, 1),
-    keptRank: kept.length, redRank: red.length,
-    keptShape: padded(kept.map((d) => d.size), MAX_RUNS), keptStrides: padded(kept.map((d) => d.stride), MAX_RUNS),
-    redShape: padded(red.map((d) => d.size), MAX_RUNS), redStrides: padded(red.map((d) => d.stride), MAX_RUNS),
+    ...runUniforms(kept, red),
   };
 }
 

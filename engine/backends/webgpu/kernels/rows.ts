@@ -75,7 +75,7 @@ export const rows = family({
       const d = gpu.out(probs.shape, probs.dtype, 'softmaxCrossEntropyBackward');
       const count = n * classes;
       launchCheckingLabels(gpu, programs.softmaxCrossEntropyBackward, { threads: count }, {
-        probs: probs.storage, dLoss: dLoss.storage, dlogits: d.storage,
+        probs: probs.storage, dLoss: dLoss.storage, dx: d.storage,
       }, { n: count, cols: classes, invRows: 1 / n }, {
         kernel: 'softmaxCrossEntropyBackward', labels: labels.storage, classes, op: 'sparseSoftmaxCrossEntropy backward',
       });
