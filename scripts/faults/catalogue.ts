@@ -263,7 +263,7 @@ export const FAULTS: Fault[] = [
   { id: 'maxpool-layer-pool-frac', area: 'layers and models', scope: 'backend', input: 'MaxPooling2D poolSize 1.5', expect: /^MaxPooling2D: poolSize must be a positive integer or a pair of them, got 1\.5/, run: () => new MaxPooling2D({ poolSize: 1.5 }) },
   { id: 'maxpool-layer-strides', area: 'layers and models', scope: 'backend', input: 'MaxPooling2D strides 0.5', expect: /^MaxPooling2D: strides must be a positive integer or a pair of them, got 0\.5/, run: () => new MaxPooling2D({ poolSize: 2, strides: 0.5 }) },
   { id: 'dense-units', area: 'layers and models', scope: 'backend', input: 'Dense units 0', expect: /^Dense: units must be a positive integer, got 0/, run: () => new Dense({ units: 0 }) },
-  { id: 'dense-activation', area: 'layers and models', scope: 'backend', input: "Dense activation 'tanh'", expect: /^Dense: unknown activation 'tanh' \(expected 'linear', 'relu' or 'softmax'\)/, run: () => new Dense({ units: 2, activation: 'tanh' as 'relu' }) },
+  { id: 'dense-activation', area: 'layers and models', scope: 'backend', input: "Dense activation 'selu'", expect: /^Dense: unknown activation 'selu' \(expected one of 'linear', 'relu', .*'swish'\)/, run: () => new Dense({ units: 2, activation: 'selu' as 'relu' }) },
   { id: 'layer-input-shape', area: 'layers and models', scope: 'backend', input: 'Conv2D inputShape [28, 0, 1]', expect: /^Conv2D: inputShape must be a non-empty array of positive integers \(no batch axis\), got \[28, 0, 1\]/, run: () => new Conv2D({ filters: 2, kernelSize: 3, inputShape: [28, 0, 1] }) },
   { id: 'layer-no-args', area: 'layers and models', scope: 'backend', input: 'new Dense() without options', expect: /^Dense: expected an options object, got undefined/, run: () => new (Dense as unknown as new () => Dense)() },
   {
@@ -291,7 +291,7 @@ export const FAULTS: Fault[] = [
       return model.fit(x, y, { verbose: 0 });
     },
   },
-  { id: 'set-weights-count', area: 'layers and models', scope: 'backend', input: 'setWeights with 1 array for 2 parameters', expect: /^sequential\.setWeights: expected 2 arrays, got 1/, run: () => small().model.setWeights([new Float32Array(48)]) },
+  { id: 'set-weights-count', area: 'layers and models', scope: 'backend', input: 'setWeights with 1 array for 2 parameters', expect: /^sequential\.setWeights: expected 2 arrays \(dense\/kernel, dense\/bias\), got 1/, run: () => small().model.setWeights([new Float32Array(48)]) },
   { id: 'set-weights-shape', area: 'layers and models', scope: 'backend', input: 'setWeights with a kernel of 5 values', expect: /dense\/kernel has shape \[16,3\] \(48 values\), got 5 values/, run: () => small().model.setWeights([new Float32Array(5), new Float32Array(3)]) },
   { id: 'set-weights-missing', area: 'layers and models', scope: 'backend', input: 'setWeights([kernel, undefined])', expect: /^sequential\.setWeights: array 1 \(dense\/bias\) is undefined, expected an array of 3 numbers/, run: () => small().model.setWeights([new Float32Array(48), undefined as unknown as Float32Array]) },
   { id: 'compile-loss', area: 'layers and models', scope: 'backend', input: "compile({ loss: 'mse' })", expect: /^compile: loss 'mse' is not supported/, run: () => small().model.compile({ loss: 'mse' as 'sparseCategoricalCrossentropy' }) },
