@@ -1,9 +1,9 @@
 /**
- * Every weight of a model in two stores, as Sequential keeps them (sequential.ts describes the
- * rule): the trainable ones in the ParameterStore the optimizer updates; BatchNormalization's
- * moving statistics and every weight of a frozen layer in a second store no optimizer sees.
- * Which weight lives where follows the layers' `trainable` flags at the time of use. The
- * functional Model holds its weights in one of these.
+ * Every weight of a model in two stores (sequential.ts describes the rule): the trainable ones
+ * in the ParameterStore the optimizer updates; BatchNormalization's moving statistics and every
+ * weight of a frozen layer in a second store no optimizer sees. Which weight lives where follows
+ * the layers' `trainable` flags at the time of use. Sequential and the functional Model each
+ * hold their weights in one of these.
  */
 import type { Backend } from '../backends/backend.js';
 import { add } from '../ops/binary.js';
@@ -11,8 +11,16 @@ import { Tensor } from '../tensor.js';
 import type { Layer, WeightSpec } from './layers.js';
 import { ParameterStore } from './parameter-store.js';
 import { penalty } from './regularizers.js';
-import type { ModelWeight } from './sequential.js';
 import { show } from './show.js';
+
+/** One weight of a model, in its weight order. */
+export interface ModelWeight {
+  /** '<layer>/<weight>', e.g. 'batch_normalization/moving_mean'. */
+  readonly name: string;
+  readonly shape: number[];
+  /** Whether the optimizer updates it now: the spec is trainable and its layer is not frozen. */
+  readonly trainable: boolean;
+}
 
 export interface WeightRef {
   /** '<layer>/<weight>'. */

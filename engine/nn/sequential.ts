@@ -18,16 +18,15 @@
 import type { Backend } from '../backends/backend.js';
 import { getBackend } from '../runtime.js';
 import { Random } from '../random.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { fmt } from '../ops/validate.js';
 import { show } from './show.js';
 import { initialValues } from './initializers.js';
 // The base alone: the layers index would bring every layer into the main entry's bundle.
 import { Layer, type WeightSpec } from './layers/base.js';
 import { CallContext, INFERENCE } from './call-context.js';
-import { penalty } from './regularizers.js';
-import { add } from '../ops/binary.js';
-import { ParameterStore } from './parameter-store.js';
+import { ModelWeights, type ModelWeight, type WeightRef } from './model-weights.js';
+import type { ParameterStore } from './parameter-store.js';
 import type { History } from './callbacks.js';
 import {
   type Compiled, type CompileOptions, type FitOptions, type HostData, compileOptions, evaluate, fit, predict,
@@ -48,46 +47,14 @@ interface BuiltLayer {
   readonly firstWeight: number;
 }
 
-/** One weight of the model, in layer order. */
-export interface ModelWeight {
-  /** '<layer>/<weight>', e.g. 'batch_normalization/moving_mean'. */
-  readonly name: string;
-  readonly shape: number[];
-  /** Whether the optimizer updates it now: the spec is trainable and its layer is not frozen. */
-  readonly trainable: boolean;
-}
-
-interface WeightRef {
-  readonly name: string;
-  readonly spec: WeightSpec;
-  readonly layer: Layer;
-}
-
-/** Where each weight lives: the index into the trainable or the non-trainable store. */
-interface Split {
-  readonly signature: string;
-  readonly slots: readonly { trainable: boolean; index: number }[];
-}
-
-function isTrainable(w: WeightRef): boolean {
-  return w.layer.trainable && w.spec.trainable !== false;
-}
-
-function splitOf(weights: readonly WeightRef[]): Split {
-  let t = 0;
-  let f = 0;
-  const slots = weights.map((w) => (isTrainable(w) ? { trainable: true, index: t++ } : { trainable: false, index: f++ }));
-  return { signature: slots.map((s) => (s.trainable ? '1' : '0')).join(''), slots };
-}
+export type { ModelWeight } from './model-weights.js';
 
 export class Sequential {
   readonly name: string;
   readonly layers: Layer[] = [];
   private built: BuiltLayer[] | null = null;
-  private weightRefs: WeightRef[] = [];
-  private split: Split | null = null;
-  private parameterStore: ParameterStore | null = null;
-  private fixedStore: ParameterStore | null = null;
+  /** Every weight, in the trainable and the non-trainable store (model-weights.ts). */
+  private weightStores: ModelWeights | null = null;
   private seed: number;
   private compiled: Compiled | null = null;
   private disposed = false;
@@ -147,64 +114,25 @@ export class Sequential {
       }
       shape = outputShape;
     }
-    this.weightRefs = refs;
-    this.createStores(getBackend(), values);
+    this.weightStores = new ModelWeights(this.name, refs, getBackend(), values);
     this.built = built;
     return this;
   }
 
-  /** New stores on `backend` holding `values` (all weights, layer order), split by today's trainable flags. */
-  private createStores(backend: Backend, values: readonly (ArrayLike<number> | Tensor)[]): void {
-    const split = splitOf(this.weightRefs);
-    const specsOf = (trainable: boolean) => this.weightRefs.flatMap((w, i) => {
-      if (split.slots[i].trainable !== trainable) return [];
-      const v = values[i];
-      return [{ name: w.name, shape: w.spec.shape, values: v instanceof Tensor ? new Float32Array(v.size) : v }];
-    });
-    const trainableStore = new ParameterStore(backend, specsOf(true));
-    const fixedStore = new ParameterStore(backend, specsOf(false));
-    // No gradient is taken for a non-trainable weight, and addUpdate accepts only these.
-    for (const p of fixedStore.parameters) p.tensor.requiresGrad = false;
-    // Weights already on the device move with device-side copies (no read back to the host).
-    values.forEach((v, i) => {
-      if (!(v instanceof Tensor)) return;
-      const slot = split.slots[i];
-      const dst = (slot.trainable ? trainableStore : fixedStore).parameters[slot.index].tensor;
-      backend.kernels.copyInto(v.handle, dst.handle);
-    });
-    this.parameterStore = trainableStore;
-    this.fixedStore = fixedStore;
-    this.split = split;
-  }
-
-  /** Moves weights between the stores when a layer's trainable flag changed since the stores were made. */
-  private syncTrainable(): void {
-    const old = this.split!;
-    if (splitOf(this.weightRefs).signature === old.signature) return;
-    const oldTrainable = this.parameterStore!;
-    const oldFixed = this.fixedStore!;
-    const current = this.weightTensorsOf(old, oldTrainable, oldFixed);
-    this.createStores(oldTrainable.backend, current);
-    oldTrainable.dispose();
-    oldFixed.dispose();
-  }
-
-  private weightTensorsOf(split: Split, trainable: ParameterStore, fixed: ParameterStore): Tensor[] {
-    return split.slots.map((s) => (s.trainable ? trainable : fixed).parameters[s.index].tensor);
+  /** The weights, built on first use; `op` names the caller in a disposed model's error. */
+  private storesFor(op: string): ModelWeights {
+    this.build(op);
+    return this.weightStores!;
   }
 
   /** The trainable weights' store: what the optimizer updates. */
   get store(): ParameterStore {
-    this.build('store');
-    this.syncTrainable();
-    return this.parameterStore!;
+    return this.storesFor('store').store;
   }
 
   /** The non-trainable weights' store (moving statistics, frozen layers' weights); never given to an optimizer. */
   get nonTrainableStore(): ParameterStore {
-    this.build('nonTrainableStore');
-    this.syncTrainable();
-    return this.fixedStore!;
+    return this.storesFor('nonTrainableStore').nonTrainableStore;
   }
 
   /** Trainable tensors in layer order (kernel, bias, kernel, bias, ...): what gradients are taken for. */
@@ -214,15 +142,12 @@ export class Sequential {
 
   /** Every weight tensor in layer order, trainable or not. */
   get weights(): Tensor[] {
-    const trainable = this.store;
-    return this.weightTensorsOf(this.split!, trainable, this.fixedStore!);
+    return this.storesFor('weights').tensors;
   }
 
   /** Every weight's name, shape and whether it is trainable now, in layer order (getWeights' order). */
   weightList(): ModelWeight[] {
-    this.build('weightList');
-    this.syncTrainable();
-    return this.weightRefs.map((w, i) => ({ name: w.name, shape: [...w.spec.shape], trainable: this.split!.slots[i].trainable }));
+    return this.storesFor('weightList').list();
   }
 
   /**
@@ -230,14 +155,7 @@ export class Sequential {
    * regularizer. The training step adds it to the loss; evaluate reports the loss with it, as Keras.
    */
   regularizationLoss(): Tensor | null {
-    const weights = this.weights;
-    let total: Tensor | null = null;
-    for (let i = 0; i < weights.length; i++) {
-      const r = this.weightRefs[i].spec.regularizer;
-      const p = r ? penalty(r, weights[i]) : null;
-      if (p) total = total ? add(total, p) : p;
-    }
-    return total;
+    return this.storesFor('regularizationLoss').regularizationLoss();
   }
 
   /** Output shape without the batch axis. */
@@ -248,7 +166,7 @@ export class Sequential {
 
   /** Every weight's values, trainable or not (Keras's count_params). */
   countParams(): number {
-    return this.store.count + this.fixedStore!.count;
+    return this.storesFor('countParams').count;
   }
 
   /**
@@ -318,44 +236,25 @@ export class Sequential {
   getWeights(): Promise<Float32Array[]> {
     // Not async: a disposed model throws here and now, as every other use does.
     this.assertLive('getWeights');
-    const trainable = this.store.read();
-    const fixed = this.fixedStore!.read();
-    const slots = this.split!.slots;
-    return Promise.all([trainable, fixed]).then(([t, f]) => slots.map((s) => (s.trainable ? t : f)[s.index]));
+    return this.storesFor('getWeights').read();
   }
 
   /** Overwrites every weight from host arrays (layer order, as getWeights gives them; shapes as in weightList). */
   setWeights(values: readonly ArrayLike<number>[]): void {
     this.assertLive('setWeights');
-    if (!Array.isArray(values)) throw new Error(`${this.name}.setWeights: expected an array of weight arrays, got ${show(values)}`);
-    const trainable = this.store;
-    const fixed = this.fixedStore!;
-    const slots = this.split!.slots;
-    if (values.length !== slots.length) throw new Error(`${this.name}.setWeights: expected ${slots.length} arrays (${this.weightRefs.map((w) => w.name).join(', ')}), got ${values.length}`);
-    slots.forEach((s, i) => {
-      const store = s.trainable ? trainable : fixed;
-      const p = store.parameters[s.index];
-      const v = values[i] as unknown;
-      if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new Error(`${this.name}.setWeights: array ${i} (${p.name}) is ${show(v)}, expected an array of ${p.tensor.size} numbers`);
-      store.assign(p, values[i]);
-    });
+    this.storesFor('setWeights').assign(values);
   }
 
   /**
    * Re-creates every weight on `backend` from host values in parameter order (the training
    * fallback uses it when a WebGPU device is lost); layers, names and shapes stay. The old
-   * store is freed; on a lost device that frees nothing on it, and cannot fail.
+   * stores are freed; on a lost device that frees nothing on it, and cannot fail.
    */
   moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
-    const old = this.store;
-    const oldFixed = this.fixedStore!;
-    if (weights.length !== this.weightRefs.length) throw new Error(`${this.name}.moveTo: expected ${this.weightRefs.length} arrays, got ${weights.length}`);
-    this.createStores(backend, weights);
-    old.dispose();
-    oldFixed.dispose();
+    this.storesFor('moveTo').moveTo(backend, weights);
   }
 
-  /** Keras's compile: the optimizer (Adam), the loss and the metrics. */
+  /** Keras's compile: the optimizer, the loss and the metrics. */
   compile(options: CompileOptions = {}): this {
     this.assertLive('compile');
     this.compiled = compileOptions(options);
@@ -389,10 +288,8 @@ export class Sequential {
 
   /** Frees the weights; every later use of the model throws. Idempotent. */
   dispose(): void {
-    this.parameterStore?.dispose();
-    this.fixedStore?.dispose();
-    this.parameterStore = null;
-    this.fixedStore = null;
+    this.weightStores?.dispose();
+    this.weightStores = null;
     this.built = null;
     this.disposed = true;
   }

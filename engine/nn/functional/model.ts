@@ -17,7 +17,7 @@ import { initialValues } from '../initializers.js';
 import type { Layer, WeightSpec } from '../layers.js';
 import { ModelWeights, type WeightRef } from '../model-weights.js';
 import type { ParameterStore } from '../parameter-store.js';
-import type { ModelWeight } from '../sequential.js';
+import type { ModelWeight } from '../model-weights.js';
 import { show } from '../show.js';
 import type { TrainableModel } from '../trainable-model.js';
 import {
