@@ -8,7 +8,6 @@ import { countCorrect } from '../engine/ops/argmax.js';
 import { sparseSoftmaxCrossEntropy } from '../engine/ops/cross-entropy.js';
 import { Conv2D, Dense, MaxPooling2D, type Layer } from '../engine/nn/layers.js';
 import type { Sequential } from '../engine/nn/sequential.js';
-import { INFERENCE } from '../engine/nn/call-context.js';
 import { noGrad, tidy } from '../engine/runtime.js';
 import { tensor, type Tensor } from '../engine/tensor.js';
 import { tutorialCnn } from '../model/cnn.js';
@@ -81,25 +80,13 @@ export function range(start: number, end: number): Int32Array {
 /** The logits of one image x [1, 28, 28, 1] and the outputs of every Conv2D layer (after its activation). */
 export async function inspect(model: Sequential, x: Tensor): Promise<Inspection> {
   if (x.shape.join() !== [1, IMAGE_SIZE, IMAGE_SIZE, 1].join()) throw new Error(`inspect: expected one image [1, 28, 28, 1], got [${x.shape.join(', ')}]`);
-  const convs: { name: string; shape: number[] }[] = [];
+  const layerShapes = model.layerTable().map((r) => r.outputShape);
+  const convAt = model.layers.flatMap((layer, i) => (layer instanceof Conv2D ? [i] : []));
+  const convs = convAt.map((i) => ({ name: model.layers[i].name, shape: layerShapes[i] }));
   const outs = noGrad(() =>
     tidy(() => {
-      const params = model.weights;
-      let shape = model.inputShape;
-      let at = 0;
-      let y = x;
-      const maps: Tensor[] = [];
-      for (const layer of model.layers) {
-        const n = layer.weightSpecs(shape).length;
-        y = layer.call(y, params.slice(at, at + n), INFERENCE);
-        at += n;
-        shape = layer.outputShape(shape);
-        if (layer instanceof Conv2D) {
-          maps.push(y);
-          convs.push({ name: layer.name, shape });
-        }
-      }
-      return [y, ...maps];
+      const all = model.layerOutputs(x);
+      return [all[all.length - 1], ...convAt.map((i) => all[i])];
     }),
   );
   model.store.backend.flush();

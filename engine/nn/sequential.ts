@@ -175,8 +175,21 @@ export class Sequential {
    * context (ctx.applyUpdates(), as trainStep does).
    */
   apply(x: Tensor, ctx: CallContext = INFERENCE): Tensor {
-    this.build('apply');
-    if (!(ctx instanceof CallContext)) throw new Error(`${this.name}.apply: ctx must be a CallContext (new CallContext({ training })), got ${show(ctx)}`);
+    const outputs = this.forward('apply', x, ctx);
+    return outputs[outputs.length - 1];
+  }
+
+  /**
+   * Every layer's output for a batch, in layer order (the last is apply's result): what the
+   * report's feature maps and the playground's inspection read. Same checks and `ctx` as apply.
+   */
+  layerOutputs(x: Tensor, ctx: CallContext = INFERENCE): Tensor[] {
+    return this.forward('layerOutputs', x, ctx);
+  }
+
+  private forward(op: string, x: Tensor, ctx: CallContext): Tensor[] {
+    this.build(op);
+    if (!(ctx instanceof CallContext)) throw new Error(`${this.name}.${op}: ctx must be a CallContext (new CallContext({ training })), got ${show(ctx)}`);
     const want = this.inputShape;
     if (x.rank !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
       throw new Error(`${this.name}: expected input of shape [batch, ${want.join(', ')}], got ${fmt(x.shape)}`);
@@ -184,11 +197,13 @@ export class Sequential {
     // An empty batch would otherwise surface as a shape error of a later layer (Flatten infers 0 features).
     if (x.shape[0] === 0) throw new Error(`${this.name}: the batch is empty (input ${fmt(x.shape)}); expected at least one sample`);
     const weights = this.weights;
+    const outputs: Tensor[] = [];
     let y = x;
     for (const b of this.built!) {
       y = b.layer.call(y, weights.slice(b.firstWeight, b.firstWeight + b.specs.length), ctx);
+      outputs.push(y);
     }
-    return y;
+    return outputs;
   }
 
   /** Per layer: name, class, output shape and parameter count (all weights; `trainableParams` the trainable ones). */

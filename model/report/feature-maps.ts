@@ -1,19 +1,18 @@
 /**
  * The report's feature maps: what every conv layer of the model outputs for a few test images.
  *
- * convFeatureMaps runs the model layer by layer (one batch, no gradient) and reads each Conv2D's
- * output. featureMapsSvg draws one layer: a row per image (the input and its caption, then every
+ * convFeatureMaps runs the model once (one batch, no gradient; Sequential.layerOutputs) and reads
+ * each Conv2D's output. featureMapsSvg draws one layer: a row per image (the input and its caption, then every
  * channel as a tile). A tile is a PNG of its own, upscaled by a whole factor (nearest pixel), so the
  * figure is a few dozen images instead of tens of thousands of vega rects. Each channel is scaled
  * to its own range over the images shown (0 white, the channel's largest value black, as the
  * tutorial's 'binary' images), so the images can be compared channel by channel.
  */
 import { PNG } from 'pngjs';
-import { INFERENCE } from '../../engine/nn/call-context.js';
 import { Conv2D } from '../../engine/nn/layers.js';
 import type { Sequential } from '../../engine/nn/sequential.js';
 import { noGrad, tidy } from '../../engine/runtime.js';
-import { tensor, type Tensor } from '../../engine/tensor.js';
+import { tensor } from '../../engine/tensor.js';
 import { FONT_FAMILY } from './fonts.js';
 import { escapeHtml } from './html.js';
 import type { FeatureMapSet, LabeledImage } from './types.js';
@@ -29,26 +28,16 @@ export async function convFeatureMaps(model: Sequential, images: (LabeledImage &
   const x = new Float32Array(images.length * per);
   images.forEach((img, i) => x.set(img.image, i * per));
   const xt = tensor(x, [images.length, ...inShape]);
-  const convs: { layer: string; shape: [number, number, number]; note: string }[] = [];
+  const layerShapes = model.layerTable().map((r) => r.outputShape);
+  const convAt = model.layers.flatMap((layer, i) => (layer instanceof Conv2D ? [i] : []));
+  const convs = convAt.map((i) => {
+    const layer = model.layers[i] as Conv2D;
+    return { layer: layer.name, shape: layerShapes[i] as [number, number, number], note: layer.activation === 'linear' ? 'no activation' : `after ${layer.activation}` };
+  });
   const outs = noGrad(() =>
     tidy(() => {
-      // Every weight (trainable or not), in layer order, as Sequential.apply passes them.
-      const params = model.weights;
-      let shape = inShape;
-      let at = 0;
-      let y: Tensor = xt;
-      const maps: Tensor[] = [];
-      for (const layer of model.layers) {
-        const n = layer.weightSpecs(shape).length;
-        y = layer.call(y, params.slice(at, at + n), INFERENCE);
-        at += n;
-        shape = layer.outputShape(shape);
-        if (layer instanceof Conv2D) {
-          maps.push(y);
-          convs.push({ layer: layer.name, shape: shape as [number, number, number], note: layer.activation === 'linear' ? 'no activation' : `after ${layer.activation}` });
-        }
-      }
-      return maps;
+      const all = model.layerOutputs(xt);
+      return convAt.map((i) => all[i]);
     }),
   );
   xt.dispose();

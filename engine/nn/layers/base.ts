@@ -91,6 +91,15 @@ export function activate(y: Tensor, activation: Activation): Tensor {
   return FUNCTIONS.get(activation)!(y);
 }
 
+/**
+ * A convolution with ReLU fused into its kernel when the activation is ReLU, and any other
+ * activation applied after it (Conv2D and DepthwiseConv2D share this rule).
+ */
+export function withFusedRelu(activation: Activation, conv: (fused: 'relu' | 'linear') => Tensor): Tensor {
+  if (activation === 'relu') return conv('relu');
+  return activate(conv('linear'), activation);
+}
+
 export function checkActivation(layer: string, a: unknown): Activation {
   if (typeof a !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(a)) {
     throw new Error(`${layer}: unknown activation ${show(a)} (expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')})`);

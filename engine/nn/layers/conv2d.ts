@@ -5,7 +5,7 @@ import { conv2dGeometry } from '../../ops/geometry.js';
 import { checkPadding, positivePair } from '../../ops/validate.js';
 import type { Tensor } from '../../tensor.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
-import { type Activation, Layer, type WeightSpec, activate, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage } from './base.js';
+import { type Activation, Layer, type WeightSpec, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
 
 export interface Conv2DArgs {
   filters: number;
@@ -53,14 +53,12 @@ export class Conv2D extends Layer {
   }
 
   call(x: Tensor, weights: readonly Tensor[]): Tensor {
-    const fused = this.activation === 'relu';
-    const y = conv2d(x, weights[0], {
+    return withFusedRelu(this.activation, (fused) => conv2d(x, weights[0], {
       strides: this.strides,
       padding: this.padding,
       bias: this.useBias ? weights[1] : null,
-      activation: fused ? 'relu' : 'linear',
-    });
-    return fused ? y : activate(y, this.activation);
+      activation: fused,
+    }));
   }
 
   config(): Record<string, unknown> {

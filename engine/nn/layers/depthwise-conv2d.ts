@@ -9,7 +9,7 @@ import { conv2dGeometry } from '../../ops/geometry.js';
 import { checkPadding, positivePair } from '../../ops/validate.js';
 import type { Tensor } from '../../tensor.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
-import { type Activation, Layer, type WeightSpec, activate, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage } from './base.js';
+import { type Activation, Layer, type WeightSpec, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
 
 export interface DepthwiseConv2DArgs {
   kernelSize: number | [number, number];
@@ -63,14 +63,12 @@ export class DepthwiseConv2D extends Layer {
   }
 
   call(x: Tensor, weights: readonly Tensor[]): Tensor {
-    const fused = this.activation === 'relu';
-    const y = depthwiseConv2d(x, weights[0], {
+    return withFusedRelu(this.activation, (fused) => depthwiseConv2d(x, weights[0], {
       strides: this.strides,
       padding: this.padding,
       bias: this.useBias ? weights[1] : null,
-      activation: fused ? 'relu' : 'linear',
-    });
-    return fused ? y : activate(y, this.activation);
+      activation: fused,
+    }));
   }
 
   config(): Record<string, unknown> {
