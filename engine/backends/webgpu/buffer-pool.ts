@@ -59,6 +59,8 @@ export class BufferPool {
   constructor(
     private readonly device: BufferMaker,
     private readonly maxBufferSize: number,
+    /** Told of each buffer just before trim() destroys it (the bind-group cache forgets its groups). */
+    private readonly onDestroy?: (buffer: GPUBuffer) => void,
   ) {}
 
   /** A buffer of at least `bytes`; `forUpload` excludes buffers released since the last submit. */
@@ -115,6 +117,7 @@ export class BufferPool {
       for (const b of list) {
         this.allocatedBytes -= this.classOf.get(b)!;
         this.classOf.delete(b);
+        this.onDestroy?.(b);
         b.destroy();
       }
     }
