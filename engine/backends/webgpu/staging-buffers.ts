@@ -31,7 +31,8 @@ export class StagingBuffers {
   constructor(
     private readonly device: StagingMaker,
     private readonly maxBytes = 16 * 2 ** 20,
-    private readonly maxPerClass = 8,
+    /** fit reads its readEvery (default 10) losses, then as many accuracies, all at once: one buffer each. */
+    private readonly maxPerClass = 32,
   ) {}
 
   /** An unmapped MAP_READ | COPY_DST buffer of at least `bytes`. */
