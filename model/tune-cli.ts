@@ -50,9 +50,10 @@ Options:
   --verbose N      0 (default: a line per trial), 1 progress within epochs, 2 a line per epoch
   -h, --help       this text
 
-Time: a trial costs what npm run train costs for the same images and epochs (on
-this project's 2-core machine, quiet, the CPU backend does an epoch of 55,000
-images in about 40 s): the full search of N trials of E epochs takes about N*E*40 s.
+Time: a trial costs what npm run train costs for the same images and epochs. On
+this project's 2-core machine, quiet, the CPU backend took 42-47 s per epoch of
+60,000 training and 10,000 validation images (the README's tutorial run), so a
+full search of N trials of up to E epochs takes up to about N*E*40 s.
 `;
 
 export interface TuneCliArgs {

@@ -45,7 +45,12 @@ export function trialsSpec(trials: readonly TrialResult[], space: SearchSpace, b
   const axisFor = (name: HyperparameterName): VlSpec => {
     const d = space[name]!;
     if (d.kind === 'range') {
-      return { field: name, type: 'quantitative', title: name, scale: d.log ? { type: 'log' } : { zero: false }, axis: { format: '.2~g', grid: true } };
+      if (!d.log) return { field: name, type: 'quantitative', title: name, scale: { zero: false }, axis: { format: '.2~g', grid: true } };
+      // A log axis labels its decades: vega's default 1-2-4 ticks run together in a narrow panel.
+      const decades: number[] = [];
+      for (let e = Math.ceil(Math.log10(d.min)); e <= Math.floor(Math.log10(d.max)); e++) decades.push(Number(`1e${e}`)); // exact, where 10 ** -4 is 0.00009999999999999999
+      const axis = decades.length >= 2 ? { values: decades, format: '~g', labelOverlap: false, grid: true } : { format: '.2~g', labelOverlap: 'greedy', grid: true };
+      return { field: name, type: 'quantitative', title: name, scale: { type: 'log', domain: [d.min, d.max] }, axis };
     }
     const sorted = [...d.values].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
     return { field: name, type: 'ordinal', title: name, sort: sorted, scale: { domain: sorted }, axis: { labelAngle: 0 } };
