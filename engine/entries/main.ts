@@ -2,8 +2,7 @@
 /**
  * The package's main entry (`webgpu-tensor-engine`, and the single-file dist/engine.min.js): the
  * core every experiment needs, and no more. Tensors, autodiff (`gradients`, `grad`,
- * `valueAndGrad`), `tidy`/`noGrad`, the ops the tutorial CNN uses (with augmentation and the
- * cross-entropy), `init`, and the WebGPU backend with its whole kernel table and every kernel's
+ * `valueAndGrad`), `tidy`/`noGrad`, the ops the tutorial CNN uses (with the cross-entropy), `init`, and the WebGPU backend with its whole kernel table and every kernel's
  * WGSL. With these alone a page runs any model written with the ops, forward and backward.
  *
  * What is elsewhere, and why (issue 10's budget: at most 80 kB of minified JavaScript here):
@@ -11,7 +10,8 @@
  *   threads) is loaded by `init` itself when it needs it (backend 'cpu', 'auto', no WebGPU; fit's
  *   onDeviceLost: 'cpu'), so a page on WebGPU never downloads it, and `init({ backend: 'cpu' })`
  *   still works from this entry alone. Both backends keep their exhaustive kernel tables;
- * - training (./nn: layers, Sequential, fit, callbacks, optimizers, schedules) is a subpath:
+ * - training (./nn: layers, Sequential, fit, callbacks, optimizers, schedules, and the data
+ *   augmentation of fit's `augment` option) is a subpath:
  *   a page that computes with the ops, or trains with its own loop, does not pay for it;
  * - the wider op families (./ops), the other layers and the functional API (./layers),
  *   fromPixels (./pixels), custom kernels (./kernels), the profiler (./profiler) and the
@@ -41,7 +41,6 @@ export { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from '../ops/maxpool2d.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from '../ops/cross-entropy.js';
-export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { Random } from '../random.js';
 export { init, type InitOptions, type BackendChoice } from '../init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from '../backends/webgpu/webgpu-backend.js';

@@ -37,4 +37,6 @@ export {
   History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
   ReduceLROnPlateau, type ReduceLROnPlateauOptions, type TrainingContext, type MetricName, type MetricsReadLogs,
 } from '../nn/callbacks.js';
+// fit's `augment` option, and the op behind it, for a loop of one's own.
+export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
 export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from '../nn/training.js';
