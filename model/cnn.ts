@@ -1,4 +1,7 @@
-/** The tutorial's CNN (see ../shared/reference/fashion-mnist-cnn-tutorial.txt). */
+/**
+ * The tutorial's CNN (see ../shared/reference/fashion-mnist-cnn-tutorial.txt); `classes` outputs
+ * (10; fewer for a class subset, `npm run train -- --classes`).
+ */
 import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 
@@ -13,7 +16,7 @@ export interface CnnRegularization {
   l2?: number;
 }
 
-export function tutorialCnn(seed = 42, regularization: CnnRegularization = {}): Sequential {
+export function tutorialCnn(seed = 42, classes = 10, regularization: CnnRegularization = {}): Sequential {
   const { dropout = 0, l2 = 0 } = regularization;
   const kernelRegularizer = l2 > 0 ? { l2 } : null;
   return new Sequential(
@@ -26,7 +29,7 @@ export function tutorialCnn(seed = 42, regularization: CnnRegularization = {}): 
       new Flatten(),
       ...(dropout > 0 ? [new Dropout({ rate: dropout })] : []),
       new Dense({ units: 128, activation: 'relu', kernelRegularizer }),
-      new Dense({ units: 10, kernelRegularizer }),
+      new Dense({ units: classes, kernelRegularizer }),
     ],
     { seed },
   );

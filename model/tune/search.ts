@@ -142,7 +142,7 @@ async function runTrial(
   deadline: number,
 ): Promise<{ result: TrialResult; model: Sequential }> {
   const started = performance.now();
-  const model = tutorialCnn(seed, { dropout: h.dropout, l2: h.l2 });
+  const model = tutorialCnn(seed, 10, { dropout: h.dropout, l2: h.l2 });
   const optimizer = getOptimizer(h.optimizer, 'tune');
   optimizer.learningRate = h.learningRate;
   model.compile({ optimizer, metrics: ['accuracy'] });
