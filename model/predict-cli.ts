@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
-import type { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
-import { loadModel } from './tfjs-format-node.js';
+import { Model } from '../engine/nn/functional/model.js';
+import { loadLayersModel, type LayersModel } from './saved-model.js';
 import { resizeWeights } from '../engine/ops/from-pixels-resize.js';
 
 export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
@@ -200,13 +200,14 @@ export interface ImagePrediction {
   ranked: ClassScore[];
 }
 
-function endsInSoftmax(model: Sequential): boolean {
-  const last = model.layers[model.layers.length - 1] as { activation?: string } | undefined;
+function endsInSoftmax(model: LayersModel): boolean {
+  // A functional model's output layer; a Sequential's last.
+  const last = (model instanceof Model ? model.outputs[0]?.node.layer : model.layers[model.layers.length - 1]) as { activation?: string } | undefined;
   return last?.activation === 'softmax';
 }
 
 /** Why a model gave a non-finite output, for an error instead of a "NaN%" line. */
-async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: number): Promise<string> {
+async function nonFiniteOutputs(model: LayersModel, outputs: Float32Array, at: number): Promise<string> {
   const names = model.weightList().map((w) => w.name);
   const broken = (await model.getWeights())
     .map((w, i) => ({ name: names[i], count: w.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0) }))
@@ -218,7 +219,7 @@ async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: nu
 }
 
 /** Classifies one image (28*28 values in [0, 1]); a non-finite output is an error. */
-export async function predictImage(model: Sequential, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
+export async function predictImage(model: LayersModel, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
   const shape = model.inputShape;
   const per = shape.reduce((a, b) => a * b, 1);
   if (pixels.length !== per) throw new Error(`the model expects an input of shape [${shape.join(', ')}] (${per} values), got ${pixels.length} values`);
@@ -264,7 +265,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
     return null;
   }
   const backendName = await setUpBackend(o.backend);
-  const model = await loadModel(resolve(o.model));
+  const model = await loadLayersModel(resolve(o.model));
   try {
     let pixels: Float32Array;
     let source: string;

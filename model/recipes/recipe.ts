@@ -1,0 +1,65 @@
+/**
+ * What a training recipe is: a model builder and the settings it trains with, in one place, so
+ * that `npm run train -- --recipe NAME` (model/train-cli.ts), trainRecipe (model/train.ts), the
+ * checkpoints and the learning tests (test/recipes.test.ts) all read the same values.
+ *
+ * The validation rule (issue 15): the `tutorial` recipe validates on the test set, as the
+ * TensorFlow tutorial does. Every other recipe holds out the tail of the training images (the
+ * last 5,000 of 60,000; model/data/splits.ts) for validation and EarlyStopping, and evaluates
+ * on the test set once, at the end: choosing epochs on test data would make the reported
+ * accuracy a lie.
+ */
+import type { Augmentation } from '../../engine/ops/augment.js';
+import type { Optimizer } from '../../engine/optim/optimizer.js';
+import { DEFAULT_HOLDOUT } from '../data/splits.js';
+import type { LayersModel } from '../saved-model.js';
+
+/** What a recipe builds: a Sequential or a functional Model (what model/saved-model.ts saves). */
+export type RecipeModel = LayersModel;
+
+/** What a recipe's optimizer needs to know to lay out its schedule. */
+export interface TrainingPlan {
+  /** Optimizer steps per epoch: ceil(training images / batch size). */
+  stepsPerEpoch: number;
+  /** The epoch limit of this run (the schedule decays over all of it). */
+  epochs: number;
+}
+
+/** Where a recipe's validation data comes from. */
+export type ValidationRule = 'test' | 'holdout';
+
+export interface Recipe {
+  /** The --recipe name. */
+  readonly name: string;
+  /** One line for --help and the report: what it trains. */
+  readonly description: string;
+  readonly validation: ValidationRule;
+  /** Default epoch limit, batch size and EarlyStopping patience (each overridden by its CLI flag). */
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly patience: number;
+  /** What EarlyStopping watches (restoreBestWeights is always on). */
+  readonly monitor: 'val_loss' | 'val_accuracy';
+  /** On-device augmentation of every training batch (fit's `augment`), or null for none. */
+  readonly augment: Augmentation | null;
+  /** compile's labelSmoothing (0: none). */
+  readonly labelSmoothing: number;
+  /**
+   * --help's expected full-run time: one measured epoch on the CPU backend (with the load it
+   * was measured under) times the epoch limit.
+   */
+  readonly expectedTime: string;
+  /** The untrained model, its weights initialised from `seed`. */
+  build(seed: number): RecipeModel;
+  /** A fresh optimizer for a run of `plan`. */
+  optimizer(plan: TrainingPlan): Optimizer;
+}
+
+/**
+ * How many of `trainCount` training images a holdout recipe validates on: 5,000 of the full
+ * 60,000, and the same fraction (1/12, at least 1) of a smaller slice (--quick, the tests), so a
+ * slice keeps most of its images for training.
+ */
+export function holdoutCount(trainCount: number): number {
+  return Math.max(1, Math.round((trainCount * DEFAULT_HOLDOUT) / 60_000));
+}

@@ -1,0 +1,23 @@
+/**
+ * `tutorial`: the TensorFlow tutorial's CNN exactly as `npm run train` always trained it (Adam
+ * with Keras's defaults, batch 256, at most 20 epochs, EarlyStopping on val_loss with patience 3),
+ * validating on the test set as the tutorial does.
+ */
+import { Adam } from '../../engine/optim/adam.js';
+import { tutorialCnn } from '../cnn.js';
+import type { Recipe } from './recipe.js';
+
+export const tutorialRecipe: Recipe = {
+  name: 'tutorial',
+  description: "the tutorial's CNN, unchanged (what npm run train has always trained)",
+  validation: 'test',
+  epochs: 20,
+  batchSize: 256,
+  patience: 3,
+  monitor: 'val_loss',
+  augment: null,
+  labelSmoothing: 0,
+  expectedTime: 'not yet measured',
+  build: (seed) => tutorialCnn(seed),
+  optimizer: () => new Adam(),
+};
