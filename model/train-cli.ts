@@ -54,7 +54,8 @@ Options:
                    the repository's data/fashion-mnist, /usr/share/datasets/fashion-mnist)
   --patience N     early-stopping patience (default: the recipe's; tutorial 3, on val_loss)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs (unless --epochs)
-  --resume         continue from the checkpoint in --out
+  --resume         continue from the checkpoint in --out (same recipe and settings; the
+                   recipes' cosine schedules span the epoch limit, so the same --epochs too)
   --replicas N     data-parallel training on N worker threads, each with its own CPU
                    backend and 1/N of every batch; gradients are averaged, weighted by
                    each replica's share (default: no workers, the step runs in this thread)

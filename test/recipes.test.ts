@@ -3,11 +3,11 @@
  *
  * Learning, CPU backend: each recipe runs through trainRecipe, the CLI's own path (its
  * validation split, augmentation, label smoothing, schedule, EarlyStopping, checkpoints), on a
- * slice of the data: the first SLICE training images (a holdout recipe trains on the first 11/12
- * and validates on the rest), EPOCHS epochs at batch 32 (the recipes' own batch sizes would give
- * a slice too few steps), scored on the first TEST_SLICE test images. Each test states its
- * threshold and why; every threshold is far above chance (10%), so an untrained or broken recipe
- * fails it.
+ * slice of the data: the first 600 training images (a holdout recipe trains on the first 11/12
+ * and validates on the rest), 3 epochs at batch 16 (the recipes' own batch sizes would give a
+ * slice too few steps), scored on the first 400 test images; resnet and vit at reduced widths
+ * (below). Each test states its threshold and why; every threshold is far above chance (10%), so
+ * an untrained or broken recipe fails it.
  *
  * WebGPU (SwiftShader in Node): each recipe's model, built from the same seed on both backends,
  * takes one training step (augmentation, dropout, BatchNormalization's batch statistics, label
@@ -29,22 +29,27 @@ import { readCheckpoint, checkpointPath } from '../model/checkpoint.js';
 import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { main as predictMain } from '../model/predict-cli.js';
 import { RECIPES, RECIPE_NAMES, recipeNamed, recipesHelp, type Recipe } from '../model/recipes/index.js';
+import { regularizedRecipe } from '../model/recipes/regularized.js';
 import { resnetRecipe, smallResnet } from '../model/recipes/resnet.js';
+import { tutorialRecipe } from '../model/recipes/tutorial.js';
+import { smallVit, vitRecipe } from '../model/recipes/vit.js';
 import { loadLayersModel, saveLayersModel } from '../model/saved-model.js';
 import { parseTrainArgs } from '../model/train-cli.js';
 import { writeTrainingReport } from '../model/train-report.js';
 import { trainRecipe, type TrainResult } from '../model/train.js';
 import { nodeGPU } from '../node/webgpu.js';
 
-const SLICE = 2000;
-const TEST_SLICE = 1000;
+const SLICE = 600;
+const TEST_SLICE = 400;
 const EPOCHS = 3;
+const BATCH = 16;
 
-async function trainSlice(name: string, slice = SLICE, epochs = EPOCHS): Promise<TrainResult & { seconds: number; outDir: string }> {
+async function trainSlice(recipe: Recipe, batchSize = BATCH): Promise<TrainResult & { seconds: number; outDir: string }> {
   const started = performance.now();
+  const name = recipe.name;
   const outDir = mkdtempSync(join(tmpdir(), `recipe-${name}-`));
   const r = await trainRecipe({
-    recipe: name, backend: 'cpu', epochs, batchSize: 32, seed: 1, trainLimit: slice, testLimit: TEST_SLICE,
+    recipe, backend: 'cpu', epochs: EPOCHS, batchSize, seed: 1, trainLimit: SLICE, testLimit: TEST_SLICE,
     outDir, verbose: 0, log: () => {}, tune: false,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -83,8 +88,8 @@ describe('the recipes list and the --recipe flag', () => {
 describe("a functional recipe through the CLI's outputs: the saved model, npm run predict, the report", () => {
   it('saves and loads the functional model, predicts with it, and reports its feature maps and validation data', async () => {
     setBackend(new CpuBackend('float32'));
-    // The resnet recipe at widths 4-8-8: the recipe's graph and settings, in seconds.
-    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 8]) };
+    // The resnet recipe at widths 2-4-4: the recipe's graph and settings, in seconds.
+    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [2, 4, 4]) };
     const outDir = mkdtempSync(join(tmpdir(), 'recipe-outputs-'));
     const r = await trainRecipe({ recipe: tiny, backend: 'cpu', epochs: 1, batchSize: 32, trainLimit: 96, testLimit: 16, outDir, verbose: 0, log: () => {}, tune: false });
     const saved = await saveLayersModel(r.model, join(outDir, 'model'));
@@ -92,10 +97,6 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
     const loaded = await loadLayersModel(join(outDir, 'model'));
     expect(loaded.constructor.name).toBe('Model');
     loaded.dispose();
-
-    const p = await predictMain(['--model', join(outDir, 'model'), '--index', '0'], () => {});
-    const want = r.testLogits.subarray(0, 10);
-    p!.outputs.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
 
     const report = await writeTrainingReport(r, { batchSize: 32, seed: 42, maxEpochs: 1 }, outDir);
     const convs = r.model.layers.filter((l) => l.className === 'Conv2D').map((l) => `featureMaps:${l.name}`);
@@ -105,43 +106,66 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
     expect(html).toContain('recipe resnet');
     expect(html).toContain('the last 8 training images, held out (trained on: the first 88)');
     expect(html).toContain('never used to validate');
+
+    // Last: the predict CLI sets up a backend of its own, as its process would.
+    const p = await predictMain(['--model', join(outDir, 'model'), '--index', '0'], () => {});
+    const want = r.testLogits.subarray(0, 10);
+    p!.outputs.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
   });
 });
 
-describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOCHS} epochs, batch 32)`, () => {
+// At full width a step of resnet or vit costs several times the tutorial CNN's
+// (bench/recipe-epoch.ts); here they train at half their widths (vit also with 1 of its 4 blocks),
+// to keep the file within its time budget. Their graphs, settings and code are the recipes' own.
+const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [8, 16, 32]) };
+const narrowVit: Recipe = { ...vitRecipe, build: (seed) => smallVit(seed, { dim: 32, heads: 4, blocks: 1 }) };
+
+describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOCHS} epochs, batch ${BATCH})`, () => {
+  // Measured 2026-12-01 at 17:30-17:35 (load average 24-29): tutorial 69.5%, regularized 62.5%,
+  // resnet (8-16-32, batch 32) 55.5%, vit (width 32, 1 block) 44.3% on the 400 test images. The
+  // CPU backend is deterministic, so these repeat; each threshold leaves about 8-10 points for
+  // another machine's float rounding and stays far above chance (10%).
   let tutorial: TrainResult;
 
-  it('tutorial: at least 70% test accuracy (test/learning-cpu.test.ts measured 76% on this slice)', async () => {
+  it('tutorial: at least 60% test accuracy', async () => {
     setBackend(new CpuBackend('float32'));
-    tutorial = await trainSlice('tutorial');
+    tutorial = await trainSlice(tutorialRecipe);
     expect(tutorial.splits.validationSource).toBe('test');
-    expect(tutorial.test.accuracy).toBeGreaterThanOrEqual(0.7);
+    expect(tutorial.test.accuracy).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('regularized: within 3 points of tutorial on the same slice, and at least 68%', async () => {
-    const r = await trainSlice('regularized');
-    // Holdout: it trains on 1,833 of the 2,000 images, validates on the last 167, tests once.
+  it('regularized: within 12 points of tutorial on the same slice, and at least 55%', async () => {
+    const r = await trainSlice(regularizedRecipe);
+    // Holdout: it trains on the first 11/12 of the slice, validates on the rest, tests once.
     expect(r.splits.validationSource).toBe('holdout');
-    expect([r.splits.train.count, r.splits.validation.count]).toEqual([1833, 167]);
+    const held = Math.round(SLICE / 12);
+    expect([r.splits.train.count, r.splits.validation.count]).toEqual([SLICE - held, held]);
     const header = readCheckpoint(checkpointPath(r.outDir)).header;
     expect(header.run).toMatchObject({ recipe: 'regularized', labelSmoothing: 0.1, augment: { shift: 2, flip: true, rotation: 5 } });
-    expect(header.data.validation?.count).toBe(167);
-    // Augmentation, dropout and label smoothing slow the first epochs of a short run; 3 points
-    // is the allowance (measured: see the README's Recipes section).
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(tutorial.test.accuracy - 0.03);
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.68);
-  });
-
-  it('resnet: at least 60% test accuracy', async () => {
-    const r = await trainSlice('resnet');
-    expect(r.splits.validationSource).toBe('holdout');
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.6);
-  });
-
-  it('vit: at least 55% test accuracy', async () => {
-    const r = await trainSlice('vit');
-    expect(r.splits.validationSource).toBe('holdout');
+    expect(header.data.validation?.count).toBe(held);
+    // What regularizes also slows a short run: augmented images are harder, dropout thins every
+    // step, smoothed targets give smaller gradients, the first quarter is a warm-up from 0, and
+    // it trains on 1/12 fewer images. On this slice it measured 7 points below tutorial, so 12
+    // points is the allowance; a broken augmentation or schedule costs far more (see the README).
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(tutorial.test.accuracy - 0.12);
     expect(r.test.accuracy).toBeGreaterThanOrEqual(0.55);
+  });
+
+  it('resnet (at widths 8-16-32, batch 32): at least 45% test accuracy', async () => {
+    // Batch 32: its ~50 layers make a step's fixed cost high; 52 steps of 32 cost 24 s at load 29
+    // where 104 of 16 cost 39 s. A global-average-pooled head learns slowest at first
+    // (test/learning-functional.test.ts: 66% where a flatten head got 80%).
+    const r = await trainSlice(narrowResnet, 32);
+    expect(r.splits.validationSource).toBe('holdout');
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.45);
+  });
+
+  it('vit (width 32, 1 block): at least 35% test accuracy', async () => {
+    // A transformer has no convolutional prior and learns slowest from few images (the full run
+    // targets 88% after up to 30 epochs on 55,000).
+    const r = await trainSlice(narrowVit);
+    expect(r.splits.validationSource).toBe('holdout');
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.35);
   });
 });
 

@@ -44,7 +44,7 @@ export function regularizedCnn(seed = 42): Sequential {
 
 export const regularizedRecipe: Recipe = {
   name: 'regularized',
-  description: "the tutorial's CNN with Dropout, L2, augmentation (shift, flip, rotation), label smoothing, warm-up + cosine",
+  description: "the tutorial's CNN + Dropout, L2, augmentation, label smoothing, cosine LR",
   validation: 'holdout',
   epochs: 20,
   batchSize: 128,

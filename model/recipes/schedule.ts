@@ -8,7 +8,7 @@ import type { TrainingPlan } from './recipe.js';
 
 export function warmupCosine(plan: TrainingPlan, peak: number, warmupEpochs: number, floor = 0.01): CosineDecay {
   const total = plan.stepsPerEpoch * plan.epochs;
-  // A run shorter than the warm-up (--epochs 1) still warms up over its first half, then decays.
-  const warmupSteps = Math.min(plan.stepsPerEpoch * warmupEpochs, Math.floor(total / 2));
+  // A run too short for its warm-up (--epochs 2, a test's slice) warms up over its first quarter.
+  const warmupSteps = Math.min(plan.stepsPerEpoch * warmupEpochs, Math.floor(total / 4));
   return new CosineDecay({ initialLearningRate: 0, warmupTarget: peak, warmupSteps, decaySteps: Math.max(1, total - warmupSteps), alpha: floor });
 }

@@ -9,7 +9,7 @@ import type { Recipe } from './recipe.js';
 
 export const tutorialRecipe: Recipe = {
   name: 'tutorial',
-  description: "the tutorial's CNN, unchanged (what npm run train has always trained)",
+  description: "the tutorial's CNN, unchanged",
   validation: 'test',
   epochs: 20,
   batchSize: 256,

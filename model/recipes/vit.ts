@@ -11,8 +11,8 @@
  * as a Reshape to [4, 4, 64] and GlobalAveragePooling2D, so no 1-D pooling layer is needed).
  *
  * Training: AdamW (weight decay 0.01) with a warm-up over 3 epochs to 1e-3 and a cosine decay,
- * label smoothing 0.1, the augmentation of `regularized`, batch 128, at most 40 epochs,
- * validating on the last 5,000 training images (EarlyStopping on val_accuracy, patience 8).
+ * label smoothing 0.1, the augmentation of `resnet`, batch 128, at most 30 epochs,
+ * validating on the last 5,000 training images (EarlyStopping on val_accuracy, patience 6).
  * Transformers have no convolutional prior, so they need more epochs than the CNNs.
  */
 import { input } from '../../engine/nn/functional/input.js';
@@ -68,11 +68,11 @@ export function smallVit(seed = 42, options: VitOptions = {}): Model {
 
 export const vitRecipe: Recipe = {
   name: 'vit',
-  description: 'a small vision transformer: 16 patches of 7x7, 4 pre-norm blocks of 4-head attention, width 64',
+  description: 'a small vision transformer: 16 patches of 7x7, 4 attention blocks, width 64',
   validation: 'holdout',
-  epochs: 40,
+  epochs: 30,
   batchSize: 128,
-  patience: 8,
+  patience: 6,
   monitor: 'val_accuracy',
   augment: { shift: 2, flip: true, rotation: 8 },
   labelSmoothing: 0.1,
