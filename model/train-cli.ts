@@ -28,9 +28,10 @@ an HTML report with every figure.
 
 Recipes (--recipe NAME; model/recipes/):
 ${recipesHelp()}
-  The expected times are one epoch measured on the CPU backend of this project's
-  2-core machine under load, times the epoch limit: an extrapolation, not a run.
-  Early stopping usually ends a run sooner.
+  Expected times, CPU backend, this project's 2-core machine: an epoch measured
+  on 2026-12-01 (40 steps scaled to the epoch) at load average 23, times the
+  epoch limit; 'quiet' scales that by the tutorial's quiet epoch (45 s) over its
+  loaded one. Extrapolations, not runs; early stopping may end a run sooner.
 
   tutorial validates on the test set, as the tutorial does. Every other recipe
   holds out the last 5,000 training images (1/12 of a smaller --quick slice) for

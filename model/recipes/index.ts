@@ -27,9 +27,11 @@ export function recipesHelp(indent = '  '): string {
   const width = Math.max(...RECIPE_NAMES.map((n) => n.length));
   return RECIPES.map((r) => {
     const validation = r.validation === 'test' ? 'validates on the test set' : 'validates on the last 5,000 training images';
+    const pad = `${indent}${' '.repeat(width)}  `;
     return [
       `${indent}${r.name.padEnd(width)}  ${r.description}`,
-      `${indent}${' '.repeat(width)}  (batch ${r.batchSize}, at most ${r.epochs} epochs, ${validation}; expected time: ${r.expectedTime})`,
+      `${pad}batch ${r.batchSize}, at most ${r.epochs} epochs, ${validation}`,
+      `${pad}expected: ${r.expectedTime}`,
     ].join('\n');
   }).join('\n');
 }

@@ -45,8 +45,9 @@ export interface Recipe {
   /** compile's labelSmoothing (0: none). */
   readonly labelSmoothing: number;
   /**
-   * --help's expected full-run time: one measured epoch on the CPU backend (with the load it
-   * was measured under) times the epoch limit.
+   * --help's expected full-run time: one epoch on the CPU backend (bench/recipe-epoch.ts; 40
+   * steps scaled to the epoch, at load average 23), times the epoch limit; 'quiet' scales it by
+   * the tutorial's epoch on a quiet machine (45 s, the README's full run) over its loaded one.
    */
   readonly expectedTime: string;
   /** The untrained model, its weights initialised from `seed`. */

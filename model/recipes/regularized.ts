@@ -52,7 +52,7 @@ export const regularizedRecipe: Recipe = {
   monitor: 'val_accuracy',
   augment: { shift: 2, flip: true, rotation: 5 },
   labelSmoothing: 0.1,
-  expectedTime: 'not yet measured',
+  expectedTime: 'about 13 min quiet, 2.4 h at load 23 (an epoch: 40 s quiet, 7.2 min loaded)',
   build: (seed) => regularizedCnn(seed),
   optimizer: (plan) => new Adam({ learningRate: warmupCosine(plan, 2e-3, 1) }),
 };

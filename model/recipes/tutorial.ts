@@ -17,7 +17,7 @@ export const tutorialRecipe: Recipe = {
   monitor: 'val_loss',
   augment: null,
   labelSmoothing: 0,
-  expectedTime: 'not yet measured',
+  expectedTime: 'about 15 min quiet, 2.7 h at load 23 (an epoch: 45 s quiet, 8.0 min loaded)',
   build: (seed) => tutorialCnn(seed),
   optimizer: () => new Adam(),
 };
