@@ -30,7 +30,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`${backend.describe()}; ${os.cpus().length} cores; ${new Date().toISOString()}`);
 
 for (const recipe of RECIPES.filter((r) => recipes.includes(r))) {
-  const splits = splitsFor(recipe, data);
+  const splits = splitsFor(recipe.validation, data);
   const stepsPerEpoch = Math.ceil(splits.train.count / recipe.batchSize);
   const timed = Math.min(steps ?? stepsPerEpoch, stepsPerEpoch);
   const part = sliceSplit(splits.train, 0, Math.min(splits.train.count, timed * recipe.batchSize));

@@ -11,11 +11,12 @@ const PIXELS = 28 * 28;
 
 export function reportInputFrom(r: TrainResult, settings: { batchSize: number; seed: number; maxEpochs: number }): ReportInput {
   const { data } = r;
+  const classes = data.classNames.length;
   const image = (split: typeof data.train, i: number) => split.images.slice(i * PIXELS, (i + 1) * PIXELS);
   const prediction = (i: number) => ({
     image: image(data.test, i),
     label: data.test.labels[i],
-    probabilities: softmax(r.testLogits.subarray(i * 10, (i + 1) * 10)),
+    probabilities: softmax(r.testLogits.subarray(i * classes, (i + 1) * classes)),
     index: i,
   });
   const h = r.history.history;
@@ -42,7 +43,9 @@ export function reportInputFrom(r: TrainResult, settings: { batchSize: number; s
       batchSize: settings.batchSize,
       seed: settings.seed,
       date: new Date().toISOString(),
-      datasetSource: `${data.source.origin} (${data.source.dir}); ${data.train.count} training and ${data.test.count} test images`,
+      datasetSource: `${data.source.origin} (${data.source.dir}); ${splits.validationSource === 'holdout'
+        ? `${splits.train.count + splits.validation.count} training images (the last ${splits.validation.count} held out)`
+        : `${data.train.count} training images`} and ${data.test.count} test images`,
       extra: {
         Recipe: `${r.recipe.name}: ${r.recipe.description}`,
         'Validation data (val_ curves, EarlyStopping)': splits.description,

@@ -28,9 +28,10 @@ import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint
 import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
 import { loadFashionMnist, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
 import { holdoutTail } from './data/splits.js';
-import { holdoutCount, recipeNamed, type Recipe, type RecipeModel } from './recipes/index.js';
+import { holdoutCount, recipeNamed, type Recipe, type RecipeModel, type ValidationRule } from './recipes/index.js';
 import { argmaxRows, classificationReport, type ClassificationReport } from './metrics.js';
 import { METRICS_LOG_FILE, MetricsLog } from './metrics-log.js';
+import { checkTransferOptions, subsetClasses, transferModel, type TransferOptions } from './transfer.js';
 
 export interface TrainOptions {
   /** The recipe (model/recipes/index.ts): its name or the Recipe itself. Default 'tutorial'. */
@@ -68,6 +69,12 @@ export interface TrainOptions {
    * cached per adapter in tuningCachePath(), so only the first run pays). Default true.
    */
   tune?: boolean;
+  /**
+   * Transfer learning and class subsets (model/transfer.ts): start from a saved model, freeze
+   * layers, replace the head, train on some classes. With it, validation is on the held-out tail
+   * of the training images, not the test set.
+   */
+  transfer?: TransferOptions;
 }
 
 /** The data a run trained and validated on. */
@@ -84,7 +91,7 @@ export interface TrainResult<M extends RecipeModel = RecipeModel> {
   recipe: Recipe;
   model: M;
   backend: Backend;
-  /** Fashion-MNIST as loaded (before the holdout split). */
+  /** The run's data: its classes, the images it trained on (without a held-out tail) and the test images. */
   data: FashionMnist;
   splits: RunSplits;
   /** The settings this run used (the recipe's, or the options that override them). */
@@ -107,9 +114,9 @@ export function trainTutorial(options: TrainOptions): Promise<TrainResult<Sequen
   return trainRecipe({ ...options, recipe: 'tutorial' }) as Promise<TrainResult<Sequential>>;
 }
 
-/** Where a recipe validates: the test set, or the training tail (which it then does not train on). */
-export function splitsFor(recipe: Recipe, data: FashionMnist): RunSplits {
-  if (recipe.validation === 'test') {
+/** Where a run validates: the test set, or the training tail (which it then does not train on). */
+export function splitsFor(rule: ValidationRule, data: FashionMnist): RunSplits {
+  if (rule === 'test') {
     return { train: data.train, validation: data.test, validationSource: 'test', description: `the ${data.test.count} test images (as the tutorial does)` };
   }
   const holdout = holdoutCount(data.train.count);
@@ -131,16 +138,21 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
     throw new Error(`--replicas: recipe '${recipe.name}' trains with augmentation or label smoothing, which the replica workers do not run yet; train it without --replicas`);
   }
 
-  const data = loadFashionMnist({
+  if (options.transfer) checkTransferOptions(options.transfer);
+  const fashion = loadFashionMnist({
     dataDir: options.dataDir,
     limit: { train: options.trainLimit, test: options.testLimit },
   });
+  // Every class, or (model/transfer.ts, --classes) a subset of them, relabelled 0..k-1.
+  const data = options.transfer?.classes ? subsetClasses(fashion, options.transfer.classes) : fashion;
+  const classes = data.classNames.length;
   for (const r of data.rejected) if (r.dir) log(`warning: skipped ${r.origin} ${r.dir}: ${r.reason}`);
   log(`Fashion-MNIST from ${data.source.origin} (${data.source.dir})`);
   log(`train_images.shape: (${data.train.count}, 28, 28)   len(train_labels): ${data.train.count}`);
   log(`train_labels: [${Array.from(data.train.labels.subarray(0, 3)).join(' ')} ... ${Array.from(data.train.labels.subarray(-3)).join(' ')}]`);
   log(`test_images.shape: (${data.test.count}, 28, 28)   len(test_labels): ${data.test.count}`);
-  const splits = splitsFor(recipe, data);
+  // Transfer learning validates on the held-out tail whatever the recipe (model/transfer.ts).
+  const splits = splitsFor(options.transfer ? 'holdout' : recipe.validation, data);
   log(`recipe ${recipe.name}: ${recipe.description}`);
   log(`validation data: ${splits.description}`);
 
@@ -151,7 +163,10 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
     ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
     : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
   if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, recipe, batchSize, log);
-  const model = recipe.build(seed);
+  // The --init-from model (model/transfer.ts: loaded, its head replaced, layers frozen), or the recipe's.
+  const model = options.transfer?.initFrom !== undefined
+    ? await transferModel(options.transfer, classes, seed, log)
+    : recipe.build(seed, classes);
   if (options.replicas !== undefined && model instanceof Model) {
     model.dispose();
     throw new Error(`--replicas: recipe '${recipe.name}' is a functional model, which the replica workers cannot rebuild yet; train it without --replicas`);
@@ -228,12 +243,12 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
   // The test set, once: for a holdout recipe nothing above has looked at it.
   const result = await model.evaluate(test, data.test.labels);
   const testLogits = await model.predict(test);
-  const testPredictions = argmaxRows(testLogits, 10);
+  const testPredictions = argmaxRows(testLogits, classes);
   return {
-    recipe, model, backend, data, splits, settings: { epochs, batchSize, seed, patience }, history: prior, epochsRun: prior.epoch.length,
+    recipe, model, backend, data: { ...data, train: splits.train }, splits, settings: { epochs, batchSize, seed, patience }, history: prior, epochsRun: prior.epoch.length,
     bestEpoch: early.bestEpoch, stoppedEarly: prior.epoch.length < epochs,
     secondsPerEpoch, test: result, testLogits, testPredictions,
-    report: classificationReport(data.test.labels, testPredictions, 10),
+    report: classificationReport(data.test.labels, testPredictions, classes),
   };
 }
 

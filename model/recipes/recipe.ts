@@ -11,7 +11,6 @@
  */
 import type { Augmentation } from '../../engine/ops/augment.js';
 import type { Optimizer } from '../../engine/optim/optimizer.js';
-import { DEFAULT_HOLDOUT } from '../data/splits.js';
 import type { LayersModel } from '../saved-model.js';
 
 /** What a recipe builds: a Sequential or a functional Model (what model/saved-model.ts saves). */
@@ -50,17 +49,8 @@ export interface Recipe {
    * the tutorial's epoch on a quiet machine (45 s, the README's full run) over its loaded one.
    */
   readonly expectedTime: string;
-  /** The untrained model, its weights initialised from `seed`. */
-  build(seed: number): RecipeModel;
+  /** The untrained model, its weights initialised from `seed`, with `classes` outputs (default 10; --classes). */
+  build(seed: number, classes?: number): RecipeModel;
   /** A fresh optimizer for a run of `plan`. */
   optimizer(plan: TrainingPlan): Optimizer;
-}
-
-/**
- * How many of `trainCount` training images a holdout recipe validates on: 5,000 of the full
- * 60,000, and the same fraction (1/12, at least 1) of a smaller slice (--quick, the tests), so a
- * slice keeps most of its images for training.
- */
-export function holdoutCount(trainCount: number): number {
-  return Math.max(1, Math.round((trainCount * DEFAULT_HOLDOUT) / 60_000));
 }

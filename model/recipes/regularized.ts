@@ -23,7 +23,7 @@ import { warmupCosine } from './schedule.js';
 
 const L2 = { l2: 1e-4 };
 
-export function regularizedCnn(seed = 42): Sequential {
+export function regularizedCnn(seed = 42, classes = 10): Sequential {
   return new Sequential(
     [
       new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', kernelRegularizer: L2, inputShape: [28, 28, 1] }),
@@ -36,7 +36,7 @@ export function regularizedCnn(seed = 42): Sequential {
       new Flatten(),
       new Dense({ units: 128, activation: 'relu', kernelRegularizer: L2 }),
       new Dropout({ rate: 0.4 }),
-      new Dense({ units: 10, kernelRegularizer: L2 }),
+      new Dense({ units: classes, kernelRegularizer: L2 }),
     ],
     { seed, name: 'regularized_cnn' },
   );
@@ -53,6 +53,6 @@ export const regularizedRecipe: Recipe = {
   augment: { shift: 2, flip: true, rotation: 5 },
   labelSmoothing: 0.1,
   expectedTime: 'about 13 min quiet, 2.4 h at load 23 (an epoch: 40 s quiet, 7.2 min loaded)',
-  build: (seed) => regularizedCnn(seed),
+  build: (seed, classes) => regularizedCnn(seed, classes),
   optimizer: (plan) => new Adam({ learningRate: warmupCosine(plan, 2e-3, 1) }),
 };

@@ -46,15 +46,15 @@ function residualBlock(x: SymbolicTensor, filters: number, strides: number): Sym
   return relu(new Add().apply(h, shortcut));
 }
 
-/** `widths`: the filters of the three stages (the recipe's [16, 32, 64]). */
-export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64]): Model {
+/** `widths`: the filters of the three stages (the recipe's [16, 32, 64]); `classes` outputs. */
+export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64], classes = 10): Model {
   const x = input({ shape: [28, 28, 1] });
   let h = relu(convBn(x, widths[0], 3, 1));
   h = residualBlock(h, widths[0], 1);
   h = residualBlock(h, widths[1], 2);
   h = residualBlock(h, widths[2], 2);
   const pooled = new GlobalAveragePooling2D().apply(h);
-  return new Model({ inputs: x, outputs: new Dense({ units: 10 }).apply(pooled), name: 'small_resnet', seed });
+  return new Model({ inputs: x, outputs: new Dense({ units: classes }).apply(pooled), name: 'small_resnet', seed });
 }
 
 export const resnetRecipe: Recipe = {
@@ -68,6 +68,6 @@ export const resnetRecipe: Recipe = {
   augment: { shift: 2, flip: true, rotation: 8 },
   labelSmoothing: 0.1,
   expectedTime: 'about 1.7 h quiet, 18 h at load 23 (an epoch: 3.4 min quiet, 36 min loaded)',
-  build: (seed) => smallResnet(seed),
+  build: (seed, classes) => smallResnet(seed, undefined, classes),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 2e-3, 2) }),
 };

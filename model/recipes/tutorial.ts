@@ -18,6 +18,6 @@ export const tutorialRecipe: Recipe = {
   augment: null,
   labelSmoothing: 0,
   expectedTime: 'about 15 min quiet, 2.7 h at load 23 (an epoch: 45 s quiet, 8.0 min loaded)',
-  build: (seed) => tutorialCnn(seed),
+  build: (seed, classes) => tutorialCnn(seed, classes),
   optimizer: () => new Adam(),
 };

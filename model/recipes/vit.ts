@@ -33,6 +33,8 @@ export interface VitOptions {
   blocks?: number;
   /** Hidden width of each block's MLP (default 2 * dim). */
   mlp?: number;
+  /** Outputs (default 10). */
+  classes?: number;
 }
 
 const PATCH = 7;
@@ -63,7 +65,7 @@ export function smallVit(seed = 42, options: VitOptions = {}): Model {
   for (let b = 0; b < blocks; b++) t = encoderBlock(t, dim, heads, mlp);
   t = new LayerNormalization().apply(t);
   const pooled = new GlobalAveragePooling2D().apply(new Reshape({ targetShape: [GRID, GRID, dim] }).apply(t));
-  return new Model({ inputs: x, outputs: new Dense({ units: 10 }).apply(pooled), name: 'small_vit', seed });
+  return new Model({ inputs: x, outputs: new Dense({ units: options.classes ?? 10 }).apply(pooled), name: 'small_vit', seed });
 }
 
 export const vitRecipe: Recipe = {
@@ -77,6 +79,6 @@ export const vitRecipe: Recipe = {
   augment: { shift: 2, flip: true, rotation: 8 },
   labelSmoothing: 0.1,
   expectedTime: 'about 1 h quiet, 10 h at load 23 (an epoch: 1.9 min quiet, 20 min loaded)',
-  build: (seed) => smallVit(seed),
+  build: (seed, classes) => smallVit(seed, { classes }),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 1e-3, 3), weightDecay: 0.01 }),
 };
