@@ -22,7 +22,7 @@ import type { Tensor } from '../tensor.js';
 import { fmt } from '../ops/validate.js';
 import { show } from './show.js';
 import { initialValues } from './initializers.js';
-// The base alone: the layers index would bring every layer into the main entry's bundle.
+// The base alone: the layers index would bring every layer into ./nn's bundle.
 import { Layer, type WeightSpec } from './layers/base.js';
 import { CallContext, INFERENCE } from './call-context.js';
 import { ModelWeights, type ModelWeight, type WeightRef } from './model-weights.js';
