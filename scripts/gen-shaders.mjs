@@ -6,7 +6,8 @@
 //    shaders/; each file at most once per kernel, nested includes allowed). The shared preludes
 //    (entry points with the folded workgroup index, row loops, the conv parameter block, ...)
 //    live once in shaders/include/; their comments are left out of the embedded text (leading
-//    ones) or emptied (the rest, so line numbers hold).
+//    ones) or emptied (the rest, so line numbers hold); a kernel's own header comment (before
+//    its first line of code) is left out too, its later comments stay.
 //    WGSL's module scope is order-independent, so an include may use the kernel's `struct
 //    Params` and functions declared after it.
 // 2. Storage bindings. A line `#storage(1) read x: f32, read_write y: vec4<f32>` becomes one
@@ -96,6 +97,9 @@ export function expand(name, text = readFileSync(join(dir, `${name}.wgsl`), 'utf
       const isComment = row.trimStart().startsWith('//');
       const comment = srcFile !== file && (isComment || row.trim() === '');
       if (comment && !segmentOpen) return;
+      // The kernel's own header comment (before its first line of code) is read in its .wgsl
+      // file too, not shipped: its segment starts after it, like an include's.
+      if (srcFile === file && lines.length === 0 && (isComment || row.trim() === '')) return;
       for (const b of isComment ? [] : code.matchAll(/@binding\((\d+)\)/g)) {
         if (bindings.has(b[1])) throw new Error(`${where}: binding ${b[1]} is declared already at ${bindings.get(b[1])}`);
         bindings.set(b[1], where);

@@ -5,6 +5,8 @@
 // the transposes are strides.
 #include "include/blocks.wgsl"
 #include "include/block4.wgsl"
+#include "include/strided-block.wgsl"
+#include "include/c-rows.wgsl"
 struct Params {
   M: u32, N: u32, K: u32, aRow: u32,
   aCol: u32, bRow: u32, bCol: u32, tilesX: u32,
@@ -26,17 +28,6 @@ fn computeBlock(row0: u32, col0: u32, layer: u32) {
   }
   let ar = span4(row0, p.M - 1u) * p.aRow + vec4<u32>(aOff);
   let bc = span4(col0, p.N - 1u) * p.bCol + vec4<u32>(bOff);
-  var acc: Block4;
-  for (var k = 0u; k < p.K; k++) {
-    let ak = k * p.aCol;
-    let bk = k * p.bRow;
-    mac4(&acc, vec4<f32>(a[ar.x + ak], a[ar.y + ak], a[ar.z + ak], a[ar.w + ak]), vec4<f32>(b[bk + bc.x], b[bk + bc.y], b[bk + bc.z], b[bk + bc.w]));
-  }
-  storeBlock4(acc, row0, col0, layer);
+  storeBlock4(stridedBlock(ar, bc), row0, col0, layer);
 }
-fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>) {
-  let base = layer * p.M * p.N + row * p.N;
-  for (var j = 0u; j < 4u; j++) {
-    if (col0 + j < p.N) { c[base + col0 + j] = v[j]; }
-  }
-}
+fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>) { storeRowOfC(layer * p.M * p.N + row * p.N, col0, v); }

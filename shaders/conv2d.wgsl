@@ -3,16 +3,16 @@
 // x 4 output channels in registers, no workgroup memory; optional bias and ReLU (NaN-preserving)
 // are fused into the store. The workgroup shape WGX x WGY is an override constant.
 #include "include/conv2d-io.wgsl"
+#include "include/conv-pixels.wgsl"
 #include "include/tiles.wgsl"
 #include "include/block4.wgsl"
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let ms = span4(m0, p.batch * p.outH * p.outW - 1u);
   let cs = span4(c0, p.outC - 1u);
-  let hw = p.outH * p.outW;
-  let n = ms / vec4<u32>(hw);
-  let r = ms % vec4<u32>(hw);
-  let ih0 = vec4<i32>((r / vec4<u32>(p.outW)) * p.strideH) - i32(p.padTop);
-  let iw0 = vec4<i32>((r % vec4<u32>(p.outW)) * p.strideW) - i32(p.padLeft);
+  let px = pixels4(ms, p.outH, p.outW);
+  let n = px.n;
+  let ih0 = vec4<i32>(px.h * p.strideH) - i32(p.padTop);
+  let iw0 = vec4<i32>(px.w * p.strideW) - i32(p.padLeft);
   let inH = i32(p.inH);
   let inW = i32(p.inW);
   var acc: Block4;
@@ -36,10 +36,4 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
   if ((p.flags & 1u) != 0u) { mac4(&acc, vec4<f32>(1.0), vec4<f32>(bias[cs.x], bias[cs.y], bias[cs.z], bias[cs.w])); }
   storeBlock4(acc, m0, c0, layer);
 }
-fn storeRow(m: u32, c0: u32, layer: u32, v: vec4<f32>) {
-  let o = select(v, relu4(v), (p.flags & 2u) != 0u);
-  let base = m * p.outC;
-  for (var j = 0u; j < 4u; j++) {
-    if (c0 + j < p.outC) { y[base + c0 + j] = o[j]; }
-  }
-}
+fn storeRow(m: u32, c0: u32, layer: u32, v: vec4<f32>) { storeActivated(m, c0, v); }

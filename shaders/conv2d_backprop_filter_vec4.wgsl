@@ -7,40 +7,34 @@
 // window origin, precomputed. The padding test is done for every pixel, branch-free: skipping it
 // behind a uniform `if (padded)` measured 1.48x SLOWER on SwiftShader (conv2, same run, median
 // of 7), whose branches cost both paths.
-#include "include/conv.wgsl"
+#include "include/conv-chunk-walk.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #storage(1) read x: f32, read dy: vec4<f32>, read_write partial: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   let lanes = lanes8(k0, c0);
-  let ksA = lanes.rowsA;
-  let ksB = lanes.rowsB;
   let C4 = p.outC / 4u;
   let iC = vec4<u32>(p.inC);
   let kW = vec4<u32>(p.kW);
   // Row k = (kh, kw, ic): offset from the window origin (ih0, iw0), and the tap (dh, dw).
-  let dhA = vec4<i32>((ksA / iC) / kW) - i32(p.padTop);
-  let dhB = vec4<i32>((ksB / iC) / kW) - i32(p.padTop);
-  let dwA = vec4<i32>((ksA / iC) % kW) - i32(p.padLeft);
-  let dwB = vec4<i32>((ksB / iC) % kW) - i32(p.padLeft);
+  let dhA = vec4<i32>((lanes.rowsA / iC) / kW) - i32(p.padTop);
+  let dhB = vec4<i32>((lanes.rowsB / iC) / kW) - i32(p.padTop);
+  let dwA = vec4<i32>((lanes.rowsA / iC) % kW) - i32(p.padLeft);
+  let dwB = vec4<i32>((lanes.rowsB / iC) % kW) - i32(p.padLeft);
   let inC = i32(p.inC);
-  let offA = (dhA * i32(p.inW) + dwA) * inC + vec4<i32>(ksA % iC);
-  let offB = (dhB * i32(p.inW) + dwB) * inC + vec4<i32>(ksB % iC);
+  let offA = (dhA * i32(p.inW) + dwA) * inC + vec4<i32>(lanes.rowsA % iC);
+  let offB = (dhB * i32(p.inW) + dwB) * inC + vec4<i32>(lanes.rowsB % iC);
   let inH = vec4<i32>(i32(p.inH));
   let inW = vec4<i32>(i32(p.inW));
   let zero = vec4<i32>(0);
-  let P = p.batch * p.outH * p.outW;
-  let start = chunk * p.chunkLen;
-  let end = min(start + p.chunkLen, P);
-  var ow = start % p.outW;
-  var oh = (start / p.outW) % p.outH;
-  var n = start / (p.outW * p.outH);
+  let range = reductionRange(chunk);
+  var at = outputPixel(range.x); // (ow, oh, n), walked incrementally
   var acc: Block8;
-  for (var q = start; q < end; q++) {
-    let ih0 = i32(oh * p.strideH);
-    let iw0 = i32(ow * p.strideW);
-    let xb = ((i32(n * p.inH) + ih0) * i32(p.inW) + iw0) * inC;
+  for (var q = range.x; q < range.y; q++) {
+    let ih0 = i32(at.y * p.strideH);
+    let iw0 = i32(at.x * p.strideW);
+    let xb = ((i32(at.z * p.inH) + ih0) * i32(p.inW) + iw0) * inC;
     let hA = dhA + ih0; let hB = dhB + ih0;
     let wA = dwA + iw0; let wB = dwB + iw0;
     let vA = (hA >= zero) & (hA < inH) & (wA >= zero) & (wA < inW);
@@ -50,8 +44,7 @@ fn computeBlock(k0: u32, c0: u32, chunk: u32) {
     let xA = select(vec4<f32>(0.0), vec4<f32>(x[oA.x], x[oA.y], x[oA.z], x[oA.w]), vA);
     let xB = select(vec4<f32>(0.0), vec4<f32>(x[oB.x], x[oB.y], x[oB.z], x[oB.w]), vB);
     mac8(&acc, xA, xB, dy[q * C4 + lanes.ca], dy[q * C4 + lanes.cb]);
-    ow++;
-    if (ow == p.outW) { ow = 0u; oh++; if (oh == p.outH) { oh = 0u; n++; } }
+    at = nextPixel(at);
   }
   storeBlock8(acc, k0, c0, chunk);
 }

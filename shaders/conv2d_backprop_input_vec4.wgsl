@@ -3,49 +3,35 @@
 // channels (include/block8.wgsl) in registers (per output channel: 8 dy + 8 w loads for 64
 // multiply-adds; the 4x4 kernel does 8 loads for 16). The stride/padding test is done once per
 // (kh, kw); a tap that no pixel of the block reaches is skipped.
-#include "include/conv.wgsl"
+#include "include/conv-transposed.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #storage(1) read dy: f32, read w: f32, read_write dx: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let msA = lanes.rowsA;
-  let msB = lanes.rowsB;
-  let hw = vec4<u32>(p.inH * p.inW);
-  let iW = vec4<u32>(p.inW);
-  let rA = msA % hw;
-  let rB = msB % hw;
-  let nA = vec4<i32>(msA / hw) * i32(p.outH);
-  let nB = vec4<i32>(msB / hw) * i32(p.outH);
-  let ihA = vec4<i32>(rA / iW) + i32(p.padTop);
-  let ihB = vec4<i32>(rB / iW) + i32(p.padTop);
-  let iwA = vec4<i32>(rA % iW) + i32(p.padLeft);
-  let iwB = vec4<i32>(rB % iW) + i32(p.padLeft);
-  let sH = vec4<i32>(i32(p.strideH));
-  let sW = vec4<i32>(i32(p.strideW));
-  let oH = vec4<i32>(i32(p.outH));
-  let oW = vec4<i32>(i32(p.outW));
+  let pA = pixels4(lanes.rowsA, p.inH, p.inW);
+  let pB = pixels4(lanes.rowsB, p.inH, p.inW);
+  let nA = vec4<i32>(pA.n) * i32(p.outH);
+  let nB = vec4<i32>(pB.n) * i32(p.outH);
+  let ihA = vec4<i32>(pA.h) + i32(p.padTop);
+  let ihB = vec4<i32>(pB.h) + i32(p.padTop);
+  let iwA = vec4<i32>(pA.w) + i32(p.padLeft);
+  let iwB = vec4<i32>(pB.w) + i32(p.padLeft);
   let zero = vec4<i32>(0);
   let outC = p.outC;
   var acc: Block8;
   for (var kh = 0u; kh < p.kH; kh++) {
-    let nhA = ihA - i32(kh);
-    let nhB = ihB - i32(kh);
-    let ohA = nhA / sH;
-    let ohB = nhB / sH;
-    let vhA = (nhA >= zero) & (nhA % sH == zero) & (ohA < oH);
-    let vhB = (nhB >= zero) & (nhB % sH == zero) & (ohB < oH);
+    let hA = stridedTaps(ihA - i32(kh), p.strideH, p.outH);
+    let hB = stridedTaps(ihB - i32(kh), p.strideH, p.outH);
     for (var kw = 0u; kw < p.kW; kw++) {
-      let nwA = iwA - i32(kw);
-      let nwB = iwB - i32(kw);
-      let owA = nwA / sW;
-      let owB = nwB / sW;
-      let vA = vhA & (nwA >= zero) & (nwA % sW == zero) & (owA < oW);
-      let vB = vhB & (nwB >= zero) & (nwB % sW == zero) & (owB < oW);
+      let wA = stridedTaps(iwA - i32(kw), p.strideW, p.outW);
+      let wB = stridedTaps(iwB - i32(kw), p.strideW, p.outW);
+      let vA = hA.valid & wA.valid;
+      let vB = hB.valid & wB.valid;
       if (!any(vA) && !any(vB)) { continue; }
-      let oA = vec4<u32>(select(zero, ((nA + ohA) * i32(p.outW) + owA) * i32(outC), vA));
-      let oB = vec4<u32>(select(zero, ((nB + ohB) * i32(p.outW) + owB) * i32(outC), vB));
+      let oA = vec4<u32>(select(zero, ((nA + hA.at) * i32(p.outW) + wA.at) * i32(outC), vA));
+      let oB = vec4<u32>(select(zero, ((nB + hB.at) * i32(p.outW) + wB.at) * i32(outC), vB));
       let mA = select(vec4<f32>(0.0), vec4<f32>(1.0), vA);
       let mB = select(vec4<f32>(0.0), vec4<f32>(1.0), vB);
       // W[kh, kw, ic, oc] for the 8 channels ic = 4*ca .. 4*ca+3, 4*cb .. 4*cb+3.

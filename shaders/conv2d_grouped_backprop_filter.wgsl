@@ -13,11 +13,11 @@ fn element(i: u32) {
   var acc = 0.0;
   for (var b = 0u; b < p.batch; b++) {
     for (var oh = 0u; oh < p.outH; oh++) {
-      let ih = i32(oh * p.strideH + kh * p.dilationH) - i32(p.padTop);
-      if (ih < 0 || ih >= i32(p.inH)) { continue; }
+      let ih = inputTap(oh, kh, p.strideH, p.dilationH, p.padTop, p.inH);
+      if (ih < 0) { continue; }
       for (var ow = 0u; ow < p.outW; ow++) {
-        let iw = i32(ow * p.strideW + kw * p.dilationW) - i32(p.padLeft);
-        if (iw < 0 || iw >= i32(p.inW)) { continue; }
+        let iw = inputTap(ow, kw, p.strideW, p.dilationW, p.padLeft, p.inW);
+        if (iw < 0) { continue; }
         acc += x[((b * p.inH + u32(ih)) * p.inW + u32(iw)) * p.inC + ic] * dy[((b * p.outH + oh) * p.outW + ow) * p.outC + oc];
       }
     }

@@ -5,26 +5,20 @@
 #include "include/conv-grouped.wgsl"
 #storage(1) read dy: f32, read w: f32, read_write dx: f32
 fn element(i: u32) {
-  let ic = i % p.inC;
-  let iw = (i / p.inC) % p.inW;
-  let ih = (i / (p.inC * p.inW)) % p.inH;
-  let b = i / (p.inC * p.inW * p.inH);
+  let at = nhwcOf(i, p.inH, p.inW, p.inC); // (b, ih, iw, ic)
+  let ic = at.w;
   let cig = p.inC / p.groups;
   let cog = p.outC / p.groups;
   let grp = ic / cig;
   let ci = ic % cig;
   var acc = 0.0;
   for (var kh = 0u; kh < p.kH; kh++) {
-    let th = i32(ih + p.padTop) - i32(kh * p.dilationH);
-    if (th < 0 || th % i32(p.strideH) != 0) { continue; }
-    let oh = u32(th) / p.strideH;
-    if (oh >= p.outH) { continue; }
+    let oh = outputTap(at.y, kh, p.strideH, p.dilationH, p.padTop, p.outH);
+    if (oh < 0) { continue; }
     for (var kw = 0u; kw < p.kW; kw++) {
-      let tw = i32(iw + p.padLeft) - i32(kw * p.dilationW);
-      if (tw < 0 || tw % i32(p.strideW) != 0) { continue; }
-      let ow = u32(tw) / p.strideW;
-      if (ow >= p.outW) { continue; }
-      let dp = ((b * p.outH + oh) * p.outW + ow) * p.outC + grp * cog;
+      let ow = outputTap(at.z, kw, p.strideW, p.dilationW, p.padLeft, p.outW);
+      if (ow < 0) { continue; }
+      let dp = ((at.x * p.outH + u32(oh)) * p.outW + u32(ow)) * p.outC + grp * cog;
       let wp = ((kh * p.kW + kw) * cig + ci) * p.outC + grp * cog;
       for (var o = 0u; o < cog; o++) { acc += dy[dp + o] * w[wp + o]; }
     }

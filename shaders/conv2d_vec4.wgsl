@@ -5,7 +5,7 @@
 // blocks gave only 1.2x over 4x4. Index math is hoisted: the 8 pixels' input offsets are
 // computed once, the padded window is checked once per (kh, kw), the inner loop over input
 // channels only adds 1. Bias and ReLU (NaN-preserving) are fused into the store.
-#include "include/conv.wgsl"
+#include "include/conv-pixels.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #include "include/relu.wgsl"
@@ -13,21 +13,17 @@
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let msA = lanes.rowsA;
-  let msB = lanes.rowsB;
-  let C4 = p.outC / 4u;
-  let hw = vec4<u32>(p.outH * p.outW);
-  let oW = vec4<u32>(p.outW);
-  let rA = msA % hw;
-  let rB = msB % hw;
-  let ihA = vec4<i32>((rA / oW) * p.strideH) - i32(p.padTop);
-  let ihB = vec4<i32>((rB / oW) * p.strideH) - i32(p.padTop);
-  let iwA = vec4<i32>((rA % oW) * p.strideW) - i32(p.padLeft);
-  let iwB = vec4<i32>((rB % oW) * p.strideW) - i32(p.padLeft);
+  let pA = pixels4(lanes.rowsA, p.outH, p.outW);
+  let pB = pixels4(lanes.rowsB, p.outH, p.outW);
+  let ihA = vec4<i32>(pA.h * p.strideH) - i32(p.padTop);
+  let ihB = vec4<i32>(pB.h * p.strideH) - i32(p.padTop);
+  let iwA = vec4<i32>(pA.w * p.strideW) - i32(p.padLeft);
+  let iwB = vec4<i32>(pB.w * p.strideW) - i32(p.padLeft);
   let inC = i32(p.inC);
   // Offset of (n, ih0, iw0, 0) in x; may be negative when padded, used only when valid.
-  let xbA = ((vec4<i32>(msA / hw) * i32(p.inH) + ihA) * i32(p.inW) + iwA) * inC;
-  let xbB = ((vec4<i32>(msB / hw) * i32(p.inH) + ihB) * i32(p.inW) + iwB) * inC;
+  let xbA = ((vec4<i32>(pA.n) * i32(p.inH) + ihA) * i32(p.inW) + iwA) * inC;
+  let xbB = ((vec4<i32>(pB.n) * i32(p.inH) + ihB) * i32(p.inW) + iwB) * inC;
+  let C4 = p.outC / 4u;
   let inH = vec4<i32>(i32(p.inH));
   let inW = vec4<i32>(i32(p.inW));
   let zero = vec4<i32>(0);

@@ -1,11 +1,8 @@
 // maxPool2d: y[n, oh, ow, c] = max over the window, and argmax = the flat NHWC index in x of the
 // first maximum (row-major window order, TensorFlow's convention). Padded positions are skipped.
-#include "include/elements.wgsl"
-#include "include/pool-windows.wgsl"
+#include "include/pool-taps.wgsl"
 #storage(1) read x: f32, read_write y: f32, read_write argmax: i32
-fn element(i: u32) {
-  let o = nhwc(i, p.outH, p.outW);
-  let taps = windowOf(o);
+fn pool(i: u32, o: Pixel, taps: Span2) {
   var best = -3.402823e38;
   var at = -1;
   for (var h = taps.rows.x; h < taps.rows.y; h++) {

@@ -6,24 +6,20 @@
 #include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, mode: u32, }
 #storage(1) read dy: f32, read x: f32, read stats: f32, read_write sums: f32
+// (mean, rstd) of element (r, c): column c's (mode 0) or row r's (mode 1).
+fn statsAt(r: u32, c: u32) -> vec2<f32> {
+  if (p.mode == 0u) { return vec2<f32>(stats[c], stats[p.C + c]); }
+  return vec2<f32>(stats[2u * r], stats[2u * r + 1u]);
+}
 fn invocation(c: u32) {
   if (c >= p.C) { return; }
   var sumDy = 0.0;
   var sumDyXhat = 0.0;
-  if (p.mode == 0u) {
-    let mu = stats[c];
-    let rstd = stats[p.C + c];
-    for (var r = 0u; r < p.rows; r++) {
-      let d = dy[r * p.C + c];
-      sumDy += d;
-      sumDyXhat += d * (x[r * p.C + c] - mu) * rstd;
-    }
-  } else {
-    for (var r = 0u; r < p.rows; r++) {
-      let d = dy[r * p.C + c];
-      sumDy += d;
-      sumDyXhat += d * (x[r * p.C + c] - stats[2u * r]) * stats[2u * r + 1u];
-    }
+  for (var r = 0u; r < p.rows; r++) {
+    let st = statsAt(r, c);
+    let d = dy[r * p.C + c];
+    sumDy += d;
+    sumDyXhat += d * (x[r * p.C + c] - st.x) * st.y;
   }
   sums[c] = sumDyXhat;
   sums[p.C + c] = sumDy;

@@ -1,12 +1,9 @@
 // reduce: one invocation per output scans its reduced elements in row-major order (as the CPU twin).
 // op: 0 max, 1 min, 2 logSumExp (maximum subtracted), 3 argmax, 4 argmin (int32: the first extreme's
 // position in the reduced block). out holds raw 32-bit words: float results are bitcast, indices not.
-#include "include/thread.wgsl"
 #include "include/reduction.wgsl"
 #storage(1) read x: f32, read_write out: u32
-fn invocation(o: u32) {
-  if (o >= p.outSize) { return; }
-  let base = keptBase(o);
+fn reduceOutput(o: u32, base: u32) {
   var best = x[base];
   var at = 0u;
   let lowest = p.op == 1u || p.op == 4u;

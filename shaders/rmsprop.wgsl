@@ -4,12 +4,10 @@
 // with momentum: mom = momentum*mom + increment, w -= mom; else w -= increment.
 // `mom` and `average` are bound always (a one-element stand-in when unused) and touched only
 // when their flag is set, so one program covers the four variants.
-#include "include/elements.wgsl"
+#include "include/optimizer.wgsl"
 struct Params { n: u32, learningRate: f32, rho: f32, momentum: f32, epsilon: f32, decay: f32, useMomentum: u32, centered: u32, }
-#storage(1) read_write param: f32, read grad: f32, read_write velocity: f32, read_write mom: f32, read_write average: f32
-fn element(i: u32) {
-  let g = grad[i];
-  let w = param[i] - p.decay * param[i];
+#storage(3) read_write velocity: f32, read_write mom: f32, read_write average: f32
+fn update(i: u32, g: f32, w: f32) {
   let vel = p.rho * velocity[i] + (1.0 - p.rho) * g * g;
   velocity[i] = vel;
   var denominator = vel + p.epsilon;

@@ -7,17 +7,5 @@
 #include "include/sum.wgsl"
 fn invocation(t: u32) {
   if (t >= p.outSize * p.chunks) { return; }
-  let o = t / p.chunks;
-  let c = t % p.chunks;
-  let base = keptBase(o);
-  let start = c * p.chunkLen;
-  let end = min(start + p.chunkLen, p.redSize);
-  var acc = 0.0;
-  if (p.redRank == 1u) {
-    let st = p.redStrides[0];
-    for (var r = start; r < end; r++) { acc += x[base + r * st]; }
-  } else {
-    for (var r = start; r < end; r++) { acc += x[base + reducedOffset(r)]; }
-  }
-  out[t] = acc;
+  out[t] = chunkSum(t / p.chunks, t % p.chunks, 0u, 1u);
 }

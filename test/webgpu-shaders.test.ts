@@ -31,6 +31,7 @@ describe('scripts/gen-shaders.mjs', () => {
       'struct Params { n: u32, }',
       '#storage(1) read x: f32, read_write y: f32',
       'fn element(i: u32) { y[i] = x[i]; }',
+      '// a later comment',
     ].join('\n');
     const { code, lines } = expand('t', text, 'shaders/t.wgsl');
     const rows = code.split('\n');
@@ -45,8 +46,10 @@ describe('scripts/gen-shaders.mjs', () => {
     expect(at('var<storage, read> x: array<f32>;')).toEqual({ file: 'shaders/t.wgsl', line: 4 });
     expect(at('var<storage, read_write> y: array<f32>;')).toEqual({ file: 'shaders/t.wgsl', line: 4 });
     expect(at('fn element(i: u32)')).toEqual({ file: 'shaders/t.wgsl', line: 5 });
-    // The kernel's comments stay; an include's become empty lines (same line numbers, fewer bytes).
-    expect(code).toContain('// a kernel');
+    // The kernel's header comment is left out (its segment starts after it, as an include's
+    // does), its later comments stay; an include's become empty lines (same line numbers, fewer bytes).
+    expect(code).not.toContain('// a kernel');
+    expect(code).toContain('// a later comment');
     expect(code).not.toContain('// Entry point of the kernels with one invocation per element');
   });
 

@@ -5,3 +5,11 @@
 #include "include/relu.wgsl"
 #storage(1) read x: f32, read w: f32, read bias: f32, read_write y: f32
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
+// Row m of Y from column c0 (the bias added already), with ReLU when flags ask for it; columns past outC are skipped.
+fn storeActivated(m: u32, c0: u32, v: vec4<f32>) {
+  let o = select(v, relu4(v), (p.flags & 2u) != 0u);
+  let base = m * p.outC;
+  for (var j = 0u; j < 4u; j++) {
+    if (c0 + j < p.outC) { y[base + c0 + j] = o[j]; }
+  }
+}

@@ -31,10 +31,5 @@ fn loadB4(k: u32, cols: vec4<u32>) -> vec4<f32> {
 }
 fn storeRow(m: u32, c0: u32, layer: u32, v: vec4<f32>) {
   let cs = span4(c0, p.outC - 1u);
-  let biased = select(v, v + vec4<f32>(bias[cs.x], bias[cs.y], bias[cs.z], bias[cs.w]), (p.flags & 1u) != 0u);
-  let o = select(biased, relu4(biased), (p.flags & 2u) != 0u);
-  let base = m * p.outC;
-  for (var j = 0u; j < 4u; j++) {
-    if (c0 + j < p.outC) { y[base + c0 + j] = o[j]; }
-  }
+  storeActivated(m, c0, select(v, v + vec4<f32>(bias[cs.x], bias[cs.y], bias[cs.z], bias[cs.w]), (p.flags & 1u) != 0u));
 }

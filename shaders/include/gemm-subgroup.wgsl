@@ -15,19 +15,17 @@ enable subgroups;
 // The lanes are subgroup-uniform by the run-time check, which the uniformity analysis cannot see.
 diagnostic(off, subgroup_uniformity);
 #include "include/block4.wgsl"
-#include "include/workgroup-2d.wgsl"
+#include "include/tile-grid.wgsl"
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) width: u32) {
-  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
-  let rest = g / p.tilesX;
-  let layer = rest / p.tilesY;
+  let tile = tileOf(wid, nwg);
+  let layer = tile.layer;
   if (layer >= p.layers) { return; } // a whole workgroup of the folded grid's spare ones
   let extent = outputExtent();
-  let row0 = ((rest % p.tilesY) * WGY + lid.y) * BLOCK_ROWS;
-  let col0 = ((g % p.tilesX) * WGX + lid.x) * BLOCK_COLS;
-  let rows = span4(min(row0, extent.x - 1u), extent.x - 1u);
-  let cols = span4(min(col0, extent.y - 1u), extent.y - 1u);
+  let at = blockOrigin(tile, lid);
+  let rows = span4(min(at.x, extent.x - 1u), extent.x - 1u);
+  let cols = span4(min(at.y, extent.y - 1u), extent.y - 1u);
   let r0 = rowInfo(rows.x);
   let r1 = rowInfo(rows.y);
   let r2 = rowInfo(rows.z);
@@ -48,5 +46,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       mac4(&acc, vec4<f32>(loadA(r0, k), loadA(r1, k), loadA(r2, k), loadA(r3, k)), loadB4(k, cols));
     }
   }
-  if (row0 < extent.x && col0 < extent.y) { storeBlock4(acc, row0, col0, layer); }
+  if (at.x < extent.x && at.y < extent.y) { storeBlock4(acc, at.x, at.y, layer); }
 }

@@ -12,7 +12,7 @@
 // cols: vec4<u32>) -> vec4<f32>` (B(k, cols), cols clamped into range) and block4's `storeRow`.
 // Every invocation runs to the end (the barriers need them all); only those inside the output store.
 #include "include/block4.wgsl"
-#include "include/workgroup-2d.wgsl"
+#include "include/tile-grid.wgsl"
 const TILE_K: u32 = 16u;
 // tileA[kk * WGY + y]: rows 4y..4y+3 of the tile at step kk; tileB[kk * WGX + x]: columns 4x..4x+3.
 var<workgroup> tileA: array<vec4<f32>, TILE_K * WGY>;
@@ -27,13 +27,12 @@ fn loadA4(row0: u32, k: u32, rows: u32) -> vec4<f32> {
 }
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
-  let rest = g / p.tilesX;
-  let layer = rest / p.tilesY;
+  let tile = tileOf(wid, nwg);
+  let layer = tile.layer;
   if (layer >= p.layers) { return; } // a whole workgroup of the folded grid's spare ones
   let extent = outputExtent();
-  let tileRow0 = (rest % p.tilesY) * WGY * BLOCK_ROWS;
-  let tileCol0 = (g % p.tilesX) * WGX * BLOCK_COLS;
+  let tileRow0 = tile.origin.x;
+  let tileCol0 = tile.origin.y;
   let range = reductionRange(layer);
   var acc: Block4;
   for (var k0 = range.x; k0 < range.y; k0 += TILE_K) {
@@ -54,7 +53,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var kk = 0u; kk < TILE_K; kk++) { mac4(&acc, tileA[kk * WGY + lid.y], tileB[kk * WGX + lid.x]); }
     workgroupBarrier();
   }
-  let row0 = tileRow0 + lid.y * BLOCK_ROWS;
-  let col0 = tileCol0 + lid.x * BLOCK_COLS;
-  if (row0 < extent.x && col0 < extent.y) { storeBlock4(acc, row0, col0, layer); }
+  let at = blockOrigin(tile, lid);
+  if (at.x < extent.x && at.y < extent.y) { storeBlock4(acc, at.x, at.y, layer); }
 }

@@ -8,11 +8,7 @@ struct Params {
   aCol: u32, bRow: u32, bCol: u32, tilesX: u32,
   tilesY: u32, layers: u32,
 }
+#include "include/c-rows.wgsl"
 #storage(1) read a: f32, read b: f32, read_write c: f32
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.M, p.N); }
-fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>) {
-  let base = row * p.N;
-  for (var j = 0u; j < 4u; j++) {
-    if (col0 + j < p.N) { c[base + col0 + j] = v[j]; }
-  }
-}
+fn storeRow(row: u32, col0: u32, layer: u32, v: vec4<f32>) { storeRowOfC(row * p.N, col0, v); }

@@ -4,16 +4,6 @@
 #include "include/sum.wgsl"
 fn workItems() -> u32 { return p.outSize * p.chunks; }
 fn lanePartial(g: u32, lane: u32) -> f32 {
-  let base = keptBase(g / p.chunks);
-  let start = (g % p.chunks) * p.chunkLen;
-  let end = min(start + p.chunkLen, p.redSize);
-  var acc = 0.0;
-  if (p.redRank == 1u) {
-    let st = p.redStrides[0];
-    for (var r = start + lane; r < end; r += WG) { acc += x[base + r * st]; }
-  } else {
-    for (var r = start + lane; r < end; r += WG) { acc += x[base + reducedOffset(r)]; }
-  }
-  return acc;
+  return chunkSum(g / p.chunks, g % p.chunks, lane, WG);
 }
 fn storeItem(g: u32, total: f32) { out[g] = total; }

@@ -8,14 +8,11 @@
 // `struct Params` with tilesX, tilesY, layers, `fn outputExtent() -> vec2<u32>` (rows, columns
 // of its output matrix) and `fn computeBlock(row0: u32, col0: u32, layer: u32)`, called with
 // the block's first row and column when they lie inside the output.
-#include "include/workgroup-2d.wgsl"
+#include "include/tile-grid.wgsl"
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
-  let rest = g / p.tilesX;
-  let layer = rest / p.tilesY;
-  let row0 = ((rest % p.tilesY) * WGY + lid.y) * BLOCK_ROWS;
-  let col0 = ((g % p.tilesX) * WGX + lid.x) * BLOCK_COLS;
+  let tile = tileOf(wid, nwg);
+  let at = blockOrigin(tile, lid);
   let extent = outputExtent();
-  if (layer < p.layers && row0 < extent.x && col0 < extent.y) { computeBlock(row0, col0, layer); }
+  if (tile.layer < p.layers && at.x < extent.x && at.y < extent.y) { computeBlock(at.x, at.y, tile.layer); }
 }
