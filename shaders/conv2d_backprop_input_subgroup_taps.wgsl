@@ -1,9 +1,6 @@
-// conv2dBackpropInput, the tap-looped subgroup variant (variants.ts; needs the `subgroups`
-// feature; chosen within 'subgroup' when outC >= 4, kernels/conv2d.ts):
-// include/conv-subgroup-taps.wgsl over the operands of include/gemm-conv2d-input.wgsl. Input
-// pixel m's tap (kh, kw) reads dy at (oh, ow) = ((ih + padTop - kh) / strideH,
-// (iw + padLeft - kw) / strideW) where both divide exactly and land inside dy, channels
-// 0..outC-1 contiguous; B is Wᵀ: W[kh, kw, ic, c] for the columns ic.
+// conv2dBackpropInput, tap-looped subgroup variant (kernels/conv2d.ts): include/conv-subgroup-taps.wgsl
+// over include/gemm-conv2d-input.wgsl's operands; tap (kh, kw) of input pixel m reads dy at
+// ((ih + padTop - kh) / strideH, (iw + padLeft - kw) / strideW) where exact and inside; B = Wᵀ.
 #include "include/conv-subgroup-taps.wgsl"
 #include "include/gemm-conv2d-input.wgsl"
 fn tapChannels() -> u32 { return p.outC; }

@@ -1,7 +1,5 @@
-// conv2d, the tap-looped subgroup variant (variants.ts; needs the `subgroups` feature; chosen
-// within 'subgroup' when inC >= 4, kernels/conv2d.ts): include/conv-subgroup-taps.wgsl over the
-// operands of include/gemm-conv2d.wgsl. Row m's tap (kh, kw) reads x at the pixel
-// (ih0 + kh, iw0 + kw), channels 0..inC-1 contiguous.
+// conv2d, tap-looped subgroup variant (kernels/conv2d.ts): include/conv-subgroup-taps.wgsl over
+// include/gemm-conv2d.wgsl's operands; tap (kh, kw) of row m reads x at (ih0 + kh, iw0 + kw).
 #include "include/conv-subgroup-taps.wgsl"
 #include "include/gemm-conv2d.wgsl"
 fn tapChannels() -> u32 { return p.inC; }
@@ -14,7 +12,7 @@ fn tapOffset(r: RowInfo, t: u32) -> i32 {
   return r.base + (kh * i32(p.inW) + kw) * i32(p.inC);
 }
 fn tapA(i: u32) -> f32 { return x[i]; }
-// W[kh, kw, c, cols] (HWIO: tap t's rows are t*inC .. t*inC + inC - 1).
+// W[kh, kw, c, cols] (HWIO).
 fn tapB4(t: u32, c: u32, cols: vec4<u32>) -> vec4<f32> {
   let wb = (t * p.inC + c) * p.outC;
   return vec4<f32>(w[wb + cols.x], w[wb + cols.y], w[wb + cols.z], w[wb + cols.w]);

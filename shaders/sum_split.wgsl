@@ -1,11 +1,5 @@
-// sum, chunk-major (the 'blocked' variant of a long sum whose outputs are contiguous in x, e.g.
-// a bias gradient: [pixels, channels] summed over the pixels): the partial sums of sum.wgsl, but
-// thread t handles chunk c = t / outSize of output o = t % outSize and writes
-// out[c * outSize + o]. Neighbouring threads then read neighbouring elements of x, so each cache
-// line is read once, by one workgroup, at one time; in sum.wgsl's order (chunks of one output
-// side by side) every line is fetched again for each output it holds (conv1's bias gradient at
-// batch 256: 22 MB read 16 times, 740 ms on lavapipe). The host sums the chunks with a second
-// pass when chunks > 1 (a column sum again: kept outSize:1, reduced chunks:outSize).
+// sum.wgsl's partial sums, chunk-major (why: kernels/reduce.ts): thread t sums chunk t / outSize of
+// output t % outSize into out[t], so neighbouring threads read neighbouring elements of x.
 #include "include/thread.wgsl"
 #include "include/axis-runs.wgsl"
 struct Params {
