@@ -18,7 +18,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { setBackend } from '../engine/runtime.js';
-import { summarise, table, type Timing } from './harness.js';
+import { STEP_TABLE_HEADER, type Contender, contender, stepRows, summarise, table, takeTurns, type Timing } from './harness.js';
 import { jaxTrainingStep } from './jax-step.js';
 import { engineTrainer, syntheticBatch, tfjsModel } from './workloads.js';
 import { Random } from '../engine/random.js';
@@ -35,21 +35,6 @@ const batch = Number(args.batch);
 const rounds = Number(args.rounds);
 const threads = Number(args.threads);
 const data = syntheticBatch(batch);
-
-interface Contender {
-  name: string;
-  step: () => Promise<unknown>;
-  first: number;
-  runs: number[];
-}
-
-async function contender(name: string, step: () => Promise<unknown>): Promise<Contender> {
-  const t0 = performance.now();
-  await step();
-  const first = performance.now() - t0;
-  await step(); // warm-up
-  return { name, step, first, runs: [] };
-}
 
 function engine(backend: CpuBackend) {
   const trainer = engineTrainer(backend, data, 1);
@@ -70,14 +55,7 @@ const contenders: Contender[] = [
 const jax = await jaxTrainingStep(data.images, data.labels, batch, new Random(1));
 contenders.push(await contender(`jax-js ${jax.version}, wasm (im2col + jit(valueAndGrad), 1 thread)`, () => jax.run()));
 
-for (let r = 0; r < rounds; r++) {
-  for (const c of contenders) {
-    const t0 = performance.now();
-    await c.step();
-    c.runs.push(performance.now() - t0);
-  }
-  process.stdout.write(`round ${r + 1}/${rounds}\r`);
-}
+const timings = await takeTurns(contenders, rounds);
 
 let tfjsTiming: Timing | null = null;
 let tfjsVersion = '';
@@ -95,15 +73,14 @@ if (args['tfjs-cpu']) {
 }
 const load1 = os.loadavg();
 
-const timings = contenders.map((c) => ({ name: c.name, t: summarise(c.first, c.runs) }));
 const ips = (t: Timing) => (batch * 1000) / t.median;
-const rows = timings.map(({ name, t }) => [name, t.median.toFixed(0), ips(t).toFixed(0), t.min.toFixed(0), t.max.toFixed(0), t.first.toFixed(0)]);
+const rows = stepRows(timings, batch);
 if (tfjsTiming) rows.push([`TensorFlow.js ${tfjsVersion}, cpu (1 step)`, tfjsTiming.median.toFixed(0), ips(tfjsTiming).toFixed(1), '', '', tfjsTiming.first.toFixed(0)]);
 const cpu = os.cpus();
 console.log(`Tutorial CNN training step, batch ${batch}: ${rounds} rounds, the contenders in turn, after a first step and a warm-up each.`);
 console.log(`${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), Node ${process.version}; no WebGPU adapter (CPU backends only); load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after.`);
 console.log(`${wasm2.describe()}\n`);
-console.log(table(['engine / backend', 'ms per step (median)', 'images / s', 'min', 'max', 'first step ms'], rows));
+console.log(table(['engine / backend', ...STEP_TABLE_HEADER], rows));
 const jaxT = timings[3].t;
 console.log();
 for (const i of [0, 1, 2]) console.log(`${timings[i].name}: ${(ips(timings[i].t) / ips(jaxT)).toFixed(2)}x jax-js's images/s`);

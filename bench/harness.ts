@@ -42,3 +42,40 @@ export function table(header: string[], rows: string[][]): string {
   const fmtRow = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmtRow(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmtRow)].join('\n');
 }
+
+/** One side of a benchmark whose sides take turns, one step each per round (taking turns spreads load changes over all of them alike). */
+export interface Contender {
+  name: string;
+  step: () => Promise<unknown>;
+  first: number;
+  runs: number[];
+}
+
+/** Times `step`'s first call, runs one unmeasured warm-up, and enters it for takeTurns. */
+export async function contender(name: string, step: () => Promise<unknown>): Promise<Contender> {
+  const t0 = performance.now();
+  await step();
+  const first = performance.now() - t0;
+  await step(); // warm-up
+  return { name, step, first, runs: [] };
+}
+
+/** `rounds` rounds of one step per contender, in order; then each one's timing. */
+export async function takeTurns(contenders: Contender[], rounds: number): Promise<{ name: string; t: Timing }[]> {
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      const t0 = performance.now();
+      await c.step();
+      c.runs.push(performance.now() - t0);
+    }
+    process.stdout.write(`round ${r + 1}/${rounds}\r`);
+  }
+  return contenders.map((c) => ({ name: c.name, t: summarise(c.first, c.runs) }));
+}
+
+/** The rows of a training-step table: median ms, images/s, min, max, first step ms. */
+export function stepRows(timings: { name: string; t: Timing }[], batch: number): string[][] {
+  return timings.map(({ name, t }) => [name, t.median.toFixed(0), ((batch * 1000) / t.median).toFixed(0), t.min.toFixed(0), t.max.toFixed(0), t.first.toFixed(0)]);
+}
+
+export const STEP_TABLE_HEADER = ['ms per step (median)', 'images / s', 'min', 'max', 'first step ms'];

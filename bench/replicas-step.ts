@@ -17,7 +17,7 @@ import { ReplicaPool } from '../engine/distribute/replica-pool.js';
 import { Adam } from '../engine/optim/adam.js';
 import { setBackend } from '../engine/runtime.js';
 import { tutorialCnn } from '../model/cnn.js';
-import { summarise, table } from './harness.js';
+import { STEP_TABLE_HEADER, type Contender, contender, stepRows, table, takeTurns } from './harness.js';
 import { engineTrainer, syntheticBatch } from './workloads.js';
 
 const { values: args } = parseArgs({
@@ -31,21 +31,6 @@ const batch = Number(args.batch);
 const rounds = Number(args.rounds);
 const counts = args.replicas!.split(',').map(Number);
 const data = syntheticBatch(batch);
-
-interface Contender {
-  name: string;
-  step: () => Promise<unknown>;
-  first: number;
-  runs: number[];
-}
-
-async function contender(name: string, step: () => Promise<unknown>): Promise<Contender> {
-  const t0 = performance.now();
-  await step();
-  const first = performance.now() - t0;
-  await step(); // warm-up
-  return { name, step, first, runs: [] };
-}
 
 const backend = new CpuBackend('float32');
 await backend.ready();
@@ -62,22 +47,14 @@ for (const n of counts) {
   contenders.push(await contender(`${n} replica${n === 1 ? '' : 's'} (${pool.threadsPerReplica} GEMM thread${pool.threadsPerReplica === 1 ? '' : 's'} each)`, () => pool.step(data.images, data.labels, 'bench step')));
 }
 
-for (let r = 0; r < rounds; r++) {
-  for (const c of contenders) {
-    const t0 = performance.now();
-    await c.step();
-    c.runs.push(performance.now() - t0);
-  }
-  process.stdout.write(`round ${r + 1}/${rounds}\r`);
-}
+const timings = await takeTurns(contenders, rounds);
 const load1 = os.loadavg();
 await Promise.all(pools.map((p) => p.close()));
 
-const timings = contenders.map((c) => ({ name: c.name, t: summarise(c.first, c.runs) }));
-const rows = timings.map(({ name, t }) => [name, t.median.toFixed(0), ((batch * 1000) / t.median).toFixed(0), t.min.toFixed(0), t.max.toFixed(0), t.first.toFixed(0)]);
+const rows = stepRows(timings, batch);
 const cpu = os.cpus();
 console.log(`Tutorial CNN training step, batch ${batch}: ${rounds} rounds, the contenders in turn, after a first step and a warm-up each.`);
 console.log(`${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), Node ${process.version}; load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after.\n`);
-console.log(table(['where the step runs', 'ms per step (median)', 'images / s', 'min', 'max', 'first step ms'], rows));
+console.log(table(['where the step runs', ...STEP_TABLE_HEADER], rows));
 console.log();
 for (let i = 1; i < timings.length; i++) console.log(`${timings[i].name}: ${(timings[0].t.median / timings[i].t.median).toFixed(2)}x this thread's speed`);

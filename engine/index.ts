@@ -2,7 +2,7 @@
 /**
  * Everything the engine exports, in one module: what the repository's own code imports, and
  * what dist/engine-all.min.js bundles. The package splits it into entries (engine/entries/*.ts:
- * the main entry and the subpaths ./ops, ./pixels, ./kernels, ./profiler); an export added here
+ * the main entry and the subpaths ./nn, ./cpu, ./ops, ./layers, ./pixels, ./kernels, ./profiler); an export added here
  * goes into one of them too (test/bundle-size.test.ts checks). Node-only code lives outside engine/.
  */
 export type {
@@ -47,7 +47,7 @@ export { batchNorm, batchNormTraining, layerNorm, type NormOptions, type BatchNo
 export { dropout } from './ops/dropout.js';
 export { oneHot } from './ops/one-hot.js';
 export { softmaxCrossEntropy, sigmoidCrossEntropy, meanSquaredError, type SoftmaxCrossEntropyOptions } from './ops/losses.js';
-export { CpuBackend } from './backends/cpu/cpu-backend.js';
+export { CpuBackend, type CpuBackendOptions, type CpuGemm } from './backends/cpu/cpu-backend.js';
 export { Random } from './random.js';
 export {
   Layer, Conv2D, MaxPooling2D, Flatten, Dense, type Activation, ActivationLayer, AveragePooling2D, BatchNormalization, DepthwiseConv2D,

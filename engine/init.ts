@@ -11,14 +11,15 @@
  *   when `calibration.store` is given, in IndexedDB (a page) or a file (Node), so a machine
  *   measures once. Without an adapter it takes the CPU and says why. In Node,
  *   node/auto-backend.ts measures every installed driver, each in a process of its own.
- * - 'cpu' is the typed-array backend (float32, or float64 with `floatDType`).
+ * - 'cpu' is the typed-array backend (float32, or float64 with `floatDType`). Its module is loaded
+ *   when first needed (backends/cpu/load.ts), so the main entry's bundle does not carry it.
  * - `device`: an app that already owns a GPUDevice (for rendering, say) passes it, with 'webgpu' or
  *   'auto'; its limits are checked against what the kernels need (engine/device-limits.ts), with an
  *   error naming each one that falls short. Tensors then live on the app's device: its own passes
  *   can bind `tensor.handle.storage` ({ buffer, byteOffset, byteSize }) with no copy through the CPU.
  */
 import type { Backend, FloatDType } from './backends/backend.js';
-import { CpuBackend } from './backends/cpu/cpu-backend.js';
+import { loadCpuBackend } from './backends/cpu/load.js';
 import { DEFAULT_TILING, WebGPUBackend, type WebGPUBackendOptions } from './backends/webgpu/webgpu-backend.js';
 import { adapterKey, cacheGet, cacheSet, type TuneStore } from './backends/webgpu/tune-cache.js';
 import { timeCalibrationStep, type CalibrationOptions, type CalibrationTiming } from './calibrate.js';
@@ -61,7 +62,8 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
   if (choice !== 'webgpu' && choice !== 'cpu' && choice !== 'auto') {
     throw new Error(`init: backend must be 'webgpu', 'cpu' or 'auto', got '${String(choice)}'`);
   }
-  const cpu = (why: string): Backend => {
+  const cpu = async (why: string): Promise<Backend> => {
+    const { CpuBackend } = await loadCpuBackend('init');
     const backend = new CpuBackend(options.floatDType ?? 'float32');
     log(`engine: using the CPU backend (${backend.floatDType}): ${why}`);
     setBackend(backend);
@@ -110,6 +112,7 @@ function isCalibrated(v: unknown): v is Calibrated {
 async function chooseByMeasurement(webgpu: WebGPUBackend, options: InitOptions, log: (line: string) => void): Promise<Backend> {
   const cal = options.calibration ?? {};
   const time = cal.time ?? ((be: Backend) => timeCalibrationStep(be, cal));
+  const { CpuBackend } = await loadCpuBackend('init');
   const cpu = new CpuBackend(options.floatDType ?? 'float32');
   const batch = cal.batch ?? 32;
   const key = `calibrate|${adapterKey(webgpu.adapterInfo)}|${cpu.describe()}|batch ${batch}`;

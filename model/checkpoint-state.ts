@@ -22,8 +22,8 @@ export function modelRecord(model: Sequential): CheckpointHeader['model'] {
   return {
     inputShape: model.inputShape,
     layers: model.layers.map((l) => ({ className: l.className, config: JSON.parse(JSON.stringify(l.config())) as Record<string, unknown> })),
-    // Every weight in layer order (non-trainable ones too: BN's moving statistics).
-    parameters: model.weightList().map((w) => ({ name: w.name, shape: w.shape })),
+    // Every weight in layer order (non-trainable ones too: BN's moving statistics, frozen layers').
+    parameters: model.weightList().map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable })),
   };
 }
 
@@ -107,7 +107,11 @@ export function checkResumable(path: string, header: CheckpointHeader, run: RunI
   header.model.layers.forEach((l, i) => {
     if (i < model.layers.length && l.className === model.layers[i].className) same(`layer ${i} (${l.className}) config`, l.config, model.layers[i].config);
   });
-  same('parameter shapes', header.model.parameters, model.parameters, (v) => (v as { name: string; shape: number[] }[]).map((p) => `${p.name} [${p.shape}]`).join(', '));
+  const shapes = (ps: CheckpointHeader['model']['parameters']) => ps.map((p) => ({ name: p.name, shape: p.shape }));
+  same('parameter shapes', shapes(header.model.parameters), shapes(model.parameters), (v) => (v as { name: string; shape: number[] }[]).map((p) => `${p.name} [${p.shape}]`).join(', '));
+  // Which weights are frozen (older checkpoints do not say).
+  const fixed = (ps: CheckpointHeader['model']['parameters']) => ps.filter((p) => p.trainable === false).map((p) => p.name);
+  if (header.model.parameters.some((p) => p.trainable !== undefined)) same('non-trainable weights', fixed(header.model.parameters), fixed(model.parameters), (v) => (v as string[]).join(', ') || 'none');
   same('optimizer', header.optimizer.name, run.optimizer.className);
   same('optimizer config', header.optimizer.config, optimizerConfig(run.optimizer));
   same('training data', header.data.train, run.data.train);

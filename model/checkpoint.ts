@@ -77,7 +77,11 @@ export interface CheckpointHeader {
   model: {
     inputShape: number[];
     layers: LayerRecord[];
-    parameters: { name: string; shape: number[] }[];
+    /**
+     * Every weight in layer order. `trainable: false` marks what the optimizer's slots do not
+     * cover (a frozen layer's weights, BN's moving statistics); absent (older files): trainable.
+     */
+    parameters: { name: string; shape: number[]; trainable?: boolean }[];
   };
   optimizer: {
     /** The optimizer's class name (engine/optim/registry.ts). */
@@ -331,7 +335,8 @@ export function validateHeader(path: string, header: unknown): asserts header is
     const param = c.object(`model.parameters[${i}]`, p);
     const name = c.string(`model.parameters[${i}].name`, param.name);
     const shape = c.array(`model.parameters[${i}].shape`, param.shape).map((d, j) => c.int(`model.parameters[${i}].shape[${j}]`, d, 1));
-    return { name, size: shape.reduce((a, b) => a * b, 1) };
+    const trainable = param.trainable === undefined ? true : c.bool(`model.parameters[${i}].trainable`, param.trainable);
+    return { name, size: shape.reduce((a, b) => a * b, 1), trainable };
   });
 
   const opt = c.object('optimizer', h.optimizer);
@@ -406,7 +411,8 @@ export function validateHeader(path: string, header: unknown): asserts header is
   const want = new Map<string, number | null>();
   for (const p of parameters) want.set(`weights/${p.name}`, p.size);
   const flat = listed.find((a) => a.name.startsWith('optimizer/'))?.length ?? 0;
-  const minFlat = parameters.reduce((n, p) => n + p.size, 0);
+  // The slots cover the trainable weights only (a frozen layer's are in no optimizer's store).
+  const minFlat = parameters.reduce((n, p) => n + (p.trainable ? p.size : 0), 0);
   for (const s of slots) want.set(`optimizer/${s}`, null);
   if (hasBest) for (const p of parameters) want.set(`best/${p.name}`, p.size);
   for (const [name, length] of want) {
@@ -414,7 +420,7 @@ export function validateHeader(path: string, header: unknown): asserts header is
     if (!a) c.fail('arrays', listed.map((x) => x.name), `an entry '${name}'`);
     if (length !== null && a.length !== length) c.fail(`arrays[${a.i}].length`, a.length, `${length} (the size of ${name.split('/').slice(1).join('/')})`);
     if (length === null && (a.length !== flat || a.length < minFlat)) {
-      c.fail(`arrays[${a.i}].length`, a.length, `one flat length for every optimizer slot, at least the ${minFlat} parameters`);
+      c.fail(`arrays[${a.i}].length`, a.length, `one flat length for every optimizer slot, at least the ${minFlat} trainable parameters`);
     }
   }
   for (const a of listed) if (!want.has(a.name)) c.fail(`arrays[${a.i}].name`, a.name, `one of the arrays the header's sections call for`);

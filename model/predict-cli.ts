@@ -8,16 +8,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
-import type { Sequential } from '../engine/nn/sequential.js';
+import { Ensemble, endsInSoftmax, loadClassifier, parseModelList, parseWeightList, type Classifier } from './ensemble.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
-import { loadModel } from './tfjs-format-node.js';
 import { resizeWeights } from '../engine/ops/from-pixels-resize.js';
 
-export const HELP = `Usage: npm run predict -- [--model DIR] (--index N | --image FILE.png) [options]
+export const HELP = `Usage: npm run predict -- [--model DIR | --ensemble DIR1,DIR2,...] (--index N | --image FILE.png) [options]
 
 Classifies one image with a model saved in the TensorFlow.js Layers format
-(model.json + weights.bin, as written by npm run train or by TensorFlow.js) and
+(model.json + weights.bin, as written by npm run train or by TensorFlow.js;
+Sequential or functional), or with an ensemble of such models, and
 prints the most likely classes with their probabilities (softmax of the logits;
 a model whose last layer already applies softmax is used as is).
 
@@ -37,6 +37,12 @@ Input (one of):
 
 Options:
   --model DIR      the saved model's folder, or its model.json (default runs/latest/model)
+  --ensemble DIRS  several saved models, comma-separated, instead of --model: each model's
+                   class probabilities (softmax of its logits) are averaged. The models may
+                   differ in architecture (Sequential or functional) but must take the same
+                   input and have the same number of classes
+  --weights W      with --ensemble: one positive weight per model, comma-separated, e.g.
+                   2,1,1 (normalised to sum 1; default equal weights)
   --invert         invert the image (255 - value) after the grayscale conversion
   --top K          how many classes to print (default 3, at most the number of classes)
   --data DIR       folder with the Fashion-MNIST files, for --index (else FASHION_MNIST_DIR,
@@ -47,6 +53,10 @@ Options:
 
 export interface PredictOptions {
   model: string;
+  /** --ensemble: the models' folders (then `model` is unused). */
+  ensemble?: string[];
+  /** --weights: one per --ensemble model, as given (Ensemble.load normalises them). */
+  weights?: number[];
   index?: number;
   image?: string;
   invert: boolean;
@@ -61,7 +71,9 @@ export function parsePredictArgs(argv: string[]): PredictOptions {
     args: argv,
     allowPositionals: true,
     options: {
-      model: { type: 'string', default: 'runs/latest/model' },
+      model: { type: 'string' },
+      ensemble: { type: 'string' },
+      weights: { type: 'string' },
       index: { type: 'string' },
       image: { type: 'string' },
       invert: { type: 'boolean', default: false },
@@ -87,7 +99,14 @@ export function parsePredictArgs(argv: string[]): PredictOptions {
     if (index !== undefined && a.image !== undefined) throw new Error('give either --index or --image, not both');
     if (index !== undefined && a.invert) throw new Error('--invert applies to --image only (test images are already light on black)');
   }
-  return { model: a.model!, index, image: a.image, invert: a.invert ?? false, top, data: a.data, backend, help };
+  if (a.model !== undefined && a.ensemble !== undefined) throw new Error('give either --model DIR or --ensemble DIR1,DIR2,..., not both');
+  if (a.weights !== undefined && a.ensemble === undefined) throw new Error('--weights applies to --ensemble DIR1,DIR2,... only');
+  const ensemble = a.ensemble === undefined ? undefined : parseModelList(a.ensemble, '--ensemble');
+  const weights = a.weights === undefined ? undefined : parseWeightList(a.weights);
+  if (ensemble && weights && weights.length !== ensemble.length) {
+    throw new Error(`--weights: expected one weight per --ensemble model (${ensemble.length}), got ${weights.length}`);
+  }
+  return { model: a.model ?? 'runs/latest/model', ensemble, weights, index, image: a.image, invert: a.invert ?? false, top, data: a.data, backend, help };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,20 +212,23 @@ export interface ClassScore {
 }
 
 export interface ImagePrediction {
-  /** The model's raw outputs (logits, or probabilities when its last layer applies softmax). */
+  /** The model's raw outputs (logits, or probabilities when its last layer applies softmax); an ensemble's probabilities. */
   outputs: Float32Array;
   probabilities: Float32Array;
   /** Every class, most likely first. */
   ranked: ClassScore[];
 }
 
-function endsInSoftmax(model: Sequential): boolean {
-  const last = model.layers[model.layers.length - 1] as { activation?: string } | undefined;
-  return last?.activation === 'softmax';
+/** Every class with its probability, most likely first (lowest index first on ties). */
+export function rankClasses(probabilities: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): ClassScore[] {
+  const names = probabilities.length === classNames.length ? classNames : [...probabilities].map((_, i) => `class ${i}`);
+  return [...probabilities]
+    .map((probability, classIndex) => ({ classIndex, className: names[classIndex], probability }))
+    .sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex);
 }
 
 /** Why a model gave a non-finite output, for an error instead of a "NaN%" line. */
-async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: number): Promise<string> {
+async function nonFiniteOutputs(model: Classifier, outputs: Float32Array, at: number): Promise<string> {
   const names = model.weightList().map((w) => w.name);
   const broken = (await model.getWeights())
     .map((w, i) => ({ name: names[i], count: w.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0) }))
@@ -218,7 +240,7 @@ async function nonFiniteOutputs(model: Sequential, outputs: Float32Array, at: nu
 }
 
 /** Classifies one image (28*28 values in [0, 1]); a non-finite output is an error. */
-export async function predictImage(model: Sequential, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
+export async function predictImage(model: Classifier, pixels: Float32Array, classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES): Promise<ImagePrediction> {
   const shape = model.inputShape;
   const per = shape.reduce((a, b) => a * b, 1);
   if (pixels.length !== per) throw new Error(`the model expects an input of shape [${shape.join(', ')}] (${per} values), got ${pixels.length} values`);
@@ -228,20 +250,41 @@ export async function predictImage(model: Sequential, pixels: Float32Array, clas
   const badOutput = outputs.findIndex((v) => !Number.isFinite(v));
   if (badOutput >= 0) throw new Error(await nonFiniteOutputs(model, outputs, badOutput));
   const probabilities = endsInSoftmax(model) ? Float32Array.from(outputs) : softmax(outputs);
-  const names = probabilities.length === classNames.length ? classNames : [...probabilities].map((_, i) => `class ${i}`);
-  const ranked = [...probabilities]
-    .map((probability, classIndex) => ({ classIndex, className: names[classIndex], probability }))
-    .sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex);
-  return { outputs, probabilities, ranked };
+  return { outputs, probabilities, ranked: rankClasses(probabilities, classNames) };
+}
+
+export interface EnsembleMemberPrediction {
+  dir: string;
+  /** Its normalised weight in the mean. */
+  weight: number;
+  prediction: ImagePrediction;
+}
+
+/**
+ * Classifies one image with every model of the ensemble, and ranks the classes by the weighted
+ * mean of their probabilities (model/ensemble.ts); each model's own prediction comes too.
+ */
+export async function predictImageEnsemble(
+  ensemble: Ensemble,
+  pixels: Float32Array,
+  classNames: readonly string[] = FASHION_MNIST_CLASS_NAMES,
+): Promise<ImagePrediction & { members: EnsembleMemberPrediction[] }> {
+  const members: EnsembleMemberPrediction[] = [];
+  for (const m of ensemble.members) members.push({ dir: m.dir, weight: m.weight, prediction: await predictImage(m.model, pixels, classNames) });
+  const probabilities = ensemble.combine(members.map((m) => m.prediction.probabilities));
+  return { outputs: probabilities, probabilities, ranked: rankClasses(probabilities, classNames), members };
 }
 
 export interface PredictResult extends ImagePrediction {
   /** For --index: the test image's label. */
   trueClass?: number;
+  /** For --ensemble: each model's prediction and weight. */
+  members?: EnsembleMemberPrediction[];
   lines: string[];
 }
 
-async function setUpBackend(choice: PredictOptions['backend']): Promise<string> {
+/** Makes the chosen backend current (WebGPU through the webgpu package); returns its description. */
+export async function setUpBackend(choice: PredictOptions['backend']): Promise<string> {
   const { init } = await import('../engine/init.js');
   let gpu: GPU | null = null;
   if (choice !== 'cpu') {
@@ -264,7 +307,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
     return null;
   }
   const backendName = await setUpBackend(o.backend);
-  const model = await loadModel(resolve(o.model));
+  const ensemble = o.ensemble ? await Ensemble.load(o.ensemble, o.weights, '--weights') : null;
+  const model = ensemble ? null : await loadClassifier(resolve(o.model));
   try {
     let pixels: Float32Array;
     let source: string;
@@ -292,11 +336,18 @@ export async function main(argv: string[], print: (line: string) => void = conso
       const { width, height } = pngSize(bytes) ?? PNG.sync.read(bytes);
       source = `${o.image} (${width}x${height}${width === 28 && height === 28 ? '' : ', resized to 28x28'}${o.invert ? ', inverted' : ''})`;
     }
-    const p = await predictImage(model, pixels, names);
+    const ensembled = ensemble ? await predictImageEnsemble(ensemble, pixels, names) : null;
+    const p: ImagePrediction = ensembled ?? await predictImage(model!, pixels, names);
     const top = p.ranked.slice(0, Math.min(o.top, p.ranked.length));
     const pad = Math.max(...top.map((c) => c.className.length));
+    const members = ensembled?.members;
     const lines = [
-      `Model: ${resolve(o.model)} (backend ${backendName})`,
+      ...(members
+        ? [
+          `Ensemble of ${members.length} models (backend ${backendName}), the weighted mean of their probabilities:`,
+          ...members.map((m) => `  ${resolve(m.dir)}  weight ${m.weight.toFixed(3)}  says ${m.prediction.ranked[0].className} ${(100 * m.prediction.ranked[0].probability).toFixed(2)}%`),
+        ]
+        : [`Model: ${resolve(o.model)} (backend ${backendName})`]),
       `Image: ${source}`,
       ...top.map((c, i) => `  ${i + 1}. ${c.className.padEnd(pad)}  ${(100 * c.probability).toFixed(2).padStart(6)}%`),
     ];
@@ -305,9 +356,10 @@ export async function main(argv: string[], print: (line: string) => void = conso
       lines.push(`True class: ${names[trueClass] ?? `class ${trueClass}`} (${right ? 'predicted correctly' : `predicted ${p.ranked[0].className}: wrong`})`);
     }
     lines.forEach((l) => print(l));
-    return { ...p, trueClass, lines };
+    return { ...p, trueClass, members, lines };
   } finally {
-    model.dispose();
+    model?.dispose();
+    ensemble?.dispose();
   }
 }
 

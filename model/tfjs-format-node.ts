@@ -16,13 +16,20 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Sequential } from '../engine/nn/sequential.js';
 import {
-  MODEL_JSON, WEIGHTS_BIN, type ModelJson, checkWeightsChecksum, concatBuffers, modelFromArtifacts, modelToArtifacts,
+  MODEL_JSON, WEIGHTS_BIN, type ModelJson, type TfjsArtifacts, checkWeightsChecksum, concatBuffers, modelFromArtifacts, modelToArtifacts,
 } from './tfjs-format.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Saves `model.json` and `weights.bin` into dir (created if needed); returns their paths. */
 export async function saveModel(model: Sequential, dir: string): Promise<{ modelJson: string; weights: string }> {
-  const { modelJson, weightData } = await modelToArtifacts(model);
+  return writeArtifacts(await modelToArtifacts(model), dir);
+}
+
+/**
+ * Writes a model's artifacts (any topology: model/saved-model.ts passes functional ones too) as
+ * `model.json` and `weights.bin` into dir, atomically, weights first; returns their paths.
+ */
+export async function writeArtifacts({ modelJson, weightData }: TfjsArtifacts, dir: string): Promise<{ modelJson: string; weights: string }> {
   await mkdir(dir, { recursive: true });
   const paths = { modelJson: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
   // Weights first: model.json, written last, is what makes the new model visible.
@@ -36,6 +43,19 @@ export async function saveModel(model: Sequential, dir: string): Promise<{ model
  * weight files its manifest names (relative to it), on the current backend.
  */
 export async function loadModel(dirOrJson: string): Promise<Sequential> {
+  const { artifacts, jsonPath } = await readArtifacts(dirOrJson);
+  try {
+    return modelFromArtifacts(artifacts);
+  } catch (err) {
+    throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Reads dir/model.json (or a path to a .json file) and the weight files its manifest names, and
+ * verifies the weights' checksum; errors name the files (as `loadModel: ...`).
+ */
+export async function readArtifacts(dirOrJson: string): Promise<{ artifacts: TfjsArtifacts; jsonPath: string }> {
   const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, MODEL_JSON);
   let text: string;
   try {
@@ -69,8 +89,8 @@ export async function loadModel(dirOrJson: string): Promise<Sequential> {
   const weightData = concatBuffers(parts.length ? parts : [new ArrayBuffer(0)]);
   try {
     checkWeightsChecksum(modelJson, weightData, files.length ? files.join(' + ') : 'the (absent) weight files');
-    return modelFromArtifacts({ modelJson, weightData });
   } catch (err) {
     throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
   }
+  return { artifacts: { modelJson, weightData }, jsonPath };
 }

@@ -17,6 +17,7 @@ import { kerasProgressBar } from './progress.js';
 import { saveModel } from './tfjs-format-node.js';
 import { writeTrainingReport } from './train-report.js';
 import { trainTutorial, type TrainOptions, type TrainResult } from './train.js';
+import { TRANSFER_ARG_OPTIONS, TRANSFER_HELP, transferOptionsFromArgs, type TransferOptions } from './transfer.js';
 
 const HELP = `Usage: npm run train -- [options]
 
@@ -52,7 +53,8 @@ Options:
                    keep training after a NaN or infinite loss (by default training stops
                    there with an error naming the step and epoch, and the last good
                    checkpoint is kept)
-  -h, --help       this text
+Transfer learning and class subsets (model/transfer.ts):
+${TRANSFER_HELP}  -h, --help       this text
 `;
 
 /** Steps between progress lines when stdout is not a terminal (CI, `npm run train > log`). */
@@ -84,6 +86,8 @@ export interface TrainCliArgs {
   verbose: 0 | 1 | 2;
   terminateOnNaN: boolean;
   onDeviceLost: DeviceLostPolicy;
+  /** --classes, --init-from, --freeze, --freeze-until, --new-head (model/transfer.ts). */
+  transfer?: TransferOptions;
 }
 
 export function parseTrainArgs(argv: string[]): TrainCliArgs {
@@ -105,6 +109,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
       'no-terminate-on-nan': { type: 'boolean', default: false },
       'on-device-lost': { type: 'string', default: 'throw' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...TRANSFER_ARG_OPTIONS,
     },
   });
   if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}' (see --help)`);
@@ -141,6 +146,7 @@ export function parseTrainArgs(argv: string[]): TrainCliArgs {
     verbose: verbose as 0 | 1 | 2,
     terminateOnNaN: !a['no-terminate-on-nan'],
     onDeviceLost,
+    transfer: transferOptionsFromArgs(a),
   };
 }
 
@@ -161,6 +167,7 @@ export function trainOptions(args: TrainCliArgs): TrainOptions {
     verbose: args.verbose,
     callbacks: args.terminateOnNaN ? [new TerminateOnNaN()] : [],
     onDeviceLost: args.onDeviceLost,
+    transfer: args.transfer,
   };
 }
 
@@ -195,6 +202,7 @@ export async function main(argv: string[]): Promise<void> {
   const summary = {
     backend: r.backend.describe(), epochsRun: r.epochsRun, bestEpoch: r.bestEpoch + 1, stoppedEarly: r.stoppedEarly,
     secondsPerEpoch: r.secondsPerEpoch, test: r.test, history: r.history, report: r.report,
+    ...(args.transfer ? { transfer: args.transfer, classNames: r.data.classNames } : {}),
   };
   writeFileSync(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 2));
   const saved = await saveModel(r.model, join(outDir, 'model'));

@@ -8,11 +8,12 @@ const PIXELS = 28 * 28;
 
 export function reportInputFrom(r: TrainResult, settings: { batchSize: number; seed: number; maxEpochs: number }): ReportInput {
   const { data } = r;
+  const classes = data.classNames.length;
   const image = (split: typeof data.train, i: number) => split.images.slice(i * PIXELS, (i + 1) * PIXELS);
   const prediction = (i: number) => ({
     image: image(data.test, i),
     label: data.test.labels[i],
-    probabilities: softmax(r.testLogits.subarray(i * 10, (i + 1) * 10)),
+    probabilities: softmax(r.testLogits.subarray(i * classes, (i + 1) * classes)),
     index: i,
   });
   const h = r.history.history;

@@ -28,6 +28,7 @@ import { tutorialCnn } from './cnn.js';
 import { loadFashionMnist, type FashionMnist } from './data/fashion-mnist.js';
 import { argmaxRows, classificationReport, type ClassificationReport } from './metrics.js';
 import { METRICS_LOG_FILE, MetricsLog } from './metrics-log.js';
+import { checkTransferOptions, transferData, transferModel, type TransferOptions } from './transfer.js';
 
 export interface TrainOptions {
   backend?: BackendChoice;
@@ -62,6 +63,12 @@ export interface TrainOptions {
    * cached per adapter in tuningCachePath(), so only the first run pays). Default true.
    */
   tune?: boolean;
+  /**
+   * Transfer learning and class subsets (model/transfer.ts): start from a saved model, freeze
+   * layers, replace the head, train on some classes. With it, validation is on the held-out tail
+   * of the training images, not the test set.
+   */
+  transfer?: TransferOptions;
 }
 
 export interface TrainResult {
@@ -87,10 +94,15 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   const seed = options.seed ?? 42;
   const patience = options.patience ?? 3;
 
-  const data = loadFashionMnist({
+  if (options.transfer) checkTransferOptions(options.transfer);
+  const fashion = loadFashionMnist({
     dataDir: options.dataDir,
     limit: { train: options.trainLimit, test: options.testLimit },
   });
+  // The tutorial's data, or (model/transfer.ts) a class subset validated on the held-out tail.
+  const { data, validation } = transferData(fashion, options.transfer);
+  const classes = data.classNames.length;
+  if (options.transfer) log(`validation: ${validation.count} held-out training images (the last 1/12), not the test set`);
   for (const r of data.rejected) if (r.dir) log(`warning: skipped ${r.origin} ${r.dir}: ${r.reason}`);
   log(`Fashion-MNIST from ${data.source.origin} (${data.source.dir})`);
   log(`train_images.shape: (${data.train.count}, 28, 28)   len(train_labels): ${data.train.count}`);
@@ -104,7 +116,9 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
     : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
   if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, batchSize, log);
-  const model = tutorialCnn(seed);
+  const model = options.transfer?.initFrom !== undefined
+    ? await transferModel(options.transfer, classes, seed, log)
+    : tutorialCnn(seed, classes);
   const optimizer = getOptimizer(options.optimizer ?? 'adam', 'trainTutorial');
   model.compile({ optimizer, metrics: ['accuracy'] });
   model.summary(log);
@@ -114,7 +128,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
   // What --resume must find unchanged: the exact data trained and validated on.
   const dataDigests = {
     train: digestData(data.train.images, data.train.labels, data.train.count),
-    validation: digestData(data.test.images, data.test.labels, data.test.count),
+    validation: digestData(validation.images, validation.labels, validation.count),
   };
   for (const name of removeStaleTemporaries(ckptPath)) log(`removed ${name}, a temporary file left by an interrupted checkpoint write`);
   let initialEpoch = 0;
@@ -161,7 +175,7 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
     await model.fit(train, data.train.labels, {
       epochs, batchSize, seed, initialEpoch, shuffle: true, verbose: options.verbose ?? 1, progress: options.progress, replicas: options.replicas,
       onDeviceLost: options.onDeviceLost,
-      validationData: [test, data.test.labels],
+      validationData: [{ values: validation.images, shape: [validation.count, 28, 28, 1] }, validation.labels],
       // EarlyStopping first, so the checkpoint holds its state after this epoch. The metrics log
       // writes an epoch's line before its checkpoint: a resume drops the lines of later epochs.
       callbacks: [...(options.callbacks ?? []), new MetricsLog(join(options.outDir, METRICS_LOG_FILE), Math.ceil(data.train.count / batchSize)), early, checkpointer],
@@ -172,12 +186,12 @@ export async function trainTutorial(options: TrainOptions): Promise<TrainResult>
 
   const result = await model.evaluate(test, data.test.labels);
   const testLogits = await model.predict(test);
-  const testPredictions = argmaxRows(testLogits, 10);
+  const testPredictions = argmaxRows(testLogits, classes);
   return {
     model, backend, data, history: prior, epochsRun: prior.epoch.length,
     bestEpoch: early.bestEpoch, stoppedEarly: prior.epoch.length < epochs,
     secondsPerEpoch, test: result, testLogits, testPredictions,
-    report: classificationReport(data.test.labels, testPredictions, 10),
+    report: classificationReport(data.test.labels, testPredictions, classes),
   };
 }
 

@@ -7,6 +7,8 @@ export declare const BROWSER_SUBPATHS: string[];
 export declare const ENTRIES: string[];
 /** dist/<name> -> the source file it bundles. */
 export declare const BUNDLES: Record<string, string>;
+/** The specifier by which engine.min.js imports the CPU backend's bundle. */
+export declare const CPU_BUNDLE: string;
 export interface BundleSizes {
   /** Bytes of the minified file: js + wgsl + layouts + wasm. */
   total: number;
@@ -24,6 +26,8 @@ export interface BundleSizes {
   modules: string[];
   /** The largest modules in the bundle. */
   largest: { file: string; bytes: number }[];
+  /** Every source module with its bytes in the minified file, largest first (esbuild's metafile). */
+  byModule: { file: string; bytes: number }[];
 }
 /** What a subpath adds to the main entry (the same fields; differences of the bundle of both and the main entry's). */
 export interface SubpathSizes {
@@ -38,6 +42,8 @@ export interface SubpathSizes {
 }
 export interface BundleReport {
   main: BundleSizes;
+  /** dist/engine-cpu.min.js, the CPU backend that engine.min.js loads when init needs it. */
+  cpu: BundleSizes;
   all: BundleSizes;
   subpaths: Record<string, SubpathSizes>;
 }

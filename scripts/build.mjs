@@ -4,12 +4,14 @@
 // 1. JavaScript, one ESM file per source file (esbuild, no bundling), for every module the
 //    package's entry points reach: dist/engine/**, dist/node/webgpu.js, dist/model/tfjs-format*.js.
 //    One file per module keeps class identity across subpaths (a Sequential made through
-//    'webgpu-tensor-engine' is the one 'webgpu-tensor-engine/tfjs-format' checks with instanceof)
+//    'webgpu-tensor-engine/nn' is the one 'webgpu-tensor-engine/tfjs-format' checks with instanceof)
 //    and lets an app's bundler drop what it does not use (package.json says sideEffects: false).
 // 2. Types: tsc -p tsconfig.build.json writes the .d.ts files beside the JavaScript.
 // 3. Single-file minified ESM bundles, for <script type="module"> or a CDN: dist/engine.min.js
-//    (the main entry) and dist/engine-all.min.js (everything, engine/index.ts), each with a .d.ts
-//    re-exporting its entry's types. A page loads one of them (two bundles are two engines).
+//    (the main entry), dist/engine-cpu.min.js (the CPU backend, which engine.min.js imports by
+//    itself when init needs it) and dist/engine-all.min.js (everything, engine/index.ts), each
+//    with a .d.ts re-exporting its entry's types. A page loads engine.min.js, or
+//    engine-all.min.js (two engines otherwise).
 //    Their sizes, and what each browser subpath adds to the main entry, go to
 //    dist/bundle-size.json and the console, JavaScript apart from the data generated from WGSL
 //    and the WebAssembly module; test/bundle-size.test.ts holds the budgets.
@@ -26,11 +28,15 @@ const dist = join(root, 'dist');
 
 /**
  * The package's subpaths (package.json "exports") and their source files. The main entry is the
- * engine the tutorial CNN needs; the wider op families, fromPixels, custom kernels and the GPU
- * profiler are subpaths, so that the single-file bundle of the main entry stays small.
+ * core every experiment needs (tensors, autodiff, the tutorial's ops, init, the WebGPU backend;
+ * init loads the CPU backend, ./cpu, when it needs it); training (./nn), the wider op families,
+ * the other layers, fromPixels, custom kernels and the GPU profiler are subpaths, so that the
+ * single-file bundle of the main entry stays small (engine/entries/main.ts says why).
  */
 export const SUBPATHS = {
   '.': 'engine/entries/main.ts',
+  './nn': 'engine/entries/nn.ts',
+  './cpu': 'engine/entries/cpu.ts',
   './ops': 'engine/entries/ops.ts',
   './layers': 'engine/entries/layers.ts',
   './pixels': 'engine/entries/pixels.ts',
@@ -42,7 +48,7 @@ export const SUBPATHS = {
 };
 
 /** The subpaths that run in a page or a worker: each gets a size line (what it adds to the main entry). */
-export const BROWSER_SUBPATHS = ['./ops', './layers', './pixels', './kernels', './profiler', './tfjs-format'];
+export const BROWSER_SUBPATHS = ['./nn', './cpu', './ops', './layers', './pixels', './kernels', './profiler', './tfjs-format'];
 
 /**
  * The source files the build starts from: the subpaths, engine/index.ts (everything the
@@ -51,8 +57,32 @@ export const BROWSER_SUBPATHS = ['./ops', './layers', './pixels', './kernels', '
  */
 export const ENTRIES = [...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-pool.ts', 'engine/distribute/replica-worker.ts'];
 
-/** The single-file bundles: dist/<name> from a source file. */
-export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-all.min.js': 'engine/index.ts' };
+/**
+ * The single-file bundles: dist/<name> from a source file. engine.min.js's one import is the
+ * dynamic import of the CPU backend (engine/backends/cpu/load.ts), which its build points at
+ * engine-cpu.min.js beside it (CPU_BUNDLE); engine-all.min.js carries the CPU backend itself.
+ */
+export const BUNDLES = { 'engine.min.js': SUBPATHS['.'], 'engine-cpu.min.js': SUBPATHS['./cpu'], 'engine-all.min.js': 'engine/index.ts' };
+
+/** Where a bundle without the CPU backend finds it: the module specifier of load.ts's dynamic import. */
+export const CPU_BUNDLE = './engine-cpu.min.js';
+
+/** The bundles' entries that import the CPU backend statically, so carry it. */
+const CPU_INSIDE = ['engine/index.ts', SUBPATHS['./cpu']];
+
+/**
+ * esbuild plugin: load.ts's `import('./cpu-backend.js')` stays a dynamic import, of
+ * CPU_BUNDLE, instead of bringing the CPU backend into the bundle. Not used for the bundles
+ * that carry the CPU backend (CPU_INSIDE): there the dynamic import is of a bundled module.
+ */
+const cpuApart = {
+  name: 'cpu-backend-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cpu-backend\.js$/ }, (args) => (
+      args.kind === 'dynamic-import' && /backends[\\/]cpu[\\/]load\.ts$/.test(args.importer) ? { path: CPU_BUNDLE, external: true } : undefined
+    ));
+  },
+};
 
 /** The engine's own source files reachable from the entry points (packages and node: stay imports). */
 async function reachableSources() {
@@ -82,7 +112,13 @@ function emitTypes() {
  * expanded), the preludes defineKernel builds on, and fromPixels' shader. Read by bundling those
  * modules and importing the result.
  */
-export async function embeddedWgsl() {
+export function embeddedWgsl() {
+  wgslTexts ??= readEmbeddedWgsl();
+  return wgslTexts;
+}
+let wgslTexts;
+
+async function readEmbeddedWgsl() {
   const result = await build({
     absWorkingDir: root, bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
     stdin: {
@@ -133,6 +169,7 @@ export async function bundleSizes(entry, { outfile } = {}) {
   const result = await build({
     absWorkingDir: root, ...input, bundle: true, minify: true, format: 'esm',
     platform: 'browser', target: 'es2022', write: false, metafile: true, outfile: outfile ?? 'bundle.min.js', logLevel: 'silent',
+    plugins: CPU_INSIDE.includes(entry) ? [] : [cpuApart],
   });
   const code = result.outputFiles[0].contents;
   const text = result.outputFiles[0].text;
@@ -158,7 +195,7 @@ export async function bundleSizes(entry, { outfile } = {}) {
   const wasm = sum(WASM_MODULE);
   const sizes = {
     total, js: total - wgsl - layouts - wasm, wgsl, layouts, wasm,
-    gzip: gzipSync(code, { level: 9 }).byteLength, modules: modules.map((m) => m.file), largest: modules.slice(0, 8),
+    gzip: gzipSync(code, { level: 9 }).byteLength, modules: modules.map((m) => m.file), largest: modules.slice(0, 8), byModule: modules,
   };
   return { code, text, sizes };
 }
@@ -177,10 +214,11 @@ export async function subpathSizes(subpath, main) {
 /** Every size the build reports: the two single-file bundles, and each browser subpath's addition to the main entry. */
 export async function measureAll() {
   const main = (await bundleSizes(BUNDLES['engine.min.js'])).sizes;
+  const cpu = (await bundleSizes(BUNDLES['engine-cpu.min.js'])).sizes;
   const all = (await bundleSizes(BUNDLES['engine-all.min.js'])).sizes;
   const subpaths = {};
   for (const s of BROWSER_SUBPATHS) subpaths[s] = await subpathSizes(s, main);
-  return { main, all, subpaths };
+  return { main, cpu, all, subpaths };
 }
 
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -191,9 +229,10 @@ export function formatSizes(name, s) {
     + ` = ${kb(s.total)} minified, ${kb(s.gzip)} gzip`;
 }
 
-export function formatReport({ main, all, subpaths }) {
+export function formatReport({ main, cpu, all, subpaths }) {
   return [
     formatSizes('dist/engine.min.js (the main entry, ".")', main),
+    formatSizes('dist/engine-cpu.min.js (the CPU backend, "./cpu"; init loads it when it needs it)', cpu),
     ...Object.entries(subpaths).map(([s, z]) => formatSizes(`  + "${s}" adds`, z)),
     formatSizes('dist/engine-all.min.js (everything, engine/index.ts)', all),
   ].join('\n');
@@ -211,7 +250,7 @@ async function main() {
     writeFileSync(join(dist, name.replace(/\.js$/, '.d.ts')), `export * from './${entry.replace(/\.ts$/, '.js')}';\n`);
   }
   const report = await measureAll();
-  writeFileSync(join(dist, 'bundle-size.json'), `${JSON.stringify(report, (k, v) => (k === 'modules' ? undefined : v), 1)}\n`);
+  writeFileSync(join(dist, 'bundle-size.json'), `${JSON.stringify(report, (k, v) => (k === 'modules' || k === 'largest' ? undefined : v), 1)}\n`);
   console.log(`built ${files.length} modules with their .d.ts into ${relative(process.cwd(), dist) || '.'}/`);
   console.log(formatReport(report));
 }

@@ -1,9 +1,7 @@
 // adagrad (Keras 3): w -= decay * w; accumulator += g*g; w -= lr * g / sqrt(accumulator + epsilon).
 #include "include/elements.wgsl"
 struct Params { n: u32, learningRate: f32, epsilon: f32, decay: f32, }
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> accumulator: array<f32>;
+#storage(1) read_write param: f32, read grad: f32, read_write accumulator: f32
 fn element(i: u32) {
   let g = grad[i];
   let w = param[i] - p.decay * param[i];

@@ -3,10 +3,7 @@
 // m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; w -= stepSize * m / (sqrt(v) + epsilon).
 #include "include/elements.wgsl"
 struct Params { n: u32, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, decay: f32, }
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+#storage(1) read_write param: f32, read grad: f32, read_write m: f32, read_write v: f32
 fn element(i: u32) {
   let g = grad[i];
   let mi = p.beta1 * m[i] + (1.0 - p.beta1) * g;

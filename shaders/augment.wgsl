@@ -10,8 +10,7 @@ struct Params {
   sampleKey: u32, noiseKey: u32, maxShift: u32, flip: u32,
   maxRotation: f32, brightness: f32, noiseScale: f32,
 }
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read_write y: f32
 
 // The top 24 bits as a uniform in [0, 1), exact in f32.
 fn unit24(bits: u32) -> f32 { return f32(bits >> 8u) / 16777216.0; }

@@ -2,8 +2,7 @@
 // counted, TensorFlow's 'same' rule). One invocation per output.
 #include "include/elements.wgsl"
 #include "include/pool-windows.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read_write y: f32
 fn element(i: u32) {
   let o = nhwc(i, p.outH, p.outW);
   let taps = windowOf(o);

@@ -2,8 +2,7 @@
 // the windows that contain it, count being each window's taps inside the input.
 #include "include/elements.wgsl"
 #include "include/pool-windows.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+#storage(1) read dy: f32, read_write dx: f32
 fn element(i: u32) {
   let at = nhwc(i, p.inH, p.inW);
   let windows = windowsOverPixel(at);

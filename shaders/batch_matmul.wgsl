@@ -11,9 +11,7 @@ struct Params {
   tilesY: u32, layers: u32, batchRank: u32, _p0: u32,
   batchShape: vec4<u32>, aBatchStrides: vec4<u32>, bBatchStrides: vec4<u32>,
 }
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+#storage(1) read a: f32, read b: f32, read_write c: f32
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.M, p.N); }
 fn computeBlock(row0: u32, col0: u32, layer: u32) {
   var aOff = 0u;

@@ -3,9 +3,7 @@
 // where mean and variance come from.
 #include "include/elements.wgsl"
 struct Params { n: u32, C: u32, }
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> coef: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read coef: f32, read_write y: f32
 fn element(i: u32) {
   let c = i % p.C;
   y[i] = (x[i] - coef[c]) * coef[2u * p.C + c] + coef[3u * p.C + c];

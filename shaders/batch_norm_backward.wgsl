@@ -3,11 +3,7 @@
 // dx = scale*rstd/R * (R*dy - Σdy - x̂*Σdy·x̂); training 0: they are constants, dx = dy*scale*rstd.
 #include "include/elements.wgsl"
 struct Params { n: u32, C: u32, rows: u32, training: u32, }
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> coef: array<f32>;
-@group(0) @binding(4) var<storage, read> sums: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
+#storage(1) read dy: f32, read x: f32, read coef: f32, read sums: f32, read_write dx: f32
 fn element(i: u32) {
   let c = i % p.C;
   let k = coef[2u * p.C + c];

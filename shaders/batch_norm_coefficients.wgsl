@@ -3,11 +3,7 @@
 // invocation per channel; packing them keeps the element kernels at few bindings.
 #include "include/elements.wgsl"
 struct Params { n: u32, epsilon: f32, }
-@group(0) @binding(1) var<storage, read> mean: array<f32>;
-@group(0) @binding(2) var<storage, read> variance: array<f32>;
-@group(0) @binding(3) var<storage, read> scale: array<f32>;
-@group(0) @binding(4) var<storage, read> offset: array<f32>;
-@group(0) @binding(5) var<storage, read_write> coef: array<f32>;
+#storage(1) read mean: f32, read variance: f32, read scale: f32, read offset: f32, read_write coef: f32
 fn element(c: u32) {
   let rstd = inverseSqrt(variance[c] + p.epsilon);
   coef[c] = mean[c];

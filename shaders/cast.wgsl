@@ -3,8 +3,7 @@
 // mode 1: int32 -> float32.
 #include "include/elements.wgsl"
 struct Params { n: u32, mode: u32, }
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+#storage(1) read x: u32, read_write y: u32
 fn element(i: u32) {
   let bits = x[i];
   if (p.mode == 1u) {

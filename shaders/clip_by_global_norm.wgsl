@@ -3,8 +3,7 @@
 // of squares computed on the device just before, so the host never reads the norm.
 #include "include/elements.wgsl"
 struct Params { n: u32, clipNorm: f32, }
-@group(0) @binding(1) var<storage, read_write> grad: array<f32>;
-@group(0) @binding(2) var<storage, read> normSquared: array<f32>;
+#storage(1) read_write grad: f32, read normSquared: f32
 fn element(i: u32) {
   let norm = sqrt(normSquared[0]);
   if (norm > p.clipNorm) {

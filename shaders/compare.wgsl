@@ -10,9 +10,7 @@ struct Params {
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(1) var<storage, read> a: array<u32>;
-@group(0) @binding(2) var<storage, read> b: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<i32>;
+#storage(1) read a: u32, read b: u32, read_write out: i32
 fn operandStrides(axis: u32) -> vec3<u32> { return vec3<u32>(p.aStrides[axis / 4u][axis % 4u], p.bStrides[axis / 4u][axis % 4u], 0u); }
 
 // (less, equal, greater): all false for NaN, so only notEqual holds (IEEE 754).

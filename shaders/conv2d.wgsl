@@ -2,15 +2,9 @@
 // (the HWIO filter is that matrix already). Each invocation computes a block of 4 output pixels
 // x 4 output channels in registers, no workgroup memory; optional bias and ReLU (NaN-preserving)
 // are fused into the store. The workgroup shape WGX x WGY is an override constant.
-#include "include/conv.wgsl"
+#include "include/conv2d-io.wgsl"
 #include "include/tiles.wgsl"
 #include "include/block4.wgsl"
-#include "include/relu.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let ms = span4(m0, p.batch * p.outH * p.outW - 1u);
   let cs = span4(c0, p.outC - 1u);

@@ -3,13 +3,9 @@
 // handled by different workgroups (a naive kernel would leave conv1 with 288 threads each
 // summing 173,056 terms): invocation (block, chunk) computes a 4x4 block of dW over its slice in
 // registers and writes partial[chunk, K, outC]; the host then sums the chunks with the sum kernel.
-#include "include/conv.wgsl"
+#include "include/conv2d-filter-io.wgsl"
 #include "include/tiles.wgsl"
 #include "include/block4.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   let ks = span4(k0, p.kH * p.kW * p.inC - 1u);
   let cs = span4(c0, p.outC - 1u);

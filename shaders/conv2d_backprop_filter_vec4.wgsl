@@ -10,9 +10,7 @@
 #include "include/conv.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> partial: array<vec4<f32>>;
+#storage(1) read x: f32, read dy: vec4<f32>, read_write partial: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   let lanes = lanes8(k0, c0);

@@ -1,13 +1,9 @@
 // conv2dBackpropInput as an implicit GEMM: dX[M = N*inH*inW, inC] = sum over (kh, kw, oc) of
 // dY[n, oh, ow, oc] * W[kh, kw, ic, oc], where oh*strideH - padTop + kh = ih. Each invocation
 // computes a block of 4 input pixels x 4 input channels in registers, no workgroup memory.
-#include "include/conv.wgsl"
+#include "include/conv2d-input-io.wgsl"
 #include "include/tiles.wgsl"
 #include "include/block4.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let ms = span4(m0, p.batch * p.inH * p.inW - 1u);
   let cs = span4(c0, p.inC - 1u);
@@ -38,10 +34,4 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
     }
   }
   storeBlock4(acc, m0, c0, layer);
-}
-fn storeRow(m: u32, c0: u32, layer: u32, v: vec4<f32>) {
-  let base = m * p.inC;
-  for (var j = 0u; j < 4u; j++) {
-    if (c0 + j < p.inC) { dx[base + c0 + j] = v[j]; }
-  }
 }

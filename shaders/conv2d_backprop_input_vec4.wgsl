@@ -6,9 +6,7 @@
 #include "include/conv.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<vec4<f32>>;
+#storage(1) read dy: f32, read w: f32, read_write dx: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);

@@ -3,9 +3,7 @@
 // (oc / (outC/groups)) * inC/groups onwards. One invocation per output, direct loops.
 #include "include/elements.wgsl"
 #include "include/conv-grouped.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read w: f32, read_write y: f32
 fn element(i: u32) {
   let oc = i % p.outC;
   let ow = (i / p.outC) % p.outW;

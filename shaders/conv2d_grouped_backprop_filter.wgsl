@@ -2,9 +2,7 @@
 // invocation per filter element sums x * dy over the batch and the output positions.
 #include "include/elements.wgsl"
 #include "include/conv-grouped.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dw: array<f32>;
+#storage(1) read x: f32, read dy: f32, read_write dw: f32
 fn element(i: u32) {
   let cig = p.inC / p.groups;
   let oc = i % p.outC;

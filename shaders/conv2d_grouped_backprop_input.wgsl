@@ -3,9 +3,7 @@
 // oh*strideH - padTop + kh*dilationH = ih (likewise for w) and the output channels oc of ic's group.
 #include "include/elements.wgsl"
 #include "include/conv-grouped.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+#storage(1) read dy: f32, read w: f32, read_write dx: f32
 fn element(i: u32) {
   let ic = i % p.inC;
   let iw = (i / p.inC) % p.inW;

@@ -11,8 +11,7 @@ struct Params {
   inDim: array<vec4<u32>, 2>,
   inStride: array<vec4<u32>, 2>,
 }
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+#storage(1) read x: u32, read_write out: u32
 fn element(i: u32) {
   var rest = i;
   var src = 0u;

@@ -3,8 +3,7 @@
 #include "include/elements.wgsl"
 #include "include/counter-hash.wgsl"
 struct Params { n: u32, key: u32, threshold: u32, keepScale: f32, }
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read_write y: f32
 
 fn element(i: u32) {
   y[i] = select(0.0, x[i] * p.keepScale, counterBits(p.key, i) >= p.threshold);

@@ -1,10 +1,7 @@
 // gather: x viewed as [outer, rows, inner], out [outer, count, inner]: out[o, j, k] = x[o, indices[j], k],
 // zero for an index outside [0, rows). Raw 32-bit words (every dtype).
-#include "include/elements.wgsl"
-struct Params { n: u32, count: u32, rows: u32, inner: u32, }
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read> indices: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<u32>;
+#include "include/gather.wgsl"
+#storage(1) read x: u32, read indices: i32, read_write out: u32
 fn element(i: u32) {
   let k = i % p.inner;
   let j = (i / p.inner) % p.count;

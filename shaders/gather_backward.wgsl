@@ -1,11 +1,8 @@
 // gather_backward: the scatter-add of gather's gradient done as a gather, with no atomics: one invocation
 // per dx element (o, r, k) sums dy[o, j, k] over every j with indices[j] == r, in increasing j (the
 // CPU twin's order, so float32 results match bit for bit, and every run gives the same bits).
-#include "include/elements.wgsl"
-struct Params { n: u32, count: u32, rows: u32, inner: u32, }
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> indices: array<i32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+#include "include/gather.wgsl"
+#storage(1) read dy: f32, read indices: i32, read_write dx: f32
 fn element(i: u32) {
   let k = i % p.inner;
   let r = i32((i / p.inner) % p.rows);

@@ -3,8 +3,7 @@
 // reported since the last read, keeps the row (word 1) and its label (word 2); then clears word
 // 0 for the next launch. So the first bad label since the last read is the one reported.
 struct Params { n: u32, }
-@group(0) @binding(1) var<storage, read> labels: array<i32>;
-@group(0) @binding(2) var<storage, read_write> labelError: array<atomic<u32>>;
+#storage(1) read labels: i32, read_write labelError: atomic<u32>
 #include "include/elements.wgsl"
 fn element(i: u32) {
   let row = atomicLoad(&labelError[0]);

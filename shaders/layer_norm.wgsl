@@ -3,10 +3,7 @@
 // rstd = inverseSqrt(variance + epsilon)).
 #include "include/rows.wgsl"
 struct Params { rows: u32, cols: u32, epsilon: f32, }
-@group(0) @binding(2) var<storage, read> scale: array<f32>;
-@group(0) @binding(3) var<storage, read> offset: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> stats: array<f32>;
+#storage(2) read scale: f32, read offset: f32, read_write y: f32, read_write stats: f32
 fn row(r: u32, base: u32) {
   var s = 0.0;
   for (var c = 0u; c < p.cols; c++) { s += x[base + c]; }

@@ -3,10 +3,7 @@
 // parameter gradients are norm_column_sums (mode 1).
 #include "include/rows.wgsl"
 struct Params { rows: u32, cols: u32, }
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> stats: array<f32>;
-@group(0) @binding(4) var<storage, read> scale: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
+#storage(2) read dy: f32, read stats: f32, read scale: f32, read_write dx: f32
 fn row(r: u32, base: u32) {
   let mu = stats[2u * r];
   let inv = stats[2u * r + 1u];

@@ -6,9 +6,7 @@
 #include "include/tiles.wgsl"
 #include "include/block4.wgsl"
 struct Params { M: u32, N4: u32, K4: u32, tilesX: u32, tilesY: u32, layers: u32, }
-@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
+#storage(1) read a: vec4<f32>, read b: vec4<f32>, read_write c: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.M, 4u * p.N4); }
 fn computeBlock(row0: u32, col0: u32, layer: u32) {
   let col = col0 / 4u; // in vec4 units

@@ -2,9 +2,7 @@
 // first maximum (row-major window order, TensorFlow's convention). Padded positions are skipped.
 #include "include/elements.wgsl"
 #include "include/pool-windows.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> argmax: array<i32>;
+#storage(1) read x: f32, read_write y: f32, read_write argmax: i32
 fn element(i: u32) {
   let o = nhwc(i, p.outH, p.outW);
   let taps = windowOf(o);

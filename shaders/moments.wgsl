@@ -2,9 +2,7 @@
 // the mean squared deviation from it (op unused).
 #include "include/thread.wgsl"
 #include "include/reduction.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(3) var<storage, read_write> variance: array<f32>;
+#storage(1) read x: f32, read_write mean: f32, read_write variance: f32
 fn invocation(o: u32) {
   if (o >= p.outSize) { return; }
   let base = keptBase(o);

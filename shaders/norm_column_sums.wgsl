@@ -5,10 +5,7 @@
 // stats holds (mean, rstd) per row, interleaved).
 #include "include/thread.wgsl"
 struct Params { rows: u32, C: u32, mode: u32, }
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> stats: array<f32>;
-@group(0) @binding(4) var<storage, read_write> sums: array<f32>;
+#storage(1) read dy: f32, read x: f32, read stats: f32, read_write sums: f32
 fn invocation(c: u32) {
   if (c >= p.C) { return; }
   var sumDy = 0.0;

@@ -3,8 +3,7 @@
 // position in the reduced block). out holds raw 32-bit words: float results are bitcast, indices not.
 #include "include/thread.wgsl"
 #include "include/reduction.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+#storage(1) read x: f32, read_write out: u32
 fn invocation(o: u32) {
   if (o >= p.outSize) { return; }
   let base = keptBase(o);

@@ -6,11 +6,7 @@
 // when their flag is set, so one program covers the four variants.
 #include "include/elements.wgsl"
 struct Params { n: u32, learningRate: f32, rho: f32, momentum: f32, epsilon: f32, decay: f32, useMomentum: u32, centered: u32, }
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> velocity: array<f32>;
-@group(0) @binding(4) var<storage, read_write> mom: array<f32>;
-@group(0) @binding(5) var<storage, read_write> average: array<f32>;
+#storage(1) read_write param: f32, read grad: f32, read_write velocity: f32, read_write mom: f32, read_write average: f32
 fn element(i: u32) {
   let g = grad[i];
   let w = param[i] - p.decay * param[i];

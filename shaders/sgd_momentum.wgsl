@@ -2,9 +2,7 @@
 // w += velocity, or with Nesterov w += momentum*velocity - lr*g. One dispatch over the flat buffers.
 #include "include/elements.wgsl"
 struct Params { n: u32, learningRate: f32, momentum: f32, nesterov: u32, decay: f32, }
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> velocity: array<f32>;
+#storage(1) read_write param: f32, read grad: f32, read_write velocity: f32
 fn element(i: u32) {
   let g = grad[i];
   let w = param[i] - p.decay * param[i];

@@ -1,12 +1,8 @@
 // softmaxCrossEntropy, per row of the logits x: probs = softmax(x) and
 // rowLoss = logsumexp(x) - x[label]; a label out of range gives NaN and is reported
 // (include/labels.wgsl). The host then averages rowLoss over the batch (sum kernel, then scale).
-#include "include/row-stats.wgsl"
+#include "include/xent-forward.wgsl"
 struct Params { rows: u32, cols: u32, }
-#include "include/labels.wgsl"
-@group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(3) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
 fn row(r: u32, base: u32) {
   let st = rowStats(base);
   for (var j = 0u; j < p.cols; j++) { probs[base + j] = exp(x[base + j] - st.mx) / st.sumExp; }

@@ -2,6 +2,6 @@
 // (include/xent-backward.wgsl, no smoothing).
 #include "include/xent-backward.wgsl"
 struct Params { n: u32, cols: u32, invRows: f32, }
-@group(0) @binding(3) var<storage, read> dLoss: array<f32>;
+#storage(3) read dLoss: f32
 fn smoothing() -> f32 { return 0.0; }
 fn rowScale(r: u32) -> f32 { return dLoss[0] * p.invRows; }

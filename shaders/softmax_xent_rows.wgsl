@@ -2,13 +2,9 @@
 // label smoothing s (target (1 - s)*onehot + s/cols). One invocation per row: softmax into probs,
 // rowLoss = Σ_c t_c * (logSumExp - x_c), the row maximum subtracted. A label out of range gives NaN
 // and is reported (include/labels.wgsl). Class weights are applied by the op (engine/ops/losses.ts).
-#include "include/row-stats.wgsl"
-#include "include/labels.wgsl"
+#include "include/xent-forward.wgsl"
 #include "include/smoothed-target.wgsl"
 struct Params { rows: u32, cols: u32, smoothing: f32, }
-@group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(3) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
 fn row(r: u32, base: u32) {
   let st = rowStats(base);
   let lse = log(st.sumExp);

@@ -4,15 +4,7 @@
 // o = t / chunks and chunk c = t % chunks, summing reduced elements [c*chunkLen, (c+1)*chunkLen),
 // and writes out[o * chunks + c]; the host sums the chunks with a second pass when chunks > 1.
 #include "include/thread.wgsl"
-#include "include/axis-runs.wgsl"
-struct Params {
-  outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
-  keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
-  keptShape: vec4<u32>, keptStrides: vec4<u32>,
-  redShape: vec4<u32>, redStrides: vec4<u32>,
-}
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+#include "include/sum.wgsl"
 fn invocation(t: u32) {
   if (t >= p.outSize * p.chunks) { return; }
   let o = t / p.chunks;

@@ -2,11 +2,8 @@
 // op: 0 sqrt, 1 rsqrt, 2 square, 3 abs, 4 sign, 5 sigmoid, 6 tanh, 7 gelu (tanh form), 8 gelu (erf form),
 // 9 softplus, 10 leakyRelu (alpha), 11 elu (alpha), 12 clip [alpha, beta]. The stable forms match the
 // CPU twin (engine/backends/cpu/math.ts): gelu-tanh is x·sigmoid(2u), gelu-erf is 0.5·x·erfc(-x/√2).
-#include "include/elements.wgsl"
 #include "include/math.wgsl"
-struct Params { n: u32, op: u32, alpha: f32, beta: f32, }
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+#storage(1) read x: f32, read_write y: f32
 
 fn element(i: u32) {
   let v = x[i];

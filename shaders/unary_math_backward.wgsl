@@ -1,10 +1,6 @@
 // unary_math_backward: dx = dy * op'(x) for the unary_math family (same op codes, alpha, beta).
-#include "include/elements.wgsl"
 #include "include/math.wgsl"
-struct Params { n: u32, op: u32, alpha: f32, beta: f32, }
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+#storage(1) read dy: f32, read x: f32, read_write dx: f32
 
 fn element(i: u32) {
   let v = x[i];

@@ -9,10 +9,7 @@ struct Params {
   bStrides: array<vec4<u32>, 2>,
   condStrides: array<vec4<u32>, 2>,
 }
-@group(0) @binding(1) var<storage, read> cond: array<i32>;
-@group(0) @binding(2) var<storage, read> a: array<u32>;
-@group(0) @binding(3) var<storage, read> b: array<u32>;
-@group(0) @binding(4) var<storage, read_write> out: array<u32>;
+#storage(1) read cond: i32, read a: u32, read b: u32, read_write out: u32
 fn operandStrides(axis: u32) -> vec3<u32> {
   let q = axis / 4u;
   let r = axis % 4u;

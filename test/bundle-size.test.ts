@@ -1,60 +1,59 @@
 /**
- * The single-file bundles (dist/engine.min.js, dist/engine-all.min.js; scripts/build.mjs), the
- * package's entries, and their size budgets.
+ * The single-file bundles (dist/engine.min.js, dist/engine-cpu.min.js, dist/engine-all.min.js;
+ * scripts/build.mjs), the package's entries, and their size budgets.
  *
- * Issue 10 asks for at most 80 kB of minified engine JavaScript, with the embedded WGSL text
- * counted apart. What is counted: each bundle is split into the engine's JavaScript and three
- * kinds of generated data, each reported and each held under its own ceiling here:
+ * Issue 10's budget: at most 80 kB of minified JavaScript for the engine (the main entry, "."),
+ * the embedded WGSL text counted apart. It is enforced here (JS_BUDGET). What is counted: each
+ * bundle is split into the engine's JavaScript and three kinds of generated data, each reported
+ * and each held under its own ceiling:
  * - the WGSL text (apart, as the issue says);
  * - the kernels' bind-group layouts and line maps, which the build reflects from that WGSL and
- *   writes as tuples (data that grows with the kernels, not with the engine's code; before the
- *   build reflected them, a WGSL parser shipped instead);
- * - the CPU backend's WebAssembly module, base64 (machine code made by npm run gen:wasm, not
- *   JavaScript).
+ *   writes as tuples (data that grows with the kernels, not with the engine's code);
+ * - the CPU backend's WebAssembly module, base64 (machine code made by npm run gen:wasm).
  * The JavaScript is everything else, so the four parts add up to the file.
  *
- * The 80 kB target is MISSED for the main entry (about 140 kB, 2026-12-01): JS_CEILING holds it
- * where it is, so it cannot grow unnoticed, and the test prints the distance. The README's
- * "Bundle size" says what the rest is and what would bring it down. Each browser subpath is held
- * to what it adds to the main entry.
+ * The main entry is the core (engine/entries/main.ts says what and why): tensors, autodiff, the
+ * tutorial's ops, init and the WebGPU backend. The CPU backend is dist/engine-cpu.min.js, which
+ * engine.min.js imports by itself when init needs it; its size is held and printed too, with what
+ * each browser subpath adds to the main entry.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_SUBPATHS, BUNDLES, SUBPATHS, bundleSizes, formatReport, measureAll, root, type BundleReport } from '../scripts/build.mjs';
+import { BROWSER_SUBPATHS, BUNDLES, CPU_BUNDLE, SUBPATHS, bundleSizes, formatReport, measureAll, root, type BundleReport } from '../scripts/build.mjs';
 
-/** The target of issue 10 for the main entry's JavaScript (not met: printed, not enforced). */
-const JS_TARGET = 80_000;
+/** Issue 10: the main entry's minified JavaScript, at most (enforced). */
+const JS_BUDGET = 80_000;
 
 /**
- * Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious decision.
- * Raised for issue 11's kernel variants (variants.ts): the tiled and subgroup programs of matmul, the
- * three convolutions and sum added about 36 kB of WGSL and 4.5 kB of JavaScript (the variant choice,
- * the calibration behind init's 'auto').
+ * Enforced ceilings in bytes: today's sizes plus a little room, so that growth is a conscious
+ * decision (measured 2026-12-01; the README's "Bundle size" has the figures).
  */
 const CEILINGS = {
-  // 140.6 kB before issue 14's training controls, 145.7 kB with them (two weight stores in Sequential,
-  // CallContext, regularizers in the train step; the new layers themselves are in ./layers), plus
-  // issue 11's variant choice and calibration, plus the optimizers, schedules and ReduceLROnPlateau
-  // of issue 14, which compile's names pull into the main entry, and Layer.apply's symbolic tensors
-  // (the functional API's graph), plus issue 15's augment op, label smoothing and the metrics-log
-  // hook (5.8 kB), 2026-12-01.
-  // WGSL +19 kB for issue 11's conv and sum programs of 2026-12-01 (conv2d_c1_3x3, the two tap-looped
-  // subgroup convolutions, sum_split: 18.7 kB of embedded text together).
-  main: { js: 183_000, wgsl: 179_000, layouts: 27_000, wasm: 26_000 },
-  // The layers of issue 14 (engine/entries/layers.ts), issue 11's variants and the optimizers, 2026-12-01.
-  all: { js: 241_000, wgsl: 181_000, layouts: 27_000, wasm: 26_000 },
-  /** What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL). */
+  // 77.9 kB of JavaScript, 156.4 kB of WGSL text, 26.8 kB of layouts, 2026-12-01. WGSL +19 kB for
+  // issue 11's conv and sum programs (conv2d_c1_3x3, the two tap-looped subgroup convolutions,
+  // sum_split: 18.7 kB of embedded text together), 2026-12-01.
+  main: { js: JS_BUDGET, wgsl: 179_000, layouts: 27_000, wasm: 0 },
+  /** dist/engine-cpu.min.js: the CPU backend with its kernels, the WebAssembly GEMM's runtime and module. */
+  // 46.4 kB of JavaScript, 2026-12-01.
+  cpu: { js: 48_000, wgsl: 0, layouts: 0, wasm: 26_000 },
+  /** dist/engine-all.min.js: everything in engine/index.ts (232.6 kB of JavaScript, 2026-12-01). */
+  all: { js: 236_000, wgsl: 181_000, layouts: 27_000, wasm: 26_000 },
+  /**
+   * What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL), measured
+   * 2026-12-01. ./layers and ./tfjs-format build on ./nn (Sequential, the layer base), so theirs
+   * include it.
+   */
   subpaths: {
-    './ops': { js: 19_000, wgsl: 0 },
-    // 13.1 kB with the layers, 34.5 kB with the functional API (Model, input, Add, Concatenate, MultiHeadAttention, PositionEmbedding), 2026-12-01.
-    './layers': { js: 36_000, wgsl: 0 },
-    './pixels': { js: 6_000, wgsl: 2_500 },
-    './kernels': { js: 8_000, wgsl: 0 },
-    './profiler': { js: 3_200, wgsl: 0 },
-    // Every layer class (and the ops they use) comes with it: a file may hold any of them. 30.5 kB, 2026-12-01.
-    './tfjs-format': { js: 32_000, wgsl: 0 },
+    './nn': { js: 54_000, wgsl: 0 }, // 52.2 kB
+    './cpu': { js: 48_000, wgsl: 0 }, // 46.2 kB, and the 23.9 kB WebAssembly module
+    './ops': { js: 18_500, wgsl: 0 }, // 17.3 kB
+    './layers': { js: 73_000, wgsl: 0 }, // 70.7 kB, ./nn included
+    './pixels': { js: 6_000, wgsl: 2_500 }, // 5.4 kB and 2.2 kB
+    './kernels': { js: 8_000, wgsl: 0 }, // 7.3 kB (the CPU reference is loaded, as init loads it)
+    './profiler': { js: 3_200, wgsl: 0 }, // 2.8 kB
+    './tfjs-format': { js: 79_000, wgsl: 0 }, // 77.0 kB: every layer class, ./nn included
   } as Record<string, { js: number; wgsl: number }>,
 };
 
@@ -63,59 +62,86 @@ let report: BundleReport;
 beforeAll(async () => {
   report = await measureAll();
   console.log(formatReport(report));
-  console.log(`main entry's largest modules: ${report.main.largest.map((m) => `${m.file} ${(m.bytes / 1000).toFixed(1)} kB`).join(', ')}`);
-  console.log(`main entry's JavaScript ${(report.main.js / 1000).toFixed(1)} kB: ${(report.main.js / JS_TARGET).toFixed(2)}x the ${JS_TARGET / 1000} kB target of issue 10`);
-}, 60_000);
+  const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  console.log(`main entry's largest modules: ${report.main.byModule.slice(0, 15).map((m) => `${m.file} ${kb(m.bytes)}`).join(', ')}`);
+  console.log(`main entry's JavaScript ${kb(report.main.js)}: ${kb(JS_BUDGET - report.main.js)} under the ${kb(JS_BUDGET)} budget of issue 10`);
+}, 120_000);
 
 /** The names a bundle exports (its final `export{...}`). */
 function exportedNames(text: string): string[] {
   return /export\s*\{([^}]*)\}\s*;?\s*$/.exec(text)?.[1].split(',').map((e) => e.trim().split(/\s+as\s+/).pop()!) ?? [];
 }
 
+/** Every import left in a bundle with a literal specifier (a variable one, e.g. of the WGSL reflector for shaderOverrides strings, is not bundled on purpose). */
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/\bimport\s*["'{*][^;]*|\bfrom\s*["'][^"']+["']|\bimport\(\s*["'`][^"'`]*["'`]\s*\)|\brequire\(/g)].map((m) => m[0]);
+}
+
+/** Names each bundle must export, and names it must not (they are in another bundle or subpath). */
+const CORE = ['Tensor', 'tensor', 'init', 'tidy', 'gradients', 'conv2d', 'matmul', 'sparseSoftmaxCrossEntropy', 'WebGPUBackend'];
+const ELSEWHERE = ['Sequential', 'Dense', 'Adam', 'getOptimizer', 'CpuBackend', 'sqrt', 'batchNorm', 'fromPixels', 'defineKernel', 'GpuProfiler'];
+const EXPORTS: Record<string, { has: string[]; not: string[] }> = {
+  'engine.min.js': { has: CORE, not: ELSEWHERE },
+  'engine-cpu.min.js': { has: ['CpuBackend'], not: [...CORE, ...ELSEWHERE.filter((n) => n !== 'CpuBackend')] },
+  'engine-all.min.js': { has: [...CORE, ...ELSEWHERE], not: [] },
+};
+
 describe('the single-file bundles', () => {
+  it('each bundle of BUNDLES is checked here', () => {
+    expect(Object.keys(EXPORTS).sort()).toEqual(Object.keys(BUNDLES).sort());
+  });
+
   for (const [name, entry] of Object.entries(BUNDLES)) {
-    it(`${name} is self-contained and carries its entry's API`, async () => {
+    it(`${name} is self-contained (engine.min.js imports only ${CPU_BUNDLE}) and carries its entry's API`, async () => {
       const { text } = await bundleSizes(entry);
-      // A <script type="module"> or a CDN serves it alone. (Booleans, not toMatch: a failure
-      // would print the whole bundle. The one dynamic import, of the WGSL reflector for
-      // shaderOverrides strings, has a variable specifier on purpose: it is not bundled.)
-      const leftover = /\bimport\s*["'{*]|\bfrom\s*["'][^"']+["']|\bimport\(\s*["'`]|\brequire\(/.exec(text);
-      expect(leftover?.[0] ?? null, 'an import left in the bundle').toBeNull();
+      // A <script type="module"> or a CDN serves it alone. (Lists, not toMatch: a failure would print the whole bundle.)
+      expect(importsOf(text), 'an import left in the bundle').toEqual(name === 'engine.min.js' ? [`import("${CPU_BUNDLE}")`] : []);
       const exported = exportedNames(text);
-      for (const n of ['Sequential', 'CpuBackend', 'WebGPUBackend', 'init', 'tidy', 'conv2d', 'Adam']) expect(exported).toContain(n);
-      const subpathNames = ['sqrt', 'batchNorm', 'fromPixels', 'defineKernel', 'GpuProfiler'];
-      if (name === 'engine.min.js') for (const n of subpathNames) expect(exported).not.toContain(n);
-      else for (const n of subpathNames) expect(exported).toContain(n);
+      for (const n of EXPORTS[name].has) expect(exported, `${name} exports ${n}`).toContain(n);
+      for (const n of EXPORTS[name].not) expect(exported, `${name} does not export ${n}`).not.toContain(n);
     });
   }
 
-  it('the main entry bundles none of the subpaths\' modules', () => {
+  it('the main entry bundles none of the subpaths\' modules, and the CPU backend none of the engine\'s state', () => {
     const modules = report.main.modules;
-    for (const m of ['engine/ops/from-pixels.ts', 'engine/ops/math.ts', 'engine/ops/normalization.ts', 'engine/kernels/define-kernel.ts', 'engine/backends/webgpu/profiler.ts']) {
+    for (const m of [
+      'engine/backends/cpu/cpu-backend.ts', 'engine/backends/cpu/wasm/wasm-runtime.ts', 'engine/backends/cpu/wasm/kernels.generated.ts',
+      'engine/nn/sequential.ts', 'engine/nn/training.ts', 'engine/optim/adam.ts', 'engine/optim/registry.ts',
+      'engine/ops/from-pixels.ts', 'engine/ops/math.ts', 'engine/ops/normalization.ts', 'engine/kernels/define-kernel.ts', 'engine/backends/webgpu/profiler.ts',
+    ]) {
       expect(modules).not.toContain(m);
     }
+    // engine-cpu.min.js beside engine.min.js is one engine only if the CPU bundle has no state of
+    // its own: the backend's code and pure helpers, not tensors, the current backend or autodiff.
+    const pure = ['engine/entries/cpu.ts', 'engine/backends/backend.ts', 'engine/counter-hash.ts', 'engine/ops/geometry.ts', 'engine/ops/validate.ts', 'engine/nn/show.ts'];
+    const others = report.cpu.modules.filter((m) => !m.startsWith('engine/backends/cpu/') && !pure.includes(m));
+    expect(others, 'modules in engine-cpu.min.js besides the CPU backend and pure helpers').toEqual([]);
+    expect(report.cpu.modules).toContain('engine/backends/cpu/wasm/wasm-runtime.ts');
   });
 });
 
 describe('size budgets (bytes of minified code; the four parts add up to the file)', () => {
-  it('the main entry (dist/engine.min.js) stays under its ceilings; the 80 kB target of issue 10 is printed', () => {
+  it(`the main entry (dist/engine.min.js): at most ${JS_BUDGET / 1000} kB of JavaScript (issue 10), and its other ceilings`, () => {
     const s = report.main;
     expect(s.js + s.wgsl + s.layouts + s.wasm).toBe(s.total);
     expect(s.wgsl).toBeGreaterThan(50_000); // every kernel's WGSL is in it
     expect(s.layouts).toBeGreaterThan(5_000);
-    expect(s.wasm).toBeGreaterThan(10_000);
+    expect(s.js, `main entry JavaScript: over the ${JS_BUDGET / 1000} kB budget of issue 10`).toBeLessThanOrEqual(JS_BUDGET);
     for (const [k, ceiling] of Object.entries(CEILINGS.main)) {
       expect(s[k as keyof typeof CEILINGS.main], `main entry ${k}: over its ${ceiling / 1000} kB ceiling`).toBeLessThanOrEqual(ceiling);
     }
   });
 
-  it('dist/engine-all.min.js stays under its ceilings', () => {
-    const s = report.all;
-    expect(s.js + s.wgsl + s.layouts + s.wasm).toBe(s.total);
-    for (const [k, ceiling] of Object.entries(CEILINGS.all)) {
-      expect(s[k as keyof typeof CEILINGS.all], `engine-all ${k}: over its ${ceiling / 1000} kB ceiling`).toBeLessThanOrEqual(ceiling);
-    }
-  });
+  for (const which of ['cpu', 'all'] as const) {
+    it(`dist/${which === 'cpu' ? 'engine-cpu' : 'engine-all'}.min.js stays under its ceilings`, () => {
+      const s = report[which];
+      expect(s.js + s.wgsl + s.layouts + s.wasm).toBe(s.total);
+      expect(s.wasm).toBeGreaterThan(10_000); // the WebAssembly GEMM is in it
+      for (const [k, ceiling] of Object.entries(CEILINGS[which])) {
+        expect(s[k as keyof typeof CEILINGS.all], `${which} ${k}: over its ${ceiling / 1000} kB ceiling`).toBeLessThanOrEqual(ceiling);
+      }
+    });
+  }
 
   it('each browser subpath adds no more than its ceiling to the main entry', () => {
     expect(Object.keys(report.subpaths).sort()).toEqual([...BROWSER_SUBPATHS].sort());
@@ -123,10 +149,11 @@ describe('size budgets (bytes of minified code; the four parts add up to the fil
     for (const [subpath, s] of Object.entries(report.subpaths)) {
       expect(s.js, `${subpath} adds no JavaScript: it is not apart from the main entry`).toBeGreaterThan(1_000);
       expect(s.modules.length).toBeGreaterThan(0);
-      // A subpath brings no kernel layouts and no WebAssembly: those are the backends', in the main entry
-      // (./pixels' WGSL module adds a few bytes of declaration around its text).
+      // A subpath brings no kernel layouts (those are the WebGPU backend's, in the main entry; ./pixels'
+      // WGSL module adds a few bytes of declaration around its text) and, but for ./cpu, no WebAssembly.
       expect(s.layouts).toBeLessThan(100);
-      expect(s.wasm).toBe(0);
+      if (subpath === './cpu') expect(s.wasm).toBeGreaterThan(10_000);
+      else expect(s.wasm).toBe(0);
       const c = CEILINGS.subpaths[subpath];
       expect(s.js, `${subpath} JavaScript: over its ${c.js / 1000} kB ceiling`).toBeLessThanOrEqual(c.js);
       expect(s.wgsl, `${subpath} WGSL: over its ${c.wgsl / 1000} kB ceiling`).toBeLessThanOrEqual(c.wgsl);

@@ -4,11 +4,12 @@
  * tarball, its dependencies and the optional `webgpu` peer, from npm's cache or the registry).
  * That project then
  * 1. imports the package in plain Node (no TypeScript loader; every subpath) and trains
- *    a tiny CNN on the CPU and on WebGPU (Dawn + SwiftShader), saving and reloading it, and runs
- *    ops of the ./ops subpath on the main entry's tensors;
+ *    a tiny CNN (./nn) on the CPU and on WebGPU (Dawn + SwiftShader), saving and reloading it, runs
+ *    ops of the ./ops subpath on the main entry's tensors, and runs the main entry alone on each
+ *    backend (init loading the CPU backend by itself);
  * 2. bundles an app that imports it with esbuild and runs it in headless Chrome, on the CPU and on
- *    WebGPU; and loads dist/engine.min.js (and dist/engine-all.min.js) from a <script type="module">,
- *    as from a CDN;
+ *    WebGPU; and loads dist/engine.min.js (which imports dist/engine-cpu.min.js for the CPU) and
+ *    dist/engine-all.min.js from a <script type="module">, as from a CDN;
  * 3. type-checks consumer files against the shipped .d.ts (NodeNext resolution, strict, no
  *    skipLibCheck): a Node one (with @types/node, as a Node project has), where misuse must be a
  *    type error, and a page's, with no Node types at all.
@@ -80,6 +81,9 @@ afterAll(async () => {
 /** subpathOps() of train-tiny.js: sqrt and transpose of [[1, 4, 9], [16, 25, 36]]. */
 const SUBPATH_OPS = { sqrt: [1, 2, 3, 4, 5, 6], transpose: [1, 16, 4, 25, 9, 36] };
 
+/** coreSteps() of train-tiny.js on `backend`: the main entry alone; init's CPU backend is the ./cpu subpath's class. */
+const coreSteps = (backend: string) => ({ backend, product: [19, 22, 43, 50], grad: [2, 4, 6, 8], isCpuBackend: backend === 'cpu' });
+
 /** Both backends trained, the loss fell, and the CPU and WebGPU runs agree step for step. */
 function expectTrained(results: Record<string, TinyResult>, where: string): void {
   const { cpu, webgpu } = results;
@@ -108,6 +112,7 @@ describe('the npm package, installed from its tarball', () => {
     const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
     for (const t of targets) expect(packedFiles, t).toContain(t.replace(/^\.\//, ''));
     expect(existsSync(join(installed, 'dist/engine.min.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist/engine-cpu.min.js'))).toBe(true);
     expect(existsSync(join(installed, 'dist/engine-all.min.js'))).toBe(true);
     // Runtime dependencies: exactly what the built JavaScript imports by bare name.
     const bare = new Set<string>();
@@ -127,10 +132,11 @@ describe('the npm package, installed from its tarball', () => {
   it('plain Node imports every subpath and trains a tiny CNN on the CPU and on WebGPU', async () => {
     const { stdout } = await run(process.execPath, ['node-app.mjs'], { cwd: app, timeout: 120_000 });
     const results = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, TinyResult & {
-      reloadedEqual: boolean; isSequential: boolean; subpathOps: typeof SUBPATH_OPS; subpathExports: boolean;
+      reloadedEqual: boolean; isSequential: boolean; subpathOps: typeof SUBPATH_OPS; subpathExports: boolean; core: unknown;
     }>;
     expectTrained(results, 'Node');
-    for (const r of Object.values(results)) {
+    for (const [b, r] of Object.entries(results)) {
+      expect(r.core).toEqual(coreSteps(b)); // the main entry alone; init's CPU backend is ./cpu's CpuBackend
       expect(r.subpathOps).toEqual(SUBPATH_OPS); // ./ops on the main entry's tensors, on this backend
       expect(r.subpathExports).toBe(true); // ./pixels, ./kernels, ./profiler
       expect(r.reloadedEqual).toBe(true); // tfjs-format/node save + load and tfjs-format in memory
@@ -138,7 +144,7 @@ describe('the npm package, installed from its tarball', () => {
     }
   });
 
-  it('an app bundled with esbuild, and engine.min.js alone, train in headless Chrome', async () => {
+  it('an app bundled with esbuild trains in headless Chrome; engine.min.js runs alone, engine-all.min.js trains', async () => {
     const bundle = await build({
       absWorkingDir: app, entryPoints: ['browser-app.js'], bundle: true, format: 'esm', platform: 'browser',
       target: 'es2022', write: false, logLevel: 'silent', metafile: true,
@@ -153,6 +159,7 @@ describe('the npm package, installed from its tarball', () => {
       '/app.js': ['text/javascript', js],
       '/min.html': ['text/html', readFileSync(join(app, 'min-page.html'))],
       '/engine.min.js': ['text/javascript', readFileSync(join(installed, 'dist/engine.min.js'))],
+      '/engine-cpu.min.js': ['text/javascript', readFileSync(join(installed, 'dist/engine-cpu.min.js'))],
       '/engine-all.min.js': ['text/javascript', readFileSync(join(installed, 'dist/engine-all.min.js'))],
       '/train-tiny.js': ['text/javascript', readFileSync(join(app, 'train-tiny.js'))],
     };
@@ -182,13 +189,16 @@ describe('the npm package, installed from its tarball', () => {
     expect(bundled.error ?? null).toBeNull();
     expectTrained(bundled as unknown as Record<string, TinyResult>, 'Chrome, esbuild app');
     for (const b of ['cpu', 'webgpu']) {
-      const r = bundled[b] as { reloadedLogits: number[]; originalLogits: number[]; subpathOps: unknown };
+      const r = bundled[b] as { reloadedLogits: number[]; originalLogits: number[]; subpathOps: unknown; core: unknown };
       expect(r.reloadedLogits).toEqual(r.originalLogits); // tfjs-format round trip in the page
       expect(r.subpathOps).toEqual(SUBPATH_OPS); // ./ops on the main entry's tensors
+      expect(r.core).toEqual(coreSteps(b));
     }
     const min = await open('/min.html', 'runMin');
     expect(min.error ?? null).toBeNull();
-    expectTrained(min as unknown as Record<string, TinyResult>, 'Chrome, engine.min.js');
+    // engine.min.js alone, on both backends (for the CPU it imported engine-cpu.min.js by itself).
+    expect(min.core).toEqual({ cpu: coreSteps('cpu'), webgpu: coreSteps('webgpu') });
+    expectTrained(min as unknown as Record<string, TinyResult>, 'Chrome, engine-all.min.js');
     expect(min.all).toEqual({ subpathOps: SUBPATH_OPS, hasMain: true }); // engine-all.min.js
     expect(errors).toEqual([]);
   }, 180_000);
@@ -220,7 +230,9 @@ describe('the npm package, installed from its tarball', () => {
 
 /** A consumer's TypeScript: every subpath, typed uses, and misuses that must not compile. */
 const CONSUMER_TS = `
-import { Adam, Conv2D, Dense, Flatten, MaxPooling2D, Sequential, init, matmul, tensor, type Backend, type Tensor } from '${pkg.name}';
+import { init, matmul, setBackend, tensor, type Backend, type Tensor } from '${pkg.name}';
+import { Adam, Conv2D, Dense, Flatten, MaxPooling2D, Sequential } from '${pkg.name}/nn';
+import { CpuBackend } from '${pkg.name}/cpu';
 import { nodeGPU } from '${pkg.name}/node';
 import { sqrt, transpose } from '${pkg.name}/ops';
 import { defineKernel, type KernelDefinition } from '${pkg.name}/kernels';
@@ -242,6 +254,10 @@ export async function main(): Promise<number> {
   const paths: { modelJson: string; weights: string } = await saveModel(again, 'out');
   const loaded: Sequential = await loadModel(paths.modelJson);
   const device: GPUDevice | undefined = undefined; // WebGPU's types come with the package
+  const reference: Backend = new CpuBackend('float64', { gemm: 'js' });
+  setBackend(reference);
+  // @ts-expect-error: the CPU backend's float types are float32 and float64
+  new CpuBackend('float16');
   void device;
   // @ts-expect-error: not a backend
   await init({ backend: 'tpu' });
@@ -262,7 +278,8 @@ export const engineTensor: Tensor = matmul(tensor([1, 2], [1, 2]), tensor([3, 4]
 
 /** A page's TypeScript: the browser-safe subpaths only, with no Node types in the program. */
 const BROWSER_CONSUMER_TS = `
-import { init, noGrad, softmax, Sequential } from '${pkg.name}';
+import { init, noGrad, softmax } from '${pkg.name}';
+import type { Sequential } from '${pkg.name}/nn';
 import { fromPixels, type FromPixelsOptions } from '${pkg.name}/pixels';
 import { modelFromArtifacts, type TfjsArtifacts } from '${pkg.name}/tfjs-format';
 

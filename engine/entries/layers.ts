@@ -1,7 +1,7 @@
 /**
  * `webgpu-tensor-engine/layers`: the layers of issue 14 beyond the tutorial CNN's (README,
  * "Layers"), and the activations beyond linear, relu and softmax for every layer (importing this
- * entry registers them, through ActivationLayer). They build on the op families of ./ops, and work in the main entry's
+ * entry registers them, through ActivationLayer). They build on the op families of ./ops, and work in ./nn's
  * Sequential.
  * @module webgpu-tensor-engine/layers
  */

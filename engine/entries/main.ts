@@ -1,11 +1,24 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /**
- * The package's main entry (`webgpu-tensor-engine`, and the single-file dist/engine.min.js):
- * tensors, autodiff, the ops the tutorial CNN uses, layers, `Sequential`, the optimizers and
- * learning-rate schedules, `init` and both backends. The wider op families, fromPixels, custom kernels and the GPU profiler are subpaths
- * (engine/entries/*.ts), so a page that loads the main bundle alone does not pay for them.
+ * The package's main entry (`webgpu-tensor-engine`, and the single-file dist/engine.min.js): the
+ * core every experiment needs, and no more. Tensors, autodiff (`gradients`, `grad`,
+ * `valueAndGrad`), `tidy`/`noGrad`, the ops the tutorial CNN uses (with the cross-entropy), `init`, and the WebGPU backend with its whole kernel table and every kernel's
+ * WGSL. With these alone a page runs any model written with the ops, forward and backward.
+ *
+ * What is elsewhere, and why (issue 10's budget: at most 80 kB of minified JavaScript here):
+ * - the CPU backend (./cpu, dist/engine-cpu.min.js: its kernels, the WebAssembly GEMM and its
+ *   threads) is loaded by `init` itself when it needs it (backend 'cpu', 'auto', no WebGPU; fit's
+ *   onDeviceLost: 'cpu'), so a page on WebGPU never downloads it, and `init({ backend: 'cpu' })`
+ *   still works from this entry alone. Both backends keep their exhaustive kernel tables;
+ * - training (./nn: layers, Sequential, fit, callbacks, optimizers, schedules, and the data
+ *   augmentation of fit's `augment` option) is a subpath:
+ *   a page that computes with the ops, or trains with its own loop, does not pay for it;
+ * - the wider op families (./ops), the other layers and the functional API (./layers),
+ *   fromPixels (./pixels), custom kernels (./kernels), the profiler (./profiler) and the
+ *   TensorFlow.js format (./tfjs-format) are subpaths too.
+ * All subpaths share this entry's tensors and current backend (engine/entries/*.ts).
  * engine/index.ts re-exports all of it for the repository's own code; test/bundle-size.test.ts
- * checks that the entries together export exactly what engine/index.ts does.
+ * checks that the entries together export exactly what engine/index.ts does, and holds the budget.
  * @module webgpu-tensor-engine
  */
 export type {
@@ -28,38 +41,6 @@ export { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
 export { maxPool2d, type MaxPool2DOptions } from '../ops/maxpool2d.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { sparseSoftmaxCrossEntropy, type SparseSoftmaxCrossEntropyOptions } from '../ops/cross-entropy.js';
-export { augment, type Augmentation, type AugmentKey } from '../ops/augment.js';
-export { CpuBackend } from '../backends/cpu/cpu-backend.js';
 export { Random } from '../random.js';
-// The tutorial's layers from their own files (the layers index would bring every layer).
-export { Layer, type Activation, type WeightSpec } from '../nn/layers/base.js';
-export { Conv2D, type Conv2DArgs } from '../nn/layers/conv2d.js';
-export { MaxPooling2D, type MaxPooling2DArgs, type Pooling2DArgs } from '../nn/layers/pooling.js';
-export { Flatten } from '../nn/layers/flatten.js';
-export { Dense, type DenseArgs } from '../nn/layers/dense.js';
-export { CallContext, INFERENCE, type CallContextOptions } from '../nn/call-context.js';
-export type { Regularizer } from '../nn/regularizers.js';
-export type { Initializer } from '../nn/initializers.js';
-export { Sequential, type SequentialOptions, type ModelWeight } from '../nn/sequential.js';
-// Layer.apply's result; the rest of the functional API (input, Model, ...) is in ./layers.
-export { SymbolicTensor, type LayerNode } from '../nn/functional/symbolic.js';
-export type { TrainableModel } from '../nn/trainable-model.js';
-export { ParameterStore, type Parameter, type ParameterSpec } from '../nn/parameter-store.js';
-export { trainStep } from '../nn/train-step.js';
-export { Adam, AdamW, type AdamOptions } from '../optim/adam.js';
-export { SGD, type SgdOptions } from '../optim/sgd.js';
-export { RMSprop, type RmspropOptions } from '../optim/rmsprop.js';
-export { Adagrad, type AdagradOptions } from '../optim/adagrad.js';
-export { type Optimizer, type OptimizerState, type OptimizerConfig, type OptimizerBaseOptions, FlatOptimizer } from '../optim/optimizer.js';
-export { getOptimizer, optimizerFromConfig, OPTIMIZER_NAMES, type OptimizerName } from '../optim/registry.js';
-export {
-  LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay, scheduleFromRecord,
-  type ExponentialDecayOptions, type PiecewiseConstantDecayOptions, type CosineDecayOptions, type ScheduleRecord,
-} from '../optim/schedules.js';
-export {
-  History, EarlyStopping, TerminateOnNaN, NonFiniteLossError, type Callback, type BatchLogs, type EpochLogs, type EarlyStoppingOptions,
-  ReduceLROnPlateau, type ReduceLROnPlateauOptions, type TrainingContext, type MetricName, type MetricsReadLogs,
-} from '../nn/callbacks.js';
-export { type HostData, type FitOptions, type CompileOptions, type ProgressReporter, lineReporter } from '../nn/training.js';
 export { init, type InitOptions, type BackendChoice } from '../init.js';
 export { WebGPUBackend, DEFAULT_TILING, type GPUStorage, type Tiling, type WebGPUBackendOptions } from '../backends/webgpu/webgpu-backend.js';

@@ -11,7 +11,7 @@
 import { gradients } from '../autograd.js';
 import type { Backend, Shape, TypedArray } from '../backends/backend.js';
 import { sizeOf } from '../backends/backend.js';
-import { CpuBackend } from '../backends/cpu/cpu-backend.js';
+import { loadCpuBackend } from '../backends/cpu/load.js';
 import { mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { Random } from '../random.js';
@@ -74,6 +74,8 @@ export async function checkKernelParity<I extends string, S extends string>(
     }
     return out;
   };
+  // The CPU backend is the reference; its module is loaded on first use, as init does.
+  const { CpuBackend } = await loadCpuBackend('checkKernelParity');
   const want = await run(new CpuBackend('float32'));
   const got = await run(options.backend);
   const rtol = options.rtol ?? 1e-5;

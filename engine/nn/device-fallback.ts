@@ -17,7 +17,7 @@
  * its start.) The host copy costs one read-back of the weights and of the optimizer's slots per epoch.
  */
 import type { Backend } from '../backends/backend.js';
-import { CpuBackend } from '../backends/cpu/cpu-backend.js';
+import { loadCpuBackend } from '../backends/cpu/load.js';
 import { WebGPUBackend } from '../backends/webgpu/webgpu-backend.js';
 import { show } from './show.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
@@ -147,6 +147,7 @@ export async function fitGuardingDevice(
           `Pass onDeviceLost: 'cpu' to fit to continue on the CPU backend from the last epoch end (${(e as Error).message})`,
       );
     }
+    const { CpuBackend } = await loadCpuBackend('fit');
     const cpu = new CpuBackend(device.floatDType);
     setBackend(cpu);
     // moveTo disposes the lost device's store, which releases the optimizer's slots for it;

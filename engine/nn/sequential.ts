@@ -22,15 +22,12 @@ import type { Tensor } from '../tensor.js';
 import { fmt } from '../ops/validate.js';
 import { show } from './show.js';
 import { initialValues } from './initializers.js';
-// The base alone: the layers index would bring every layer into the main entry's bundle.
+// The base alone: the layers index would bring every layer into ./nn's bundle.
 import { Layer, type WeightSpec } from './layers/base.js';
 import { CallContext, INFERENCE } from './call-context.js';
 import { ModelWeights, type ModelWeight, type WeightRef } from './model-weights.js';
 import type { ParameterStore } from './parameter-store.js';
-import type { History } from './callbacks.js';
-import {
-  type Compiled, type CompileOptions, type FitOptions, type HostData, compileOptions, evaluate, fit, predict,
-} from './training.js';
+import { KerasModel } from './keras-model.js';
 
 export interface SequentialOptions {
   /** Seed of the weight initialisation. */
@@ -49,31 +46,21 @@ interface BuiltLayer {
 
 export type { ModelWeight } from './model-weights.js';
 
-export class Sequential {
+export class Sequential extends KerasModel {
   readonly name: string;
   readonly layers: Layer[] = [];
   private built: BuiltLayer[] | null = null;
   /** Every weight, in the trainable and the non-trainable store (model-weights.ts). */
   private weightStores: ModelWeights | null = null;
   private seed: number;
-  private compiled: Compiled | null = null;
-  private disposed = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    super();
     if (!Array.isArray(layers)) throw new Error(`Sequential: expected an array of layers, got ${show(layers)}`);
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? 42;
     if (!Number.isInteger(this.seed)) throw new Error(`Sequential: seed must be an integer, got ${show(this.seed)}`);
     layers.forEach((l) => this.add(l));
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  /** A disposed model stays disposed: rebuilding it would silently bring back fresh random weights. */
-  private assertLive(op: string): void {
-    if (this.disposed) throw new Error(`${this.name}.${op}: the model was disposed; make a new model (or load a saved one)`);
   }
 
   add(layer: Layer): this {
@@ -267,38 +254,6 @@ export class Sequential {
    */
   moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
     this.storesFor('moveTo').moveTo(backend, weights);
-  }
-
-  /** Keras's compile: the optimizer, the loss and the metrics. */
-  compile(options: CompileOptions = {}): this {
-    this.assertLive('compile');
-    this.compiled = compileOptions(options);
-    return this;
-  }
-
-  private requireCompiled(op: string): Compiled {
-    this.assertLive(op);
-    if (!this.compiled) throw new Error(`${this.name}.${op}: call compile() first`);
-    return this.compiled;
-  }
-
-  /** The optimizer given to compile(). */
-  get optimizer(): Compiled['optimizer'] {
-    return this.requireCompiled('optimizer').optimizer;
-  }
-
-  fit(x: HostData, y: ArrayLike<number>, options?: FitOptions): Promise<History> {
-    return fit(this, this.requireCompiled('fit'), x, y, options);
-  }
-
-  evaluate(x: HostData, y: ArrayLike<number>, options?: { batchSize?: number }): Promise<{ loss: number; accuracy: number }> {
-    return evaluate(this, this.requireCompiled('evaluate'), x, y, options);
-  }
-
-  /** Logits [n, classes] as a host array. */
-  predict(x: HostData, options?: { batchSize?: number }): Promise<Float32Array> {
-    this.assertLive('predict');
-    return predict(this, x, options);
   }
 
   /** Frees the weights; every later use of the model throws. Idempotent. */

@@ -41,6 +41,20 @@ function check(op: string, x: Tensor, epsilon: number): void {
   if (!(epsilon > 0)) throw new Error(`${op}: epsilon must be positive, got ${epsilon}`);
 }
 
+/** The checks every normalisation starts with; then its scale and offset ([C], defaults ones and zeros) and ε. */
+function normInputs(op: string, x: Tensor, options: NormOptions, stats: Tensor[] = []): { scale: Tensor; offset: Tensor; epsilon: number; inputs: Tensor[] } {
+  const epsilon = options.epsilon ?? 1e-3;
+  check(op, x, epsilon);
+  const [mean, variance] = stats;
+  const checkedStats = stats.length ? [channelParam(op, 'mean', mean, x, 0), channelParam(op, 'variance', variance, x, 1)] : [];
+  const scale = channelParam(op, 'scale', options.scale, x, 1);
+  const offset = channelParam(op, 'offset', options.offset, x, 0);
+  const inputs = [x, ...checkedStats, scale, offset];
+  assertSameBackend(op, inputs);
+  assertSameDType(op, inputs);
+  return { scale, offset, epsilon, inputs };
+}
+
 export interface BatchNormOptions extends NormOptions {
   mean: Tensor;
   variance: Tensor;
@@ -48,15 +62,8 @@ export interface BatchNormOptions extends NormOptions {
 
 export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   const op = 'batchNorm';
-  const epsilon = options.epsilon ?? 1e-3;
-  check(op, x, epsilon);
-  const mean = channelParam(op, 'mean', options.mean, x, 0);
-  const variance = channelParam(op, 'variance', options.variance, x, 1);
-  const scale = channelParam(op, 'scale', options.scale, x, 1);
-  const offset = channelParam(op, 'offset', options.offset, x, 0);
-  const inputs = [x, mean, variance, scale, offset];
-  assertSameBackend(op, inputs);
-  assertSameDType(op, inputs);
+  const { scale, offset, epsilon, inputs } = normInputs(op, x, options, [options.mean, options.variance]);
+  const [, mean, variance] = inputs;
   const k = x.backend.kernels;
   const y = k.batchNorm(x.handle, mean.handle, variance.handle, scale.handle, offset.handle, epsilon);
   return record(op, y, inputs, (dy, needs) => {
@@ -73,13 +80,7 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
 
 export function batchNormTraining(x: Tensor, options: NormOptions = {}): { y: Tensor; mean: Tensor; variance: Tensor } {
   const op = 'batchNormTraining';
-  const epsilon = options.epsilon ?? 1e-3;
-  check(op, x, epsilon);
-  const scale = channelParam(op, 'scale', options.scale, x, 1);
-  const offset = channelParam(op, 'offset', options.offset, x, 0);
-  const inputs = [x, scale, offset];
-  assertSameBackend(op, inputs);
-  assertSameDType(op, inputs);
+  const { scale, offset, epsilon, inputs } = normInputs(op, x, options);
   const C = x.shape[x.rank - 1];
   if (x.size / Math.max(C, 1) < 1) throw new Error(`${op}: x ${fmt(x.shape)} has no rows to take statistics over`);
   const k = x.backend.kernels;
@@ -96,13 +97,7 @@ export function batchNormTraining(x: Tensor, options: NormOptions = {}): { y: Te
 
 export function layerNorm(x: Tensor, options: NormOptions = {}): Tensor {
   const op = 'layerNorm';
-  const epsilon = options.epsilon ?? 1e-3;
-  check(op, x, epsilon);
-  const scale = channelParam(op, 'scale', options.scale, x, 1);
-  const offset = channelParam(op, 'offset', options.offset, x, 0);
-  const inputs = [x, scale, offset];
-  assertSameBackend(op, inputs);
-  assertSameDType(op, inputs);
+  const { scale, offset, epsilon, inputs } = normInputs(op, x, options);
   const k = x.backend.kernels;
   const be = x.backend;
   const { y, stats } = k.layerNorm(x.handle, scale.handle, offset.handle, epsilon);

@@ -2,11 +2,7 @@
 // (include/gemm-tiled.wgsl, include/gemm-subgroup.wgsl): dW[K = kH*kW*inC, outC] =
 // patches(X)ᵀ · dY over one chunk of the P = N*outH*outW output pixels (the chunk is the launch's
 // layer, as in conv2d_backprop_filter.wgsl); writes partial[chunk, K, outC], the host sums them.
-#include "include/conv.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
+#include "include/conv2d-filter-io.wgsl"
 fn reductionRange(chunk: u32) -> vec2<u32> {
   let start = chunk * p.chunkLen;
   return vec2<u32>(start, min(start + p.chunkLen, p.batch * p.outH * p.outW));

@@ -3,11 +3,7 @@
 // dYpatches[M, kH*kW*outC] · Wᵀ, where the row of input pixel (n, ih, iw) at k = (kh, kw, oc) is
 // dy[n, oh, ow, oc] when ih + padTop - kh = oh*strideH (and the same along w) lands inside dy,
 // and zero otherwise (the transposed convolution of conv2d_backprop_input.wgsl).
-#include "include/conv.wgsl"
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
+#include "include/conv2d-input-io.wgsl"
 fn reductionRange(layer: u32) -> vec2<u32> { return vec2<u32>(0u, p.kH * p.kW * p.outC); }
 // Input pixel m: n*outH, and its padded position (ih + padTop, iw + padLeft).
 struct RowInfo { nOut: i32, h: i32, w: i32, }
@@ -35,10 +31,4 @@ fn loadB4(k: u32, cols: vec4<u32>) -> vec4<f32> {
   let oc = k % p.outC;
   let wb = (k / p.outC) * p.inC;
   return vec4<f32>(w[(wb + cols.x) * p.outC + oc], w[(wb + cols.y) * p.outC + oc], w[(wb + cols.z) * p.outC + oc], w[(wb + cols.w) * p.outC + oc]);
-}
-fn storeRow(m: u32, c0: u32, layer: u32, v: vec4<f32>) {
-  let base = m * p.inC;
-  for (var j = 0u; j < 4u; j++) {
-    if (c0 + j < p.inC) { dx[base + c0 + j] = v[j]; }
-  }
 }

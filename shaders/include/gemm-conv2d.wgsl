@@ -2,13 +2,7 @@
 // (include/gemm-tiled.wgsl, include/gemm-subgroup.wgsl): Y[M = N*outH*outW, outC] =
 // patches(X)[M, kH*kW*inC] · W[kH*kW*inC, outC], as in conv2d.wgsl; bias and ReLU
 // (NaN-preserving) are applied at the store.
-#include "include/conv.wgsl"
-#include "include/relu.wgsl"
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
+#include "include/conv2d-io.wgsl"
 fn reductionRange(layer: u32) -> vec2<u32> { return vec2<u32>(0u, p.kH * p.kW * p.inC); }
 // Output pixel m: its window origin (ih0, iw0) and the offset of (n, ih0, iw0, 0) in x (negative
 // when padded; used only for taps inside the image).

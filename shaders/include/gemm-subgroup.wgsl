@@ -15,9 +15,7 @@ enable subgroups;
 // The lanes are subgroup-uniform by the run-time check, which the uniformity analysis cannot see.
 diagnostic(off, subgroup_uniformity);
 #include "include/block4.wgsl"
-@group(0) @binding(0) var<uniform> p: Params;
-override WGX: u32 = 8;
-override WGY: u32 = 8;
+#include "include/workgroup-2d.wgsl"
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) width: u32) {

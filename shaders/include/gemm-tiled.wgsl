@@ -12,9 +12,7 @@
 // cols: vec4<u32>) -> vec4<f32>` (B(k, cols), cols clamped into range) and block4's `storeRow`.
 // Every invocation runs to the end (the barriers need them all); only those inside the output store.
 #include "include/block4.wgsl"
-@group(0) @binding(0) var<uniform> p: Params;
-override WGX: u32 = 8;
-override WGY: u32 = 8;
+#include "include/workgroup-2d.wgsl"
 const TILE_K: u32 = 16u;
 // tileA[kk * WGY + y]: rows 4y..4y+3 of the tile at step kk; tileB[kk * WGX + x]: columns 4x..4x+3.
 var<workgroup> tileA: array<vec4<f32>, TILE_K * WGY>;

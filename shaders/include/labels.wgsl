@@ -5,7 +5,7 @@
 // row, 0xffffffff means none). label_report.wgsl, launched right after, moves that row and its
 // label to words 1 and 2; the next read() throws an Error naming the op, the batch position and
 // the label (engine/backends/webgpu/error-words.ts).
-@group(0) @binding(7) var<storage, read_write> labelError: array<atomic<u32>>;
+#storage(7) read_write labelError: atomic<u32>
 // A NaN built at run time: WGSL rejects NaN in constant expressions.
 var<private> NAN_BITS: u32 = 0x7fc00000u;
 fn labelOk(label: i32, row: u32) -> bool {

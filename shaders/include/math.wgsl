@@ -1,5 +1,8 @@
-// Scalar functions shared by the unary_math kernels, in the stable forms their CPU twin
-// (engine/backends/cpu/math.ts) also uses.
+// The unary_math family (unary_math.wgsl, unary_math_backward.wgsl): one invocation per element,
+// the op code and its constants alpha, beta in Params, and the scalar functions both kernels use,
+// in the stable forms their CPU twin (engine/backends/cpu/math.ts) also uses.
+#include "include/elements.wgsl"
+struct Params { n: u32, op: u32, alpha: f32, beta: f32, }
 fn sigmoid(v: f32) -> f32 {
   if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
   let e = exp(v);

@@ -4,8 +4,7 @@
 // combines the WG partials through the workgroup memory `part` (a tree, or subgroup sums first),
 // and lane 0 stores the total (fn storeItem(g, total)). Spare workgroups of a folded grid stop
 // here, whole (fn workItems() -> u32), so every barrier is reached by the whole workgroup.
-@group(0) @binding(0) var<uniform> p: Params;
-override WG: u32 = 64;
+#include "include/workgroup-1d.wgsl"
 var<workgroup> part: array<f32, WG>;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {

@@ -2,7 +2,7 @@
 // with rows and cols (and any uniforms of its own), its other buffers from binding 2 and
 // `fn row(r: u32, base: u32)` (base = r * cols), called for r < rows only. The row statistics
 // are include/row-stats.wgsl and include/row-argmax.wgsl.
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+#storage(1) read x: f32
 #include "include/thread.wgsl"
 fn invocation(r: u32) {
   if (r < p.rows) { row(r, r * p.cols); }

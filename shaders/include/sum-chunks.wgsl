@@ -1,15 +1,7 @@
-// The work of the workgroup sums (sum_tiled.wgsl, sum_subgroup.wgsl): the same Params and
-// output layout as sum.wgsl (out[o * chunks + c], summed again by the host when chunks > 1), but
-// a whole workgroup per (output o, chunk c), its lanes reading every WG-th element of the chunk.
-#include "include/axis-runs.wgsl"
-struct Params {
-  outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
-  keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
-  keptShape: vec4<u32>, keptStrides: vec4<u32>,
-  redShape: vec4<u32>, redStrides: vec4<u32>,
-}
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+// The work of the workgroup sums (sum_tiled.wgsl, sum_subgroup.wgsl): the problem of sum.wgsl
+// (include/sum.wgsl), but a whole workgroup per (output o, chunk c), its lanes reading every
+// WG-th element of the chunk.
+#include "include/sum.wgsl"
 fn workItems() -> u32 { return p.outSize * p.chunks; }
 fn lanePartial(g: u32, lane: u32) -> f32 {
   let base = keptBase(g / p.chunks);

@@ -8,9 +8,7 @@
 // `struct Params` with tilesX, tilesY, layers, `fn outputExtent() -> vec2<u32>` (rows, columns
 // of its output matrix) and `fn computeBlock(row0: u32, col0: u32, layer: u32)`, called with
 // the block's first row and column when they lie inside the output.
-@group(0) @binding(0) var<uniform> p: Params;
-override WGX: u32 = 8;
-override WGY: u32 = 8;
+#include "include/workgroup-2d.wgsl"
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);

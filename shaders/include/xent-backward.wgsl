@@ -5,9 +5,8 @@
 #include "include/elements.wgsl"
 #include "include/labels.wgsl"
 #include "include/smoothed-target.wgsl"
-@group(0) @binding(1) var<storage, read> probs: array<f32>;
-@group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
+#storage(1) read probs: f32, read labels: i32
+#storage(4) read_write dx: f32
 fn element(i: u32) {
   let r = i / p.cols;
   let label = labels[r];

@@ -11,7 +11,6 @@ import { fmt } from '../../ops/validate.js';
 import { Random } from '../../random.js';
 import { getBackend } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
-import type { History } from '../callbacks.js';
 import { CallContext, INFERENCE } from '../call-context.js';
 import { initialValues } from '../initializers.js';
 import type { Layer, WeightSpec } from '../layers.js';
@@ -19,10 +18,7 @@ import { ModelWeights, type WeightRef } from '../model-weights.js';
 import type { ParameterStore } from '../parameter-store.js';
 import type { ModelWeight } from '../model-weights.js';
 import { show } from '../show.js';
-import type { TrainableModel } from '../trainable-model.js';
-import {
-  type Compiled, type CompileOptions, type FitOptions, type HostData, compileOptions, evaluate, fit, predict,
-} from '../training.js';
+import { KerasModel } from '../keras-model.js';
 import { type Graph, traceGraph } from './graph.js';
 import { InputLayer } from './input.js';
 import { type LayerNode, type SymbolicTensor, isMultiInput, weightSpecsOn } from './symbolic.js';
@@ -53,7 +49,7 @@ export interface ModelLayerRow {
   connectedTo: string[][];
 }
 
-export class Model implements TrainableModel {
+export class Model extends KerasModel {
   readonly name: string;
   readonly inputs: readonly SymbolicTensor[];
   readonly outputs: readonly SymbolicTensor[];
@@ -63,10 +59,9 @@ export class Model implements TrainableModel {
   private weightsOf: Map<Layer, LayerWeights> | null = null;
   private weightStores: ModelWeights | null = null;
   private readonly seed: number;
-  private compiled: Compiled | null = null;
-  private disposed = false;
 
   constructor(args: ModelArgs) {
+    super();
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
       throw new Error(`Model: expected { inputs, outputs } (SymbolicTensors from input() and layer.apply), got ${show(args)}`);
     }
@@ -78,14 +73,6 @@ export class Model implements TrainableModel {
     this.inputs = this.graph.inputs;
     this.outputs = this.graph.outputs;
     this.layers = this.graph.layers;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  private assertLive(op: string): void {
-    if (this.disposed) throw new Error(`${this.name}.${op}: the model was disposed; make a new model (or load a saved one)`);
   }
 
   /** The nodes in execution order (inputs first). */
@@ -308,37 +295,6 @@ export class Model implements TrainableModel {
   /** Re-creates every weight on `backend` from host values (the training fallback on a lost device). */
   moveTo(backend: Backend, weights: readonly ArrayLike<number>[]): void {
     this.stores.moveTo(backend, weights);
-  }
-
-  /** Keras's compile: the optimizer, the loss and the metrics (as Sequential's). */
-  compile(options: CompileOptions = {}): this {
-    this.assertLive('compile');
-    this.compiled = compileOptions(options);
-    return this;
-  }
-
-  private requireCompiled(op: string): Compiled {
-    this.assertLive(op);
-    if (!this.compiled) throw new Error(`${this.name}.${op}: call compile() first`);
-    return this.compiled;
-  }
-
-  get optimizer(): Compiled['optimizer'] {
-    return this.requireCompiled('optimizer').optimizer;
-  }
-
-  fit(x: HostData, y: ArrayLike<number>, options?: FitOptions): Promise<History> {
-    return fit(this, this.requireCompiled('fit'), x, y, options);
-  }
-
-  evaluate(x: HostData, y: ArrayLike<number>, options?: { batchSize?: number }): Promise<{ loss: number; accuracy: number }> {
-    return evaluate(this, this.requireCompiled('evaluate'), x, y, options);
-  }
-
-  /** The model's outputs [n, ...outputShape] for host samples, as one host array. */
-  predict(x: HostData, options?: { batchSize?: number }): Promise<Float32Array> {
-    this.assertLive('predict');
-    return predict(this, x, options);
   }
 
   /** Frees the weights; every later use of the model throws. Idempotent. */

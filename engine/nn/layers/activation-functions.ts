@@ -1,5 +1,5 @@
 /**
- * The activations beyond the main entry's linear, relu and softmax, registered with the layers
+ * The activations beyond ./nn's linear, relu and softmax, registered with the layers
  * (base.ts) when this module is loaded. ActivationLayer imports it (and registers again, which is
  * idempotent), so it comes with the ./layers subpath, engine/index.ts and tfjs-format; a real
  * import, not a bare one, so that bundlers that trust package.json's "sideEffects": false keep it.

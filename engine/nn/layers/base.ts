@@ -76,7 +76,7 @@ export const ACTIVATION_NAMES = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax',
 export type Activation = (typeof ACTIVATION_NAMES)[number];
 
 /**
- * The functions behind the names. The main entry has the tutorial's three; the others use the
+ * The functions behind the names. ./nn has the tutorial's three; the others use the
  * op families of the ./ops subpath, so layers/activation-functions.ts registers them when it is
  * loaded: it comes with ActivationLayer, so with the ./layers subpath, engine/index.ts and
  * tfjs-format, and the main bundle stays without them.
@@ -105,7 +105,7 @@ export function checkActivation(layer: string, a: unknown): Activation {
     throw new Error(`${layer}: unknown activation ${show(a)} (expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')})`);
   }
   if (!FUNCTIONS.has(a as Activation)) {
-    throw new Error(`${layer}: activation '${a}' is in the package's layers subpath (webgpu-tensor-engine/layers): load it once; the main entry has only 'linear', 'relu' and 'softmax'`);
+    throw new Error(`${layer}: activation '${a}' is in the package's layers subpath (webgpu-tensor-engine/layers): load it once; webgpu-tensor-engine/nn alone has only 'linear', 'relu' and 'softmax'`);
   }
   return a as Activation;
 }

@@ -2,18 +2,13 @@
 import type { Padding, Shape } from '../../backends/backend.js';
 import { conv2d } from '../../ops/conv2d.js';
 import { conv2dGeometry } from '../../ops/geometry.js';
-import { checkPadding, positivePair } from '../../ops/validate.js';
 import type { Tensor } from '../../tensor.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
-import { type Activation, Layer, type WeightSpec, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
+import { type Activation, Layer, type WeightSpec, argsOf, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
+import { type ConvWindowArgs, convWindow } from './conv-window.js';
 
-export interface Conv2DArgs {
+export interface Conv2DArgs extends ConvWindowArgs {
   filters: number;
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  padding?: Padding;
-  activation?: Activation;
-  useBias?: boolean;
   /** Keras's kernel_regularizer: l1·Σ|w| + l2·Σw² added to the loss. */
   kernelRegularizer?: { l1?: number; l2?: number } | null;
   inputShape?: number[];
@@ -32,11 +27,7 @@ export class Conv2D extends Layer {
   constructor(args: Conv2DArgs) {
     super(argsOf('Conv2D', args).inputShape);
     this.filters = checkPositiveInt('Conv2D', 'filters', args.filters);
-    this.kernelSize = positivePair('Conv2D', 'kernelSize', args.kernelSize);
-    this.strides = positivePair('Conv2D', 'strides', args.strides ?? 1);
-    this.padding = checkPadding('Conv2D', args.padding ?? 'valid');
-    this.activation = checkActivation('Conv2D', args.activation ?? 'linear');
-    this.useBias = checkBool('Conv2D', 'useBias', args.useBias ?? true);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, activation: this.activation, useBias: this.useBias } = convWindow('Conv2D', args));
     this.kernelRegularizer = checkRegularizer('Conv2D', 'kernelRegularizer', args.kernelRegularizer);
   }
 

@@ -6,19 +6,14 @@
 import type { Padding, Shape } from '../../backends/backend.js';
 import { depthwiseConv2d } from '../../ops/conv-variants.js';
 import { conv2dGeometry } from '../../ops/geometry.js';
-import { checkPadding, positivePair } from '../../ops/validate.js';
 import type { Tensor } from '../../tensor.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
-import { type Activation, Layer, type WeightSpec, argsOf, checkActivation, checkBool, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
+import { type Activation, Layer, type WeightSpec, argsOf, checkPositiveInt, expectImage, withFusedRelu } from './base.js';
+import { type ConvWindowArgs, convWindow } from './conv-window.js';
 
-export interface DepthwiseConv2DArgs {
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  padding?: Padding;
+export interface DepthwiseConv2DArgs extends ConvWindowArgs {
   /** Filters per input channel (default 1). */
   depthMultiplier?: number;
-  activation?: Activation;
-  useBias?: boolean;
   /** Keras's depthwise_regularizer: l1·Σ|w| + l2·Σw² added to the loss. */
   depthwiseRegularizer?: { l1?: number; l2?: number } | null;
   inputShape?: number[];
@@ -36,12 +31,8 @@ export class DepthwiseConv2D extends Layer {
 
   constructor(args: DepthwiseConv2DArgs) {
     super(argsOf('DepthwiseConv2D', args).inputShape);
-    this.kernelSize = positivePair('DepthwiseConv2D', 'kernelSize', args.kernelSize);
-    this.strides = positivePair('DepthwiseConv2D', 'strides', args.strides ?? 1);
-    this.padding = checkPadding('DepthwiseConv2D', args.padding ?? 'valid');
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, activation: this.activation, useBias: this.useBias } = convWindow('DepthwiseConv2D', args));
     this.depthMultiplier = checkPositiveInt('DepthwiseConv2D', 'depthMultiplier', args.depthMultiplier ?? 1);
-    this.activation = checkActivation('DepthwiseConv2D', args.activation ?? 'linear');
-    this.useBias = checkBool('DepthwiseConv2D', 'useBias', args.useBias ?? true);
     this.depthwiseRegularizer = checkRegularizer('DepthwiseConv2D', 'depthwiseRegularizer', args.depthwiseRegularizer);
   }
 

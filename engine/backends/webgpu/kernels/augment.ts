@@ -6,21 +6,28 @@
 import { sizeOf } from '../../backend.js';
 import { noiseScale } from '../../cpu/augment.js';
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type FamilyFacts } from './family.js';
 
 const programs = {
   augment: { shader: 'augment', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
-export const augment = family({
+/**
+ * Where each kernel of augment has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const augmentFacts = {
   about: 'data augmentation of NHWC images: shift, flip, rotation, brightness, noise',
-  programs,
   kernels: {
     augment: {
       cpu: 'engine/backends/cpu/augment.ts',
       gradient: { none: 'augment acts on input data (engine/ops/augment.ts refuses an x that requires a gradient)' },
     },
   },
+} as const satisfies FamilyFacts;
+
+export const augment = family<keyof typeof augmentFacts.kernels>({
+  programs,
   table: (gpu) => ({
     augment: (x, q) => {
       const y = gpu.out(x.shape, x.dtype, 'augment');

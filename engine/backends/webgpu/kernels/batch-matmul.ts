@@ -7,7 +7,7 @@
 import { sizeOf } from '../../backend.js';
 import { broadcastStrides } from '../../../ops/geometry.js';
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type FamilyFacts } from './family.js';
 import { padded } from './family-helpers.js';
 import { fillZero } from './memory.js';
 
@@ -17,12 +17,19 @@ const programs = {
   batchMatmul: { shader: 'batch_matmul', workgroup: 'matmul', grid: 'blocks' },
 } as const satisfies Record<string, Program>;
 
-export const batchMatmul = family({
+/**
+ * Where each kernel of batchMatmul has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const batchMatmulFacts = {
   about: 'matrix products over broadcast batch axes',
-  programs,
   kernels: {
     batchMatmul: { cpu: 'engine/backends/cpu/batch-matmul.ts', gradient: 'engine/ops/batch-matmul.ts' },
   },
+} as const satisfies FamilyFacts;
+
+export const batchMatmul = family<keyof typeof batchMatmulFacts.kernels>({
+  programs,
   table: (gpu) => ({
     batchMatmul: (a, b, transposeA, transposeB, outShape) => {
       const c = gpu.out(outShape, a.dtype, 'batchMatmul');

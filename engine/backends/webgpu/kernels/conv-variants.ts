@@ -8,7 +8,7 @@
 import type { GroupedConv2DGeometry, Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Params } from './family.js';
+import { family, type Params, type FamilyFacts } from './family.js';
 
 const programs = {
   avgPool2d: { shader: 'avgpool2d', workgroup: 'elementwise', grid: 'threads' },
@@ -36,9 +36,12 @@ function groupedParams(g: GroupedConv2DGeometry, n: number): Params {
 const GROUPED_CPU = 'engine/backends/cpu/conv-grouped.ts';
 const BACKWARD = { none: 'a backward kernel (engine/ops/conv-variants.ts); not differentiated again' };
 
-export const convVariants = family({
+/**
+ * Where each kernel of convVariants has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const convVariantsFacts = {
   about: 'average pooling, and grouped / dilated / depthwise convolution',
-  programs,
   kernels: {
     avgPool2d: { cpu: 'engine/backends/cpu/avgpool.ts', gradient: 'engine/ops/pooling.ts' },
     avgPool2dBackward: { cpu: 'engine/backends/cpu/avgpool.ts', gradient: { none: "avgPool2d's backward (engine/ops/pooling.ts); not differentiated again" } },
@@ -46,6 +49,10 @@ export const convVariants = family({
     conv2dGroupedBackpropInput: { cpu: GROUPED_CPU, gradient: BACKWARD },
     conv2dGroupedBackpropFilter: { cpu: GROUPED_CPU, gradient: BACKWARD },
   },
+} as const satisfies FamilyFacts;
+
+export const convVariants = family<keyof typeof convVariantsFacts.kernels>({
+  programs,
   table: (gpu) => ({
     avgPool2d: (x, g) => {
       const shape = [g.batch, g.outH, g.outW, g.channels];

@@ -38,7 +38,7 @@
 import type { Conv2DGeometry } from '../../backend.js';
 import type { Program } from '../launch.js';
 import type { GemmShape, VariantName } from '../variants.js';
-import { family, type Gpu, type Params, type T } from './family.js';
+import { family, type Gpu, type Params, type T, type FamilyFacts } from './family.js';
 import { replayOn } from './family-helpers.js';
 import { sumRuns } from './reduce.js';
 
@@ -82,14 +82,21 @@ function pick(variant: VariantName, blocked: Program, tiled: Program, subgroup: 
 
 const CPU = 'engine/backends/cpu/conv2d.ts';
 
-export const conv2d = family({
+/**
+ * Where each kernel of conv2d has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const conv2dFacts = {
   about: 'convolutions and their two gradients, as implicit GEMMs',
-  programs,
   kernels: {
     conv2d: { cpu: CPU, gradient: 'engine/ops/conv2d.ts' },
     conv2dBackpropInput: { cpu: CPU, gradient: { none: "conv2d's input gradient (engine/ops/conv2d.ts); not differentiated again" } },
     conv2dBackpropFilter: { cpu: CPU, gradient: { none: "conv2d's filter gradient (engine/ops/conv2d.ts); not differentiated again" } },
   },
+} as const satisfies FamilyFacts;
+
+export const conv2d = family<keyof typeof conv2dFacts.kernels>({
+  programs,
   variants: {
     conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
     conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },

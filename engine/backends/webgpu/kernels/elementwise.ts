@@ -9,7 +9,7 @@
 import type { BinaryOp, Shape, UnaryOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Gpu, type T } from './family.js';
+import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { broadcastParams } from './family-helpers.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, relu: 3 };
@@ -22,15 +22,22 @@ const programs = {
   reluBackward: { shader: 'relu_backward', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
-export const elementwise = family({
+/**
+ * Where each kernel of elementwise has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const elementwiseFacts = {
   about: 'element-wise maps and broadcasting binary ops',
-  programs,
   kernels: {
     unary: { cpu: 'engine/backends/cpu/elementwise.ts', gradient: 'engine/ops/unary.ts' },
     scale: { cpu: 'engine/backends/cpu/elementwise.ts', gradient: 'engine/ops/unary.ts' },
     binary: { cpu: 'engine/backends/cpu/elementwise.ts', gradient: 'engine/ops/binary.ts' },
     reluBackward: { cpu: 'engine/backends/cpu/elementwise.ts', gradient: { none: "relu's backward (engine/ops/relu.ts); not differentiated again" } },
   },
+} as const satisfies FamilyFacts;
+
+export const elementwise = family<keyof typeof elementwiseFacts.kernels>({
+  programs,
   table: (gpu) => ({
     unary: (x, op) => {
       const y = gpu.out(x.shape, x.dtype, 'unary');

@@ -6,8 +6,11 @@
  * - which WGSL runs, and which variant when (the `programs`, the choice in `table`);
  * - how it is launched (a Program descriptor: workgroup kind and grid; see launch.ts);
  * - what the uniforms hold (the `params` of each launch, named as in the WGSL struct);
- * - where its CPU twin and its gradient rule live (`kernels`: file paths, checked by
- *   test/kernel-coverage.test.ts), and the parity suite exercises it (same test).
+ * - where its CPU twin and its gradient rule live (`<family>Facts`, beside the family: file
+ *   paths, checked by test/kernel-coverage.test.ts), and the parity suite exercises it (same
+ *   test). The facts are a separate constant, which only the test reads, so that the bundles
+ *   leave them out (about 5 kB of the main entry's JavaScript); the family's kernel names are
+ *   the facts' keys (`family<keyof typeof xFacts.kernels>`), so the two cannot drift.
  *
  * Kernels reach the device only through `Gpu`, the backend's small generic surface: allocate,
  * launch a program, copy, fill. No family touches an encoder, a pipeline or a bind group.
@@ -69,19 +72,23 @@ export interface KernelFacts {
   readonly gradient: string | { readonly none: string };
 }
 
-export interface KernelFamily<K extends KernelName> {
+/** A family's facts: what it computes, and where each of its kernels' CPU twin and gradient rule live. */
+export interface FamilyFacts {
   /** What the family computes, in a line. */
   readonly about: string;
+  readonly kernels: Readonly<Partial<Record<KernelName, KernelFacts>>>;
+}
+
+export interface KernelFamily<K extends KernelName> {
   /** Its programs, one per WGSL file; the variants of one kernel are separate programs. */
   readonly programs: Readonly<Record<string, import('../launch.js').Program>>;
-  readonly kernels: Readonly<Record<K, KernelFacts>>;
   /** For the tuned kernels (variants.ts): the programs each variant runs. */
   readonly variants?: Readonly<Partial<Record<TunedKernel, Readonly<Record<VariantName, readonly Program[]>>>>>;
   /** The kernels, built on the generic Gpu surface. */
   readonly table: (gpu: Gpu) => Pick<KernelTable<GPUStorage>, K>;
 }
 
-/** Identity with the type spelled out: `export const x = family({...})`. */
+/** Identity with the type spelled out: `export const x = family<keyof typeof xFacts.kernels>({...})`. */
 export function family<K extends KernelName>(f: KernelFamily<K>): KernelFamily<K> {
   return f;
 }

@@ -7,7 +7,7 @@
  */
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type FamilyFacts } from './family.js';
 import { MAX_RANK, bitsOf, checkRank, padded } from './family-helpers.js';
 
 const programs = {
@@ -20,9 +20,12 @@ const programs = {
 
 const CPU = 'engine/backends/cpu/indexing.ts';
 
-export const indexing = family({
+/**
+ * Where each kernel of indexing has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const indexingFacts = {
   about: 'gathers by index map, concat, gather and its scatter-free backward, oneHot',
-  programs,
   kernels: {
     copyIndexMap: { cpu: CPU, gradient: 'engine/ops/shape.ts' },
     concat: { cpu: CPU, gradient: 'engine/ops/concat.ts' },
@@ -30,6 +33,10 @@ export const indexing = family({
     gatherBackward: { cpu: CPU, gradient: { none: "gather's backward (engine/ops/gather.ts); not differentiated again" } },
     oneHot: { cpu: CPU, gradient: { none: 'its input is int32 indices' } },
   },
+} as const satisfies FamilyFacts;
+
+export const indexing = family<keyof typeof indexingFacts.kernels>({
+  programs,
   table: (gpu) => ({
     copyIndexMap: (x, map) => {
       checkRank('copyIndexMap', map.outShape);

@@ -8,7 +8,7 @@
 import type { BinaryMathOp, CompareOp, UnaryMathOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family } from './family.js';
+import { family, type FamilyFacts } from './family.js';
 import { broadcastParams } from './family-helpers.js';
 
 const UNARY_MATH_CODES: Record<UnaryMathOp, number> = {
@@ -29,9 +29,12 @@ const programs = {
 
 const CPU = 'engine/backends/cpu/math.ts';
 
-export const math = family({
+/**
+ * Where each kernel of math has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const mathFacts = {
   about: 'element-wise math and activations, float binary ops, comparisons, where, cast',
-  programs,
   kernels: {
     unaryMath: { cpu: CPU, gradient: 'engine/ops/math.ts' },
     unaryMathBackward: { cpu: CPU, gradient: { none: "the unary math family's backward (engine/ops/math.ts); not differentiated again" } },
@@ -40,6 +43,10 @@ export const math = family({
     where: { cpu: CPU, gradient: 'engine/ops/where.ts' },
     cast: { cpu: CPU, gradient: 'engine/ops/cast.ts' },
   },
+} as const satisfies FamilyFacts;
+
+export const math = family<keyof typeof mathFacts.kernels>({
+  programs,
   table: (gpu) => ({
     unaryMath: (x, op, alpha, beta) => {
       const y = gpu.out(x.shape, x.dtype, 'unaryMath');

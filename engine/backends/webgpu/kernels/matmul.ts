@@ -12,7 +12,7 @@
  * transposes.
  */
 import type { Program } from '../launch.js';
-import { family, type Gpu, type T } from './family.js';
+import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { replayOn } from './family-helpers.js';
 
 const programs = {
@@ -22,12 +22,19 @@ const programs = {
   matmulSubgroup: { shader: 'matmul_subgroup', workgroup: 'matmul', grid: 'subgroup-tiles', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
 
-export const matmul = family({
+/**
+ * Where each kernel of matmul has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const matmulFacts = {
   about: 'matrix products: register-blocked, workgroup-tiled or subgroup-shared',
-  programs,
   kernels: {
     matmul: { cpu: 'engine/backends/cpu/gemm.ts', gradient: 'engine/ops/matmul.ts' },
   },
+} as const satisfies FamilyFacts;
+
+export const matmul = family<keyof typeof matmulFacts.kernels>({
+  programs,
   variants: {
     matmul: { blocked: [programs.matmul, programs.matmulVec4], tiled: [programs.matmulTiled], subgroup: [programs.matmulSubgroup] },
   },

@@ -5,18 +5,25 @@
 import type { DType } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Gpu, type GPUStorage, type T } from './family.js';
+import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
 
 const programs = {
   fill: { shader: 'fill', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
-export const memory = family({
+/**
+ * Where each kernel of memory has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const memoryFacts = {
   about: 'copies between buffer ranges, and fills',
-  programs,
   kernels: {
     copyInto: { cpu: 'engine/backends/cpu/cpu-backend.ts', gradient: { none: 'moves parameters and gradients into flat buffers (nn/parameter-store.ts); not an op' } },
   },
+} as const satisfies FamilyFacts;
+
+export const memory = family<keyof typeof memoryFacts.kernels>({
+  programs,
   table: (gpu) => ({
     copyInto: (src, dst) => {
       const bytes = src.storage.byteSize;

@@ -16,7 +16,7 @@
 import { sizeOf } from '../../backend.js';
 import { dropThreshold, hashKey } from '../../../counter-hash.js';
 import type { Program } from '../launch.js';
-import { family, type Gpu, type GPUStorage, type T } from './family.js';
+import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
 import { launchCheckingLabels } from './labels.js';
 
 const programs = {
@@ -62,9 +62,12 @@ function columnSums(gpu: Gpu, dy: T, x: T, stats: GPUStorage, rows: number, C: n
   return { sums, dScale, dOffset };
 }
 
-export const normalization = family({
+/**
+ * Where each kernel of normalization has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const normalizationFacts = {
   about: 'fused batch and layer norm, dropout, smoothed softmax cross-entropy rows',
-  programs,
   kernels: {
     batchNorm: { cpu: NORM_CPU, gradient: 'engine/ops/normalization.ts' },
     batchNormBackward: { cpu: NORM_CPU, gradient: { none: "batchNorm's backward (engine/ops/normalization.ts); not differentiated again" } },
@@ -74,6 +77,10 @@ export const normalization = family({
     softmaxCrossEntropyRows: { cpu: LOSS_CPU, gradient: 'engine/ops/cross-entropy.ts' },
     softmaxCrossEntropyRowsBackward: { cpu: LOSS_CPU, gradient: { none: "the loss's backward (engine/ops/cross-entropy.ts); not differentiated again" } },
   },
+} as const satisfies FamilyFacts;
+
+export const normalization = family<keyof typeof normalizationFacts.kernels>({
+  programs,
   table: (gpu) => ({
     batchNorm: (x, mean, variance, scale, offset, epsilon) => {
       const y = gpu.out(x.shape, x.dtype, 'batchNorm');

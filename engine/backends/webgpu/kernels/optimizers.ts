@@ -9,7 +9,7 @@
  */
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type GPUStorage, type Gpu, type T } from './family.js';
+import { family, type GPUStorage, type Gpu, type T, type FamilyFacts } from './family.js';
 
 const programs = {
   adam: { shader: 'adam', workgroup: 'elementwise', grid: 'threads' },
@@ -31,9 +31,12 @@ function slotOrStandIn(gpu: Gpu, slot: T | null, standIns: GPUStorage[], what: s
   return s;
 }
 
-export const optimizers = family({
+/**
+ * Where each kernel of optimizers has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const optimizersFacts = {
   about: "Keras's optimizer updates (Adam, AdamW, SGD, RMSprop, Adagrad) and global-norm clipping, in place",
-  programs,
   kernels: {
     adam: { cpu: 'engine/backends/cpu/adam.ts', gradient: UPDATE },
     sgd: { cpu: CPU, gradient: UPDATE },
@@ -41,6 +44,10 @@ export const optimizers = family({
     adagrad: { cpu: CPU, gradient: UPDATE },
     clipByGlobalNorm: { cpu: CPU, gradient: { none: 'a gradient transform before the optimizer update, outside autodiff' } },
   },
+} as const satisfies FamilyFacts;
+
+export const optimizers = family<keyof typeof optimizersFacts.kernels>({
+  programs,
   table: (gpu) => ({
     adam: (param, grad, m, v, s) => {
       const n = sizeOf(param.shape);

@@ -12,7 +12,7 @@
 import type { Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Params } from './family.js';
+import { family, type Params, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
@@ -23,13 +23,20 @@ const programs = {
 
 const CPU = 'engine/backends/cpu/pool.ts';
 
-export const pool = family({
+/**
+ * Where each kernel of pool has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const poolFacts = {
   about: 'max pooling and its gradient',
-  programs,
   kernels: {
     maxPool2d: { cpu: CPU, gradient: 'engine/ops/maxpool2d.ts' },
     maxPool2dBackward: { cpu: CPU, gradient: { none: "maxPool2d's backward (engine/ops/maxpool2d.ts); not differentiated again" } },
   },
+} as const satisfies FamilyFacts;
+
+export const pool = family<keyof typeof poolFacts.kernels>({
+  programs,
   table: (gpu) => ({
     maxPool2d: (x, g) => {
       const shape = [g.batch, g.outH, g.outW, g.channels];

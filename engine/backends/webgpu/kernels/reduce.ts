@@ -24,7 +24,7 @@ import type { Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
 import type { Replay } from '../variants.js';
-import { family, type Gpu, type GPUStorage, type Params } from './family.js';
+import { family, type Gpu, type GPUStorage, type Params, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
@@ -45,12 +45,19 @@ export interface AxisRun {
   readonly stride: number;
 }
 
-export const reduce = family({
+/**
+ * Where each kernel of reduce has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const reduceFacts = {
   about: 'sums over axes, split into chunks for parallelism',
-  programs,
   kernels: {
     sum: { cpu: 'engine/backends/cpu/reduce.ts', gradient: 'engine/ops/reduce.ts' },
   },
+} as const satisfies FamilyFacts;
+
+export const reduce = family<keyof typeof reduceFacts.kernels>({
+  programs,
   variants: {
     sum: { blocked: [programs.sum, programs.sumSplit], tiled: [programs.sumTiled], subgroup: [programs.sumSubgroup] },
   },

@@ -6,7 +6,7 @@
  */
 import type { ReduceOp, Shape } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Params } from './family.js';
+import { family, type Params, type FamilyFacts } from './family.js';
 import { axisRuns, runUniforms } from './reduce.js';
 
 const REDUCE_CODES: Record<ReduceOp, number> = { max: 0, min: 1, logSumExp: 2, argmax: 3, argmin: 4 };
@@ -28,13 +28,20 @@ function reductionRuns(kernel: string, shape: Shape, axes: readonly number[]): P
 
 const CPU = 'engine/backends/cpu/reductions.ts';
 
-export const reductions = family({
+/**
+ * Where each kernel of reductions has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const reductionsFacts = {
   about: 'max, min, logSumExp, argmax, argmin and moments over any axes',
-  programs,
   kernels: {
     reduce: { cpu: CPU, gradient: 'engine/ops/reductions.ts' },
     moments: { cpu: CPU, gradient: 'engine/ops/reductions.ts' },
   },
+} as const satisfies FamilyFacts;
+
+export const reductions = family<keyof typeof reductionsFacts.kernels>({
+  programs,
   table: (gpu) => ({
     reduce: (x, op, axes, outShape) => {
       const arg = op === 'argmax' || op === 'argmin';

@@ -11,7 +11,7 @@
  */
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Gpu, type T } from './family.js';
+import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 import { sumRuns } from './reduce.js';
 import { elementwise } from './elementwise.js';
@@ -30,9 +30,12 @@ const programs = {
 const CPU = 'engine/backends/cpu/softmax.ts';
 const NOT_DIFFERENTIABLE = { none: 'integer output' };
 
-export const rows = family({
+/**
+ * Where each kernel of rows has its CPU twin and its gradient rule, checked by
+ * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
+ */
+export const rowsFacts = {
   about: 'row-wise argmax, softmax and cross-entropy',
-  programs,
   kernels: {
     argmax: { cpu: 'engine/backends/cpu/reduce.ts', gradient: NOT_DIFFERENTIABLE },
     countCorrect: { cpu: 'engine/backends/cpu/reduce.ts', gradient: NOT_DIFFERENTIABLE },
@@ -41,6 +44,10 @@ export const rows = family({
     softmaxCrossEntropy: { cpu: CPU, gradient: 'engine/ops/cross-entropy.ts' },
     softmaxCrossEntropyBackward: { cpu: CPU, gradient: { none: "the cross-entropy's backward (engine/ops/cross-entropy.ts); not differentiated again" } },
   },
+} as const satisfies FamilyFacts;
+
+export const rows = family<keyof typeof rowsFacts.kernels>({
+  programs,
   table: (gpu) => ({
     argmax: (x) => {
       const out = gpu.out(x.shape.slice(0, -1), 'int32', 'argmax');
