@@ -1,6 +1,7 @@
 /** Turns a finished training run into the report's input (the tutorial's figures) and writes it. */
 import { join } from 'node:path';
 import { softmax } from './metrics.js';
+import { METRICS_LOG_FILE, monitoringFromLog, readMetricsLog } from './metrics-log.js';
 import { convFeatureMaps, writeReport, type ReportInput, type WrittenReport } from './report/index.js';
 import type { TrainResult } from './train.js';
 
@@ -46,15 +47,26 @@ export function reportInputFrom(r: TrainResult, settings: { batchSize: number; s
 /** Test images whose conv feature maps the report shows. */
 export const FEATURE_MAP_IMAGES = 3;
 
-export async function writeTrainingReport(
+/** The report's input with what is read after training: the feature maps, and the monitoring curves from `outDir`'s metrics log. */
+export async function trainingReportInput(
   r: TrainResult,
   settings: { batchSize: number; seed: number; maxEpochs: number },
   outDir: string,
-): Promise<WrittenReport> {
+): Promise<ReportInput> {
   const input = reportInputFrom(r, settings);
   const shown = Array.from({ length: Math.min(FEATURE_MAP_IMAGES, r.data.test.count) }, (_, i) => ({
     image: r.data.test.images.slice(i * PIXELS, (i + 1) * PIXELS), label: r.data.test.labels[i], index: i,
   }));
   input.featureMaps = await convFeatureMaps(r.model, shown);
-  return writeReport(input, join(outDir, 'report'));
+  // The learning-rate and gradient-norm curves come from the run's metrics log.
+  input.monitoring = monitoringFromLog(readMetricsLog(join(outDir, METRICS_LOG_FILE)));
+  return input;
+}
+
+export async function writeTrainingReport(
+  r: TrainResult,
+  settings: { batchSize: number; seed: number; maxEpochs: number },
+  outDir: string,
+): Promise<WrittenReport> {
+  return writeReport(await trainingReportInput(r, settings, outDir), join(outDir, 'report'));
 }

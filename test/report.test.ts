@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { predictionCaption } from '../model/report/figures.js';
 import { escapeHtml } from '../model/report/html.js';
-import { REPORT_FIGURES, validateReportInput, writeReport, type ReportInput, type WrittenReport } from '../model/report/index.js';
+import { MONITORING_FIGURES, REPORT_FIGURES, validateReportInput, writeReport, type ReportInput, type WrittenReport } from '../model/report/index.js';
 import { sampleReportInput } from '../model/report/sample.js';
 
 let dir: string;
@@ -34,10 +34,12 @@ function countColor(png: PNG, [r, g, b]: [number, number, number]): number {
 }
 
 describe('writeReport', () => {
-  it('writes report.html and every figure of the tutorial, without warnings', () => {
+  it('writes report.html, every figure of the tutorial and the two monitoring curves, without warnings', () => {
     expect(out.htmlPath).toBe(join(dir, 'out', 'report.html'));
     expect(existsSync(out.htmlPath)).toBe(true);
-    expect(Object.keys(out.figures).sort()).toEqual(REPORT_FIGURES.map((f) => f.key).sort());
+    // The sample has a metrics log's points, so both monitoring figures are drawn.
+    expect(Object.keys(out.figures).sort()).toEqual([...REPORT_FIGURES, ...MONITORING_FIGURES].map((f) => f.key).sort());
+    expect(MONITORING_FIGURES.map((f) => f.file)).toEqual(['learning-rate.png', 'grad-norm.png']);
     expect(REPORT_FIGURES.map((f) => f.file)).toEqual([
       'first-image.png',
       'first-25.png',
@@ -47,12 +49,12 @@ describe('writeReport', () => {
       'single-prediction.png',
       'confusion-matrix.png',
     ]);
-    for (const f of REPORT_FIGURES) expect(out.figures[f.key]).toBe(join(dir, 'out', f.file));
+    for (const f of [...REPORT_FIGURES, ...MONITORING_FIGURES]) expect(out.figures[f.key]).toBe(join(dir, 'out', f.file));
     expect(out.warnings).toEqual([]);
   });
 
   it('each figure is a valid, non-blank PNG of a sensible size', () => {
-    for (const f of REPORT_FIGURES) {
+    for (const f of [...REPORT_FIGURES, ...MONITORING_FIGURES]) {
       const path = out.figures[f.key]!;
       expect(existsSync(path), f.file).toBe(true);
       const png = PNG.sync.read(readFileSync(path));
@@ -76,13 +78,24 @@ describe('writeReport', () => {
     expect(countColor(single, [0, 0, 255])).toBeGreaterThan(1000);
   });
 
+  it('draws the monitoring curves from their points: the line and its points in the curves\' blue', () => {
+    expect(input.monitoring!.length).toBeGreaterThan(200);
+    for (const key of ['learningRate', 'gradNorm']) {
+      const png = PNG.sync.read(readFileSync(out.figures[key]!));
+      expect(countColor(png, [0x1f, 0x77, 0xb4]), key).toBeGreaterThan(1000);
+    }
+    // In the Training section, after the loss curve.
+    expect(html.indexOf('id="fig-learningRate"')).toBeGreaterThan(html.indexOf('id="fig-loss"'));
+    expect(html.indexOf('id="fig-gradNorm"')).toBeGreaterThan(html.indexOf('id="fig-learningRate"'));
+  });
+
   it('embeds every figure in the HTML as a data URI with alt text, identical to the PNG file', () => {
-    for (const f of REPORT_FIGURES) {
+    for (const f of [...REPORT_FIGURES, ...MONITORING_FIGURES]) {
       const m = html.match(new RegExp(`<img alt="${escapeHtml(f.alt)}"[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"`));
       expect(m, f.file).not.toBeNull();
       expect(Buffer.from(m![1]!, 'base64').equals(readFileSync(out.figures[f.key]!)), f.file).toBe(true);
     }
-    expect(html.match(/<img /g)).toHaveLength(REPORT_FIGURES.length);
+    expect(html.match(/<img /g)).toHaveLength(REPORT_FIGURES.length + MONITORING_FIGURES.length);
   });
 
   it('is self-contained: no external resources or links', () => {
@@ -143,5 +156,9 @@ describe('report helpers', () => {
     expect(() => validateReportInput(badHist)).toThrow(`history.val_loss has 1 epochs but history.loss has ${input.history.loss.length}`);
     const badCm = { ...input, confusionMatrix: [[1]] };
     expect(() => validateReportInput(badCm)).toThrow('confusionMatrix must be 10x10');
+    const badNorm = { ...input, monitoring: [{ iteration: 10, epoch: 0, gradNorm: NaN }] };
+    expect(() => validateReportInput(badNorm)).toThrow('monitoring[0].gradNorm is NaN, expected a finite number');
+    const badStep = { ...input, monitoring: [{ iteration: 1.5, epoch: 0 }] };
+    expect(() => validateReportInput(badStep)).toThrow('monitoring[0] needs integer iteration and epoch >= 0, got 1.5 and 0');
   });
 });

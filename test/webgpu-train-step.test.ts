@@ -5,6 +5,8 @@
  *
  * Tolerances (stated):
  * - loss: 1e-5 relative;
+ * - the gradients' global norm (fit's metrics log): 1e-5 relative to the host's norm of the CPU
+ *   gradients, 1e-3 relative between WebGPU and the CPU;
  * - each gradient tensor g: |g_gpu - g_cpu| <= 1e-3 * max|g_cpu| + 1e-6 per element (the gradients
  *   pass through 3 convolutions, 2 dense layers and the pools: several long reductions);
  * - parameters after one Adam step: the update is ~lr * sign(g) at step 1, so where |g_cpu| is
@@ -35,9 +37,11 @@ async function oneStep(be: Backend) {
   const loss = sparseSoftmaxCrossEntropy(model.apply(x), labels);
   const grads = gradients(loss, model.parameters);
   const opt = new Adam();
-  opt.applyGradients(model.store, grads);
+  // The update fit runs: it also measures the gradients' global norm on the device.
+  const norm = opt.applyGradientsMeasuringNorm(model.store, grads);
   const out = {
     loss: (await loss.data())[0],
+    gradNorm: (await norm.data())[0],
     grads: await Promise.all(grads.map((g) => g.data())),
     params: await Promise.all(model.parameters.map((p) => p.data())),
     names: model.store.parameters.map((p) => p.name),
@@ -53,6 +57,12 @@ describe('WebGPU training', () => {
     const want = await oneStep(new CpuBackend('float32'));
     const got = await oneStep(gpu);
     expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(want.loss));
+    // The global gradient norm (what fit's metrics log reads): the host's norm of the CPU gradients,
+    // and WebGPU's within the gradients' tolerance (1e-3 of the largest element bounds each error).
+    let squares = 0;
+    for (const g of want.grads) for (const v of g) squares += v * v;
+    expect(Math.abs(want.gradNorm - Math.sqrt(squares))).toBeLessThanOrEqual(1e-5 * Math.sqrt(squares));
+    expect(Math.abs(got.gradNorm - want.gradNorm)).toBeLessThanOrEqual(1e-3 * want.gradNorm);
     want.grads.forEach((w, i) => {
       const g = got.grads[i];
       let max = 0;

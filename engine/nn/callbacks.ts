@@ -33,6 +33,12 @@ export interface BatchLogs {
 export interface MetricsReadLogs {
   running: EpochLogs;
   recent: EpochLogs;
+  /**
+   * The mean global L2 norm of the gradients (before clipping) over the steps just read, measured
+   * on the device in each step and read with the losses; absent when the optimizer does not
+   * measure it (Optimizer.applyGradientsMeasuringNorm) or replicas train.
+   */
+  gradNorm?: number;
 }
 
 export interface Callback {

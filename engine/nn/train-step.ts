@@ -1,8 +1,8 @@
 /**
  * One training step of a classifier: forward with training = true, sparse softmax
  * cross-entropy plus the weights' regularizer penalties, backward, one optimizer
- * update of the trainable store, then the layers' state updates (BatchNormalization's
- * moving statistics, call-context.ts), inside a tidy scope. On WebGPU every kernel is
+ * update of the trainable store (measuring the gradients' global norm when asked), then the
+ * layers' state updates (BatchNormalization's moving statistics, call-context.ts), inside a tidy scope. On WebGPU every kernel is
  * recorded into one command encoder and submitted once, at the end; the returned loss
  * (and correct count) are read only if the caller awaits them.
  */
@@ -23,6 +23,11 @@ export interface StepResult {
   loss: Tensor;
   /** Correct predictions in the batch (int32 scalar), when asked for. */
   correct: Tensor | null;
+  /**
+   * The global L2 norm of the step's gradients before any clipping (scalar, on the device), when
+   * asked for and the optimizer measures it (Optimizer.applyGradientsMeasuringNorm); else null.
+   */
+  gradNorm: Tensor | null;
 }
 
 export function trainStepWithMetrics(
@@ -32,6 +37,7 @@ export function trainStepWithMetrics(
   labels: Tensor,
   withAccuracy: boolean,
   labelSmoothing = 0,
+  withGradNorm = false,
 ): StepResult {
   const result = tidy(() => {
     // The optimizer's step count seeds dropout: checkpoints keep it, so a resumed run drops alike.
@@ -42,10 +48,15 @@ export function trainStepWithMetrics(
     const loss = penalty ? add(dataLoss, penalty) : dataLoss;
     const correct = withAccuracy ? countCorrect(logits, labels) : null;
     const params = model.parameters;
+    let gradNorm: Tensor | null = null;
     // With every layer frozen there is nothing to update (Keras trains nothing either).
-    if (params.length > 0) optimizer.applyGradients(model.store, gradients(loss, params));
+    if (params.length > 0) {
+      const grads = gradients(loss, params);
+      if (withGradNorm && optimizer.applyGradientsMeasuringNorm) gradNorm = optimizer.applyGradientsMeasuringNorm(model.store, grads);
+      else optimizer.applyGradients(model.store, grads);
+    }
     ctx.applyUpdates();
-    return { loss, correct };
+    return { loss, correct, gradNorm };
   });
   // gradients() has cut the graph, so the tidy freed the step's intermediates.
   x.backend.flush();

@@ -320,10 +320,15 @@ async function fitLoop(
       let correctSum = 0;
       let seen = 0;
       let pending: { step: number; loss: Tensor; correct: Tensor | null; count: number }[] = [];
-      const drain = async () => {
+      // The gradient norms of the pending steps, summed on the device: one scalar read with the losses.
+      let normSum: { sum: Tensor; steps: number } | null = null;
+      const drain = async (): Promise<number | undefined> => {
         const group = pending;
+        const norms = normSum;
         pending = [];
-        const losses = await readAll(group.map((p) => p.loss));
+        normSum = null;
+        const read = await readAll([...group.map((p) => p.loss), ...(norms ? [norms.sum] : [])]);
+        const losses = read.slice(0, group.length);
         const corrects = compiled.accuracy ? await readAll(group.map((p) => p.correct!)) : [];
         for (let i = 0; i < group.length; i++) {
           const p = group[i];
@@ -332,6 +337,7 @@ async function fitLoop(
           seen += p.count;
           for (const cb of callbacks) await cb.onBatchEnd?.(epoch, p.step, { loss: losses[i], size: p.count }, ctx);
         }
+        return norms ? read[group.length] / norms.steps : undefined;
       };
       for (let step = 0; step < steps; step++) {
         const start = step * batchSize;
@@ -344,7 +350,9 @@ async function fitLoop(
         } else {
           const [xb, yb] = batchTensors(data, order, start, end);
           const xa = augmentBatch ? augmentBatch(xb, epoch, step) : xb;
-          r = trainStepWithMetrics(model, compiled.optimizer, xa, yb, compiled.accuracy, compiled.labelSmoothing);
+          const result = trainStepWithMetrics(model, compiled.optimizer, xa, yb, compiled.accuracy, compiled.labelSmoothing, true);
+          if (result.gradNorm) normSum = addToNormSum(normSum, result.gradNorm);
+          r = result;
           if (xa !== xb) xa.dispose();
           xb.dispose();
           yb.dispose();
@@ -352,11 +360,12 @@ async function fitLoop(
         pending.push({ step, loss: r.loss, correct: r.correct, count: end - start });
         if (pending.length >= readEvery || step === steps - 1) {
           const before = { lossSum, correctSum, seen };
-          await drain();
+          const gradNorm = await drain();
           const running = epochLogs(lossSum, correctSum, seen, compiled.accuracy);
           reporter?.batchEnd(step + 1, running);
           const recent = epochLogs(lossSum - before.lossSum, correctSum - before.correctSum, seen - before.seen, compiled.accuracy);
-          for (const cb of callbacks) await cb.onMetricsRead?.(epoch, step + 1, { running, recent }, ctx);
+          const logs = gradNorm === undefined ? { running, recent } : { running, recent, gradNorm };
+          for (const cb of callbacks) await cb.onMetricsRead?.(epoch, step + 1, logs, ctx);
           await yieldToHost();
         }
       }
@@ -375,6 +384,15 @@ async function fitLoop(
     await replicas?.close();
   }
   return history;
+}
+
+/** Adds a step's gradient norm (a device scalar) to the pending steps' sum, on the device; frees the parts. */
+function addToNormSum(prior: { sum: Tensor; steps: number } | null, norm: Tensor): { sum: Tensor; steps: number } {
+  if (!prior) return { sum: norm, steps: 1 };
+  const sum = noGrad(() => add(prior.sum, norm));
+  prior.sum.dispose();
+  norm.dispose();
+  return { sum, steps: prior.steps + 1 };
 }
 
 function epochLogs(lossSum: number, correctSum: number, seen: number, accuracy: boolean): EpochLogs {

@@ -9,7 +9,9 @@
  * 1. clips the flat gradient by its global norm when `globalClipNorm` is set (Keras's
  *    `global_clipnorm`): a square and a sum on the device give the squared norm, and
  *    `clipByGlobalNorm` scales the gradient in place reading it there, so nothing is read
- *    back and the step stays one submit (three or four small dispatches added);
+ *    back and the step stays one submit (three or four small dispatches added).
+ *    applyGradientsMeasuringNorm returns that norm (before clipping) as a device scalar, from
+ *    the same square and sum plus a sqrt, for fit's metrics log to read with the loss;
  * 2. applies decoupled weight decay, w -= learningRate * weightDecay * w (Keras 3's
  *    `weight_decay`, on every optimizer; AdamW defaults it to 0.004), inside the update
  *    kernel. It touches only the store it is given: frozen weights are not in it;
@@ -62,6 +64,12 @@ export interface Optimizer {
   getConfig(): OptimizerConfig;
   /** One update of every parameter of `store`; `grads` in the store's parameter order. */
   applyGradients(store: ParameterStore, grads: readonly Tensor[]): void;
+  /**
+   * applyGradients that also returns the global L2 norm of `grads` (before any clipping) as a
+   * scalar still on the device: fit logs it at its metrics reads. Optional for an Optimizer of
+   * one's own; fit then logs no gradient norm.
+   */
+  applyGradientsMeasuringNorm?(store: ParameterStore, grads: readonly Tensor[]): Tensor;
   /** The slots for `store` read back to the host, with the step count. */
   state(store: ParameterStore): Promise<OptimizerState>;
   /** Restores what state() returned (possibly from another backend) for `store`. */
@@ -237,6 +245,15 @@ export abstract class FlatOptimizer implements Optimizer {
   }
 
   applyGradients(store: ParameterStore, grads: readonly Tensor[]): void {
+    this.step(store, grads, false);
+  }
+
+  applyGradientsMeasuringNorm(store: ParameterStore, grads: readonly Tensor[]): Tensor {
+    return this.step(store, grads, true)!;
+  }
+
+  /** One update; with `measure`, the global norm of the gradients before clipping (a device scalar). */
+  private step(store: ParameterStore, grads: readonly Tensor[], measure: boolean): Tensor | null {
     const params = store.parameters;
     if (!Array.isArray(grads)) throw new Error(`${this.className}.applyGradients: expected an array of ${params.length} gradient tensors, got ${show(grads)}`);
     if (grads.length !== params.length) {
@@ -254,17 +271,21 @@ export abstract class FlatOptimizer implements Optimizer {
     const k = b.kernels;
     grads.forEach((g, i) => k.copyInto(g.handle, s.gradViews[i].handle));
     const learningRate = this.learningRate;
-    if (this.globalClipNorm !== null) {
+    let norm: Tensor | null = null;
+    if (this.globalClipNorm !== null || measure) {
       // The squared norm stays on the device; the padding between views is zero and adds nothing.
+      // Clipping and the measured norm share it (the norm is the one before clipping).
       const squares = k.unaryMath(s.grad.handle, 'square', 0, 0);
       const normSquared = k.sum(squares, [0], []);
       b.release(squares.storage);
-      k.clipByGlobalNorm(s.grad.handle, normSquared, this.globalClipNorm);
+      if (measure) norm = Tensor.fromHandle(k.unaryMath(normSquared, 'sqrt', 0, 0), b);
+      if (this.globalClipNorm !== null) k.clipByGlobalNorm(s.grad.handle, normSquared, this.globalClipNorm);
       b.release(normSquared.storage);
     }
     this.iterations++;
     const step = { learningRate, decay: learningRate * this.weightDecay, step: this.iterations };
     this.update(k, store.flat.handle, s.grad.handle, s.slots.map((t) => t.handle), step);
+    return norm;
   }
 
   async state(store: ParameterStore): Promise<OptimizerState> {

@@ -5,7 +5,7 @@
 import { argmax } from '../metrics.js';
 import { FONT_FAMILY } from './fonts.js';
 import type { VlSpec } from './render.js';
-import type { ImagePrediction, LabeledImage, ReportHistory } from './types.js';
+import type { ImagePrediction, LabeledImage, MonitoringPoint, ReportHistory } from './types.js';
 
 /** matplotlib's colours: tab10 blue/orange for the curves, pure red/blue for predictions. */
 export const COLORS = {
@@ -30,7 +30,8 @@ const CONFIG = {
   concat: { spacing: 16 },
 };
 
-function top(spec: VlSpec): VlSpec {
+/** A top-level spec: the schema and the report's look (fonts, sizes, colours). */
+export function topLevel(spec: VlSpec): VlSpec {
   return { $schema: SCHEMA, config: CONFIG, ...spec };
 }
 
@@ -138,7 +139,7 @@ export function firstImageSpec(first: LabeledImage, classNames: readonly string[
   const side = imageSide(first.image);
   const size = side * 12;
   const ticks = Array.from({ length: Math.ceil(side / 5) }, (_, i) => i * 5);
-  return top({
+  return topLevel({
     title: { text: 'First training image', subtitle: `label ${first.label}: ${classNames[first.label]} · pixel values before normalisation (0-255)` },
     width: size,
     height: size,
@@ -165,7 +166,7 @@ export function first25Spec(images: LabeledImage[], classNames: readonly string[
   const captions = shown.map((img) => classNames[img.label] ?? String(img.label));
   // A whole number of pixels per image pixel: no anti-aliased seams between the cells.
   const side = imageSide(shown[0]!.image);
-  return top({
+  return topLevel({
     title: { text: `First ${shown.length} training images`, subtitle: 'with the class name of each' },
     data: { values },
     facet: {
@@ -234,12 +235,51 @@ export function curveSpec(metric: 'accuracy' | 'loss', history: ReportHistory, b
       ],
     });
   }
-  return top({
+  return topLevel({
     title: { text: `Model ${label}`, subtitle: `training and validation ${metric} per epoch` },
     width: 760,
     height: HEIGHT,
     data: { values },
     layer: layers,
+  });
+}
+
+/** What the two monitoring figures plot. */
+const MONITORING = {
+  learningRate: {
+    title: 'Learning rate',
+    subtitle: 'the rate of the last step at each metrics read · dashed lines: epoch ends',
+    axis: 'Learning rate',
+    format: '.3~g',
+  },
+  gradNorm: {
+    title: 'Gradient norm',
+    subtitle: 'global L2 norm of the gradients before clipping, mean over the steps of each metrics read · dashed lines: epoch ends',
+    axis: 'Global gradient norm',
+    format: '.3~g',
+  },
+} as const;
+
+/** The learning rate or the gradient norm against the optimizer's step, one point per metrics read. */
+export function monitoringSpec(which: keyof typeof MONITORING, points: readonly MonitoringPoint[]): VlSpec {
+  const m = MONITORING[which];
+  const values = points.flatMap((p) => (p[which] === undefined ? [] : [{ iteration: p.iteration, epoch: p.epoch + 1, value: p[which] }]));
+  // The last read of an epoch is at its end (fit reads at every epoch's last step).
+  const ends = points.filter((p, i) => i === points.length - 1 || points[i + 1]!.epoch !== p.epoch).map((p) => ({ iteration: p.iteration }));
+  // No vertical grid: the dashed epoch ends are the verticals.
+  const x = { field: 'iteration', type: 'quantitative', title: 'Step (optimizer updates)', scale: { nice: false }, axis: { format: 'd', grid: false } };
+  return topLevel({
+    title: { text: m.title, subtitle: m.subtitle },
+    width: 760,
+    height: 220,
+    layer: [
+      { data: { values: ends }, mark: { type: 'rule', strokeDash: [4, 4], color: '#aaa', strokeWidth: 1 }, encoding: { x } },
+      {
+        data: { values },
+        mark: { type: 'line', point: { size: 18, filled: true, color: COLORS.train }, strokeWidth: 1.5, color: COLORS.train },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: m.axis, scale: { zero: false }, axis: { grid: true, format: m.format } } },
+      },
+    ],
   });
 }
 
@@ -256,7 +296,7 @@ export function predictionsSpec(preds: ImagePrediction[], classNames: readonly s
   const rows: VlSpec[] = [];
   for (let i = 0; i < pairs.length; i += columns) rows.push({ spacing: 34, hconcat: pairs.slice(i, i + columns) });
   const classKey = classNames.map((n, i) => `${i} ${n}`).join(' · ');
-  return top({
+  return topLevel({
     title: {
       text: `Predictions on ${preds.length} test images`,
       subtitle: [
@@ -274,7 +314,7 @@ export function predictionsSpec(preds: ImagePrediction[], classNames: readonly s
 export function singlePredictionSpec(p: ImagePrediction, classNames: readonly string[]): VlSpec {
   const cap = predictionCaption(p, classNames);
   const which = p.index !== undefined ? `test image ${p.index}` : 'a test image';
-  return top({
+  return topLevel({
     title: { text: 'Single-image prediction', subtitle: `${which} · predicted bar red, true bar blue` },
     spacing: 30,
     hconcat: [
@@ -298,7 +338,7 @@ export function confusionMatrixSpec(cm: number[][], classNames: readonly string[
     }),
   );
   const axis = { field: 'actual', type: 'nominal', sort: classNames };
-  return top({
+  return topLevel({
     title: { text: 'Confusion Matrix', subtitle: 'rows: actual class · columns: predicted class · cells: number of test images' },
     width: 470,
     height: 470,

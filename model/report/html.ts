@@ -19,7 +19,8 @@ export interface EmbeddedFigure {
   height: number;
 }
 
-function img(f: EmbeddedFigure): string {
+/** A figure as an <img> with its data URI, alt text and caption. */
+export function img(f: EmbeddedFigure): string {
   return (
     `<figure id="fig-${escapeHtml(f.key)}">` +
     `<img alt="${escapeHtml(f.alt)}" title="${escapeHtml(f.file)}" width="${Math.round(f.width)}" height="${Math.round(f.height)}" ` +
@@ -28,7 +29,8 @@ function img(f: EmbeddedFigure): string {
   );
 }
 
-function table(head: string[], rows: string[][], cls = ''): string {
+/** A table; the first cell of each row is its header. */
+export function table(head: string[], rows: string[][], cls = ''): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const trs = rows.map((r) => '<tr>' + r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('') + '</tr>');
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${trs.join('\n')}\n</tbody></table>`;
@@ -70,7 +72,8 @@ function historyRows(input: ReportInput): string[][] {
   });
 }
 
-const CSS = `
+/** The report's style sheet (the tuner's page uses it too). */
+export const CSS = `
 body { font-family: 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; color: #222; max-width: 1200px; margin: 2em auto; padding: 0 1.5em; line-height: 1.45; }
 h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-variant-numeric: tabular-nums; }
@@ -91,6 +94,17 @@ function featureMapsSection(figures: Map<string, EmbeddedFigure>): string {
     '<h2 id="feature-maps">Feature maps</h2>',
     '<p>What every convolution layer outputs for the same few test images: one tile per channel, each channel scaled to its own range over these images.</p>',
     ...maps.map(img),
+  ].join('\n');
+}
+
+/** The learning-rate and gradient-norm curves from the metrics log, when drawn. */
+function monitoringSection(figures: Map<string, EmbeddedFigure>): string {
+  const shown = ['learningRate', 'gradNorm'].flatMap((k) => (figures.has(k) ? [img(figures.get(k)!)] : []));
+  if (shown.length === 0) return '';
+  return [
+    '<p id="monitoring">The learning rate and the global norm of the gradients at every metrics read of the run (metrics.jsonl): ' +
+      'each step measures the norm on the device, and it is read with the losses.</p>',
+    ...shown,
   ].join('\n');
 }
 
@@ -137,6 +151,7 @@ export function buildHtml(input: ReportInput, figures: Map<string, EmbeddedFigur
     lastVal !== undefined ? `<p>Training and validation (the test set, as in the tutorial) accuracy and loss per epoch.</p>` : '',
     fig('accuracy'),
     fig('loss'),
+    monitoringSection(figures),
     table(['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy', 'Seconds'], historyRows(input), 'history'),
     '<h2 id="evaluation">Evaluation on the test set</h2>',
     `<table class="facts"><tbody><tr><th scope="row">Test loss</th><td>${f4(input.test.loss)}</td></tr><tr><th scope="row">Test accuracy</th><td>${f4(input.test.accuracy)}</td></tr></tbody></table>`,

@@ -13,6 +13,7 @@ import {
   first25Spec,
   firstImageSpec,
   imageSide,
+  monitoringSpec,
   predictionsSpec,
   singlePredictionSpec,
 } from './figures.js';
@@ -21,7 +22,8 @@ import { renderSpec, renderSvg, type VlSpec } from './render.js';
 import type { FeatureMapSet, ImagePrediction, ReportInput, WrittenReport } from './types.js';
 
 export type {
-  FeatureMapImage, FeatureMapSet, GrayImage, ImagePrediction, LabeledImage, ReportHistory, ReportInput, ReportRunFacts, WrittenReport,
+  FeatureMapImage, FeatureMapSet, GrayImage, ImagePrediction, LabeledImage, MonitoringPoint, ReportHistory, ReportInput, ReportRunFacts,
+  WrittenReport,
 } from './types.js';
 export { convFeatureMaps, featureMapsFile } from './feature-maps.js';
 export { renderSpec } from './render.js';
@@ -38,6 +40,12 @@ export const REPORT_FIGURES = [
 ] as const;
 
 export type ReportFigureKey = (typeof REPORT_FIGURES)[number]['key'];
+
+/** The monitoring curves, drawn when ReportInput.monitoring has the value (from the run's metrics log). */
+export const MONITORING_FIGURES = [
+  { key: 'learningRate', file: 'learning-rate.png', alt: 'Learning rate against the optimizer step' },
+  { key: 'gradNorm', file: 'grad-norm.png', alt: 'Global gradient norm against the optimizer step' },
+] as const;
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(`writeReport: ${msg}`);
@@ -74,6 +82,10 @@ export function validateReportInput(input: ReportInput): void {
   for (const k of ['accuracy', 'val_loss', 'val_accuracy'] as const) check(h[k].length === e, `history.${k} has ${h[k].length} epochs but history.loss has ${e}`);
   check(input.confusionMatrix.length === n && input.confusionMatrix.every((r) => r.length === n), `confusionMatrix must be ${n}x${n}`);
   check(input.classificationReport.perClass.length === n, `classificationReport has ${input.classificationReport.perClass.length} classes, expected ${n}`);
+  (input.monitoring ?? []).forEach((p, i) => {
+    check(Number.isInteger(p.iteration) && p.iteration >= 0 && Number.isInteger(p.epoch) && p.epoch >= 0, `monitoring[${i}] needs integer iteration and epoch >= 0, got ${p.iteration} and ${p.epoch}`);
+    for (const k of ['learningRate', 'gradNorm'] as const) check(p[k] === undefined || Number.isFinite(p[k]), `monitoring[${i}].${k} is ${p[k]}, expected a finite number`);
+  });
   const layers = new Set<string>();
   (input.featureMaps ?? []).forEach((set, s) => {
     const what = `featureMaps[${s}] (${set.layer})`;
@@ -105,7 +117,8 @@ export function writeFeatureMapFigures(sets: readonly FeatureMapSet[], className
 }
 
 /**
- * Writes report.html, one PNG per figure (REPORT_FIGURES) and one per conv layer's feature maps into outDir (created if needed).
+ * Writes report.html, one PNG per figure (REPORT_FIGURES, and MONITORING_FIGURES when the input has
+ * those curves) and one per conv layer's feature maps into outDir (created if needed).
  * Returns absolute paths. Deterministic for a given input (fonts are DejaVu Sans when installed).
  */
 export async function writeReport(input: ReportInput, outDir: string): Promise<WrittenReport> {
@@ -125,9 +138,12 @@ export async function writeReport(input: ReportInput, outDir: string): Promise<W
   const embedded = new Map<string, EmbeddedFigure>();
   const figures: Record<string, string> = {};
   const allWarnings: string[] = [];
-  for (const f of REPORT_FIGURES) {
+  const monitoring = input.monitoring ?? [];
+  const drawn: { key: string; file: string; alt: string; spec: VlSpec }[] = REPORT_FIGURES.map((f) => ({ ...f, spec: specs[f.key] }));
+  for (const f of MONITORING_FIGURES) if (monitoring.some((p) => p[f.key] !== undefined)) drawn.push({ ...f, spec: monitoringSpec(f.key, monitoring) });
+  for (const f of drawn) {
     const warnings: string[] = [];
-    const r = await renderSpec(specs[f.key], 2, warnings);
+    const r = await renderSpec(f.spec, 2, warnings);
     allWarnings.push(...warnings.map((w) => `${f.file}: ${w}`));
     const path = join(dir, f.file);
     writeFileSync(path, r.png);

@@ -109,7 +109,7 @@ export function sampleReportInput(data: FashionMnist, seed = 7): ReportInput {
   });
   const confusion = fakeConfusion(rand);
   const report = reportFromConfusion(confusion);
-  return {
+  const input: ReportInput = {
     title: 'Fashion-MNIST CNN: sample report (made-up predictions)',
     classNames: FASHION_MNIST_CLASS_NAMES,
     trainImages,
@@ -134,4 +134,15 @@ export function sampleReportInput(data: FashionMnist, seed = 7): ReportInput {
       extra: { 'Early stopping': "monitor='val_loss', patience=3, restore_best_weights=True" },
     },
   };
+  // The metrics log's curves, drawn last so the numbers above stay those of earlier samples:
+  // 235 steps per epoch read every 10 (and at each epoch's end), Adam's fixed rate, a falling norm.
+  const steps = 235;
+  input.monitoring = [];
+  for (let e = 0; e < epochs; e++) {
+    for (let s = 10; s <= steps; s = s === steps ? steps + 1 : Math.min(s + 10, steps)) {
+      const iteration = e * steps + s;
+      input.monitoring.push({ iteration, epoch: e, learningRate: 0.001, gradNorm: 0.7 + 2.4 * Math.exp(-iteration / 300) + 0.25 * rand() });
+    }
+  }
+  return input;
 }

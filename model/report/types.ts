@@ -70,6 +70,18 @@ export interface FeatureMapSet {
   images: FeatureMapImage[];
 }
 
+/** One metrics read of the training run (a "read" line of metrics.jsonl, model/metrics-log.ts). */
+export interface MonitoringPoint {
+  /** Optimizer steps done so far. */
+  iteration: number;
+  /** 0-based epoch of the read. */
+  epoch: number;
+  /** The learning rate of the last step. */
+  learningRate?: number;
+  /** The mean global L2 norm of the gradients (before clipping) over the steps of this read. */
+  gradNorm?: number;
+}
+
 export interface ReportInput {
   /** Report heading (default 'Fashion-MNIST CNN: training report'). */
   title?: string;
@@ -93,6 +105,11 @@ export interface ReportInput {
   run: ReportRunFacts;
   /** The feature maps of every conv layer for a few test images (a figure per layer), when given. */
   featureMaps?: FeatureMapSet[];
+  /**
+   * The learning-rate and gradient-norm curves, one point per metrics read (from metrics.jsonl):
+   * a figure each (keys 'learningRate' and 'gradNorm') when some point has the value.
+   */
+  monitoring?: MonitoringPoint[];
 }
 
 export interface WrittenReport {
