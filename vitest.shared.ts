@@ -27,6 +27,7 @@ export const SLOW_FILES = [
   'test/crash-safety.test.ts', // kills training processes mid-epoch and mid-write
   'test/learning-cpu.test.ts', // trains on 2,000 images
   'test/learning-functional.test.ts', // trains two functional models on 2,000 images
+  'test/recipes.test.ts', // trains each recipe on 600 images
   'test/webgpu-train-step.test.ts', // a training step and 2 epochs on WebGPU
 ];
 

@@ -1,14 +1,18 @@
 /**
  * What a training run puts in its checkpoint and takes back on --resume: capture
- * (model, optimizer, EarlyStopping, data digests -> Checkpoint), the checks that a
- * resumed run is the same run (every mismatch listed at once), and restore.
+ * (recipe, model, optimizer, EarlyStopping, data digests -> Checkpoint), the checks that a
+ * resumed run is the same run (another recipe is refused on its own; every other mismatch is
+ * listed at once), and restore. Any model of the recipes: a Sequential or a functional Model.
  * The file format itself is checkpoint.ts.
  */
 import { createHash } from 'node:crypto';
 import type { EarlyStopping } from '../engine/nn/callbacks.js';
-import type { Sequential } from '../engine/nn/sequential.js';
+import { Model } from '../engine/nn/functional/model.js';
+import type { Layer } from '../engine/nn/layers.js';
+import type { Augmentation } from '../engine/ops/augment.js';
 import type { Optimizer } from '../engine/optim/optimizer.js';
 import { CHECKPOINT_VERSION, checkpointArray, type Checkpoint, type CheckpointHeader, type DataDigest } from './checkpoint.js';
+import type { RecipeModel } from './recipes/recipe.js';
 
 /** A data split's identity: its count and the SHA-256 of its samples (float32 bytes) then labels (int32 bytes). */
 export function digestData(samples: Float32Array, labels: Int32Array, count: number): DataDigest {
@@ -18,10 +22,18 @@ export function digestData(samples: Float32Array, labels: Int32Array, count: num
   return { count, sha256: hash.digest('hex') };
 }
 
-export function modelRecord(model: Sequential): CheckpointHeader['model'] {
+const configOf = (config: Record<string, unknown>) => JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+
+export function modelRecord(model: RecipeModel): CheckpointHeader['model'] {
+  const functional = model instanceof Model;
+  // A functional model's layers in topological order, each with what it reads (its graph).
+  const inbound = functional ? model.layerTable().map((r) => r.connectedTo) : [];
   return {
+    kind: functional ? 'Functional' : 'Sequential',
     inputShape: model.inputShape,
-    layers: model.layers.map((l) => ({ className: l.className, config: JSON.parse(JSON.stringify(l.config())) as Record<string, unknown> })),
+    layers: (model.layers as readonly Layer[]).map((l, i) => (functional
+      ? { className: l.className, name: l.name, config: configOf(l.config()), inbound: inbound[i] }
+      : { className: l.className, config: configOf(l.config()) })),
     // Every weight in layer order (non-trainable ones too: BN's moving statistics, frozen layers').
     parameters: model.weightList().map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable })),
   };
@@ -36,13 +48,29 @@ function earlyStoppingConfig(early: EarlyStopping): { monitor: string; patience:
   return { monitor: early.monitor, patience: early.patience, minDelta: early.minDelta, restoreBestWeights: early.restoreBestWeights };
 }
 
+/** The recipe settings a checkpoint records (model/recipes/): a resumed run must train alike. */
+export interface RecipeIdentity {
+  name: string;
+  augment: Augmentation | null;
+  labelSmoothing: number;
+}
+
+/** What a run that names no recipe is: the tutorial's (callers from before the recipes). */
+export const TUTORIAL_IDENTITY: RecipeIdentity = { name: 'tutorial', augment: null, labelSmoothing: 0 };
+
+function recipeRecord(r: RecipeIdentity = TUTORIAL_IDENTITY): Pick<CheckpointHeader['run'], 'recipe' | 'augment' | 'labelSmoothing'> {
+  return { recipe: r.name, augment: r.augment ? (configOf({ ...r.augment }) as Record<string, number | boolean>) : null, labelSmoothing: r.labelSmoothing };
+}
+
 export interface RunState {
   /** Epochs completed. */
   epoch: number;
   stopped: boolean;
   seed: number;
   batchSize: number;
-  model: Sequential;
+  /** Default: the tutorial's (TUTORIAL_IDENTITY). */
+  recipe?: RecipeIdentity;
+  model: RecipeModel;
   optimizer: Optimizer;
   early: EarlyStopping | null;
   data: CheckpointHeader['data'];
@@ -66,7 +94,7 @@ export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
     version: CHECKPOINT_VERSION,
     epoch: s.epoch,
     stopped: s.stopped,
-    run: { seed: s.seed, batchSize: s.batchSize },
+    run: { seed: s.seed, batchSize: s.batchSize, ...recipeRecord(s.recipe) },
     model: modelRecord(s.model),
     optimizer: {
       name: s.optimizer.className, config: optimizerConfig(s.optimizer), iterations: opt.iterations,
@@ -87,7 +115,9 @@ export async function captureCheckpoint(s: RunState): Promise<Checkpoint> {
 export interface RunIdentity {
   seed: number;
   batchSize: number;
-  model: Sequential;
+  /** Default: the tutorial's (TUTORIAL_IDENTITY). */
+  recipe?: RecipeIdentity;
+  model: RecipeModel;
   optimizer: Optimizer;
   early: EarlyStopping | null;
   data: CheckpointHeader['data'];
@@ -95,17 +125,32 @@ export interface RunIdentity {
 
 /** Throws, listing every difference, unless the checkpoint was made by this same run. */
 export function checkResumable(path: string, header: CheckpointHeader, run: RunIdentity): void {
+  // Another recipe differs in everything below; say that alone, and how to continue it.
+  const recipe = run.recipe ?? TUTORIAL_IDENTITY;
+  if (header.run.recipe !== recipe.name) {
+    throw new Error(
+      `--resume: checkpoint ${path} was made by recipe '${header.run.recipe}', but this run is recipe '${recipe.name}'; ` +
+        `resume it with --recipe ${header.run.recipe}, or train '${recipe.name}' into another --out folder`,
+    );
+  }
   const diffs: string[] = [];
   const same = (what: string, theirs: unknown, ours: unknown, show = (v: unknown) => JSON.stringify(v)): void => {
     if (JSON.stringify(theirs) !== JSON.stringify(ours)) diffs.push(`${what}: ${show(theirs)} in the checkpoint, ${show(ours)} in this run`);
   };
   same('seed', header.run.seed, run.seed);
   same('batch size', header.run.batchSize, run.batchSize);
+  const ours = recipeRecord(recipe);
+  same('augmentation', header.run.augment, ours.augment);
+  same('label smoothing', header.run.labelSmoothing, ours.labelSmoothing);
   const model = modelRecord(run.model);
+  same('model kind', header.model.kind, model.kind);
   same('input shape', header.model.inputShape, model.inputShape);
   same('layers', header.model.layers.map((l) => l.className), model.layers.map((l) => l.className), (v) => (v as string[]).join(' > '));
   header.model.layers.forEach((l, i) => {
-    if (i < model.layers.length && l.className === model.layers[i].className) same(`layer ${i} (${l.className}) config`, l.config, model.layers[i].config);
+    if (i < model.layers.length && l.className === model.layers[i].className) {
+      same(`layer ${i} (${l.className}) config`, l.config, model.layers[i].config);
+      same(`layer ${i} (${l.className}) inputs`, l.inbound, model.layers[i].inbound);
+    }
   });
   const shapes = (ps: CheckpointHeader['model']['parameters']) => ps.map((p) => ({ name: p.name, shape: p.shape }));
   same('parameter shapes', shapes(header.model.parameters), shapes(model.parameters), (v) => (v as { name: string; shape: number[] }[]).map((p) => `${p.name} [${p.shape}]`).join(', '));
@@ -127,7 +172,7 @@ function earlyStoppingConfigOf(e: NonNullable<CheckpointHeader['earlyStopping']>
 }
 
 /** Puts the checkpoint's weights, optimizer state and EarlyStopping state into this run (checkResumable first). */
-export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: Sequential, optimizer: Optimizer, early: EarlyStopping | null): void {
+export function restoreCheckpoint(path: string, ckpt: Checkpoint, model: RecipeModel, optimizer: Optimizer, early: EarlyStopping | null): void {
   const h = ckpt.header;
   const params = model.weightList();
   model.setWeights(params.map((p) => checkpointArray(path, ckpt, `weights/${p.name}`)));

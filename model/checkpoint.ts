@@ -16,7 +16,8 @@
  * and is refused with a clear error rather than migrated.
  *
  * The header (CheckpointHeader) has one section per owner of state:
- * `run` (seed, batch size), `model` (architecture and parameter shapes),
+ * `run` (seed, batch size, the recipe with its augmentation and label smoothing),
+ * `model` (Sequential or Functional, the architecture and the parameter shapes),
  * `optimizer` (class name, config, step count, current learning rate, the names of its slot
  * arrays), `data` (the count and SHA-256 of the training and validation data),
  * `earlyStopping`, and the `history`. Arrays are named `<section>/<name>`:
@@ -31,6 +32,12 @@
  *   callback may have lowered it; null under a schedule, which follows from `iterations`).
  *   MIGRATIONS[2] gives a version-2 Adam header weightDecay 0, globalClipNorm null and its
  *   configured learning rate as the current one.
+ * - 4: the recipes (model/recipes/): `run.recipe` (its name), `run.augment` (fit's augment
+ *   options, or null) and `run.labelSmoothing`; `model.kind` ('Sequential' or 'Functional'),
+ *   and for a functional model each layer's `name` and `inbound` (per node, the tensors it reads,
+ *   as the model summary's "Connected to": 'conv2d[0][0]'). MIGRATIONS[3] makes a version-3
+ *   header the `tutorial` recipe's (the only one there was): no augmentation, no smoothing, a
+ *   Sequential.
  *
  * How a later version adds state (e.g. replicas, or other optimizer slots):
  * 1. add a header section (say `replicas: { count, arrays: string[] }`) and name its
@@ -45,11 +52,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checkAugmentation } from '../engine/ops/augment.js';
 import { optimizerFromConfig, OPTIMIZER_CLASSES } from '../engine/optim/registry.js';
 import type { Optimizer, OptimizerConfig } from '../engine/optim/optimizer.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-export const CHECKPOINT_VERSION = 3;
+export const CHECKPOINT_VERSION = 4;
 const MAGIC = 'WGTECKPT';
 const MAGIC_V1 = 'WGTECKP1';
 const PREFIX_BYTES = 12;
@@ -61,11 +69,18 @@ export interface DataDigest {
   sha256: string;
 }
 
-/** A layer as the architecture records it: Keras's class name and config. */
+/** A layer as the architecture records it: Keras's class name and config (and, in a functional model, its name and inputs). */
 export interface LayerRecord {
   className: string;
   config: Record<string, unknown>;
+  /** Functional models only: the layer's name, which `inbound` entries refer to. */
+  name?: string;
+  /** Functional models only: per node of the layer, the tensors it reads ('conv2d[0][0]'). */
+  inbound?: string[][];
 }
+
+/** The architecture kinds a checkpoint records. */
+export const MODEL_KINDS = ['Sequential', 'Functional'] as const;
 
 export interface CheckpointHeader {
   version: typeof CHECKPOINT_VERSION;
@@ -73,8 +88,18 @@ export interface CheckpointHeader {
   epoch: number;
   /** EarlyStopping ended training after `epoch`: a resume only re-evaluates (as after the last epoch). */
   stopped: boolean;
-  run: { seed: number; batchSize: number };
+  run: {
+    seed: number;
+    batchSize: number;
+    /** The recipe that trained it (model/recipes/): --resume refuses another. */
+    recipe: string;
+    /** fit's augment options (engine/ops/augment.ts), or null for none. */
+    augment: Record<string, number | boolean> | null;
+    /** compile's labelSmoothing (0: none). */
+    labelSmoothing: number;
+  };
   model: {
+    kind: (typeof MODEL_KINDS)[number];
     inputShape: number[];
     layers: LayerRecord[];
     /**
@@ -127,6 +152,12 @@ const MIGRATIONS: Record<number, (header: Record<string, unknown>) => Record<str
     const config = isObject(opt.config) ? opt.config : {};
     return { ...h, optimizer: { ...opt, config: { ...config, weightDecay: 0, globalClipNorm: null }, learningRate: config.learningRate ?? null } };
   },
+  // Version 3 knew only the tutorial: a Sequential, no augmentation, no label smoothing.
+  3: (h) => ({
+    ...h,
+    run: { ...(isObject(h.run) ? h.run : {}), recipe: 'tutorial', augment: null, labelSmoothing: 0 },
+    model: { kind: 'Sequential', ...(isObject(h.model) ? h.model : {}) },
+  }),
 };
 
 export function checkpointPath(outDir: string): string {
@@ -321,8 +352,18 @@ export function validateHeader(path: string, header: unknown): asserts header is
   const run = c.object('run', h.run);
   c.int('run.seed', run.seed, -(2 ** 31), 2 ** 32 - 1);
   const batchSize = c.int('run.batchSize', run.batchSize, 1);
+  c.string('run.recipe', run.recipe, /^[a-z][a-z0-9_-]*$/, 'a recipe name');
+  if (run.augment !== null) {
+    try {
+      checkAugmentation('checkpoint', run.augment);
+    } catch (e) {
+      c.fail('run.augment', run.augment, `null or fit's augment options (${(e as Error).message})`);
+    }
+  }
+  c.finite('run.labelSmoothing', run.labelSmoothing, 0, 1);
 
   const model = c.object('model', h.model);
+  const kind = c.string('model.kind', model.kind, new RegExp(`^(${MODEL_KINDS.join('|')})$`), `one of ${MODEL_KINDS.join(', ')}`);
   c.array('model.inputShape', model.inputShape).forEach((d, i) => c.int(`model.inputShape[${i}]`, d, 1));
   const layers = c.array('model.layers', model.layers);
   if (layers.length === 0) c.fail('model.layers', layers, 'at least one layer');
@@ -330,6 +371,14 @@ export function validateHeader(path: string, header: unknown): asserts header is
     const layer = c.object(`model.layers[${i}]`, l);
     c.string(`model.layers[${i}].className`, layer.className, /^[A-Za-z][A-Za-z0-9]*$/, 'a layer class name');
     c.object(`model.layers[${i}].config`, layer.config);
+    if (kind === 'Functional') {
+      c.string(`model.layers[${i}].name`, layer.name);
+      c.array(`model.layers[${i}].inbound`, layer.inbound).forEach((node, j) => {
+        c.array(`model.layers[${i}].inbound[${j}]`, node).forEach((t, k) => c.string(`model.layers[${i}].inbound[${j}][${k}]`, t));
+      });
+    } else if (layer.name !== undefined || layer.inbound !== undefined) {
+      c.fail(`model.layers[${i}]`, layer, 'className and config only (a Sequential records no names or inputs)');
+    }
   });
   const parameters = c.array('model.parameters', model.parameters).map((p, i) => {
     const param = c.object(`model.parameters[${i}]`, p);

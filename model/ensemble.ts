@@ -15,9 +15,7 @@ import { Model } from '../engine/nn/functional/model.js';
 import type { HostData } from '../engine/nn/training.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { softmax } from './metrics.js';
-import { modelFromArtifacts } from './tfjs-format.js';
-import { readArtifacts } from './tfjs-format-node.js';
-import { functionalFromArtifacts } from './tfjs-functional.js';
+import { loadLayersModel } from './saved-model.js';
 
 /** A saved classifier, Sequential or functional. */
 export type Classifier = Sequential | Model;
@@ -95,15 +93,7 @@ export function parseModelList(text: string, flag: string): string[] {
 }
 
 /** A saved model, Sequential or functional (model.json's class_name decides), on the current backend. */
-export async function loadClassifier(dirOrJson: string): Promise<Classifier> {
-  const { jsonPath, artifacts } = await readArtifacts(dirOrJson);
-  const kind = artifacts.modelJson.modelTopology?.class_name;
-  try {
-    return kind === 'Functional' || kind === 'Model' ? functionalFromArtifacts(artifacts) : modelFromArtifacts(artifacts);
-  } catch (err) {
-    throw new Error(`loadModel(${jsonPath}): ${(err as Error).message}`);
-  }
-}
+export const loadClassifier: (dirOrJson: string) => Promise<Classifier> = loadLayersModel;
 
 export interface EnsembleMember {
   /** The folder it was loaded from, as given. */

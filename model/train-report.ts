@@ -1,4 +1,7 @@
-/** Turns a finished training run into the report's input (the tutorial's figures) and writes it. */
+/**
+ * Turns a finished training run into the report's input (the tutorial's figures, for any
+ * recipe) and writes it. The report's run table names the recipe and which data validated.
+ */
 import { join } from 'node:path';
 import { softmax } from './metrics.js';
 import { METRICS_LOG_FILE, monitoringFromLog, readMetricsLog } from './metrics-log.js';
@@ -18,7 +21,9 @@ export function reportInputFrom(r: TrainResult, settings: { batchSize: number; s
     index: i,
   });
   const h = r.history.history;
+  const { splits } = r;
   return {
+    title: r.recipe.name === 'tutorial' ? undefined : `Fashion-MNIST, recipe ${r.recipe.name}: training report`,
     classNames: data.classNames,
     trainImages: Array.from({ length: Math.min(25, data.train.count) }, (_, i) => ({ image: image(data.train, i), label: data.train.labels[i] })),
     // The tutorial plots the first 15 test images and then test image 1 on its own.
@@ -39,7 +44,19 @@ export function reportInputFrom(r: TrainResult, settings: { batchSize: number; s
       batchSize: settings.batchSize,
       seed: settings.seed,
       date: new Date().toISOString(),
-      datasetSource: `${data.source.origin} (${data.source.dir}); ${data.train.count} training and ${data.test.count} test images`,
+      datasetSource: `${data.source.origin} (${data.source.dir}); ${splits.validationSource === 'holdout'
+        ? `${splits.train.count + splits.validation.count} training images (the last ${splits.validation.count} held out)`
+        : `${data.train.count} training images`} and ${data.test.count} test images`,
+      extra: {
+        Recipe: `${r.recipe.name}: ${r.recipe.description}`,
+        'Validation data (val_ curves, EarlyStopping)': splits.description,
+        'Trained on': `${splits.train.count} training images${r.recipe.augment ? `, augmented on the device (${JSON.stringify(r.recipe.augment)})` : ''}`,
+        ...(r.recipe.labelSmoothing > 0 ? { 'Label smoothing': `${r.recipe.labelSmoothing} (every loss shown, test loss too, is the smoothed one, as Keras reports it)` } : {}),
+        'Test data': splits.validationSource === 'test'
+          ? `${data.test.count} test images, also the validation data (the tutorial's rule)`
+          : `${data.test.count} test images, evaluated once, after training, never used to validate`,
+        'Early stopping': `on ${r.recipe.monitor}, patience ${r.settings.patience}, restoring the best epoch's weights`,
+      },
     },
   };
 }

@@ -18,7 +18,7 @@ import { Dense } from '../engine/nn/layers/dense.js';
 import type { Layer } from '../engine/nn/layers/base.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
-import { DEFAULT_HOLDOUT, classSubset, holdoutTail } from './data/splits.js';
+import { classSubset } from './data/splits.js';
 import { MODEL_JSON } from './tfjs-format.js';
 import { loadModel } from './tfjs-format-node.js';
 
@@ -124,20 +124,10 @@ export function checkTransferOptions(o: TransferOptions): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data: the class subset, validated on the held-out tail
+// Data: the class subset (trainRecipe, model/train.ts, then validates on its held-out tail)
 // ---------------------------------------------------------------------------------------------
 
-/** The held-out tail's size for `count` training images: 1/12 of them, 5,000 of the 60,000. */
-export function holdoutCount(count: number): number {
-  return Math.max(1, Math.round((count * DEFAULT_HOLDOUT) / 60000));
-}
-
-export interface TransferData {
-  /** The run's data: training images without the held-out tail, test images and class names of the subset. */
-  data: FashionMnist;
-  /** What the run validates on. */
-  validation: FashionMnistSplit;
-}
+export { holdoutCount } from './data/splits.js';
 
 /** Fashion-MNIST restricted to `classes` (every split, relabelled 0..k-1 in that order, with their names). */
 export function subsetClasses(fashion: FashionMnist, classes: readonly number[]): FashionMnist {
@@ -147,20 +137,6 @@ export function subsetClasses(fashion: FashionMnist, classes: readonly number[])
     return s;
   };
   return { ...fashion, train: pick(fashion.train, 'training split'), test: pick(fashion.test, 'test split'), classNames: classes.map((c) => fashion.classNames[c]) };
-}
-
-/**
- * The data a run trains, validates and tests on. Without transfer options: the tutorial's (all
- * training images, validated on the test set). With them: the class subset (relabelled) of
- * every split when `classes` is given, then the held-out tail of its training images (1/12) for
- * validation, as the holdout recipes cut theirs.
- */
-export function transferData(fashion: FashionMnist, options: TransferOptions | undefined): TransferData {
-  if (!options) return { data: fashion, validation: fashion.test };
-  const data = options.classes ? subsetClasses(fashion, options.classes) : fashion;
-  if (data.train.count < 2) throw new Error(`transfer: a held-out validation split needs at least 2 training images, got ${data.train.count}`);
-  const { train, validation } = holdoutTail(data.train, holdoutCount(data.train.count));
-  return { data: { ...data, train }, validation };
 }
 
 // ---------------------------------------------------------------------------------------------

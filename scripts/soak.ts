@@ -2,11 +2,13 @@
  * `npm run soak`: 10,000 training steps at batch 8 on the CPU backend and on WebGPU
  * (scripts/soak/soak.ts), each backend in its own process so each RSS is its own, then one
  * table row per backend for the README: allocated bytes after the warm-up (flat?), used bytes
- * at every epoch end, RSS growth (within 5%?), RSS swing and the parts of RSS it lives in,
- * ms per step. Exits 1 when either is not flat.
+ * at every epoch end, RSS after the warm-up (min, median, max) and its band, (max - min) / min,
+ * judged against 5% (the issue's "flat within 5%"), RSS growth, the swing of each part of RSS,
+ * the native objects WebGPU reused, the load average during the run, ms per step. Exits 1 when
+ * the pool or RSS is not flat on either backend.
  *
  * Options: --steps N (default 10000, a multiple of 100), --backend cpu|webgpu (only that one,
- * in this process), --json FILE (write the results), --from-json FILE (print the table of
+ * in this process), --json FILE (write the results), --from-json FILE[,FILE...] (print the table of
  * results written before, running nothing). WebGPU runs on what WEBGPU_ADAPTER (swiftshader, lavapipe)
  * or the default selects.
  */
@@ -20,7 +22,7 @@ import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { RSS_GROWTH_LIMIT, soak, type SoakResult } from './soak/soak.js';
+import { bandOf, growthOf, median, RSS_BAND_LIMIT, soak, type SoakResult } from './soak/soak.js';
 
 const { values: a } = parseArgs({
   options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' }, 'from-json': { type: 'string' } },
@@ -36,12 +38,13 @@ const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
 async function runOne(name: 'cpu' | 'webgpu'): Promise<SoakResult> {
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
   const backend: Backend = name === 'cpu' ? new CpuBackend() : await WebGPUBackend.create(nodeGPU());
-  console.log(`\n${backend.describe()}: ${steps} steps at batch 8`);
+  const env = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v}`);
+  console.log(`\n${backend.describe()}: ${steps} steps at batch 8${env.length ? `, ${env.join(' ')}` : ''}`);
   return soak({
     backend, steps,
     onSample: (s) => {
       if (s.step % (steps / 10) !== 0) return;
-      console.log(`  step ${s.step}: used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)} = file ${mib(s.rssFile)} + anonymous ` +
+      console.log(`  step ${s.step} (load ${s.load1.toFixed(1)}): used ${mib(s.usedBytes)}, allocated ${mib(s.allocatedBytes)}, RSS ${mib(s.rss)} = file ${mib(s.rssFile)} + anonymous ` +
         `${mib(s.rssAnon)} (V8 heap: ${mib(s.heapTotal)} reserved, ${mib(s.heapUsed)} live) + shared ${mib(s.rssShmem)}`);
     },
   });
@@ -54,7 +57,7 @@ if (a.backend) {
 }
 
 if (a['from-json']) {
-  printTable(JSON.parse(readFileSync(a['from-json'], 'utf8')) as SoakResult[], '');
+  printTable(a['from-json'].split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as SoakResult[]), `Soak results of ${a['from-json']}`);
   process.exit(0);
 }
 
@@ -74,27 +77,36 @@ if (a.json) writeFileSync(a.json, JSON.stringify(results, null, 1));
 process.exit(results.every((r) => r.poolFlat && r.rssFlat) ? 0 : 1);
 
 /**
- * The README's table. The swing columns split RSS as Linux does: file-backed pages (libraries,
- * which the kernel drops and reads back), anonymous memory (malloc: Dawn, the driver and its JIT
- * code; and V8's heap, whose reserved and live bytes are given), and shared memory (lavapipe's
- * device memory).
+ * The README's table. RSS is judged by its band after the warm-up: (max - min) / min of the
+ * samples. The swing columns split RSS as Linux does: file-backed pages (libraries, which the
+ * kernel drops and reads back), anonymous memory (malloc: Dawn, the driver and its JIT code; and
+ * V8's heap, whose reserved and live bytes are given), and shared memory (lavapipe's device memory).
  */
 function printTable(results: SoakResult[], title: string): void {
   const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
-  console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps)`);
-  for (const r of results) console.log(`  ${r.backend}`);
+  console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps; RSS flat means max - min <= ${pct(RSS_BAND_LIMIT)} of min after it)`);
+  for (const r of results) console.log(`  ${r.backend}${Object.keys(r.mallocEnv ?? {}).length ? ` (${Object.entries(r.mallocEnv).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''}`);
   console.log('');
-  console.log('| backend | steps | ms/step | allocated after warm-up | growth | used at epoch ends | RSS growth | RSS min-max (swing) | swing of: file, anonymous, V8 reserved (live), shared | verdict |');
-  console.log('|---|---:|---:|---:|---:|---|---:|---:|---|---|');
+  console.log('| backend | steps | ms/step | load | allocated after warm-up | growth | used at epoch ends | RSS min / median / max | RSS band | RSS growth | swing of: file, anonymous, V8 reserved (live), shared | reused: bind groups made (hits), staging made (reuses) | verdict |');
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|');
   for (const r of results) {
+    // Everything from the samples, so that --from-json re-judges files written by older versions the same way.
     const after = r.samples.filter((s) => s.step >= r.warmupSteps);
     const rss = after.map((s) => s.rss);
+    const band = bandOf(rss);
+    const loads = r.samples.map((s) => s.load1).filter(Number.isFinite);
+    const load = loads.length ? `${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)}` : '?';
     const adapter = r.backend.startsWith('webgpu') ? `WebGPU (${/llvmpipe/.test(r.backend) ? 'lavapipe' : /swiftshader/i.test(r.backend) ? 'SwiftShader' : r.backend})` : 'CPU';
+    const made = (v: number[]) => `+${v[v.length - 1] - v[0]} after warm-up`;
+    const reuse = r.reuse
+      ? `${r.reuse.bindGroups.created} (${r.reuse.bindGroups.hits}; ${made(after.map((s) => s.bindGroupsCreated))}), ` +
+        `${r.reuse.staging.created} (${r.reuse.staging.reused}; ${made(after.map((s) => s.stagingCreated))})`
+      : '-';
     console.log(
-      `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ${r.usedValues.map(mib).join(', ')} | ${pct(r.rssGrowth)} | ` +
-        `${mib(Math.min(...rss))}-${mib(Math.max(...rss))} (${pct(r.rssSpread)}) | ${swing(after.map((s) => s.rssFile))}, ${swing(after.map((s) => s.rssAnon))}, ` +
-        `${swing(after.map((s) => s.heapTotal))} (${swing(after.map((s) => s.heapUsed))}), ${swing(after.map((s) => s.rssShmem))} | ` +
-        `${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${r.rssFlat ? `RSS flat (growth <= ${pct(RSS_GROWTH_LIMIT)})` : 'RSS GROWS'} |`,
+      `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${load} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ` +
+        `${r.usedValues.map(mib).join(', ')} | ${mib(Math.min(...rss))} / ${mib(median(rss))} / ${mib(Math.max(...rss))} | ${pct(band)} | ${pct(growthOf(rss))} | ` +
+        `${swing(after.map((s) => s.rssFile))}, ${swing(after.map((s) => s.rssAnon))}, ${swing(after.map((s) => s.heapTotal))} (${swing(after.map((s) => s.heapUsed))}), ` +
+        `${swing(after.map((s) => s.rssShmem))} | ${reuse} | ${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${band <= RSS_BAND_LIMIT ? 'RSS flat' : 'RSS NOT FLAT'} |`,
     );
   }
 }

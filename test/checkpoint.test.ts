@@ -15,7 +15,9 @@ import { setBackend } from '../engine/runtime.js';
 import { CHECKPOINT_VERSION, checkpointPath, readCheckpoint, writeCheckpoint, type Checkpoint } from '../model/checkpoint.js';
 import { checkResumable } from '../model/checkpoint-state.js';
 import { tutorialCnn } from '../model/cnn.js';
-import { trainTutorial } from '../model/train.js';
+import type { Recipe } from '../model/recipes/index.js';
+import { resnetRecipe, smallResnet } from '../model/recipes/resnet.js';
+import { InterruptedForTest, trainRecipe, trainTutorial } from '../model/train.js';
 
 const common = { backend: 'cpu' as const, epochs: 1, batchSize: 64, seed: 5, trainLimit: 64, testLimit: 64, verbose: 0 as const, log: () => {} };
 let dir: string;
@@ -52,12 +54,13 @@ beforeAll(async () => {
   goodBytes = readFileSync(good);
 });
 
-describe('checkpoint format version 3', () => {
+describe('checkpoint format version 4', () => {
   it('round-trips: the file names its version, sections and arrays', () => {
     const { header, arrays } = readCheckpoint(good);
     expect(header.version).toBe(CHECKPOINT_VERSION);
     expect(header.epoch).toBe(1);
-    expect(header.run).toEqual({ seed: 5, batchSize: 64 });
+    expect(header.run).toEqual({ seed: 5, batchSize: 64, recipe: 'tutorial', augment: null, labelSmoothing: 0 });
+    expect(header.model.kind).toBe('Sequential');
     expect(header.optimizer).toMatchObject({ name: 'Adam', iterations: 1, slots: ['m', 'v'] });
     expect(header.data.train.count).toBe(64);
     expect(header.model.layers.map((l) => l.className)).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense']);
@@ -94,8 +97,13 @@ describe('checkpoint format version 3', () => {
       ['array length', (h) => { h.arrays[0].length += 1; }, 'header field arrays[0].length is 289, expected 288 (the size of conv2d/kernel)'],
       ['unknown array', (h) => { h.arrays[0].name = 'weights/other'; }, 'header field arrays is ["weights/other","weights/conv2d/bias",'],
       ['data digest', (h) => { h.data.train.sha256 = 'abc'; }, 'header field data.train.sha256 is "abc", expected a SHA-256 in 64 hex digits'],
-      ['newer version', (h) => { h.version = 4; }, 'format version 4 was written by a newer program; this one reads versions 2 to 3'],
-      ['no version', (h) => { delete h.version; }, 'header field version is missing, expected an integer from 2 to 3'],
+      ['newer version', (h) => { h.version = 5; }, 'format version 5 was written by a newer program; this one reads versions 2 to 4'],
+      ['no version', (h) => { delete h.version; }, 'header field version is missing, expected an integer from 2 to 4'],
+      ['no recipe', (h) => { delete h.run.recipe; }, 'header field run.recipe is missing, expected a recipe name'],
+      ['bad augmentation', (h) => { h.run.augment = { shift: -1 }; }, 'header field run.augment is {"shift":-1}, expected null or fit\'s augment options (checkpoint: shift must be an integer'],
+      ['label smoothing', (h) => { h.run.labelSmoothing = 1; }, 'header field run.labelSmoothing is 1, expected a finite number >= 0 and < 1'],
+      ['model kind', (h) => { h.model.kind = 'Graph'; }, 'header field model.kind is "Graph", expected one of Sequential, Functional'],
+      ['inputs in a Sequential', (h) => { h.model.layers[0].inbound = []; }, 'header field model.layers[0] is'],
     ];
     for (const [what, edit, message] of cases) {
       const p = variant(`${what.replace(/ /g, '-')}.bin`, reframe(goodBytes, (h) => void edit(h)));
@@ -137,7 +145,8 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
   it('lists every difference: seed, batch size, architecture, optimizer, data, early stopping', () => {
     const { header } = readCheckpoint(good);
     const early = new EarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true });
-    const run = { seed: 5, batchSize: 64, model: tutorialCnn(5), optimizer: new Adam(), early, data: header.data };
+    const recipe = { name: 'tutorial', augment: null, labelSmoothing: 0 };
+    const run = { seed: 5, batchSize: 64, recipe, model: tutorialCnn(5), optimizer: new Adam(), early, data: header.data };
     expect(() => checkResumable(good, header, run)).not.toThrow();
 
     const other = tutorialCnn(5);
@@ -146,7 +155,7 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
     let message = '';
     try {
       checkResumable(good, header, {
-        seed: 6, batchSize: 32, model: other, optimizer: new Adam({ learningRate: 0.01 }),
+        seed: 6, batchSize: 32, recipe: { ...recipe, labelSmoothing: 0.1 }, model: other, optimizer: new Adam({ learningRate: 0.01 }),
         early: new EarlyStopping({ monitor: 'val_loss', patience: 5, restoreBestWeights: true }),
         data: { train: { count: 64, sha256: '0'.repeat(64) }, validation: header.data.validation },
       });
@@ -156,6 +165,7 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
     expect(message).toContain(`--resume: checkpoint ${good} was made by a different run`);
     expect(message).toContain('seed: 5 in the checkpoint, 6 in this run');
     expect(message).toContain('batch size: 64 in the checkpoint, 32 in this run');
+    expect(message).toContain('label smoothing: 0 in the checkpoint, 0.1 in this run');
     expect(message).toMatch(/layer 6 \(Dense\) config: \{"units":128.* in the checkpoint, \{"units":64/);
     expect(message).toContain('parameter shapes:');
     expect(message).toMatch(/optimizer config: \{"learningRate":0.001.* in the checkpoint, \{"learningRate":0.01,/);
@@ -168,5 +178,77 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
       /was made by a different run[^]*training data: \{"count":64,.*in the checkpoint, \{"count":128,/,
     );
     await expect(trainTutorial({ ...common, outDir: dir, seed: 6, resume: true })).rejects.toThrow(/seed: 5 in the checkpoint, 6 in this run/);
+  });
+});
+
+describe('version 3 checkpoints (before the recipes)', () => {
+  it('migrate to version 4 as the tutorial recipe: a Sequential, no augmentation, no label smoothing', () => {
+    const v3 = variant('v3.bin', reframe(goodBytes, (h) => {
+      h.version = 3;
+      h.run = { seed: h.run.seed, batchSize: h.run.batchSize };
+      delete h.model.kind;
+    }));
+    const { header } = readCheckpoint(v3);
+    expect(header.version).toBe(4);
+    expect(header.run).toEqual({ seed: 5, batchSize: 64, recipe: 'tutorial', augment: null, labelSmoothing: 0 });
+    expect(header.model.kind).toBe('Sequential');
+  });
+});
+
+describe('--resume and the recipes', () => {
+  it("refuses another recipe's checkpoint, naming both recipes and how to continue", async () => {
+    await expect(trainRecipe({ ...common, recipe: 'regularized', outDir: dir, resume: true })).rejects.toThrow(
+      `--resume: checkpoint ${good} was made by recipe 'tutorial', but this run is recipe 'regularized'; resume it with --recipe tutorial, or train 'regularized' into another --out folder`,
+    );
+  });
+});
+
+// The resnet recipe (functional API, BatchNormalization, AdamW under a warm-up + cosine schedule,
+// augmentation, label smoothing, a held-out validation tail) at widths 4-8-8, so that three
+// epochs on 192 images take seconds: the checkpoint code sees the recipe's graph and settings.
+const tinyResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 8]) };
+const functionalRun = { ...common, recipe: tinyResnet, epochs: 3, batchSize: 32, seed: 9, trainLimit: 192, testLimit: 64 };
+
+describe('a functional model (the resnet recipe) in checkpoints', () => {
+  it('round-trips: the header records the graph, the recipe and every weight, BN statistics included', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ckpt-functional-'));
+    await expect(trainRecipe({ ...functionalRun, outDir: out, stopAfterEpochs: 1 })).rejects.toBeInstanceOf(InterruptedForTest);
+    const { header, arrays } = readCheckpoint(checkpointPath(out));
+    expect(header.model.kind).toBe('Functional');
+    expect(header.run).toMatchObject({ recipe: 'resnet', labelSmoothing: 0.1, augment: { shift: 2, flip: true, rotation: 8 } });
+    expect(header.optimizer.name).toBe('AdamW');
+    expect(header.optimizer.config.learningRate).toMatchObject({ className: 'CosineDecay' });
+    expect(header.data.train.count).toBe(176);
+    expect(header.data.validation?.count).toBe(16);
+    const [inputLayer, firstConv] = header.model.layers;
+    expect(inputLayer).toMatchObject({ className: 'InputLayer', inbound: [[]] });
+    expect(firstConv).toMatchObject({ className: 'Conv2D', inbound: [[`${inputLayer.name}[0][0]`]] });
+    expect(header.model.layers.filter((l) => l.className === 'Add').every((l) => l.inbound![0].length === 2)).toBe(true);
+    const names = header.arrays.map((a) => a.name);
+    expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('/moving_mean')).length).toBe(header.model.layers.filter((l) => l.className === 'BatchNormalization').length);
+    expect(arrays).toHaveLength(header.arrays.length);
+  });
+
+  it('a run interrupted after epoch 1 and resumed equals an uninterrupted one', async () => {
+    const whole = await trainRecipe({ ...functionalRun, outDir: mkdtempSync(join(tmpdir(), 'ckpt-fa-')) });
+    const out = mkdtempSync(join(tmpdir(), 'ckpt-fb-'));
+    await expect(trainRecipe({ ...functionalRun, outDir: out, stopAfterEpochs: 1 })).rejects.toBeInstanceOf(InterruptedForTest);
+    const resumed = await trainRecipe({ ...functionalRun, outDir: out, resume: true });
+    expect(resumed.history.epoch).toEqual([0, 1, 2]);
+    expect(resumed.history).toEqual(whole.history);
+    const wa = await whole.model.getWeights();
+    const wb = await resumed.model.getWeights();
+    expect(wb.length).toBe(wa.length);
+    wa.forEach((w, i) => expect(Array.from(wb[i]), resumed.model.weightList()[i].name).toEqual(Array.from(w)));
+    expect(resumed.test).toEqual(whole.test);
+  });
+
+  it('refuses a resume with a changed graph, listing the difference', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ckpt-fc-'));
+    await expect(trainRecipe({ ...functionalRun, outDir: out, stopAfterEpochs: 1 })).rejects.toBeInstanceOf(InterruptedForTest);
+    const wider: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 12]) };
+    await expect(trainRecipe({ ...functionalRun, recipe: wider, outDir: out, resume: true })).rejects.toThrow(
+      /was made by a different run[^]*layer \d+ \(Conv2D\) config: \{"filters":8,.* in the checkpoint, \{"filters":12,[^]*parameter shapes:/,
+    );
   });
 });

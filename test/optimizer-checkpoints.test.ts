@@ -88,10 +88,10 @@ function tinyModel(): Sequential {
 describe('a version-2 checkpoint (Adam only) still loads', () => {
   const fixture = 'test/fixtures/checkpoint-v2-adam.bin';
 
-  it('migrates to version 3: Adam without weight decay or clipping, its learning rate the current one', () => {
+  it('migrates through version 3 (Adam without weight decay or clipping, its learning rate the current one) to the current one', () => {
     expect(JSON.parse(readFileSync(fixture).toString('utf8', 12, 12 + readFileSync(fixture).readUInt32LE(8))).version).toBe(2);
     const { header } = readCheckpoint(fixture);
-    expect(header.version).toBe(3);
+    expect(header.version).toBe(CHECKPOINT_VERSION);
     expect(header.optimizer).toEqual({
       name: 'Adam',
       config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0, globalClipNorm: null },

@@ -2,7 +2,9 @@
  * The soak's short form (`npm run soak` runs 10,000 steps and checks RSS too): 300 training
  * steps through fit, with a validation pass every 30, on the CPU backend and on WebGPU. After
  * two epochs of warm-up the pool statistics are flat: allocated bytes never grow, and the bytes
- * held by live tensors are the same at every epoch end. RSS is left to the script (too noisy here).
+ * held by live tensors are the same at every epoch end; on WebGPU no bind group or read staging
+ * buffer is created after it either (the backend reuses them). RSS is left to the script (too
+ * noisy here).
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
@@ -32,6 +34,11 @@ describe('300 training steps leave the pool statistics flat', () => {
       expect(after.map((s) => s.usedBytes), 'bytes of live tensors at each epoch end').toEqual(after.map(() => after[0].usedBytes));
       expect(Number.isFinite(after[0].usedBytes) && after[0].usedBytes > 0).toBe(true);
       expect(r.poolFlat).toBe(true);
+      if (name === 'webgpu') {
+        expect(after.map((s) => s.bindGroupsCreated), 'bind groups created by each epoch end').toEqual(after.map(() => after[0].bindGroupsCreated));
+        expect(after.map((s) => s.stagingCreated), 'staging buffers created by each epoch end').toEqual(after.map(() => after[0].stagingCreated));
+        expect(r.reuse!.bindGroups.hits).toBeGreaterThan(20 * r.reuse!.bindGroups.created);
+      }
     }, 300_000);
   }
 });

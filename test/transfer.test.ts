@@ -191,7 +191,7 @@ describe('trainTutorial with --classes and --init-from', () => {
     expect(pre.data.classNames).toEqual(FASHION_MNIST_CLASS_NAMES.slice(0, 5));
     expect(pre.model.outputShape).toEqual([5]);
     expect(pre.report.confusion).toHaveLength(5);
-    expect(logs).toContain(`validation: ${holdout} held-out training images (the last 1/12), not the test set`);
+    expect(logs).toContain(`validation data: the last ${holdout} training images, held out (trained on: the first ${subset - holdout}); the test set is used once, at the end`);
     const preDir = join(dir, 'pre', 'model');
     await saveModel(pre.model, preDir);
     const pretrained = await pre.model.getWeights();

@@ -31,6 +31,14 @@ export function sliceSplit(split: FashionMnistSplit, start: number, end: number)
   };
 }
 
+/**
+ * The held-out tail's size for `count` training images: 5,000 of the full 60,000, and the same
+ * 1/12 (at least 1) of a smaller slice (--quick, --classes, the tests).
+ */
+export function holdoutCount(count: number): number {
+  return Math.max(1, Math.round((count * DEFAULT_HOLDOUT) / 60_000));
+}
+
 /** Splits off the last `holdout` images of `split` as validation data; the rest stays for training. */
 export function holdoutTail(split: FashionMnistSplit, holdout: number = DEFAULT_HOLDOUT): HoldoutSplit {
   if (!Number.isInteger(holdout) || holdout < 1 || holdout >= split.count) {

@@ -1,24 +1,32 @@
 /**
  * The report's feature maps: what every conv layer of the model outputs for a few test images.
  *
- * convFeatureMaps runs the model once (one batch, no gradient; Sequential.layerOutputs) and reads
- * each Conv2D's output. featureMapsSvg draws one layer: a row per image (the input and its caption, then every
+ * convFeatureMaps runs the model once (one batch, no gradient; Sequential.layerOutputs, or a
+ * functional Model's nodeOutputs) and reads each Conv2D's output. featureMapsSvg draws one layer: a row per image (the input and its caption, then every
  * channel as a tile). A tile is a PNG of its own, upscaled by a whole factor (nearest pixel), so the
  * figure is a few dozen images instead of tens of thousands of vega rects. Each channel is scaled
  * to its own range over the images shown (0 white, the channel's largest value black, as the
  * tutorial's 'binary' images), so the images can be compared channel by channel.
  */
 import { PNG } from 'pngjs';
-import { Conv2D } from '../../engine/nn/layers.js';
+import { Model } from '../../engine/nn/functional/model.js';
+import { Conv2D, type Layer } from '../../engine/nn/layers.js';
 import type { Sequential } from '../../engine/nn/sequential.js';
+import type { Tensor } from '../../engine/tensor.js';
 import { noGrad, tidy } from '../../engine/runtime.js';
 import { tensor } from '../../engine/tensor.js';
 import { FONT_FAMILY } from './fonts.js';
 import { escapeHtml } from './html.js';
 import type { FeatureMapSet, LabeledImage } from './types.js';
 
-/** Every Conv2D layer's output for `images` (each of the model's input size), in layer order. */
-export async function convFeatureMaps(model: Sequential, images: (LabeledImage & { index?: number })[]): Promise<FeatureMapSet[]> {
+/** Every layer's output for the batch `x`, in execution order. */
+function outputsOf(model: Sequential | Model, x: Tensor): { layer: Layer; output: Tensor }[] {
+  if (model instanceof Model) return model.nodeOutputs(x);
+  return model.layerOutputs(x).map((output, i) => ({ layer: model.layers[i], output }));
+}
+
+/** Every Conv2D layer's output for `images` (each of the model's input size), in execution order. */
+export async function convFeatureMaps(model: Sequential | Model, images: (LabeledImage & { index?: number })[]): Promise<FeatureMapSet[]> {
   const inShape = model.inputShape;
   const per = inShape.reduce((a, b) => a * b, 1);
   images.forEach((img, i) => {
@@ -28,19 +36,13 @@ export async function convFeatureMaps(model: Sequential, images: (LabeledImage &
   const x = new Float32Array(images.length * per);
   images.forEach((img, i) => x.set(img.image, i * per));
   const xt = tensor(x, [images.length, ...inShape]);
-  const layerShapes = model.layerTable().map((r) => r.outputShape);
-  const convAt = model.layers.flatMap((layer, i) => (layer instanceof Conv2D ? [i] : []));
-  const convs = convAt.map((i) => {
-    const layer = model.layers[i] as Conv2D;
-    return { layer: layer.name, shape: layerShapes[i] as [number, number, number], note: layer.activation === 'linear' ? 'no activation' : `after ${layer.activation}` };
-  });
-  const outs = noGrad(() =>
-    tidy(() => {
-      const all = model.layerOutputs(xt);
-      return convAt.map((i) => all[i]);
-    }),
-  );
+  const convOutputs = noGrad(() => tidy(() => outputsOf(model, xt).filter((o) => o.layer instanceof Conv2D)));
   xt.dispose();
+  const outs = convOutputs.map((o) => o.output);
+  const convs = convOutputs.map(({ layer, output }) => {
+    const { activation } = layer as Conv2D;
+    return { layer: layer.name, shape: output.shape.slice(1) as [number, number, number], note: activation === 'linear' ? 'no activation' : `after ${activation}` };
+  });
   model.store.backend.flush();
   const values = await Promise.all(outs.map((t) => t.data()));
   outs.forEach((t) => t.dispose());

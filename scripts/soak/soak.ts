@@ -2,15 +2,19 @@
  * The soak: many training steps through fit (with a validation pass every epoch), sampling at
  * each epoch end the backend's pool statistics (memory(): bytes held by live tensors, bytes
  * allocated including the pool) and the process RSS (after a full GC when node runs with
- * --expose-gc, as `npm run soak` does). After a warm-up, allocated bytes must not
- * grow, used bytes must be the same at every epoch end, and RSS must not grow by more than 5%
- * (rssGrowth; its swing, rssSpread, is reported with the parts of RSS that make it).
+ * --expose-gc, as `npm run soak` does). After a warm-up (the first tenth of the steps), allocated
+ * bytes must not grow, used bytes must be the same at every epoch end, and RSS must stay flat
+ * within 5%: every RSS sample after the warm-up lies in a band whose width, max - min, is at most
+ * 5% of the smallest of them (rssBand). Its growth (rssGrowth) is reported beside it, with the
+ * parts of RSS the swing lives in.
  *
  * The model has the tutorial CNN's layer types (conv, relu, pool, flatten, dense, softmax
  * cross-entropy, Adam) at a size that lets 10,000 steps run in minutes on SwiftShader.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Backend } from '../../engine/backends/backend.js';
+import { WebGPUBackend } from '../../engine/backends/webgpu/webgpu-backend.js';
 import type { Callback } from '../../engine/nn/callbacks.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../../engine/nn/layers.js';
 import { Sequential } from '../../engine/nn/sequential.js';
@@ -50,6 +54,11 @@ export interface SoakSample {
   rssAnon: number;
   rssFile: number;
   rssShmem: number;
+  /** The machine's 1-minute load average when sampled (the soak's times depend on it). */
+  load1: number;
+  /** WebGPU: bind groups and read staging buffers created so far (flat once warm); NaN on the CPU. */
+  bindGroupsCreated: number;
+  stagingCreated: number;
 }
 
 export interface SoakOptions {
@@ -83,27 +92,41 @@ export interface SoakResult {
    * is freed and reused (below) does not, and a single spike moves a median little.
    */
   rssGrowth: number;
-  /** (max - min) / min of RSS after the warm-up: the swing, reported, not judged. */
-  rssSpread: number;
+  /** (max - min) / min of RSS after the warm-up: the band RSS stays in, judged against RSS_BAND_LIMIT. */
+  rssBand: number;
+  /** min, median and max of RSS after the warm-up, in bytes. */
+  rssMin: number;
+  rssMedian: number;
+  rssMax: number;
   /** The same spread of V8's live heap (heapUsed): a JS-side leak shows here, allocator and heap reservations do not. */
   heapSpread: number;
   poolFlat: boolean;
-  /** rssGrowth <= RSS_GROWTH_LIMIT. */
+  /** rssBand <= RSS_BAND_LIMIT: the issue's "RSS flat within 5%". */
   rssFlat: boolean;
+  /** Native objects the WebGPU backend reuses (bind groups, read staging buffers), at the end; absent on the CPU. */
+  reuse?: ReturnType<WebGPUBackend['reuseStats']>;
+  /** The glibc malloc tunables set in the environment (MALLOC_ARENA_MAX, ...), which move RSS: see the README. */
+  mallocEnv: Record<string, string>;
 }
 
-/** The soak's RSS criterion: at most 5% growth from the start of the measured run to its end. */
-export const RSS_GROWTH_LIMIT = 0.05;
+/** The soak's RSS criterion: after the warm-up, max - min of RSS at most 5% of its min. */
+export const RSS_BAND_LIMIT = 0.05;
+
+export function median(v: readonly number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /** Median-of-fifths growth of `values` (in sample order): see SoakResult.rssGrowth. */
 export function growthOf(values: readonly number[]): number {
   const fifth = Math.max(1, Math.floor(values.length / 5));
-  const median = (v: readonly number[]) => {
-    const sorted = [...v].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
   return median(values.slice(-fifth)) / median(values.slice(0, fifth)) - 1;
+}
+
+/** (max - min) / min of `values`: the width of the band they lie in, relative to its floor. */
+export function bandOf(values: readonly number[]): number {
+  return (Math.max(...values) - Math.min(...values)) / Math.min(...values);
 }
 
 export async function soak(o: SoakOptions): Promise<SoakResult> {
@@ -121,10 +144,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       // With --expose-gc, RSS is read after a full collection: retained memory, not garbage not yet collected.
       (globalThis as { gc?: () => void }).gc?.();
       const m = o.backend.memory();
+      const reuse = o.backend instanceof WebGPUBackend ? o.backend.reuseStats() : null;
       const p = process.memoryUsage();
       const s: SoakSample = {
         step: (epoch + 1) * stepsPerEpoch, usedBytes: m.usedBytes, allocatedBytes: m.allocatedBytes, rss: p.rss,
-        heapUsed: p.heapUsed, heapTotal: p.heapTotal, external: p.external, arrayBuffers: p.arrayBuffers, ...rssParts(),
+        heapUsed: p.heapUsed, heapTotal: p.heapTotal, external: p.external, arrayBuffers: p.arrayBuffers, ...rssParts(), load1: loadavg()[0],
+        bindGroupsCreated: reuse?.bindGroups.created ?? NaN, stagingCreated: reuse?.staging.created ?? NaN,
       };
       samples.push(s);
       o.onSample?.(s);
@@ -144,15 +169,16 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const allocatedGrowth = Math.max(...after.map((s) => s.allocatedBytes)) - after[0].allocatedBytes;
   const usedValues = [...new Set(after.map((s) => s.usedBytes))];
   const rss = after.map((s) => s.rss);
-  const spread = (v: number[]) => (Math.max(...v) - Math.min(...v)) / Math.min(...v);
-  const rssSpread = spread(rss);
-  const rssGrowth = growthOf(rss);
-  const heapSpread = spread(after.map((s) => s.heapUsed));
+  const rssBand = bandOf(rss);
   return {
     backend: o.backend.describe(), steps: o.steps, batchSize, warmupSteps, msPerStep, samples,
-    allocatedGrowth, usedValues, rssGrowth, rssSpread, heapSpread,
+    allocatedGrowth, usedValues, rssGrowth: growthOf(rss), rssBand,
+    rssMin: Math.min(...rss), rssMedian: median(rss), rssMax: Math.max(...rss),
+    heapSpread: bandOf(after.map((s) => s.heapUsed)),
     poolFlat: allocatedGrowth === 0 && usedValues.length === 1 && Number.isFinite(usedValues[0]),
-    rssFlat: rssGrowth <= RSS_GROWTH_LIMIT,
+    rssFlat: rssBand <= RSS_BAND_LIMIT,
+    reuse: o.backend instanceof WebGPUBackend ? o.backend.reuseStats() : undefined,
+    mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')) as [string, string][]),
   };
 }
 

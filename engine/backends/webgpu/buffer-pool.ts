@@ -5,6 +5,11 @@
  * before the pending encoder is submitted. `settle()` (called after each submit) moves recent
  * buffers to the free lists every acquirer can use.
  *
+ * Of the buffers of a class that may serve, acquire takes the oldest (lowest creation number),
+ * never the last released: which buffer a tensor gets then depends only on which buffers are
+ * free, not on the order they came back in. So a training loop settles into binding the same
+ * buffers step after step, and the backend's bind groups (bind-group-cache.ts) are reused.
+ *
  * The pool keeps statistics (`stats()`): the bytes the live tensors asked for, the size-class
  * bytes they hold, the bytes of every buffer the pool owns (live, recent and free), and the
  * high-water mark of each since creation or the last `resetPeak()`. `npm run bench:step`
@@ -46,6 +51,8 @@ export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private readonly recent = new Map<number, GPUBuffer[]>();
   private readonly classOf = new Map<GPUBuffer, number>();
+  /** Creation number of each buffer; free and recent lists are sorted by it, the oldest last. */
+  private readonly numberOf = new Map<GPUBuffer, number>();
   /** Live buffers and the bytes their tensor asked for. */
   private readonly live = new Map<GPUBuffer, number>();
   private tensorBytes = 0;
@@ -59,6 +66,8 @@ export class BufferPool {
   constructor(
     private readonly device: BufferMaker,
     private readonly maxBufferSize: number,
+    /** Told of each buffer just before trim() destroys it (the bind-group cache forgets its groups). */
+    private readonly onDestroy?: (buffer: GPUBuffer) => void,
   ) {}
 
   /** A buffer of at least `bytes`; `forUpload` excludes buffers released since the last submit. */
@@ -76,6 +85,7 @@ export class BufferPool {
         usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST,
       });
       this.classOf.set(buffer, size);
+      this.numberOf.set(buffer, this.created - 1);
       this.allocatedBytes += size;
       this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);
     }
@@ -96,14 +106,22 @@ export class BufferPool {
     this.tensorBytes -= bytes;
     let list = this.recent.get(size);
     if (!list) this.recent.set(size, (list = []));
-    list.push(buffer);
+    this.insert(list, buffer);
+  }
+
+  /** Inserts `buffer` into `list`, which is sorted by creation number, newest first (pop() takes the oldest). */
+  private insert(list: GPUBuffer[], buffer: GPUBuffer): void {
+    const n = this.numberOf.get(buffer)!;
+    let i = list.length;
+    while (i > 0 && this.numberOf.get(list[i - 1])! < n) i--;
+    list.splice(i, 0, buffer);
   }
 
   settle(): void {
     for (const [size, list] of this.recent) {
       let free = this.free.get(size);
       if (!free) this.free.set(size, (free = []));
-      free.push(...list);
+      for (const b of list) this.insert(free, b);
     }
     this.recent.clear();
   }
@@ -115,6 +133,8 @@ export class BufferPool {
       for (const b of list) {
         this.allocatedBytes -= this.classOf.get(b)!;
         this.classOf.delete(b);
+        this.numberOf.delete(b);
+        this.onDestroy?.(b);
         b.destroy();
       }
     }

@@ -112,7 +112,8 @@ export class ProgramCache {
     }
     const layout = this.device.createBindGroupLayout({
       label: `layout ${name}`,
-      entries: bindings.map((b) => ({ binding: b.binding, visibility: 4 /* GPUShaderStage.COMPUTE */, buffer: { type: b.kind } })),
+      // The uniform ring's slot is a dynamic offset, so one bind group serves every slot (bind-group-cache.ts).
+      entries: bindings.map((b) => ({ binding: b.binding, visibility: 4 /* GPUShaderStage.COMPUTE */, buffer: { type: b.kind, hasDynamicOffset: b.kind === 'uniform' } })),
     });
     const descriptor: GPUComputePipelineDescriptor = {
       label: `pipeline ${name} ${JSON.stringify(constants)}`,

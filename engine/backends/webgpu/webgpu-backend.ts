@@ -13,8 +13,11 @@
  *   A training step is therefore one encoder and one submit unless something is read.
  * - A launch resolves its program once (pipeline cache keyed by WGSL text and override
  *   constants, programs.ts), plans its grid (launch.ts), writes its uniforms into a 256-byte slot
- *   of a ring of uniform buffers (written with queue.writeBuffer just before the submit), binds
- *   buffers by their WGSL names and folds the dispatch into 2-D/3-D past the per-dimension limit.
+ *   of a ring of uniform buffers (written with queue.writeBuffer just before the submit; the slot
+ *   is the bind group's dynamic offset), binds buffers by their WGSL names through a cache of
+ *   bind groups (bind-group-cache.ts: a warm training step creates none) and folds the dispatch
+ *   into 2-D/3-D past the per-dimension limit. Reads reuse their MAP_READ staging buffers
+ *   (staging-buffers.ts).
  * - Uploads use queue.writeBuffer, which lands before the pending encoder runs, so they only
  *   take pool buffers that no recorded-but-unsubmitted command uses (see buffer-pool.ts).
  * - Errors never come back as numbers: WGSL compile errors name the kernel, the .wgsl file and
@@ -27,6 +30,7 @@
  */
 import type { Backend, DType, KernelTable, MemoryInfo, Shape, TypedArray } from '../backend.js';
 import { sizeOf } from '../backend.js';
+import { BindGroupCache, type BindGroupCacheStats, type BufferBinding } from './bind-group-cache.js';
 import { BufferPool, Usage, type PoolStats } from './buffer-pool.js';
 import { ErrorWords } from './error-words.js';
 import { allPrograms, kernelTable, variantPrograms } from './kernels/index.js';
@@ -37,6 +41,7 @@ import { ProgramCache, type KernelProgram } from './programs.js';
 import type { DispatchProfilerHook } from './profiler.js';
 import type { ShaderSource } from './shader-layout.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
+import { StagingBuffers, type StagingStats } from './staging-buffers.js';
 import { checkForcedVariants, TUNED_KERNELS, type Replay, type TunedKernel, type VariantChoices, type VariantName } from './variants.js';
 
 export type { GPUStorage } from './kernels/family.js';
@@ -139,6 +144,10 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   private timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
   private readonly pool: BufferPool;
+  /** Bind groups reused across dispatches and steps (bind-group-cache.ts). */
+  private readonly bindGroups: BindGroupCache;
+  /** MAP_READ buffers reused across reads (staging-buffers.ts). */
+  private readonly staging: StagingBuffers;
   private readonly programs: ProgramCache;
   private readonly shaders: Record<ShaderName, ShaderSource>;
   /** Each descriptor's compiled program (the tiling is fixed, so one per descriptor). */
@@ -170,7 +179,9 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     checkForcedVariants(this.forcedVariants, this.subgroups);
     if (options.choices) this.setChoices(options.choices);
     this.shaders = { ...SHADERS, ...overrides };
-    this.pool = new BufferPool(device, device.limits.maxBufferSize);
+    this.bindGroups = new BindGroupCache(device);
+    this.pool = new BufferPool(device, device.limits.maxBufferSize, (b) => this.bindGroups.forgetBuffer(b));
+    this.staging = new StagingBuffers(device);
     this.programs = new ProgramCache(device, Math.min(MAX_STORAGE_BINDINGS, device.limits.maxStorageBuffersPerShaderStage), (e) => this.errors.push(e.message));
     this.errorWords = new ErrorWords(device);
     device.addEventListener('uncapturederror', (ev) => {
@@ -307,7 +318,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     enc.beginComputePass({ label: 'tuner end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
     enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
     const staging = this.device.createBuffer({ label: 'tuner timestamps read', size: 16, usage: Usage.MAP_READ | Usage.COPY_DST });
-    const bytes = await this.readStaging(staging, (e) => {
+    const bytes = await this.readStaging(staging, 16, 0, (e) => {
       e.copyBufferToBuffer(resolve, 0, staging, 0, 16);
       return null;
     });
@@ -350,6 +361,11 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   /** The pool's statistics (buffer-pool.ts), plus the uniform ring, which lives outside the pool. */
   memoryStats(): PoolStats & { uniformBytes: number } {
     return { ...this.pool.stats(), uniformBytes: this.uniformChunks.length * UNIFORM_CHUNK };
+  }
+
+  /** The native objects kept for reuse: bind groups (bind-group-cache.ts) and read staging buffers (staging-buffers.ts). */
+  reuseStats(): { bindGroups: BindGroupCacheStats; staging: StagingStats } {
+    return { bindGroups: this.bindGroups.stats(), staging: this.staging.stats() };
   }
 
   /** Restarts the pool's high-water marks from what is held now. */
@@ -419,10 +435,11 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     if (storage.owned) this.pool.release(storage.buffer);
   }
 
-  /** Destroys pooled buffers that no tensor holds. */
+  /** Destroys pooled buffers that no tensor holds (their bind groups go too), and the kept staging buffers. */
   trim(): void {
     this.flush();
     this.pool.trim();
+    this.staging.clear();
   }
 
   copy(src: GPUStorage, dst: GPUStorage, bytes: number): void {
@@ -490,8 +507,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   /** Waits for submitted work and throws the first error any of it raised. */
   async sync(): Promise<void> {
     if (this.errorWords.pending) {
-      const staging = this.device.createBuffer({ label: 'read error words', size: this.errorWords.byteSize, usage: Usage.MAP_READ | Usage.COPY_DST });
-      await this.readStaging(staging, (enc) => this.errorWords.recordCopy(enc, staging, 0));
+      const staging = this.staging.acquire(this.errorWords.byteSize, 'read error words');
+      await this.readStaging(staging, this.errorWords.byteSize, 0, (enc) => this.errorWords.recordCopy(enc, staging, 0));
       return;
     }
     this.flush();
@@ -518,8 +535,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const bytes = n * bytesOf(t.dtype);
     if (n === 0 && !this.errorWords.pending) return t.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
     const words = this.errorWords.pending ? this.errorWords.byteSize : 0;
-    const staging = this.device.createBuffer({ label: `read ${bytes}B`, size: bytes + words, usage: Usage.MAP_READ | Usage.COPY_DST });
-    const copy = await this.readStaging(staging, (enc) => {
+    const staging = this.staging.acquire(bytes + words, `read ${bytes}B`);
+    const copy = await this.readStaging(staging, bytes + words, bytes, (enc) => {
       if (bytes > 0) enc.copyBufferToBuffer(t.storage.buffer, t.storage.byteOffset, staging, 0, bytes);
       return this.errorWords.recordCopy(enc, staging, bytes);
     });
@@ -528,22 +545,25 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   /**
-   * Records copies into `staging` (after all pending work), submits, maps it and returns its
-   * bytes, after throwing any GPU error and any error word the copies brought back.
+   * Records copies into `staging` (after all pending work), submits, maps its first `bytes` and
+   * returns them, after throwing any GPU error and any error word the copies brought back (the
+   * words, if copied, start at `wordsAt`). The staging buffer goes back to the staging pool.
    */
-  private async readStaging(staging: GPUBuffer, record: (enc: GPUCommandEncoder) => ((bytes: ArrayBuffer) => void) | null): Promise<ArrayBuffer> {
+  private async readStaging(
+    staging: GPUBuffer, bytes: number, wordsAt: number, record: (enc: GPUCommandEncoder) => ((bytes: ArrayBuffer) => void) | null,
+  ): Promise<ArrayBuffer> {
     const checkWords = record(this.endPass());
-    const wordsAt = checkWords ? staging.size - this.errorWords.byteSize : 0;
     this.flush();
     try {
-      await staging.mapAsync(1 /* GPUMapMode.READ */);
+      await staging.mapAsync(1 /* GPUMapMode.READ */, 0, bytes);
     } catch (e) {
+      staging.destroy();
       await this.throwErrors();
       throw e;
     }
-    const copy = staging.getMappedRange().slice(0);
+    const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
-    staging.destroy();
+    this.staging.release(staging);
     await this.throwErrors();
     checkWords?.(copy.slice(wordsAt));
     return copy;
@@ -626,22 +646,25 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
 
   /** Records one dispatch of `groups` workgroups (folded into 2-D/3-D as needed). */
   private dispatch(program: KernelProgram, groups: number, buffers: Record<string, GPUStorage>, params: Params): void {
-    const entries: GPUBindGroupEntry[] = [];
+    const bindings: BufferBinding[] = [];
+    // The uniform slot is the binding's dynamic offset, so the cached group binds the slot's chunk from 0.
+    const dynamicOffsets: number[] = [];
     for (const b of program.shader.bindings) {
       if (b.kind === 'uniform') {
         const u = this.writeParams(program, params);
-        entries.push({ binding: b.binding, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
+        bindings.push({ binding: b.binding, buffer: u.buffer, offset: 0, size: u.size });
+        dynamicOffsets.push(u.offset);
       } else {
         const s = buffers[b.name];
         if (!s) throw new Error(`webgpu: kernel '${program.name}' needs buffer '${b.name}'`);
-        entries.push({ binding: b.binding, resource: { buffer: s.buffer, offset: s.byteOffset, size: Math.max(4, s.byteSize) } });
+        bindings.push({ binding: b.binding, buffer: s.buffer, offset: s.byteOffset, size: Math.max(4, s.byteSize) });
       }
     }
     const profiler = this.profiler;
     const pass = profiler ? this.endPass().beginComputePass(profiler.passDescriptor(program.name, groups)) : this.getPass();
-    const bindGroup = this.device.createBindGroup({ label: `bind ${program.name}`, layout: program.layout, entries });
+    const bindGroup = this.bindGroups.get(program.layout, bindings, `bind ${program.name}`);
     pass.setPipeline(program.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, dynamicOffsets);
     const [x, y, z] = this.fold(groups);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;

@@ -194,7 +194,23 @@ export class Model extends KerasModel {
 
   /** Forward pass over one batch per input (in `inputs` order); the outputs in `outputs` order. */
   applyAll(xs: readonly Tensor[], ctx: CallContext = INFERENCE): Tensor[] {
-    this.build('apply');
+    const values = this.run('apply', xs, ctx);
+    return this.outputs.map((t) => values.get(t)!);
+  }
+
+  /**
+   * Every layer node's output for a batch of a one-input model, in execution order (the
+   * InputLayers left out): what the report's feature maps read, as Sequential.layerOutputs.
+   */
+  nodeOutputs(x: Tensor, ctx: CallContext = INFERENCE): { layer: Layer; output: Tensor }[] {
+    this.single('inputs', 'nodeOutputs');
+    const values = this.run('nodeOutputs', [x], ctx);
+    return this.graph.nodes.filter((n) => !(n.layer instanceof InputLayer)).map((n) => ({ layer: n.layer, output: values.get(n.output)! }));
+  }
+
+  /** Runs every node on the input batches; each symbolic tensor's value. */
+  private run(op: string, xs: readonly Tensor[], ctx: CallContext): Map<SymbolicTensor, Tensor> {
+    this.build(op);
     if (!(ctx instanceof CallContext)) throw new Error(`${this.name}.apply: ctx must be a CallContext (new CallContext({ training })), got ${show(ctx)}`);
     if (!Array.isArray(xs) || xs.length !== this.inputs.length) {
       throw new Error(`${this.name}.applyAll: expected an array of ${this.inputs.length} input batches, got ${Array.isArray(xs) ? `${xs.length}` : show(xs)}`);
@@ -220,7 +236,7 @@ export class Model extends KerasModel {
       const ins = node.inputs.map((x) => values.get(x)!);
       values.set(node.output, isMultiInput(node.layer) ? node.layer.callOn(ins, weights, ctx) : node.layer.call(ins[0], weights, ctx));
     }
-    return this.outputs.map((t) => values.get(t)!);
+    return values;
   }
 
   /** Per layer: name, class, output shape, parameter count and the tensors it reads. */
