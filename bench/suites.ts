@@ -485,7 +485,7 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
   if (has('tune')) {
     await guard('tune', async () => {
       if (!ctx.gpu) throw new Error('no WebGPU API (navigator.gpu) in this environment');
-      tuning.push(await tuneSuite(ctx.gpu, params.tuneBatch, log));
+      tuning.push(await tuneSuite(ctx.gpu, params.tuneBatch, log, params.filter));
     });
   }
 
@@ -511,12 +511,14 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
  * at each convolution's GEMM shape (issue 11, target 2: a conv kernel against the matmul at the
  * same M, N, K).
  */
-async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void): Promise<TuneReport> {
+async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void, filter: string): Promise<TuneReport> {
   const be = await WebGPUBackend.create(gpu);
   try {
     const tr = engineTrainer(be, syntheticBatch(batch));
     await tr.step(); // allocation and the default variants' first runs
-    const calls = be.recordShapes(() => tr.stepNoWait());
+    // --filter keeps the (kernel, shape) pairs whose "kernel shape" contains it (`conv`: the
+    // convolutions, then the matmul at their GEMM shapes).
+    const calls = be.recordShapes(() => tr.stepNoWait()).filter((c) => `${c.kernel} ${c.shape}`.includes(filter));
     await be.sync();
     tr.dispose();
     tr.model.dispose();

@@ -15,7 +15,8 @@ import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { WgslCompileError } from '../engine/backends/webgpu/programs.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
-import { TUNED_KERNELS, type TunedKernel, type VariantName } from '../engine/backends/webgpu/variants.js';
+import { TUNED_KERNELS, VARIANTS, type TunedKernel, type VariantName } from '../engine/backends/webgpu/variants.js';
+import { variantPrograms } from '../engine/backends/webgpu/kernels/index.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { Rng } from './helpers/rng.js';
@@ -73,11 +74,26 @@ beforeAll(async () => {
     if (webgpu.subgroups) {
       subgroup = await WebGPUBackend.create(nodeGPU(), { variants: every('subgroup'), precompile: false, maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
     }
+    for (const b of [webgpu, folded, tiled, subgroup]) if (b) recordLaunches(b);
     console.log(`parity: ${webgpu.describe()}; pipelines compiled in ${webgpu.compileMs.toFixed(0)} ms (summed)`);
   } catch (e) {
     setupError = e;
   }
 }, 300_000);
+
+/**
+ * The WGSL programs each backend launched, so the suite can show that its cases reach every
+ * program of every variant (a variant picks among its programs by shape: vec4 or not, one
+ * input channel, channels per tap, column sums), not just every variant.
+ */
+const launched = new Set<string>();
+function recordLaunches(b: WebGPUBackend): void {
+  const launch = b.launch.bind(b);
+  b.launch = (program, ...rest) => {
+    launched.add(program.shader);
+    launch(program, ...rest);
+  };
+}
 
 afterAll(() => {
   for (const b of [webgpu, folded, tiled, subgroup]) b?.device.destroy();
@@ -146,6 +162,14 @@ it('the variants run on every case that calls a tuned kernel', () => {
 
 describe.each(variantSubjects)('parity on $label', (subject) => {
   it.each(variantCases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
+});
+
+// After the parity runs above (vitest runs a file's tests in order; a run filtered with -t
+// leaves programs unlaunched and fails here).
+it('the parity cases launch every program of every variant of the tuned kernels', () => {
+  need(webgpu);
+  const missing = TUNED_KERNELS.flatMap((k) => VARIANTS.flatMap((v) => variantPrograms(k, v).filter((p) => !launched.has(p.shader)).map((p) => `${k} ${v}: ${p.shader}`)));
+  expect(missing, 'programs no parity case launched').toEqual([]);
 });
 
 describe('parity on webgpu at the real 65,535-workgroup limit (the op families)', () => {

@@ -195,6 +195,9 @@ export function parityCases(big = true): ParityCase[] {
   const sums: [Shape, number[]][] = [
     [[7, 9], [0]], [[7, 9], [1]], [[7, 9], [0, 1]], [[3, 4, 5, 6], [0, 2]], [[3, 4, 5, 6], [1, 3]],
     [[16, 13, 13, 32], [0, 1, 2]], [[100_003], [0]], [[2, 1, 9, 1], [1, 3]], [[5, 3000], [1]], [[3000, 5], [0]],
+    // Long column sums of odd lengths (the innermost axis kept: reduce.ts splits them chunk-major,
+    // sum_split.wgsl, and sums the partials as a column sum again, twice for the first).
+    [[20_011, 3], [0]], [[4_099, 7, 32], [0, 1]], [[3, 5_003, 6], [1]],
   ];
   for (const [shape, axes] of sums) {
     const red = axes.reduce((n, a) => n * shape[a], 1);
@@ -209,6 +212,18 @@ export function parityCases(big = true): ParityCase[] {
         },
       });
     }
+  }
+  if (big) {
+    // conv1's bias gradient at batch 256 (173,056 pixels x 32 channels): the CNN-sized sum.
+    const shape = [256 * 26 * 26, 32];
+    cases.push({
+      name: `sum conv1-like bias gradient [${shape}] axes [0]`,
+      reduction: shape[0],
+      async run(be) {
+        const s = new Scope(be);
+        return s.done({ y: be.kernels.sum(s.up(new Rng(25).values(sizeOf(shape)), shape), [0], [shape[1]]) });
+      },
+    });
   }
   for (const [rows, cols] of [[37, 10], [3, 1], [5, 1000], [1, 7]]) {
     const n = rows * cols;
@@ -265,6 +280,15 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...convCase('vec4 same', [3, 11, 9, 8], [3, 3, 8, 12], [1, 1], 'same', true, true, 15));
   cases.push(...convCase('vec4 stride2 same', [2, 10, 13, 4], [3, 3, 4, 20], [2, 2], 'same', true, false, 16));
   cases.push(...convCase('vec4 5x5 same odd pixels', [1, 7, 5, 12], [5, 5, 12, 4], [1, 1], 'same', false, true, 17));
+  // One input channel and a 3x3 filter with outC % 4 == 0 select conv2d_c1_3x3 (the 9 taps
+  // written out): padding, strides and a partial block of pixels.
+  cases.push(...convCase('one channel 3x3 same stride2', [3, 11, 9, 1], [3, 3, 1, 8], [2, 2], 'same', true, true, 25));
+  cases.push(...convCase('one channel 3x3 valid', [2, 7, 10, 1], [3, 3, 1, 12], [1, 1], 'valid', false, false, 26));
+  // The tap-looped subgroup kernels (a tap's channels shared among the lanes): 19 and 21
+  // channels leave a partial chunk on any subgroup width; 3 filters keep the input gradient on
+  // the flat-k subgroup kernel (fewer than 4 channels per tap).
+  cases.push(...convCase('taps many channels', [2, 6, 7, 19], [3, 3, 19, 21], [1, 1], 'same', true, true, 27));
+  cases.push(...convCase('few filters', [2, 8, 7, 5], [3, 3, 5, 3], [1, 1], 'same', true, false, 28));
   cases.push(...poolCase([2, 13, 13, 5], [2, 2], [2, 2], 'valid', 15));
   cases.push(...poolCase([2, 9, 11, 3], [3, 3], [2, 2], 'same', 16));
   cases.push(...poolCase([1, 7, 6, 2], [3, 2], [1, 1], 'valid', 17));

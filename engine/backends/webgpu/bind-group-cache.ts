@@ -49,16 +49,16 @@ export const DEFAULT_BIND_GROUP_CAPACITY = 4096;
 
 export class BindGroupCache {
   /** Insertion order is recency order: a hit moves its entry to the end. */
-  private readonly entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, Entry>();
   /** The keys of the groups that bind each buffer, to forget them when it is destroyed. */
-  private readonly keysOf = new Map<GPUBuffer, Set<string>>();
+  readonly #keysOf = new Map<GPUBuffer, Set<string>>();
   /** Small integers naming layouts and buffers inside keys; never reused. */
-  private readonly ids = new WeakMap<object, number>();
-  private nextId = 0;
-  private hits = 0;
-  private created = 0;
-  private evicted = 0;
-  private forgotten = 0;
+  readonly #ids = new WeakMap<object, number>();
+  #nextId = 0;
+  #hits = 0;
+  #created = 0;
+  #evicted = 0;
+  #forgotten = 0;
 
   constructor(
     private readonly device: BindGroupMaker,
@@ -69,72 +69,72 @@ export class BindGroupCache {
 
   /** The group binding exactly `bindings` under `layout`, made on a miss (with `label`). */
   get(layout: GPUBindGroupLayout, bindings: readonly BufferBinding[], label: string): GPUBindGroup {
-    let key = String(this.id(layout));
-    for (const b of bindings) key += `|${b.binding}:${this.id(b.buffer)}:${b.offset}:${b.size}`;
-    const hit = this.entries.get(key);
+    let key = String(this.#id(layout));
+    for (const b of bindings) key += `|${b.binding}:${this.#id(b.buffer)}:${b.offset}:${b.size}`;
+    const hit = this.#entries.get(key);
     if (hit) {
-      this.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.#hits++;
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
       return hit.group;
     }
     const group = this.device.createBindGroup({
       label, layout,
       entries: bindings.map((b) => ({ binding: b.binding, resource: { buffer: b.buffer, offset: b.offset, size: b.size } })),
     });
-    this.created++;
+    this.#created++;
     const buffers = [...new Set(bindings.map((b) => b.buffer))];
-    this.entries.set(key, { group, buffers });
+    this.#entries.set(key, { group, buffers });
     for (const buffer of buffers) {
-      let keys = this.keysOf.get(buffer);
-      if (!keys) this.keysOf.set(buffer, (keys = new Set()));
+      let keys = this.#keysOf.get(buffer);
+      if (!keys) this.#keysOf.set(buffer, (keys = new Set()));
       keys.add(key);
     }
-    if (this.entries.size > this.capacity) {
-      this.drop(this.entries.keys().next().value!);
-      this.evicted++;
+    if (this.#entries.size > this.capacity) {
+      this.#drop(this.#entries.keys().next().value!);
+      this.#evicted++;
     }
     return group;
   }
 
   /** Drops every group that binds `buffer` (call it when the buffer is destroyed). */
   forgetBuffer(buffer: GPUBuffer): void {
-    const keys = this.keysOf.get(buffer);
+    const keys = this.#keysOf.get(buffer);
     if (!keys) return;
     for (const key of [...keys]) {
-      this.drop(key);
-      this.forgotten++;
+      this.#drop(key);
+      this.#forgotten++;
     }
   }
 
   /** Whether any group held binds `buffer`. */
   holds(buffer: GPUBuffer): boolean {
-    return this.keysOf.has(buffer);
+    return this.#keysOf.has(buffer);
   }
 
   clear(): void {
-    this.entries.clear();
-    this.keysOf.clear();
+    this.#entries.clear();
+    this.#keysOf.clear();
   }
 
   stats(): BindGroupCacheStats {
-    return { size: this.entries.size, hits: this.hits, created: this.created, evicted: this.evicted, forgotten: this.forgotten };
+    return { size: this.#entries.size, hits: this.#hits, created: this.#created, evicted: this.#evicted, forgotten: this.#forgotten };
   }
 
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
+  #drop(key: string): void {
+    const entry = this.#entries.get(key);
     if (!entry) return;
-    this.entries.delete(key);
+    this.#entries.delete(key);
     for (const buffer of entry.buffers) {
-      const keys = this.keysOf.get(buffer)!;
+      const keys = this.#keysOf.get(buffer)!;
       keys.delete(key);
-      if (keys.size === 0) this.keysOf.delete(buffer);
+      if (keys.size === 0) this.#keysOf.delete(buffer);
     }
   }
 
-  private id(o: object): number {
-    let id = this.ids.get(o);
-    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+  #id(o: object): number {
+    let id = this.#ids.get(o);
+    if (id === undefined) this.#ids.set(o, (id = this.#nextId++));
     return id;
   }
 }

@@ -48,20 +48,20 @@ export interface PoolStats {
 export type BufferMaker = Pick<GPUDevice, 'createBuffer'>;
 
 export class BufferPool {
-  private readonly free = new Map<number, GPUBuffer[]>();
-  private readonly recent = new Map<number, GPUBuffer[]>();
-  private readonly classOf = new Map<GPUBuffer, number>();
+  readonly #free = new Map<number, GPUBuffer[]>();
+  readonly #recent = new Map<number, GPUBuffer[]>();
+  readonly #classOf = new Map<GPUBuffer, number>();
   /** Creation number of each buffer; free and recent lists are sorted by it, the oldest last. */
-  private readonly numberOf = new Map<GPUBuffer, number>();
+  readonly #numberOf = new Map<GPUBuffer, number>();
   /** Live buffers and the bytes their tensor asked for. */
-  private readonly live = new Map<GPUBuffer, number>();
-  private tensorBytes = 0;
-  private usedBytes = 0;
-  private allocatedBytes = 0;
-  private peakTensorBytes = 0;
-  private peakUsedBytes = 0;
-  private peakAllocatedBytes = 0;
-  private created = 0;
+  readonly #live = new Map<GPUBuffer, number>();
+  #tensorBytes = 0;
+  #usedBytes = 0;
+  #allocatedBytes = 0;
+  #peakTensorBytes = 0;
+  #peakUsedBytes = 0;
+  #peakAllocatedBytes = 0;
+  #created = 0;
 
   constructor(
     private readonly device: BufferMaker,
@@ -76,92 +76,92 @@ export class BufferPool {
     if (size > this.maxBufferSize) {
       throw new Error(`webgpu: ${what} needs ${bytes} bytes, more than this device's maxBufferSize (${this.maxBufferSize})`);
     }
-    let buffer = this.free.get(size)?.pop();
-    if (!buffer && !forUpload) buffer = this.recent.get(size)?.pop();
+    let buffer = this.#free.get(size)?.pop();
+    if (!buffer && !forUpload) buffer = this.#recent.get(size)?.pop();
     if (!buffer) {
       buffer = this.device.createBuffer({
-        label: `pool#${this.created++} ${size}B`,
+        label: `pool#${this.#created++} ${size}B`,
         size,
         usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST,
       });
-      this.classOf.set(buffer, size);
-      this.numberOf.set(buffer, this.created - 1);
-      this.allocatedBytes += size;
-      this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);
+      this.#classOf.set(buffer, size);
+      this.#numberOf.set(buffer, this.#created - 1);
+      this.#allocatedBytes += size;
+      this.#peakAllocatedBytes = Math.max(this.#peakAllocatedBytes, this.#allocatedBytes);
     }
-    this.live.set(buffer, bytes);
-    this.usedBytes += size;
-    this.tensorBytes += bytes;
-    this.peakUsedBytes = Math.max(this.peakUsedBytes, this.usedBytes);
-    this.peakTensorBytes = Math.max(this.peakTensorBytes, this.tensorBytes);
+    this.#live.set(buffer, bytes);
+    this.#usedBytes += size;
+    this.#tensorBytes += bytes;
+    this.#peakUsedBytes = Math.max(this.#peakUsedBytes, this.#usedBytes);
+    this.#peakTensorBytes = Math.max(this.#peakTensorBytes, this.#tensorBytes);
     return buffer;
   }
 
   release(buffer: GPUBuffer): void {
-    const bytes = this.live.get(buffer);
+    const bytes = this.#live.get(buffer);
     if (bytes === undefined) return; // not ours, or released twice
-    this.live.delete(buffer);
-    const size = this.classOf.get(buffer)!;
-    this.usedBytes -= size;
-    this.tensorBytes -= bytes;
-    let list = this.recent.get(size);
-    if (!list) this.recent.set(size, (list = []));
-    this.insert(list, buffer);
+    this.#live.delete(buffer);
+    const size = this.#classOf.get(buffer)!;
+    this.#usedBytes -= size;
+    this.#tensorBytes -= bytes;
+    let list = this.#recent.get(size);
+    if (!list) this.#recent.set(size, (list = []));
+    this.#insert(list, buffer);
   }
 
   /** Inserts `buffer` into `list`, which is sorted by creation number, newest first (pop() takes the oldest). */
-  private insert(list: GPUBuffer[], buffer: GPUBuffer): void {
-    const n = this.numberOf.get(buffer)!;
+  #insert(list: GPUBuffer[], buffer: GPUBuffer): void {
+    const n = this.#numberOf.get(buffer)!;
     let i = list.length;
-    while (i > 0 && this.numberOf.get(list[i - 1])! < n) i--;
+    while (i > 0 && this.#numberOf.get(list[i - 1])! < n) i--;
     list.splice(i, 0, buffer);
   }
 
   settle(): void {
-    for (const [size, list] of this.recent) {
-      let free = this.free.get(size);
-      if (!free) this.free.set(size, (free = []));
-      for (const b of list) this.insert(free, b);
+    for (const [size, list] of this.#recent) {
+      let free = this.#free.get(size);
+      if (!free) this.#free.set(size, (free = []));
+      for (const b of list) this.#insert(free, b);
     }
-    this.recent.clear();
+    this.#recent.clear();
   }
 
   /** Destroys every pooled (not live) buffer. */
   trim(): void {
     this.settle();
-    for (const list of this.free.values()) {
+    for (const list of this.#free.values()) {
       for (const b of list) {
-        this.allocatedBytes -= this.classOf.get(b)!;
-        this.classOf.delete(b);
-        this.numberOf.delete(b);
+        this.#allocatedBytes -= this.#classOf.get(b)!;
+        this.#classOf.delete(b);
+        this.#numberOf.delete(b);
         this.onDestroy?.(b);
         b.destroy();
       }
     }
-    this.free.clear();
+    this.#free.clear();
   }
 
   /** Starts the high-water marks again from what is held now (to measure one step's peak). */
   resetPeak(): void {
-    this.peakTensorBytes = this.tensorBytes;
-    this.peakUsedBytes = this.usedBytes;
-    this.peakAllocatedBytes = this.allocatedBytes;
+    this.#peakTensorBytes = this.#tensorBytes;
+    this.#peakUsedBytes = this.#usedBytes;
+    this.#peakAllocatedBytes = this.#allocatedBytes;
   }
 
   memory(): { usedBytes: number; allocatedBytes: number; peakUsedBytes: number; peakAllocatedBytes: number } {
-    return { usedBytes: this.usedBytes, allocatedBytes: this.allocatedBytes, peakUsedBytes: this.peakUsedBytes, peakAllocatedBytes: this.peakAllocatedBytes };
+    return { usedBytes: this.#usedBytes, allocatedBytes: this.#allocatedBytes, peakUsedBytes: this.#peakUsedBytes, peakAllocatedBytes: this.#peakAllocatedBytes };
   }
 
   stats(): PoolStats {
     return {
-      tensorBytes: this.tensorBytes,
-      usedBytes: this.usedBytes,
-      allocatedBytes: this.allocatedBytes,
-      peakTensorBytes: this.peakTensorBytes,
-      peakUsedBytes: this.peakUsedBytes,
-      peakAllocatedBytes: this.peakAllocatedBytes,
-      buffers: this.classOf.size,
-      created: this.created,
+      tensorBytes: this.#tensorBytes,
+      usedBytes: this.#usedBytes,
+      allocatedBytes: this.#allocatedBytes,
+      peakTensorBytes: this.#peakTensorBytes,
+      peakUsedBytes: this.#peakUsedBytes,
+      peakAllocatedBytes: this.#peakAllocatedBytes,
+      buffers: this.#classOf.size,
+      created: this.#created,
     };
   }
 }

@@ -26,8 +26,8 @@ interface Slot {
 }
 
 export class ErrorWords {
-  private buffer: GPUBuffer | null = null;
-  private readonly slots = new Map<string, Slot>();
+  #buffer: GPUBuffer | null = null;
+  readonly #slots = new Map<string, Slot>();
   /** A kernel that binds a slot was recorded since the last copy of the words. */
   pending = false;
 
@@ -35,15 +35,15 @@ export class ErrorWords {
 
   /** The slot of `op`, to bind as the kernels' `labelError`; `describe` builds the Error message. */
   slot(op: string, describe: (position: number, value: number) => string): GPUStorage {
-    let s = this.slots.get(op);
+    let s = this.#slots.get(op);
     if (!s) {
-      if (this.slots.size === MAX_SLOTS) throw new Error(`webgpu: more than ${MAX_SLOTS} ops use error words`);
-      s = { index: this.slots.size, describe };
-      this.slots.set(op, s);
+      if (this.#slots.size === MAX_SLOTS) throw new Error(`webgpu: more than ${MAX_SLOTS} ops use error words`);
+      s = { index: this.#slots.size, describe };
+      this.#slots.set(op, s);
     }
     s.describe = describe;
     this.pending = true;
-    return { buffer: this.words(), byteOffset: s.index * SLOT_BYTES, byteSize: 4 * WORDS_PER_SLOT, owned: false };
+    return { buffer: this.#words(), byteOffset: s.index * SLOT_BYTES, byteSize: 4 * WORDS_PER_SLOT, owned: false };
   }
 
   /** Bytes `recordCopy` writes. */
@@ -56,32 +56,32 @@ export class ErrorWords {
    * run on those bytes once mapped (it throws the first reported error). Otherwise null.
    */
   recordCopy(encoder: GPUCommandEncoder, dst: GPUBuffer, offset: number): ((bytes: ArrayBuffer) => void) | null {
-    if (!this.pending || !this.buffer) return null;
+    if (!this.pending || !this.#buffer) return null;
     this.pending = false;
-    encoder.copyBufferToBuffer(this.buffer, 0, dst, offset, this.byteSize);
-    return (bytes) => this.check(new Uint32Array(bytes, 0, this.byteSize / 4));
+    encoder.copyBufferToBuffer(this.#buffer, 0, dst, offset, this.byteSize);
+    return (bytes) => this.#check(new Uint32Array(bytes, 0, this.byteSize / 4));
   }
 
-  private check(words: Uint32Array): void {
+  #check(words: Uint32Array): void {
     let first: string | null = null;
-    for (const s of this.slots.values()) {
+    for (const s of this.#slots.values()) {
       const at = (s.index * SLOT_BYTES) / 4;
       const position = words[at + 1];
       if (position === NONE) continue;
       first ??= s.describe(position, new Int32Array(words.buffer, words.byteOffset + 4 * (at + 2), 1)[0]);
-      this.device.queue.writeBuffer(this.words(), s.index * SLOT_BYTES, new Uint32Array(WORDS_PER_SLOT).fill(NONE));
+      this.device.queue.writeBuffer(this.#words(), s.index * SLOT_BYTES, new Uint32Array(WORDS_PER_SLOT).fill(NONE));
     }
     if (first) throw new Error(first);
   }
 
-  private words(): GPUBuffer {
-    if (!this.buffer) {
-      this.buffer = this.device.createBuffer({
+  #words(): GPUBuffer {
+    if (!this.#buffer) {
+      this.#buffer = this.device.createBuffer({
         label: 'error words', size: this.byteSize, usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST, mappedAtCreation: true,
       });
-      new Uint32Array(this.buffer.getMappedRange()).fill(NONE);
-      this.buffer.unmap();
+      new Uint32Array(this.#buffer.getMappedRange()).fill(NONE);
+      this.#buffer.unmap();
     }
-    return this.buffer;
+    return this.#buffer;
   }
 }

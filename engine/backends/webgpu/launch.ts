@@ -61,10 +61,12 @@ export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
  *   workgroup memory (include/gemm-tiled.wgsl);
  * - 'subgroup-tiles': the 'tiles' grid, the lanes of a subgroup sharing their loads of A through
  *   subgroup shuffles (include/gemm-subgroup.wgsl; needs the `subgroups` feature);
+ * - 'subgroup-taps': the same grid and sharing, the reduction walked tap by tap (the
+ *   convolutions' include/conv-subgroup-taps.wgsl);
  * - 'workgroups': one workgroup of WG invocations per work item, launched with { workgroups }
  *   (include/reduce-group.wgsl: the workgroup reductions).
  */
-export type GridKind = 'threads' | 'tiles' | 'blocks' | 'shared-tiles' | 'subgroup-tiles' | 'workgroups';
+export type GridKind = 'threads' | 'tiles' | 'blocks' | 'shared-tiles' | 'subgroup-tiles' | 'subgroup-taps' | 'workgroups';
 
 /** The entry prelude each grid kind's WGSL includes (test/kernel-coverage.test.ts checks it). */
 export const GRID_PRELUDE: Readonly<Record<GridKind, string>> = {
@@ -73,6 +75,7 @@ export const GRID_PRELUDE: Readonly<Record<GridKind, string>> = {
   blocks: 'include/blocks.wgsl',
   'shared-tiles': 'include/gemm-tiled.wgsl',
   'subgroup-tiles': 'include/gemm-subgroup.wgsl',
+  'subgroup-taps': 'include/conv-subgroup-taps.wgsl',
   workgroups: 'include/reduce-group.wgsl',
 };
 
@@ -152,7 +155,7 @@ export function planGrid(
   const rowBlocks = Math.ceil(extent.rows / b.rows);
   if (colBlocks * rowBlocks * layers === 0) return { groups: 0, gridParams: {} };
   if (program.grid !== 'blocks') {
-    // 'tiles', 'shared-tiles', 'subgroup-tiles': a workgroup covers WGX x WGY blocks.
+    // 'tiles', 'shared-tiles', 'subgroup-tiles', 'subgroup-taps': a workgroup covers WGX x WGY blocks.
     const tilesX = Math.ceil(colBlocks / wg.WGX);
     const tilesY = Math.ceil(rowBlocks / wg.WGY);
     return { groups: tilesX * tilesY * layers, gridParams: { tilesX, tilesY, layers } };

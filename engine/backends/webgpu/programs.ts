@@ -35,10 +35,10 @@ export class WgslCompileError extends Error {
 }
 
 export class ProgramCache {
-  private readonly programs = new Map<string, KernelProgram>();
-  private readonly pending = new Map<string, Promise<KernelProgram>>();
+  readonly #programs = new Map<string, KernelProgram>();
+  readonly #pending = new Map<string, Promise<KernelProgram>>();
   /** Checks of pipelines compiled synchronously (get), still running. */
-  private checks: Promise<void>[] = [];
+  #checks: Promise<void>[] = [];
   compileMs = 0;
 
   constructor(
@@ -52,25 +52,25 @@ export class ProgramCache {
   }
 
   get size(): number {
-    return this.programs.size;
+    return this.#programs.size;
   }
 
   /** Waits for the checks of synchronously compiled pipelines (their errors go to onAsyncError). */
   async settled(): Promise<void> {
-    const checks = this.checks;
-    this.checks = [];
+    const checks = this.#checks;
+    this.#checks = [];
     await Promise.all(checks);
   }
 
   /** Compiles (once) with createComputePipelineAsync; compile errors reject with a WgslCompileError. */
   compile(name: string, source: ShaderSource, constants: Constants): Promise<KernelProgram> {
     const key = ProgramCache.key(name, source.code, constants);
-    const done = this.programs.get(key);
+    const done = this.#programs.get(key);
     if (done) return Promise.resolve(done);
-    let p = this.pending.get(key);
+    let p = this.#pending.get(key);
     if (!p) {
-      p = this.build(name, source, constants, key).finally(() => this.pending.delete(key));
-      this.pending.set(key, p);
+      p = this.#build(name, source, constants, key).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, p);
     }
     return p;
   }
@@ -81,30 +81,30 @@ export class ProgramCache {
    */
   get(name: string, source: ShaderSource, constants: Constants): KernelProgram {
     const key = ProgramCache.key(name, source.code, constants);
-    const hit = this.programs.get(key);
+    const hit = this.#programs.get(key);
     if (hit) return hit;
     const t0 = performance.now();
     // Inside an error scope, so the compiler's message comes back as a WgslCompileError (file and
     // line) rather than as an uncaptured device error.
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: `kernel ${name}`, code: source.code });
-    const d = this.describe(name, source.layout, module, constants);
+    const d = this.#describe(name, source.layout, module, constants);
     const program: KernelProgram = { name, layout: d.layout, shader: source.layout, pipeline: this.device.createComputePipeline(d.descriptor) };
     const scope = this.device.popErrorScope();
-    this.checks.push(
-      this.checkModule(name, source, module)
+    this.#checks.push(
+      this.#checkModule(name, source, module)
         .then(async () => {
           const e = await scope;
           if (e) throw new Error(`webgpu: pipeline for kernel '${name}' failed: ${e.message}`);
         })
         .catch((e: Error) => this.onAsyncError(e)),
     );
-    this.programs.set(key, program);
+    this.#programs.set(key, program);
     this.compileMs += performance.now() - t0;
     return program;
   }
 
-  private describe(name: string, shader: ShaderLayout, module: GPUShaderModule, constants: Constants) {
+  #describe(name: string, shader: ShaderLayout, module: GPUShaderModule, constants: Constants) {
     const { bindings } = shader;
     const storageCount = bindings.filter((b) => b.kind !== 'uniform').length;
     if (storageCount > Math.min(8, this.maxStorageBuffers)) {
@@ -123,13 +123,13 @@ export class ProgramCache {
     return { layout, descriptor };
   }
 
-  private async build(name: string, source: ShaderSource, constants: Constants, key: string): Promise<KernelProgram> {
+  async #build(name: string, source: ShaderSource, constants: Constants, key: string): Promise<KernelProgram> {
     const t0 = performance.now();
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: `kernel ${name}`, code: source.code });
     const scopeError = await this.device.popErrorScope();
-    await this.checkModule(name, source, module, scopeError);
-    const d = this.describe(name, source.layout, module, constants);
+    await this.#checkModule(name, source, module, scopeError);
+    const d = this.#describe(name, source.layout, module, constants);
     let pipeline: GPUComputePipeline;
     try {
       pipeline = await this.device.createComputePipelineAsync(d.descriptor);
@@ -137,13 +137,13 @@ export class ProgramCache {
       throw new Error(`webgpu: pipeline for kernel '${name}' failed: ${(e as Error).message}`);
     }
     const program: KernelProgram = { name, pipeline, layout: d.layout, shader: source.layout };
-    this.programs.set(key, program);
+    this.#programs.set(key, program);
     this.compileMs += performance.now() - t0;
     return program;
   }
 
   /** Throws a WgslCompileError for the first error the compiler reports on the module. */
-  private async checkModule(name: string, source: ShaderSource, module: GPUShaderModule, scopeError?: GPUError | null): Promise<void> {
+  async #checkModule(name: string, source: ShaderSource, module: GPUShaderModule, scopeError?: GPUError | null): Promise<void> {
     const info = await module.getCompilationInfo();
     const err = info.messages.find((m) => m.type === 'error');
     if (err) {

@@ -21,12 +21,12 @@ export interface StagingStats {
 }
 
 export class StagingBuffers {
-  private readonly free = new Map<number, GPUBuffer[]>();
-  private readonly ours = new WeakSet<GPUBuffer>();
-  private keptBytes = 0;
-  private kept = 0;
-  private created = 0;
-  private reused = 0;
+  readonly #free = new Map<number, GPUBuffer[]>();
+  readonly #ours = new WeakSet<GPUBuffer>();
+  #keptBytes = 0;
+  #kept = 0;
+  #created = 0;
+  #reused = 0;
 
   constructor(
     private readonly device: StagingMaker,
@@ -38,43 +38,43 @@ export class StagingBuffers {
   /** An unmapped MAP_READ | COPY_DST buffer of at least `bytes`. */
   acquire(bytes: number, label: string): GPUBuffer {
     const size = sizeClass(bytes);
-    const buffer = this.free.get(size)?.pop();
+    const buffer = this.#free.get(size)?.pop();
     if (buffer) {
-      this.kept--;
-      this.keptBytes -= size;
-      this.reused++;
+      this.#kept--;
+      this.#keptBytes -= size;
+      this.#reused++;
       return buffer;
     }
     const made = this.device.createBuffer({ label: `staging ${size}B (${label})`, size, usage: Usage.MAP_READ | Usage.COPY_DST });
-    this.ours.add(made);
-    this.created++;
+    this.#ours.add(made);
+    this.#created++;
     return made;
   }
 
   /** Takes back an unmapped buffer from acquire (others are destroyed). */
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
-    const list = this.free.get(size) ?? [];
-    if (!this.ours.has(buffer) || list.length >= this.maxPerClass || this.keptBytes + size > this.maxBytes) {
-      this.ours.delete(buffer);
+    const list = this.#free.get(size) ?? [];
+    if (!this.#ours.has(buffer) || list.length >= this.maxPerClass || this.#keptBytes + size > this.maxBytes) {
+      this.#ours.delete(buffer);
       buffer.destroy();
       return;
     }
-    this.free.set(size, list);
+    this.#free.set(size, list);
     list.push(buffer);
-    this.kept++;
-    this.keptBytes += size;
+    this.#kept++;
+    this.#keptBytes += size;
   }
 
   /** Destroys every buffer kept. */
   clear(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
-    this.free.clear();
-    this.kept = 0;
-    this.keptBytes = 0;
+    for (const list of this.#free.values()) for (const b of list) b.destroy();
+    this.#free.clear();
+    this.#kept = 0;
+    this.#keptBytes = 0;
   }
 
   stats(): StagingStats {
-    return { kept: this.kept, keptBytes: this.keptBytes, created: this.created, reused: this.reused };
+    return { kept: this.#kept, keptBytes: this.#keptBytes, created: this.#created, reused: this.#reused };
   }
 }

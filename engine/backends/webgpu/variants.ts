@@ -2,14 +2,19 @@
  * Kernel variants: the heavy kernels (matmul, the three convolutions, the long sums) each have
  * three implementations, chosen per adapter and per shape:
  * - 'blocked': register blocks, no workgroup memory (include/tiles.wgsl, blocks.wgsl; the vec4
- *   kernels where the shapes allow). Software adapters reward this: their barriers and
- *   workgroup memory cost more than they save (../shared/docs/webgpu-here.md).
+ *   kernels where the shapes allow, conv2d_c1_3x3 for one input channel and a 3x3 filter;
+ *   sum_split.wgsl, chunk-major, for split column sums). Software adapters reward this: their
+ *   barriers and workgroup memory cost more than they save (../shared/docs/webgpu-here.md).
  * - 'tiled': the workgroup stages a tile of both operands in workgroup memory, then every
  *   invocation computes its 4x4 block from there (include/gemm-tiled.wgsl); the sums reduce a
  *   chunk per workgroup through workgroup memory (sum_tiled.wgsl). What real GPUs reward.
  * - 'subgroup': the lanes of a subgroup that compute the same rows load each element of A once
- *   and pass it around with subgroupShuffle (include/gemm-subgroup.wgsl); the sums add a chunk
- *   per workgroup with subgroupAdd (sum_subgroup.wgsl). Needs the adapter's `subgroups` feature.
+ *   and pass it around with subgroupShuffle (include/gemm-subgroup.wgsl; the conv forward pass
+ *   and input gradient walk the filter taps instead, include/conv-subgroup-taps.wgsl, where a
+ *   tap has at least 4 channels); the sums add a chunk per workgroup with subgroupAdd
+ *   (sum_subgroup.wgsl). Needs the adapter's `subgroups` feature.
+ * Within a variant, the family picks among its programs by shape (kernels/conv2d.ts,
+ * kernels/reduce.ts); the parity suite launches every one of them.
  *
  * Which one runs: a variant forced for a kernel (WebGPUBackendOptions.variants, the parity
  * suite does this), else the tuner's choice for that kernel and shape (tuner.ts), else

@@ -137,29 +137,29 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   profiler: DispatchProfilerHook | null = null;
   /** The device has the `subgroups` feature (requested whenever the adapter has it). */
   readonly subgroups: boolean;
-  private readonly forcedVariants: Partial<Record<TunedKernel, VariantName>>;
-  private readonly forcedNow = new Map<TunedKernel, VariantName>();
-  private tunedChoices: VariantChoices = {};
-  private shapeLog: Map<string, TunedCall> | null = null;
-  private timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
+  readonly #forcedVariants: Partial<Record<TunedKernel, VariantName>>;
+  readonly #forcedNow = new Map<TunedKernel, VariantName>();
+  #tunedChoices: VariantChoices = {};
+  #shapeLog: Map<string, TunedCall> | null = null;
+  #timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
-  private readonly pool: BufferPool;
+  readonly #pool: BufferPool;
   /** Bind groups reused across dispatches and steps (bind-group-cache.ts). */
-  private readonly bindGroups: BindGroupCache;
+  readonly #bindGroups: BindGroupCache;
   /** MAP_READ buffers reused across reads (staging-buffers.ts). */
-  private readonly staging: StagingBuffers;
-  private readonly programs: ProgramCache;
-  private readonly shaders: Record<ShaderName, ShaderSource>;
+  readonly #staging: StagingBuffers;
+  readonly #programs: ProgramCache;
+  readonly #shaders: Record<ShaderName, ShaderSource>;
   /** Each descriptor's compiled program (the tiling is fixed, so one per descriptor). */
-  private readonly resolved = new Map<Program | SourceProgram, KernelProgram>();
-  private readonly errorWords: ErrorWords;
-  private encoder: GPUCommandEncoder | null = null;
-  private pass: GPUComputePassEncoder | null = null;
-  private readonly uniformChunks: { buffer: GPUBuffer; mirror: Uint8Array }[] = [];
-  private uniformUsed = 0;
-  private errors: string[] = [];
-  private scopePromises: Promise<GPUError | null>[] = [];
-  private lostMessage: string | null = null;
+  readonly #resolved = new Map<Program | SourceProgram, KernelProgram>();
+  readonly #errorWords: ErrorWords;
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  readonly #uniformChunks: { buffer: GPUBuffer; mirror: Uint8Array }[] = [];
+  #uniformUsed = 0;
+  #errors: string[] = [];
+  #scopePromises: Promise<GPUError | null>[] = [];
+  #lostMessage: string | null = null;
 
   private constructor(
     readonly device: GPUDevice,
@@ -175,20 +175,20 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     );
     this.viewAlignment = device.limits.minStorageBufferOffsetAlignment;
     this.subgroups = device.features.has('subgroups');
-    this.forcedVariants = { ...options.variants };
-    checkForcedVariants(this.forcedVariants, this.subgroups);
+    this.#forcedVariants = { ...options.variants };
+    checkForcedVariants(this.#forcedVariants, this.subgroups);
     if (options.choices) this.setChoices(options.choices);
-    this.shaders = { ...SHADERS, ...overrides };
-    this.bindGroups = new BindGroupCache(device);
-    this.pool = new BufferPool(device, device.limits.maxBufferSize, (b) => this.bindGroups.forgetBuffer(b));
-    this.staging = new StagingBuffers(device);
-    this.programs = new ProgramCache(device, Math.min(MAX_STORAGE_BINDINGS, device.limits.maxStorageBuffersPerShaderStage), (e) => this.errors.push(e.message));
-    this.errorWords = new ErrorWords(device);
+    this.#shaders = { ...SHADERS, ...overrides };
+    this.#bindGroups = new BindGroupCache(device);
+    this.#pool = new BufferPool(device, device.limits.maxBufferSize, (b) => this.#bindGroups.forgetBuffer(b));
+    this.#staging = new StagingBuffers(device);
+    this.#programs = new ProgramCache(device, Math.min(MAX_STORAGE_BINDINGS, device.limits.maxStorageBuffersPerShaderStage), (e) => this.#errors.push(e.message));
+    this.#errorWords = new ErrorWords(device);
     device.addEventListener('uncapturederror', (ev) => {
-      this.errors.push((ev as GPUUncapturedErrorEvent).error.message);
+      this.#errors.push((ev as GPUUncapturedErrorEvent).error.message);
     });
     void device.lost.then((info) => {
-      this.lostMessage = `webgpu: the device was lost (${info.reason}): ${info.message || 'no message'}`;
+      this.#lostMessage = `webgpu: the device was lost (${info.reason}): ${info.message || 'no message'}`;
     });
     this.kernels = kernelTable(this);
   }
@@ -240,27 +240,27 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   async precompile(): Promise<void> {
     const wanted = new Set<Program>(allPrograms().filter((p) => !p.variant));
     for (const k of TUNED_KERNELS) {
-      const chosen = new Set<VariantName>(Object.values(this.tunedChoices[k] ?? {}));
-      const forced = this.forcedVariants[k];
+      const chosen = new Set<VariantName>(Object.values(this.#tunedChoices[k] ?? {}));
+      const forced = this.#forcedVariants[k];
       if (forced) chosen.add(forced);
       for (const v of chosen) for (const p of variantPrograms(k, v)) wanted.add(p);
     }
-    await Promise.all([...wanted].map((p) => this.compileProgram(p)));
+    await Promise.all([...wanted].map((p) => this.#compileProgram(p)));
   }
 
-  private async compileProgram(p: Program): Promise<void> {
+  async #compileProgram(p: Program): Promise<void> {
     if (p.variant === 'subgroup' && !this.subgroups) return;
-    if (this.resolved.has(p)) return;
-    this.resolved.set(p, await this.programs.compile(p.shader, this.shaders[p.shader], workgroupConstants(p, this.tiling)));
+    if (this.#resolved.has(p)) return;
+    this.#resolved.set(p, await this.#programs.compile(p.shader, this.#shaders[p.shader], workgroupConstants(p, this.tiling)));
   }
 
   // ---------------------------------------------------------------- variants (variants.ts)
 
   /** The variant of a tuned kernel for this shape: forced, tuned, or 'blocked'. */
   variant(kernel: TunedKernel, shapeKey: string, replay: () => Replay): VariantName {
-    const log = this.shapeLog;
+    const log = this.#shapeLog;
     if (log && !log.has(`${kernel}\u0000${shapeKey}`)) log.set(`${kernel}\u0000${shapeKey}`, { kernel, shape: shapeKey, replay });
-    const v = this.forcedNow.get(kernel) ?? this.forcedVariants[kernel] ?? this.tunedChoices[kernel]?.[shapeKey] ?? 'blocked';
+    const v = this.#forcedNow.get(kernel) ?? this.#forcedVariants[kernel] ?? this.#tunedChoices[kernel]?.[shapeKey] ?? 'blocked';
     return v === 'subgroup' && !this.subgroups ? 'blocked' : v;
   }
 
@@ -272,24 +272,24 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   /** Runs `fn` with `variant` forced for `kernel` (the tuner times each candidate so). */
   withVariant<R>(kernel: TunedKernel, variant: VariantName, fn: () => R): R {
     if (variant === 'subgroup' && !this.subgroups) throw new Error(`webgpu: variant 'subgroup' of ${kernel} needs the 'subgroups' feature, which this device lacks`);
-    const before = this.forcedNow.get(kernel);
-    this.forcedNow.set(kernel, variant);
+    const before = this.#forcedNow.get(kernel);
+    this.#forcedNow.set(kernel, variant);
     try {
       return fn();
     } finally {
-      if (before === undefined) this.forcedNow.delete(kernel);
-      else this.forcedNow.set(kernel, before);
+      if (before === undefined) this.#forcedNow.delete(kernel);
+      else this.#forcedNow.set(kernel, before);
     }
   }
 
   /** Runs `fn` and returns each (tuned kernel, shape) it called, once, with a way to replay it. */
   recordShapes(fn: () => void): TunedCall[] {
     const log = new Map<string, TunedCall>();
-    this.shapeLog = log;
+    this.#shapeLog = log;
     try {
       fn();
     } finally {
-      this.shapeLog = null;
+      this.#shapeLog = null;
     }
     return [...log.values()];
   }
@@ -307,18 +307,18 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       await this.sync();
       return null;
     }
-    this.timer ??= {
+    this.#timer ??= {
       querySet: this.device.createQuerySet({ label: 'tuner timestamps', type: 'timestamp', count: 2 }),
       resolve: this.device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* GPUBufferUsage.QUERY_RESOLVE */ | Usage.COPY_SRC }),
     };
-    const { querySet, resolve } = this.timer;
-    this.endPass().beginComputePass({ label: 'tuner start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
+    const { querySet, resolve } = this.#timer;
+    this.#endPass().beginComputePass({ label: 'tuner start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
     fn();
-    const enc = this.endPass();
+    const enc = this.#endPass();
     enc.beginComputePass({ label: 'tuner end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
     enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
     const staging = this.device.createBuffer({ label: 'tuner timestamps read', size: 16, usage: Usage.MAP_READ | Usage.COPY_DST });
-    const bytes = await this.readStaging(staging, 16, 0, (e) => {
+    const bytes = await this.#readStaging(staging, 16, 0, (e) => {
       e.copyBufferToBuffer(resolve, 0, staging, 0, 16);
       return null;
     });
@@ -328,24 +328,24 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
 
   /** The tuner's choices in force (a copy). */
   get choices(): VariantChoices {
-    return JSON.parse(JSON.stringify(this.tunedChoices)) as VariantChoices;
+    return JSON.parse(JSON.stringify(this.#tunedChoices)) as VariantChoices;
   }
 
   /** Adds tuned choices (per kernel and shape); later calls of those shapes run them. */
   setChoices(choices: VariantChoices): void {
     for (const [k, byShape] of Object.entries(choices) as [TunedKernel, Record<string, VariantName>][]) {
       checkForcedVariants(Object.fromEntries(Object.values(byShape).map((v) => [k, v === 'subgroup' && !this.subgroups ? 'blocked' : v])), this.subgroups);
-      this.tunedChoices[k] = { ...this.tunedChoices[k], ...byShape };
+      this.#tunedChoices[k] = { ...this.#tunedChoices[k], ...byShape };
     }
   }
 
   get compileMs(): number {
-    return this.programs.compileMs;
+    return this.#programs.compileMs;
   }
 
   /** Pipelines compiled so far (each program once per set of override constants). */
   get pipelineCount(): number {
-    return this.programs.size;
+    return this.#programs.size;
   }
 
   describe(): string {
@@ -355,49 +355,49 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   memory(): MemoryInfo {
-    return this.pool.memory();
+    return this.#pool.memory();
   }
 
   /** The pool's statistics (buffer-pool.ts), plus the uniform ring, which lives outside the pool. */
   memoryStats(): PoolStats & { uniformBytes: number } {
-    return { ...this.pool.stats(), uniformBytes: this.uniformChunks.length * UNIFORM_CHUNK };
+    return { ...this.#pool.stats(), uniformBytes: this.#uniformChunks.length * UNIFORM_CHUNK };
   }
 
   /** The native objects kept for reuse: bind groups (bind-group-cache.ts) and read staging buffers (staging-buffers.ts). */
   reuseStats(): { bindGroups: BindGroupCacheStats; staging: StagingStats } {
-    return { bindGroups: this.bindGroups.stats(), staging: this.staging.stats() };
+    return { bindGroups: this.#bindGroups.stats(), staging: this.#staging.stats() };
   }
 
   /** Restarts the pool's high-water marks from what is held now. */
   resetPeakMemory(): void {
-    this.pool.resetPeak();
+    this.#pool.resetPeak();
   }
 
   // ---------------------------------------------------------------- memory
 
-  private alloc(count: number, dtype: DType, what: string, forUpload = false): GPUStorage {
+  #alloc(count: number, dtype: DType, what: string, forUpload = false): GPUStorage {
     const byteSize = count * bytesOf(dtype);
     if (byteSize > this.device.limits.maxStorageBufferBindingSize) {
       throw new Error(
         `webgpu: ${what} of ${count} elements (${byteSize} bytes) exceeds maxStorageBufferBindingSize (${this.device.limits.maxStorageBufferBindingSize})`,
       );
     }
-    const buffer = this.pool.acquire(Math.max(byteSize, 4), forUpload, what);
+    const buffer = this.#pool.acquire(Math.max(byteSize, 4), forUpload, what);
     return { buffer, byteOffset: 0, byteSize, owned: true };
   }
 
   out(shape: Shape, dtype: DType, what: string): T {
-    return { storage: this.alloc(sizeOf(shape), dtype, what), shape: [...shape], dtype };
+    return { storage: this.#alloc(sizeOf(shape), dtype, what), shape: [...shape], dtype };
   }
 
   scratch(count: number, what: string): GPUStorage {
-    return this.alloc(count, 'float32', what);
+    return this.#alloc(count, 'float32', what);
   }
 
   upload(values: ArrayLike<number>, shape: Shape, dtype: DType): T {
-    this.assertAlive('upload');
+    this.#assertAlive('upload');
     const n = sizeOf(shape);
-    const storage = this.alloc(n, dtype, 'upload', true);
+    const storage = this.#alloc(n, dtype, 'upload', true);
     if (n > 0) {
       const host = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
       this.device.queue.writeBuffer(storage.buffer, 0, host.buffer, host.byteOffset, host.byteLength);
@@ -432,113 +432,113 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   release(storage: GPUStorage): void {
-    if (storage.owned) this.pool.release(storage.buffer);
+    if (storage.owned) this.#pool.release(storage.buffer);
   }
 
   /** Destroys pooled buffers that no tensor holds (their bind groups go too), and the kept staging buffers. */
   trim(): void {
     this.flush();
-    this.pool.trim();
-    this.staging.clear();
+    this.#pool.trim();
+    this.#staging.clear();
   }
 
   copy(src: GPUStorage, dst: GPUStorage, bytes: number): void {
-    const enc = this.endPass();
+    const enc = this.#endPass();
     if (src.buffer === dst.buffer) {
       // A buffer cannot be both source and destination of one copy: go through a temporary.
-      const tmp = this.alloc(bytes / 4, 'float32', 'copy temp');
+      const tmp = this.#alloc(bytes / 4, 'float32', 'copy temp');
       enc.copyBufferToBuffer(src.buffer, src.byteOffset, tmp.buffer, 0, bytes);
       enc.copyBufferToBuffer(tmp.buffer, 0, dst.buffer, dst.byteOffset, bytes);
-      this.pool.release(tmp.buffer);
+      this.#pool.release(tmp.buffer);
     } else {
       enc.copyBufferToBuffer(src.buffer, src.byteOffset, dst.buffer, dst.byteOffset, bytes);
     }
   }
 
   errorWord(op: string, describe: (position: number, value: number) => string): GPUStorage {
-    return this.errorWords.slot(op, describe);
+    return this.#errorWords.slot(op, describe);
   }
 
   // ---------------------------------------------------------------- submission
 
-  private getEncoder(): GPUCommandEncoder {
-    this.assertAlive('record');
-    if (!this.encoder) {
+  #getEncoder(): GPUCommandEncoder {
+    this.#assertAlive('record');
+    if (!this.#encoder) {
       this.device.pushErrorScope('out-of-memory');
       this.device.pushErrorScope('validation');
-      this.encoder = this.device.createCommandEncoder({ label: `step encoder #${this.submitCount}` });
+      this.#encoder = this.device.createCommandEncoder({ label: `step encoder #${this.submitCount}` });
     }
-    return this.encoder;
+    return this.#encoder;
   }
 
-  private getPass(): GPUComputePassEncoder {
-    if (!this.pass) this.pass = this.getEncoder().beginComputePass({ label: `kernels #${this.submitCount}` });
-    return this.pass;
+  #getPass(): GPUComputePassEncoder {
+    if (!this.#pass) this.#pass = this.#getEncoder().beginComputePass({ label: `kernels #${this.submitCount}` });
+    return this.#pass;
   }
 
-  private endPass(): GPUCommandEncoder {
-    const enc = this.getEncoder();
-    if (this.pass) {
-      this.pass.end();
-      this.pass = null;
+  #endPass(): GPUCommandEncoder {
+    const enc = this.#getEncoder();
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
     }
     return enc;
   }
 
   flush(): void {
-    if (!this.encoder) return;
-    const enc = this.endPass();
+    if (!this.#encoder) return;
+    const enc = this.#endPass();
     this.profiler?.beforeFinish(enc);
-    for (let i = 0; i * UNIFORM_CHUNK < this.uniformUsed; i++) {
-      const c = this.uniformChunks[i];
-      this.device.queue.writeBuffer(c.buffer, 0, c.mirror.buffer, 0, Math.min(UNIFORM_CHUNK, this.uniformUsed - i * UNIFORM_CHUNK));
+    for (let i = 0; i * UNIFORM_CHUNK < this.#uniformUsed; i++) {
+      const c = this.#uniformChunks[i];
+      this.device.queue.writeBuffer(c.buffer, 0, c.mirror.buffer, 0, Math.min(UNIFORM_CHUNK, this.#uniformUsed - i * UNIFORM_CHUNK));
     }
     this.device.queue.submit([enc.finish({ label: `step #${this.submitCount}` })]);
     this.profiler?.afterSubmit(this.device.queue);
     this.submitCount++;
-    this.encoder = null;
-    this.uniformUsed = 0;
-    this.pool.settle();
+    this.#encoder = null;
+    this.#uniformUsed = 0;
+    this.#pool.settle();
     const validation = this.device.popErrorScope();
     const oom = this.device.popErrorScope();
-    this.scopePromises.push(validation, oom);
+    this.#scopePromises.push(validation, oom);
   }
 
   /** Waits for submitted work and throws the first error any of it raised. */
   async sync(): Promise<void> {
-    if (this.errorWords.pending) {
-      const staging = this.staging.acquire(this.errorWords.byteSize, 'read error words');
-      await this.readStaging(staging, this.errorWords.byteSize, 0, (enc) => this.errorWords.recordCopy(enc, staging, 0));
+    if (this.#errorWords.pending) {
+      const staging = this.#staging.acquire(this.#errorWords.byteSize, 'read error words');
+      await this.#readStaging(staging, this.#errorWords.byteSize, 0, (enc) => this.#errorWords.recordCopy(enc, staging, 0));
       return;
     }
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
-    await this.throwErrors();
+    await this.#throwErrors();
   }
 
-  private async throwErrors(): Promise<void> {
-    await this.programs.settled(); // compile errors first: they explain the validation errors after them
-    const scopes = this.scopePromises;
-    this.scopePromises = [];
-    for (const e of await Promise.all(scopes)) if (e) this.errors.push(e.message);
-    this.assertAlive('read');
-    if (this.errors.length) {
-      const msgs = this.errors;
-      this.errors = [];
+  async #throwErrors(): Promise<void> {
+    await this.#programs.settled(); // compile errors first: they explain the validation errors after them
+    const scopes = this.#scopePromises;
+    this.#scopePromises = [];
+    for (const e of await Promise.all(scopes)) if (e) this.#errors.push(e.message);
+    this.#assertAlive('read');
+    if (this.#errors.length) {
+      const msgs = this.#errors;
+      this.#errors = [];
       throw new Error(`webgpu: ${msgs.length} GPU error(s); first: ${msgs[0]}`);
     }
   }
 
   async read(t: T): Promise<TypedArray> {
-    this.assertAlive('read');
+    this.#assertAlive('read');
     const n = sizeOf(t.shape);
     const bytes = n * bytesOf(t.dtype);
-    if (n === 0 && !this.errorWords.pending) return t.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
-    const words = this.errorWords.pending ? this.errorWords.byteSize : 0;
-    const staging = this.staging.acquire(bytes + words, `read ${bytes}B`);
-    const copy = await this.readStaging(staging, bytes + words, bytes, (enc) => {
+    if (n === 0 && !this.#errorWords.pending) return t.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
+    const words = this.#errorWords.pending ? this.#errorWords.byteSize : 0;
+    const staging = this.#staging.acquire(bytes + words, `read ${bytes}B`);
+    const copy = await this.#readStaging(staging, bytes + words, bytes, (enc) => {
       if (bytes > 0) enc.copyBufferToBuffer(t.storage.buffer, t.storage.byteOffset, staging, 0, bytes);
-      return this.errorWords.recordCopy(enc, staging, bytes);
+      return this.#errorWords.recordCopy(enc, staging, bytes);
     });
     const data = copy.slice(0, bytes);
     return t.dtype === 'int32' ? new Int32Array(data) : new Float32Array(data);
@@ -549,28 +549,28 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
    * returns them, after throwing any GPU error and any error word the copies brought back (the
    * words, if copied, start at `wordsAt`). The staging buffer goes back to the staging pool.
    */
-  private async readStaging(
+  async #readStaging(
     staging: GPUBuffer, bytes: number, wordsAt: number, record: (enc: GPUCommandEncoder) => ((bytes: ArrayBuffer) => void) | null,
   ): Promise<ArrayBuffer> {
-    const checkWords = record(this.endPass());
+    const checkWords = record(this.#endPass());
     this.flush();
     try {
       await staging.mapAsync(1 /* GPUMapMode.READ */, 0, bytes);
     } catch (e) {
       staging.destroy();
-      await this.throwErrors();
+      await this.#throwErrors();
       throw e;
     }
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
-    this.staging.release(staging);
-    await this.throwErrors();
+    this.#staging.release(staging);
+    await this.#throwErrors();
     checkWords?.(copy.slice(wordsAt));
     return copy;
   }
 
-  private assertAlive(what: string): void {
-    if (this.lostMessage) throw new Error(`${this.lostMessage} (during ${what})`);
+  #assertAlive(what: string): void {
+    if (this.#lostMessage) throw new Error(`${this.#lostMessage} (during ${what})`);
   }
 
   // ---------------------------------------------------------------- launch
@@ -581,42 +581,42 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   blockCount(program: Program, rows: number, cols: number): number {
-    return blockCount(program, this.resolve(program).shader, rows, cols);
+    return blockCount(program, this.#resolve(program).shader, rows, cols);
   }
 
   /** Records one launch of `program` over `extent`: buffers and uniforms by their WGSL names. */
   launch(program: Program | SourceProgram, extent: Extent, buffers: Record<string, GPUStorage>, params: Params): void {
-    const kp = this.resolve(program);
+    const kp = this.#resolve(program);
     const { groups, gridParams } = planGrid(program, kp.shader, this.tiling, extent);
     if (groups === 0) return;
     for (const k in gridParams) {
       if (k in params) throw new Error(`webgpu: kernel '${program.shader}' sets the grid uniform '${k}', which the launch computes`);
     }
-    this.dispatch(kp, groups, buffers, Object.keys(gridParams).length ? { ...params, ...gridParams } : params);
+    this.#dispatch(kp, groups, buffers, Object.keys(gridParams).length ? { ...params, ...gridParams } : params);
   }
 
-  private resolve(program: Program | SourceProgram): KernelProgram {
-    let kp = this.resolved.get(program);
+  #resolve(program: Program | SourceProgram): KernelProgram {
+    let kp = this.#resolved.get(program);
     if (!kp) {
-      const source = 'source' in program ? program.source : this.shaders[program.shader];
-      kp = this.programs.get(program.shader, source, workgroupConstants(program, this.tiling));
-      this.resolved.set(program, kp);
+      const source = 'source' in program ? program.source : this.#shaders[program.shader];
+      kp = this.#programs.get(program.shader, source, workgroupConstants(program, this.tiling));
+      this.#resolved.set(program, kp);
     }
     return kp;
   }
 
-  private writeParams(program: KernelProgram, params: Params): { buffer: GPUBuffer; offset: number; size: number } {
+  #writeParams(program: KernelProgram, params: Params): { buffer: GPUBuffer; offset: number; size: number } {
     const u = program.shader.uniform!;
     if (u.size > UNIFORM_SLOT) throw new Error(`webgpu: kernel '${program.name}' uniform struct exceeds ${UNIFORM_SLOT} bytes`);
-    const chunkIndex = Math.floor(this.uniformUsed / UNIFORM_CHUNK);
-    const offset = this.uniformUsed % UNIFORM_CHUNK;
-    if (chunkIndex === this.uniformChunks.length) {
-      this.uniformChunks.push({
+    const chunkIndex = Math.floor(this.#uniformUsed / UNIFORM_CHUNK);
+    const offset = this.#uniformUsed % UNIFORM_CHUNK;
+    if (chunkIndex === this.#uniformChunks.length) {
+      this.#uniformChunks.push({
         buffer: this.device.createBuffer({ label: `uniforms #${chunkIndex}`, size: UNIFORM_CHUNK, usage: Usage.UNIFORM | Usage.COPY_DST }),
         mirror: new Uint8Array(UNIFORM_CHUNK),
       });
     }
-    const chunk = this.uniformChunks[chunkIndex];
+    const chunk = this.#uniformChunks[chunkIndex];
     chunk.mirror.fill(0, offset, offset + UNIFORM_SLOT);
     const dv = new DataView(chunk.mirror.buffer, offset, UNIFORM_SLOT);
     let seen = 0;
@@ -640,18 +640,18 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       const unknown = Object.keys(params).filter((k) => !u.members.some((m) => m.name === k));
       throw new Error(`webgpu: kernel '${program.name}' has no uniform '${unknown[0]}'`);
     }
-    this.uniformUsed += UNIFORM_SLOT;
+    this.#uniformUsed += UNIFORM_SLOT;
     return { buffer: chunk.buffer, offset, size: u.size };
   }
 
   /** Records one dispatch of `groups` workgroups (folded into 2-D/3-D as needed). */
-  private dispatch(program: KernelProgram, groups: number, buffers: Record<string, GPUStorage>, params: Params): void {
+  #dispatch(program: KernelProgram, groups: number, buffers: Record<string, GPUStorage>, params: Params): void {
     const bindings: BufferBinding[] = [];
     // The uniform slot is the binding's dynamic offset, so the cached group binds the slot's chunk from 0.
     const dynamicOffsets: number[] = [];
     for (const b of program.shader.bindings) {
       if (b.kind === 'uniform') {
-        const u = this.writeParams(program, params);
+        const u = this.#writeParams(program, params);
         bindings.push({ binding: b.binding, buffer: u.buffer, offset: 0, size: u.size });
         dynamicOffsets.push(u.offset);
       } else {
@@ -661,8 +661,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       }
     }
     const profiler = this.profiler;
-    const pass = profiler ? this.endPass().beginComputePass(profiler.passDescriptor(program.name, groups)) : this.getPass();
-    const bindGroup = this.bindGroups.get(program.layout, bindings, `bind ${program.name}`);
+    const pass = profiler ? this.#endPass().beginComputePass(profiler.passDescriptor(program.name, groups)) : this.#getPass();
+    const bindGroup = this.#bindGroups.get(program.layout, bindings, `bind ${program.name}`);
     pass.setPipeline(program.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
     const [x, y, z] = this.fold(groups);

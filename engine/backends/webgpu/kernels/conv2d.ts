@@ -6,16 +6,27 @@
  * Each kernel has three variants (variants.ts), chosen per adapter and shape by the tuner
  * (tuner.ts) or forced by WebGPUBackendOptions.variants:
  * - 'blocked' (the default), itself chosen per call from the channel counts (Tiling.vec4
- *   switches the vec4 ones off):
+ *   switches the vec4 ones and conv2d_c1_3x3 off):
  *   - 4x4 blocks (conv2d, conv2d_backprop_input, conv2d_backprop_filter): any shapes; the
  *     workgroup (Tiling.conv) covers a 2-D tile of blocks (grid 'tiles');
  *   - 8x8 blocks with vec4 loads and stores (the *_vec4 kernels): forward and filter gradient
  *     when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
- *     'blocks') so no lane idles when there are fewer channel blocks than workgroup columns.
+ *     'blocks') so no lane idles when there are fewer channel blocks than workgroup columns;
+ *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1): conv2d_c1_3x3, the
+ *     vec4 kernel's 8x8 blocks with the 9 taps written out: no loop, no channel index, no
+ *     division. With one channel the vec4 kernel spends more on its loops and index arithmetic
+ *     than on the 9 taps: on SwiftShader (batch 32, same run) 0.107 GFLOP/s against its 0.028
+ *     and the matmul's 0.047 at the same GEMM shape; on lavapipe (batch 256) about the same as
+ *     it (0.345 and 0.367). A 4x4-block version reached 0.061 and 0.213.
  * - 'tiled' (*_tiled): the same GEMM with its tiles of both operands staged in workgroup memory
  *   (include/gemm-tiled.wgsl), any shapes;
  * - 'subgroup' (*_subgroup): the patches (the expensive operand, a gather with padding tests)
- *   loaded once per subgroup and passed around by shuffles (include/gemm-subgroup.wgsl).
+ *   loaded once per subgroup and passed around by shuffles (include/gemm-subgroup.wgsl). The
+ *   forward pass and the input gradient walk the taps instead (*_subgroup_taps,
+ *   include/conv-subgroup-taps.wgsl: each tap's position test once per row, then its channels
+ *   as a plain strided read) when a tap has at least 4 channels to share among the lanes (inC
+ *   forward, outC input gradient); with fewer (conv1's single channel) the flat k of
+ *   gemm-subgroup keeps the lanes busy.
  * The tiled and subgroup kernels share each conv's operand definitions (include/gemm-conv2d*.wgsl).
  * The block sizes are the kernels' own BLOCK_ROWS/BLOCK_COLS constants.
  *
@@ -43,6 +54,9 @@ const programs = {
   filterTiled: { shader: 'conv2d_backprop_filter_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
   forwardSubgroup: { shader: 'conv2d_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
   inputSubgroup: { shader: 'conv2d_backprop_input_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
+  forwardC1: { shader: 'conv2d_c1_3x3', workgroup: 'conv', grid: 'blocks' },
+  forwardSubgroupTaps: { shader: 'conv2d_subgroup_taps', workgroup: 'conv', grid: 'subgroup-taps', variant: 'subgroup' },
+  inputSubgroupTaps: { shader: 'conv2d_backprop_input_subgroup_taps', workgroup: 'conv', grid: 'subgroup-taps', variant: 'subgroup' },
   filterSubgroup: { shader: 'conv2d_backprop_filter_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
 
@@ -57,6 +71,9 @@ export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackp
   if (kernel === 'conv2dBackpropInput') return { M: g.batch * g.inH * g.inW, N: g.inC, K: g.kH * g.kW * g.outC };
   return { M: g.kH * g.kW * g.inC, N: g.outC, K: g.batch * g.outH * g.outW };
 }
+
+/** Channels a tap needs for the tap-looped subgroup kernels to keep the lanes busy. */
+const TAP_CHANNELS = 4;
 
 /** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
 function pick(variant: VariantName, blocked: Program, tiled: Program, subgroup: Program): Program {
@@ -81,8 +98,8 @@ export const conv2dFacts = {
 export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   programs,
   variants: {
-    conv2d: { blocked: [programs.forward, programs.forwardVec4], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup] },
-    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup] },
+    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
+    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
     conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
   table: (gpu) => ({
@@ -96,8 +113,10 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const y = gpu.out([g.batch, g.outH, g.outW, g.outC], x.dtype, 'conv2d');
   const variant = gpu.variant('conv2d', geometryKey(g), () =>
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
-  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.forwardVec4 : programs.forward;
-  gpu.launch(pick(variant, blocked, programs.forwardTiled, programs.forwardSubgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
+  const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
+  const blocked = vec4 && g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.forwardC1 : vec4 ? programs.forwardVec4 : programs.forward;
+  const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
+  gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
   }, convParams(g, { flags: (bias ? 1 : 0) | (relu ? 2 : 0) }));
   return y;
@@ -107,7 +126,8 @@ function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
   const blocked = gpu.tiling.vec4 && g.inC % 4 === 0 ? programs.inputVec4 : programs.input;
-  gpu.launch(pick(variant, blocked, programs.inputTiled, programs.inputSubgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
+  const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
+  gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
   return dx;
 }
