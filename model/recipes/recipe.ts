@@ -54,3 +54,18 @@ export interface Recipe {
   /** A fresh optimizer for a run of `plan`. */
   optimizer(plan: TrainingPlan): Optimizer;
 }
+
+/**
+ * The training settings the two functional recipes (resnet, vit) share: the held-out tail, 30
+ * epochs at batch 128, EarlyStopping on val_accuracy with patience 6, augmentation a little
+ * stronger than regularized's (their capacity takes it), and label smoothing 0.1.
+ */
+export const FUNCTIONAL_RECIPE_SETTINGS = {
+  validation: 'holdout',
+  epochs: 30,
+  batchSize: 128,
+  patience: 6,
+  monitor: 'val_accuracy',
+  augment: { shift: 2, flip: true, rotation: 8 },
+  labelSmoothing: 0.1,
+} as const satisfies Partial<Recipe>;

@@ -26,7 +26,7 @@ import type { SymbolicTensor } from '../../engine/nn/functional/symbolic.js';
 import { ActivationLayer, BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D } from '../../engine/nn/layers.js';
 import { Add } from '../../engine/nn/layers/add.js';
 import { AdamW } from '../../engine/optim/adam.js';
-import type { Recipe } from './recipe.js';
+import { FUNCTIONAL_RECIPE_SETTINGS, type Recipe } from './recipe.js';
 import { warmupCosine } from './schedule.js';
 
 const BN_MOMENTUM = 0.9;
@@ -60,13 +60,7 @@ export function smallResnet(seed = 42, widths: readonly [number, number, number]
 export const resnetRecipe: Recipe = {
   name: 'resnet',
   description: 'a small ResNet: 3 residual blocks (16-32-64), BatchNorm, global avg pooling',
-  validation: 'holdout',
-  epochs: 30,
-  batchSize: 128,
-  patience: 6,
-  monitor: 'val_accuracy',
-  augment: { shift: 2, flip: true, rotation: 8 },
-  labelSmoothing: 0.1,
+  ...FUNCTIONAL_RECIPE_SETTINGS,
   expectedTime: 'about 1.7 h quiet, 18 h at load 23 (an epoch: 3.4 min quiet, 36 min loaded)',
   build: (seed, classes) => smallResnet(seed, undefined, classes),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 2e-3, 2) }),

@@ -23,7 +23,7 @@ import { Add } from '../../engine/nn/layers/add.js';
 import { MultiHeadAttention } from '../../engine/nn/layers/multi-head-attention.js';
 import { PositionEmbedding } from '../../engine/nn/layers/position-embedding.js';
 import { AdamW } from '../../engine/optim/adam.js';
-import type { Recipe } from './recipe.js';
+import { FUNCTIONAL_RECIPE_SETTINGS, type Recipe } from './recipe.js';
 import { warmupCosine } from './schedule.js';
 
 export interface VitOptions {
@@ -71,13 +71,7 @@ export function smallVit(seed = 42, options: VitOptions = {}): Model {
 export const vitRecipe: Recipe = {
   name: 'vit',
   description: 'a small vision transformer: 16 patches of 7x7, 4 attention blocks, width 64',
-  validation: 'holdout',
-  epochs: 30,
-  batchSize: 128,
-  patience: 6,
-  monitor: 'val_accuracy',
-  augment: { shift: 2, flip: true, rotation: 8 },
-  labelSmoothing: 0.1,
+  ...FUNCTIONAL_RECIPE_SETTINGS,
   expectedTime: 'about 1 h quiet, 10 h at load 23 (an epoch: 1.9 min quiet, 20 min loaded)',
   build: (seed, classes) => smallVit(seed, { classes }),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 1e-3, 3), weightDecay: 0.01 }),

@@ -109,6 +109,18 @@ function monitoringSection(figures: Map<string, EmbeddedFigure>): string {
 }
 
 /** Builds the report page. `figures` are in the order they should appear, keyed as REPORT_FIGURES. */
+/** The opening lines of a report page: doctype, head with the shared CSS, and the title as its h1. */
+export function pageHead(title: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${CSS}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+  ];
+}
+
 export function buildHtml(input: ReportInput, figures: Map<string, EmbeddedFigure>): string {
   const title = input.title ?? 'Fashion-MNIST CNN: training report';
   const fig = (key: string): string => {
@@ -130,12 +142,7 @@ export function buildHtml(input: ReportInput, figures: Map<string, EmbeddedFigur
   );
   const lastVal = input.history.val_accuracy.at(-1);
   const parts = [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
+    ...pageHead(title),
     `<p class="lead">The tutorial's CNN trained on Fashion-MNIST with this engine: the data, the training curves, the test results and every figure of the tutorial.</p>`,
     `<p class="big">Test loss <b id="test-loss">${f4(input.test.loss)}</b> · test accuracy <b id="test-accuracy">${(100 * input.test.accuracy).toFixed(2)}%</b> (${f4(input.test.accuracy)})</p>`,
     '<h2 id="run">Run</h2>',

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COLORS, topLevel } from '../report/figures.js';
-import { CSS, type EmbeddedFigure, escapeHtml, img, table } from '../report/html.js';
+import { type EmbeddedFigure, escapeHtml, img, pageHead, table } from '../report/html.js';
 import { renderSpec, type VlSpec } from '../report/render.js';
 import { RESULT_COLUMNS, resultCells } from './results.js';
 import { describeHyperparameters, type SearchResult, type TrialResult } from './search.js';
@@ -151,12 +151,7 @@ function tuneHtml(input: TuneReportInput, figures: readonly EmbeddedFigure[]): s
     ['Best model saved in', input.modelDir],
   ].map(([k, v]) => [k!, v!]);
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
+    ...pageHead(title),
     '<p class="lead">Random search over the tutorial CNN\'s hyperparameters. Every trial trains with early stopping on the validation loss ' +
       'of held-out training images and is chosen on it; the test set is used once, for the best trial.</p>',
     `<p class="big">Best: trial <b id="best-trial">${best.trial}</b>, val_loss <b>${best.valLoss.toFixed(4)}</b> · ` +
