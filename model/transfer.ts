@@ -127,8 +127,6 @@ export function checkTransferOptions(o: TransferOptions): void {
 // Data: the class subset (trainRecipe, model/train.ts, then validates on its held-out tail)
 // ---------------------------------------------------------------------------------------------
 
-export { holdoutCount } from './data/splits.js';
-
 /** Fashion-MNIST restricted to `classes` (every split, relabelled 0..k-1 in that order, with their names). */
 export function subsetClasses(fashion: FashionMnist, classes: readonly number[]): FashionMnist {
   const pick = (split: FashionMnistSplit, what: string) => {

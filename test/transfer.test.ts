@@ -18,7 +18,8 @@ import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '../model/data/fashi
 import { saveModel } from '../model/tfjs-format-node.js';
 import { parseTrainArgs, trainOptions } from '../model/train-cli.js';
 import { InterruptedForTest, trainTutorial } from '../model/train.js';
-import { holdoutCount, parseClassList, transferModel, transferOptionsFromArgs } from '../model/transfer.js';
+import { holdoutCount } from '../model/data/splits.js';
+import { parseClassList, transferModel, transferOptionsFromArgs } from '../model/transfer.js';
 import { nodeGPU } from '../node/webgpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'transfer-'));

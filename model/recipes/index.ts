@@ -9,7 +9,6 @@ import { tutorialRecipe } from './tutorial.js';
 import { vitRecipe } from './vit.js';
 
 export type { Recipe, RecipeModel, TrainingPlan, ValidationRule } from './recipe.js';
-export { holdoutCount } from '../data/splits.js';
 
 export const RECIPES: readonly Recipe[] = [tutorialRecipe, regularizedRecipe, resnetRecipe, vitRecipe];
 
