@@ -8,7 +8,9 @@
  * Variants:
  * - old: tiling.vec4 = false, i.e. the 4x4 register-blocked scalar conv kernels (conv2d.wgsl,
  *   conv2d_backprop_input.wgsl, conv2d_backprop_filter.wgsl);
- * - new: the current default tiling (vec4 conv kernels where the channel counts allow them).
+ * - vec4: tiling.channelVec4 = false, the vec4 kernels with scalar gathers of x / dy (the *_vec4 files);
+ * - new: the current default tiling (vec4 conv kernels where the channel counts allow them, and
+ *   channels read as vec4: conv2d_c4, conv2d_backprop_input_c4, conv2d_backprop_filter_c8).
  * The new outputs are checked against the old (max |diff| relative to max |old|).
  * (Before the descriptor layout, 'old' was the conv shaders of commit b64dadc passed as
  * shaderOverrides; those files predate the shared preludes and their uniform blocks, so the
@@ -78,6 +80,7 @@ function overrides(spec: string | undefined): Record<string, string> {
 
 const variantOptions: Record<string, WebGPUBackendOptions> = {
   old: { tiling: { vec4: false } },
+  vec4: { tiling: { channelVec4: false } },
   new: {},
   exp: {
     shaderOverrides: overrides(args.exp),

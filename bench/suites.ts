@@ -298,7 +298,7 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
       try {
         webgpu = await WebGPUBackend.create(ctx.gpu);
         adapter = adapterReport(webgpu);
-        log(`adapter: ${adapter.name}; timestamp-query: ${adapter.timestampQuery}; pipelines compiled in ${adapter.compileMs.toFixed(0)} ms`);
+        log(`adapter: ${adapter.name}; timestamp-query: ${adapter.timestampQuery}; per-pipeline compile times sum to ${adapter.compileMs.toFixed(0)} ms (compiled concurrently: not a wall time)`);
       } catch (e) {
         errors.push(`webgpu: ${String(e)}`);
       }

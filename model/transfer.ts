@@ -16,11 +16,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Dense } from '../engine/nn/layers/dense.js';
 import type { Layer } from '../engine/nn/layers/base.js';
+import { InputLayer } from '../engine/nn/functional/input.js';
+import { Model } from '../engine/nn/functional/model.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { FASHION_MNIST_CLASS_NAMES, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
 import { classSubset } from './data/splits.js';
 import { MODEL_JSON } from './tfjs-format.js';
-import { loadModel } from './tfjs-format-node.js';
+import { type LayersModel, loadLayersModel } from './saved-model.js';
 
 export interface TransferOptions {
   /** Train, validate and test on these classes only (distinct ids in 0..9), relabelled 0..k-1 in this order. */
@@ -182,18 +184,17 @@ export function layersToFreeze(layers: readonly Layer[], options: Pick<TransferO
  * takes), initialised from the model's seeded RNG after the kept layers' draws: so with the same
  * seed it starts from the same values as the head of a fresh tutorialCnn(seed, classes).
  */
-export async function transferModel(options: TransferOptions, classes: number, seed: number, log: (line: string) => void = () => {}): Promise<Sequential> {
+export async function transferModel(options: TransferOptions, classes: number, seed: number, log: (line: string) => void = () => {}): Promise<LayersModel> {
   checkTransferOptions(options);
   if (options.initFrom === undefined) throw new Error('transferModel: options.initFrom is not given');
   const jsonPath = initModelJson(options.initFrom);
-  let loaded: Sequential;
+  let loaded: LayersModel;
   try {
-    loaded = await loadModel(jsonPath);
+    loaded = await loadLayersModel(jsonPath);
   } catch (err) {
-    const hint = /only Sequential models/.test((err as Error).message) ? ' (transfer learning takes Sequential models)' : '';
-    throw new Error(`--init-from ${options.initFrom}: ${(err as Error).message}${hint}`);
+    throw new Error(`--init-from ${options.initFrom}: ${(err as Error).message}`);
   }
-  let model: Sequential | null = null;
+  let model: LayersModel | null = null;
   try {
     const input = loaded.inputShape;
     if (input.length !== FASHION_MNIST_INPUT.length || input.some((d, i) => d !== FASHION_MNIST_INPUT[i])) {
@@ -203,8 +204,10 @@ export async function transferModel(options: TransferOptions, classes: number, s
     if (options.newHead === undefined && (outputs.length !== 1 || outputs[0] !== classes)) {
       throw new Error(`--init-from ${options.initFrom}: the model outputs [${outputs.join(', ')}] per image but this run trains ${classes} classes; replace its head with --new-head ${classes}`);
     }
-    model = options.newHead !== undefined ? await withNewHead(loaded, options.newHead, seed) : loaded;
-    const layers = model.layers;
+    if (options.newHead === undefined) model = loaded;
+    else model = loaded instanceof Model ? await withNewFunctionalHead(loaded, options.newHead, seed) : await withNewHead(loaded, options.newHead, seed);
+    // A functional model's InputLayer has no weights: --freeze names what model.summary() lists.
+    const layers = model.layers.filter((l) => !(l instanceof InputLayer));
     const head = options.newHead !== undefined ? layers[layers.length - 1] : undefined;
     const frozen = layersToFreeze(head ? layers.slice(0, -1) : layers, options, head?.name);
     for (const l of layers) l.trainable = !frozen.has(l);
@@ -244,5 +247,36 @@ async function withNewHead(loaded: Sequential, units: number, seed: number): Pro
   head.name = name;
   const fresh = await model.getWeights();
   model.setWeights([...values.slice(0, keptCount), ...fresh.slice(keptCount)]);
+  return model;
+}
+
+/**
+ * A functional model of `loaded`'s graph with its output layer (a Dense, the model's only
+ * output) replaced by a new Dense of `units` and the same name, applied to what the old head
+ * read. Every other layer is the loaded object itself, so its name, config and node stay; its
+ * weights are copied by name (`layer/weight`) into the new model's stores, built afresh.
+ */
+async function withNewFunctionalHead(loaded: Model, units: number, seed: number): Promise<Model> {
+  if (loaded.outputs.length !== 1 || loaded.inputs.length !== 1) {
+    throw new Error(`--new-head: the model has ${loaded.inputs.length} inputs and ${loaded.outputs.length} outputs; only a model of one input and one output can have its head replaced`);
+  }
+  const headNode = loaded.outputs[0].node;
+  const old = headNode.layer;
+  const listing = loaded.layers.filter((l) => !(l instanceof InputLayer)).map((l) => `${l.name} (${l.className})`).join(', ');
+  if (!(old instanceof Dense)) {
+    throw new Error(`--new-head: the model's output layer, ${old.name}, is a ${old.className}; only a Dense head can be replaced (its layers: ${listing})`);
+  }
+  const below = headNode.inputs[0];
+  if (below.node.layer instanceof InputLayer) throw new Error(`--new-head: the model's only layer is its head ${old.name}; there is nothing to transfer`);
+  const values = await loaded.getWeights();
+  // The kept layers' weights by name (the old head's left out: the new head, of its name, starts fresh).
+  const byName = new Map<string, Float32Array>();
+  loaded.weightList().forEach((w, i) => { if (!w.name.startsWith(`${old.name}/`)) byName.set(w.name, values[i]); });
+  // The new head takes the old one's name, as in a Sequential: the file's other names stay what --freeze means.
+  const head = new Dense({ units });
+  head.name = old.name;
+  const model = new Model({ inputs: loaded.inputs[0], outputs: head.apply(below), name: loaded.name, seed });
+  const fresh = await model.getWeights();
+  model.setWeights(model.weightList().map((w, i) => byName.get(w.name) ?? fresh[i]));
   return model;
 }

@@ -14,6 +14,8 @@ import { ActivationLayer, Dense, Flatten } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { setBackend } from '../engine/runtime.js';
 import { tutorialCnn } from '../model/cnn.js';
+import { smallResnet } from '../model/recipes/resnet.js';
+import { saveLayersModel } from '../model/saved-model.js';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { saveModel } from '../model/tfjs-format-node.js';
 import { parseTrainArgs, trainOptions } from '../model/train-cli.js';
@@ -113,6 +115,38 @@ describe('the new head', () => {
     const got = await model.getWeights();
     got.forEach((w, i) => expect(bits(w)).toEqual(bits(saved[i])));
     model.dispose();
+  });
+});
+
+describe('a functional model (the resnet recipe\'s graph)', () => {
+  it('gets a new head on what the old one read; the frozen convolutions stay bit for bit as saved, the rest trains', async () => {
+    const resDir = join(dir, 'resnet');
+    const base = smallResnet(3, [4, 4, 4], 5);
+    await saveLayersModel(base, resDir);
+    const savedByName = new Map(base.weightList().map((w, i) => [w.name, i]));
+    const baseValues = await base.getWeights();
+    const convs = base.layers.filter((l) => l.className === 'Conv2D').map((l) => l.name);
+    base.dispose();
+    const model = await transferModel({ initFrom: resDir, classes: [5, 6, 7], freeze: convs, newHead: 3 }, 3, 9);
+    model.compile({ optimizer: 'adam' });
+    await model.fit(batch, labels, { epochs: 1, batchSize: 32, verbose: 0, seed: 1 });
+    const list = model.weightList();
+    const after = await model.getWeights();
+    list.forEach((w, i) => {
+      if (w.name.startsWith('dense/')) return;
+      const j = savedByName.get(w.name);
+      expect(j, w.name).toBeDefined();
+      const frozen = convs.includes(layerOf(w.name));
+      expect(w.trainable, w.name).toBe(!frozen && !/moving_/.test(w.name));
+      if (frozen) expect(bits(after[i]), w.name).toEqual(bits(baseValues[j!]));
+      else if (w.trainable) expect(bits(after[i]), w.name).not.toEqual(bits(baseValues[j!]));
+    });
+    expect(list.filter((w) => w.name.startsWith('dense/')).map((w) => [w.name, w.shape])).toEqual([['dense/kernel', [4, 3]], ['dense/bias', [3]]]);
+    expect(list.length).toBe(savedByName.size);
+    model.dispose();
+    await expect(transferModel({ initFrom: resDir, classes: [5, 6, 7], freeze: ['dense'], newHead: 3 }, 3, 1)).rejects.toThrow(
+      "--freeze: the model has no layer 'dense' (dense is the head, which --new-head replaces: the new head always trains); its layers: conv2d,",
+    );
   });
 });
 

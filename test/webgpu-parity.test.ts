@@ -3,7 +3,7 @@
  * CPU backend in float32 (test/helpers/webgpu-parity-cases.ts states the tolerance: 1e-5 relative
  * plus 8 * 2^-24 * L * max|expected| absolute, L the reduction length; int32 results exact).
  *
- * Backends: WebGPU with the default tiling, WebGPU with another tiling and at most 64 workgroups
+ * Backends: WebGPU with the default tiling (channelVec4 on, whatever the adapter), WebGPU with another tiling and at most 64 workgroups
  * per dispatch dimension (so nearly every dispatch is folded into 2-D or 3-D), and the CPU in
  * float64 (the same assertions, as a check of the cases themselves). The WebGPU backends must
  * exist: if no adapter is found the suite FAILS, it does not skip.
@@ -67,7 +67,9 @@ let setupError: unknown = null;
 
 beforeAll(async () => {
   try {
-    webgpu = await WebGPUBackend.create(nodeGPU());
+    // channelVec4 on whatever the adapter's default (off on lavapipe: launch.ts), so every
+    // adapter runs the channel-vec4 conv kernels; the cases with other channel counts run the rest.
+    webgpu = await WebGPUBackend.create(nodeGPU(), { tiling: { channelVec4: true } });
     folded = await WebGPUBackend.create(nodeGPU(), { maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
     // The variants compile on first use: these backends compile nothing else up front.
     tiled = await WebGPUBackend.create(nodeGPU(), { variants: every('tiled'), precompile: false });

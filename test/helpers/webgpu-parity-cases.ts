@@ -280,6 +280,10 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...convCase('vec4 same', [3, 11, 9, 8], [3, 3, 8, 12], [1, 1], 'same', true, true, 15));
   cases.push(...convCase('vec4 stride2 same', [2, 10, 13, 4], [3, 3, 4, 20], [2, 2], 'same', true, false, 16));
   cases.push(...convCase('vec4 5x5 same odd pixels', [1, 7, 5, 12], [5, 5, 12, 4], [1, 1], 'same', false, true, 17));
+  // Channel counts a vec4 block can take but a channel-vec4 read cannot (6 input channels): the
+  // vec4 kernels' scalar gathers (conv2d_vec4, conv2d_backprop_filter_vec4), which the cases
+  // above, whose input channels are multiples of 4 or 8, leave to conv2d_c4 and _filter_c8.
+  cases.push(...convCase('vec4 gathers same', [2, 9, 8, 6], [3, 3, 6, 8], [1, 1], 'same', true, true, 29));
   // One input channel and a 3x3 filter with outC % 4 == 0 select conv2d_c1_3x3 (the 9 taps
   // written out): padding, strides and a partial block of pixels.
   cases.push(...convCase('one channel 3x3 same stride2', [3, 11, 9, 1], [3, 3, 1, 8], [2, 2], 'same', true, true, 25));

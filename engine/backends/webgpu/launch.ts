@@ -45,9 +45,18 @@ export interface Tiling {
    * 1.6-2.1x (filter gradient) the 4x4 ones on the CNN's conv2/conv3 at batch 256.
    */
   readonly vec4: boolean;
+  /**
+   * With vec4: the forward and input-gradient conv kernels that also read 4 channels of x (or
+   * dy) as one vec4 where the channel counts are multiples of 4 (conv2d_c4,
+   * conv2d_backprop_input_c4), transposing 4 x 4 blocks in registers. Off: the vec4 kernels'
+   * scalar gathers (bench/kernels-conv.ts compares the two, variant 'vec4'). Off by default on
+   * lavapipe, where it measured slower (webgpu-backend.ts, adapterTiling). The filter gradient's
+   * channel-vec4 kernel (conv2d_backprop_filter_c8) measured faster on both drivers and goes with vec4.
+   */
+  readonly channelVec4: boolean;
 }
 
-export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true };
+export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true, channelVec4: true };
 
 /** Which Tiling entry gives a program its workgroup-size override constants. */
 export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';

@@ -168,7 +168,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     options: WebGPUBackendOptions,
     overrides: Partial<Record<ShaderName, ShaderSource>>,
   ) {
-    this.tiling = { ...DEFAULT_TILING, ...options.tiling };
+    this.tiling = { ...DEFAULT_TILING, ...adapterTiling(adapterInfo), ...options.tiling };
     this.maxWorkgroupsPerDimension = Math.min(
       options.maxWorkgroupsPerDimension ?? Infinity,
       device.limits.maxComputeWorkgroupsPerDimension,
@@ -673,4 +673,17 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       if (profiler.submitEachDispatch) this.flush();
     }
   }
+}
+
+/**
+ * Tiling defaults that differ by adapter, each measured (bench/kernels-conv.ts, batch 256, the
+ * CNN's conv2 and conv3, 2026-12-01): reading 4 channels as a vec4 in the forward and
+ * input-gradient kernels (Tiling.channelVec4) ran 1.07-1.21x the scalar gathers on SwiftShader,
+ * but 0.39-0.72x on lavapipe (llvmpipe), whose compiler vectorises across lanes and pays for the
+ * in-register transposes. It stays on for every other adapter: real GPUs reward fewer, wider
+ * loads. (Not a tuner variant yet: the tuner picks among blocked/tiled/subgroup per shape.)
+ */
+function adapterTiling(info: GPUAdapterInfo): Partial<Tiling> {
+  const name = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return /llvmpipe/i.test(name) ? { channelVec4: false } : {};
 }

@@ -12,6 +12,12 @@
  *   - 8x8 blocks with vec4 loads and stores (the *_vec4 kernels): forward and filter gradient
  *     when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
  *     'blocks') so no lane idles when there are fewer channel blocks than workgroup columns;
+ *   - channels as vec4 too: the forward pass with inC % 4 == 0 and the input gradient with
+ *     outC % 4 == 0 (conv2d_c4, conv2d_backprop_input_c4, where Tiling.channelVec4: not on
+ *     lavapipe) read 4 channels of x or dy per pixel as one vec4 and transpose 4 x 4 blocks in
+ *     registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8) has block
+ *     rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4 kernels
+ *     gather scalars;
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1): conv2d_c1_3x3, the
  *     vec4 kernel's 8x8 blocks with the 9 taps written out: no loop, no channel index, no
  *     division. With one channel the vec4 kernel spends more on its loops and index arithmetic
@@ -45,10 +51,13 @@ import { sumRuns } from './reduce.js';
 const programs = {
   forward: { shader: 'conv2d', workgroup: 'conv', grid: 'tiles' },
   forwardVec4: { shader: 'conv2d_vec4', workgroup: 'conv', grid: 'blocks' },
+  forwardC4: { shader: 'conv2d_c4', workgroup: 'conv', grid: 'blocks' },
   input: { shader: 'conv2d_backprop_input', workgroup: 'conv', grid: 'tiles' },
   inputVec4: { shader: 'conv2d_backprop_input_vec4', workgroup: 'conv', grid: 'blocks' },
+  inputC4: { shader: 'conv2d_backprop_input_c4', workgroup: 'conv', grid: 'blocks' },
   filter: { shader: 'conv2d_backprop_filter', workgroup: 'conv', grid: 'tiles' },
   filterVec4: { shader: 'conv2d_backprop_filter_vec4', workgroup: 'conv', grid: 'blocks' },
+  filterC8: { shader: 'conv2d_backprop_filter_c8', workgroup: 'conv', grid: 'blocks' },
   forwardTiled: { shader: 'conv2d_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
   inputTiled: { shader: 'conv2d_backprop_input_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
   filterTiled: { shader: 'conv2d_backprop_filter_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
@@ -98,9 +107,9 @@ export const conv2dFacts = {
 export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   programs,
   variants: {
-    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
-    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
-    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
+    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
+    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
+    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
   table: (gpu) => ({
     conv2d: (x, w, bias, g, relu) => forward(gpu, x, w, bias, g, relu),
@@ -114,7 +123,9 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const variant = gpu.variant('conv2d', geometryKey(g), () =>
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
-  const blocked = vec4 && g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.forwardC1 : vec4 ? programs.forwardVec4 : programs.forward;
+  const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
+  const blocked = vec4 && g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.forwardC1
+    : channels4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
@@ -125,7 +136,8 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
 function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
-  const blocked = gpu.tiling.vec4 && g.inC % 4 === 0 ? programs.inputVec4 : programs.input;
+  const vec4 = gpu.tiling.vec4 && g.inC % 4 === 0;
+  const blocked = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0 ? programs.inputC4 : vec4 ? programs.inputVec4 : programs.input;
   const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
   gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
@@ -137,7 +149,9 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const dw = gpu.out([g.kH, g.kW, g.inC, g.outC], x.dtype, 'conv2dBackpropFilter');
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
-  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? programs.filterVec4 : programs.filter;
+  // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
+  const vec4 = g.inC % 8 === 0 ? programs.filterC8 : programs.filterVec4;
+  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4 : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   const blocks = gpu.blockCount(program, K, g.outC);
   let chunks = Math.max(1, Math.min(Math.ceil(gpu.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));

@@ -1,0 +1,71 @@
+// conv2dBackpropInput, vec4 variant for inC and outC multiples of 4 (the CNN's conv2 and
+// conv3): the 8 input pixels x 8 input channels blocks of conv2d_backprop_input_vec4.wgsl, but
+// dy and w are read 4 output channels at a time as vec4 and transposed in registers into the
+// rows and columns mac8 takes. Per 4 output channels: 8 vec4 dy + 8 vec4 w loads for 256
+// multiply-adds, where the _vec4 kernel makes 32 scalar dy + 32 scalar w gathers. A tap that
+// no pixel of the block reaches is skipped; an unreached pixel reads a zero vector (select).
+#include "include/conv-transposed.wgsl"
+#include "include/blocks.wgsl"
+#include "include/block8.wgsl"
+#storage(1) read dy: vec4<f32>, read w: vec4<f32>, read_write dx: vec4<f32>
+fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
+// The 4 output channels at vec4 index o of dy for four pixels (zeros where not valid),
+// transposed: column c holds channel c of the four pixels.
+fn gradients4(o: vec4<u32>, valid: vec4<bool>) -> mat4x4<f32> {
+  let z = vec4<f32>(0.0);
+  return transpose(mat4x4<f32>(select(z, dy[o.x], valid.x), select(z, dy[o.y], valid.y), select(z, dy[o.z], valid.z), select(z, dy[o.w], valid.w)));
+}
+// W[tap, ic .. ic+3, 4*o4 .. 4*o4+3] transposed: column c holds the four input channels' weights
+// of output channel 4*o4 + c. `row` is the vec4 index of W[tap, ic, 0]; rows are outC4 apart.
+fn weights4(row: u32, outC4: u32) -> mat4x4<f32> {
+  return transpose(mat4x4<f32>(w[row], w[row + outC4], w[row + 2u * outC4], w[row + 3u * outC4]));
+}
+fn computeBlock(m0: u32, c0: u32, layer: u32) {
+  let lanes = lanes8(m0, c0);
+  let pA = pixels4(lanes.rowsA, p.inH, p.inW);
+  let pB = pixels4(lanes.rowsB, p.inH, p.inW);
+  let nA = vec4<i32>(pA.n) * i32(p.outH);
+  let nB = vec4<i32>(pB.n) * i32(p.outH);
+  let ihA = vec4<i32>(pA.h) + i32(p.padTop);
+  let ihB = vec4<i32>(pB.h) + i32(p.padTop);
+  let iwA = vec4<i32>(pA.w) + i32(p.padLeft);
+  let iwB = vec4<i32>(pB.w) + i32(p.padLeft);
+  let zero = vec4<i32>(0);
+  let outC = i32(p.outC);
+  let outC4 = p.outC / 4u;
+  var acc: Block8;
+  for (var kh = 0u; kh < p.kH; kh++) {
+    let hA = stridedTaps(ihA - i32(kh), p.strideH, p.outH);
+    let hB = stridedTaps(ihB - i32(kh), p.strideH, p.outH);
+    for (var kw = 0u; kw < p.kW; kw++) {
+      let wA = stridedTaps(iwA - i32(kw), p.strideW, p.outW);
+      let wB = stridedTaps(iwB - i32(kw), p.strideW, p.outW);
+      let vA = hA.valid & wA.valid;
+      let vB = hB.valid & wB.valid;
+      if (!any(vA) && !any(vB)) { continue; }
+      // vec4 indices of dy[n, oh, ow, 0] (outC % 4 == 0 keeps them whole).
+      let oA = vec4<u32>(select(zero, ((nA + hA.at) * i32(p.outW) + wA.at) * outC, vA)) / 4u;
+      let oB = vec4<u32>(select(zero, ((nB + hB.at) * i32(p.outW) + wB.at) * outC, vB)) / 4u;
+      // W[kh, kw, ic, 0] for the 8 channels ic = 4*ca .. 4*ca+3, 4*cb .. 4*cb+3, as vec4 indices.
+      let wk = (kh * p.kW + kw) * p.inC;
+      let wa = (wk + 4u * lanes.ca) * outC4;
+      let wb = (wk + 4u * lanes.cb) * outC4;
+      for (var o4 = 0u; o4 < outC4; o4++) {
+        let dA = gradients4(oA + o4, vA);
+        let dB = gradients4(oB + o4, vB);
+        let wA4 = weights4(wa + o4, outC4);
+        let wB4 = weights4(wb + o4, outC4);
+        mac8(&acc, dA[0], dB[0], wA4[0], wB4[0]);
+        mac8(&acc, dA[1], dB[1], wA4[1], wB4[1]);
+        mac8(&acc, dA[2], dB[2], wA4[2], wB4[2]);
+        mac8(&acc, dA[3], dB[3], wA4[3], wB4[3]);
+      }
+    }
+  }
+  storeBlock8(acc, m0, c0, layer);
+}
+fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {
+  let o = (m * p.inC + c0) / 4u;
+  dx[o] = va;
+  if (c0 + 4u < p.inC) { dx[o + 1u] = vb; }
+}
