@@ -684,6 +684,5 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * loads. (Not a tuner variant yet: the tuner picks among blocked/tiled/subgroup per shape.)
  */
 function adapterTiling(info: GPUAdapterInfo): Partial<Tiling> {
-  const name = [info.vendor, info.architecture, info.device, info.description].join(' ');
-  return /llvmpipe/i.test(name) ? { channelVec4: false } : {};
+  return /llvmpipe/i.test(`${info.architecture} ${info.device} ${info.description}`) ? { channelVec4: false } : {};
 }

@@ -18,6 +18,10 @@
  *     registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8) has block
  *     rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4 kernels
  *     gather scalars;
+ *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
+ *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
+ *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
+ *     SwiftShader and on lavapipe (bench/kernels-conv.ts, batch 256, ABBA, 2026-12-01);
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1): conv2d_c1_3x3, the
  *     vec4 kernel's 8x8 blocks with the 9 taps written out: no loop, no channel index, no
  *     division. With one channel the vec4 kernel spends more on its loops and index arithmetic
@@ -42,32 +46,39 @@
  * partial dW, and the sum family adds the partials.
  */
 import type { Conv2DGeometry } from '../../backend.js';
-import type { Program } from '../launch.js';
+import type { GridKind, Program } from '../launch.js';
+import type { ShaderName } from '../shaders.generated.js';
 import type { GemmShape, VariantName } from '../variants.js';
 import { family, type Gpu, type Params, type T, type FamilyFacts } from './family.js';
 import { replayOn } from './family-helpers.js';
 import { sumRuns } from './reduce.js';
 
+/** A conv program descriptor (every one of this family runs on the conv workgroup shape). */
+function conv(shader: ShaderName, grid: GridKind, variant?: Program['variant']): Program {
+  return variant ? { shader, workgroup: 'conv', grid, variant } : { shader, workgroup: 'conv', grid };
+}
+
 const programs = {
-  forward: { shader: 'conv2d', workgroup: 'conv', grid: 'tiles' },
-  forwardVec4: { shader: 'conv2d_vec4', workgroup: 'conv', grid: 'blocks' },
-  forwardC4: { shader: 'conv2d_c4', workgroup: 'conv', grid: 'blocks' },
-  input: { shader: 'conv2d_backprop_input', workgroup: 'conv', grid: 'tiles' },
-  inputVec4: { shader: 'conv2d_backprop_input_vec4', workgroup: 'conv', grid: 'blocks' },
-  inputC4: { shader: 'conv2d_backprop_input_c4', workgroup: 'conv', grid: 'blocks' },
-  filter: { shader: 'conv2d_backprop_filter', workgroup: 'conv', grid: 'tiles' },
-  filterVec4: { shader: 'conv2d_backprop_filter_vec4', workgroup: 'conv', grid: 'blocks' },
-  filterC8: { shader: 'conv2d_backprop_filter_c8', workgroup: 'conv', grid: 'blocks' },
-  forwardTiled: { shader: 'conv2d_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
-  inputTiled: { shader: 'conv2d_backprop_input_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
-  filterTiled: { shader: 'conv2d_backprop_filter_tiled', workgroup: 'conv', grid: 'shared-tiles', variant: 'tiled' },
-  forwardSubgroup: { shader: 'conv2d_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
-  inputSubgroup: { shader: 'conv2d_backprop_input_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
-  forwardC1: { shader: 'conv2d_c1_3x3', workgroup: 'conv', grid: 'blocks' },
-  forwardSubgroupTaps: { shader: 'conv2d_subgroup_taps', workgroup: 'conv', grid: 'subgroup-taps', variant: 'subgroup' },
-  inputSubgroupTaps: { shader: 'conv2d_backprop_input_subgroup_taps', workgroup: 'conv', grid: 'subgroup-taps', variant: 'subgroup' },
-  filterSubgroup: { shader: 'conv2d_backprop_filter_subgroup', workgroup: 'conv', grid: 'subgroup-tiles', variant: 'subgroup' },
-} as const satisfies Record<string, Program>;
+  forward: conv('conv2d', 'tiles'),
+  forwardVec4: conv('conv2d_vec4', 'blocks'),
+  forwardC4: conv('conv2d_c4', 'blocks'),
+  input: conv('conv2d_backprop_input', 'tiles'),
+  inputVec4: conv('conv2d_backprop_input_vec4', 'blocks'),
+  inputC4: conv('conv2d_backprop_input_c4', 'blocks'),
+  filter: conv('conv2d_backprop_filter', 'tiles'),
+  filterVec4: conv('conv2d_backprop_filter_vec4', 'blocks'),
+  filterC8: conv('conv2d_backprop_filter_c8', 'blocks'),
+  filterC1: conv('conv2d_backprop_filter_c1_3x3', 'blocks'),
+  forwardTiled: conv('conv2d_tiled', 'shared-tiles', 'tiled'),
+  inputTiled: conv('conv2d_backprop_input_tiled', 'shared-tiles', 'tiled'),
+  filterTiled: conv('conv2d_backprop_filter_tiled', 'shared-tiles', 'tiled'),
+  forwardSubgroup: conv('conv2d_subgroup', 'subgroup-tiles', 'subgroup'),
+  inputSubgroup: conv('conv2d_backprop_input_subgroup', 'subgroup-tiles', 'subgroup'),
+  forwardC1: conv('conv2d_c1_3x3', 'blocks'),
+  forwardSubgroupTaps: conv('conv2d_subgroup_taps', 'subgroup-taps', 'subgroup'),
+  inputSubgroupTaps: conv('conv2d_backprop_input_subgroup_taps', 'subgroup-taps', 'subgroup'),
+  filterSubgroup: conv('conv2d_backprop_filter_subgroup', 'subgroup-tiles', 'subgroup'),
+} satisfies Record<string, Program>;
 
 /** The tuner's shape key of a convolution: its geometry. */
 function geometryKey(g: Conv2DGeometry): string {
@@ -109,7 +120,7 @@ export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   variants: {
     conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
     conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
-    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
+    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
   table: (gpu) => ({
     conv2d: (x, w, bias, g, relu) => forward(gpu, x, w, bias, g, relu),
@@ -150,7 +161,8 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4 = g.inC % 8 === 0 ? programs.filterC8 : programs.filterVec4;
+  const vec4 = g.inC % 8 === 0 ? programs.filterC8
+    : g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.filterC1 : programs.filterVec4;
   const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4 : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   const blocks = gpu.blockCount(program, K, g.outC);
