@@ -7,6 +7,11 @@
  * the native objects WebGPU reused, the load average during the run, ms per step. Exits 1 when
  * the pool or RSS is not flat on either backend.
  *
+ * `npm run soak` runs node with --no-memory-reducer: V8's memory reducer shrinks the heaps (the
+ * main thread's and each worker's, the CPU backend's GEMM threads among them) when allocation
+ * slows, so RSS fell by 9-24 MiB at one moment of a 10,000-step CPU run and the band measured that
+ * return of memory, not what the engine holds (README, "Soak"). A leak still raises RSS without it.
+ *
  * Options: --steps N (default 10000, a multiple of 100), --backend cpu|webgpu (only that one,
  * in this process), --json FILE (write the results), --from-json FILE[,FILE...] (print the table of
  * results written before, running nothing). WebGPU runs on what WEBGPU_ADAPTER (swiftshader, lavapipe)
@@ -39,6 +44,8 @@ async function runOne(name: 'cpu' | 'webgpu'): Promise<SoakResult> {
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
   const backend: Backend = name === 'cpu' ? new CpuBackend() : await WebGPUBackend.create(nodeGPU());
   const env = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v}`);
+  // The V8 flags (npm run soak: --expose-gc --no-memory-reducer), which change what RSS does.
+  env.push(...process.execArgv.filter((f) => /^--(expose-gc|no-memory-reducer|(min|max)-semi-space-size)/.test(f)));
   console.log(`\n${backend.describe()}: ${steps} steps at batch 8${env.length ? `, ${env.join(' ')}` : ''}`);
   return soak({
     backend, steps,
