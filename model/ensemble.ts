@@ -92,9 +92,6 @@ export function parseModelList(text: string, flag: string): string[] {
   return dirs;
 }
 
-/** A saved model, Sequential or functional (model.json's class_name decides), on the current backend. */
-export const loadClassifier: (dirOrJson: string) => Promise<Classifier> = loadLayersModel;
-
 export interface EnsembleMember {
   /** The folder it was loaded from, as given. */
   dir: string;
@@ -121,7 +118,7 @@ export class Ensemble {
     const members: EnsembleMember[] = [];
     try {
       for (const [i, dir] of dirs.entries()) {
-        const model = await loadClassifier(resolve(dir));
+        const model = await loadLayersModel(resolve(dir));
         members.push({ dir, model, weight: w[i] });
         const first = members[0];
         const classes = classCount(model, dir);

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
-import { Ensemble, endsInSoftmax, loadClassifier, parseModelList, parseWeightList, type Classifier } from './ensemble.js';
+import { Ensemble, endsInSoftmax, parseModelList, parseWeightList, type Classifier } from './ensemble.js';
+import { loadLayersModel } from './saved-model.js';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_IMAGE_SIZE, loadFashionMnist } from './data/fashion-mnist.js';
 import { softmax } from './metrics.js';
 import { resizeWeights } from '../engine/ops/from-pixels-resize.js';
@@ -308,7 +309,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
   const backendName = await setUpBackend(o.backend);
   const ensemble = o.ensemble ? await Ensemble.load(o.ensemble, o.weights, '--weights') : null;
-  const model = ensemble ? null : await loadClassifier(resolve(o.model));
+  const model = ensemble ? null : await loadLayersModel(resolve(o.model));
   try {
     let pixels: Float32Array;
     let source: string;

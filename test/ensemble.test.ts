@@ -15,12 +15,13 @@ import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { setBackend } from '../engine/runtime.js';
 import { loadFashionMnist } from '../model/data/fashion-mnist.js';
-import { Ensemble, averageProbabilities, loadClassifier, normaliseWeights, parseModelList, parseWeightList, scoreProbabilities } from '../model/ensemble.js';
+import { Ensemble, averageProbabilities, normaliseWeights, parseModelList, parseWeightList, scoreProbabilities } from '../model/ensemble.js';
 import { main as evaluateMain, parseEvaluateArgs } from '../model/evaluate-cli.js';
 import { main as predictMain, parsePredictArgs } from '../model/predict-cli.js';
 import { MODEL_JSON, WEIGHTS_BIN } from '../model/tfjs-format.js';
 import { saveModel } from '../model/tfjs-format-node.js';
 import { functionalToArtifacts } from '../model/tfjs-functional.js';
+import { loadLayersModel } from '../model/saved-model.js';
 
 const N = 60;
 const data = loadFashionMnist({ limit: { train: 0, test: N } });
@@ -153,9 +154,9 @@ describe('bad ensembles and weights', () => {
     await expect(Ensemble.load([dirs.dense, dirs.conv], [1, 2, 3])).rejects.toThrow('expected one weight per model (2), got 3');
   });
 
-  it('loadClassifier builds Sequential and functional models from their class_name', async () => {
-    const seq = await loadClassifier(dirs.conv);
-    const fn = await loadClassifier(dirs.functional);
+  it('loadLayersModel builds Sequential and functional models from their class_name', async () => {
+    const seq = await loadLayersModel(dirs.conv);
+    const fn = await loadLayersModel(dirs.functional);
     expect(seq).toBeInstanceOf(Sequential);
     expect(fn).toBeInstanceOf(Model);
     expect(await fn.predict(testX)).toEqual(outputs.functional);
