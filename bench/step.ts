@@ -25,7 +25,7 @@ import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
-import { tuningCachePath } from '../model/train.js';
+import { tuningCachePath } from '../model/kernel-tuning.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeDriver, nodeGPU } from '../node/webgpu.js';
 import { fmtMs, table, time, type Timing } from './harness.js';

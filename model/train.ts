@@ -5,7 +5,6 @@
  * evaluate it on the test set once, and return everything a report needs. The CLI
  * (train-cli.ts) parses arguments and calls trainRecipe; tests call it directly on small subsets.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceLostPolicy } from '../engine/nn/device-fallback.js';
 import type { Backend } from '../engine/backends/backend.js';
@@ -13,17 +12,14 @@ import { init, type BackendChoice } from '../engine/init.js';
 import { EarlyStopping, type Callback, type EpochLogs } from '../engine/nn/callbacks.js';
 import type { ProgressReporter } from '../engine/nn/training.js';
 import type { Optimizer } from '../engine/optim/optimizer.js';
-import { Adam } from '../engine/optim/adam.js';
 import { getOptimizer, type OptimizerName } from '../engine/optim/registry.js';
 import { Model } from '../engine/nn/functional/model.js';
 import type { Sequential } from '../engine/nn/sequential.js';
-import { tuneWithCache } from '../engine/backends/webgpu/tuner.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
-import { trainStep } from '../engine/nn/train-step.js';
-import { tensor, zeros } from '../engine/tensor.js';
 import { nodeAutoBackend } from '../node/auto-backend.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
+import { tuneKernelsForStep, tuningCachePath } from './kernel-tuning.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
 import { loadFashionMnist, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
@@ -162,7 +158,7 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
   const backend = choice === 'auto'
     ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
     : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
-  if (backend instanceof WebGPUBackend && options.tune !== false) await tuneForTraining(backend, recipe, batchSize, log);
+  if (backend instanceof WebGPUBackend && options.tune !== false) await tuneKernelsForStep(backend, () => recipe.build(0), batchSize, log);
   // The --init-from model (model/transfer.ts: loaded, its head replaced, layers frozen), or the recipe's.
   const model = options.transfer?.initFrom !== undefined
     ? await transferModel(options.transfer, classes, seed, log)
@@ -264,27 +260,6 @@ export class InterruptedForTest extends Error {
  * the model and a zero batch, so the run itself trains exactly as untuned (the same seed, the same
  * steps); the choices are cached per adapter and kernels version.
  */
-async function tuneForTraining(backend: WebGPUBackend, recipe: Recipe, batchSize: number, log: (line: string) => void): Promise<void> {
-  const probe = recipe.build(0);
-  probe.build();
-  const x = zeros([batchSize, 28, 28, 1]);
-  const y = tensor(new Int32Array(batchSize), [batchSize], 'int32');
-  try {
-    const opt = new Adam();
-    const r = await tuneWithCache(backend, () => trainStep(probe, opt, x, y).dispose(), { store: fileStore(tuningCachePath()), log });
-    if (r.rows.length) log(`tuned ${r.rows.length} kernel shapes in ${(r.ms / 1000).toFixed(1)} s (once per adapter; cached in ${tuningCachePath()})`);
-  } finally {
-    x.dispose();
-    y.dispose();
-    probe.dispose();
-  }
-}
-
-/** Where measured choices are kept between runs: WEBGPU_ENGINE_CACHE, else ~/.cache/webgpu-tensor-engine/tuning.json. */
-export function tuningCachePath(): string {
-  return process.env.WEBGPU_ENGINE_CACHE ?? join(homedir(), '.cache', 'webgpu-tensor-engine', 'tuning.json');
-}
-
 function safeNodeGPU(log: (line: string) => void): GPU | null {
   try {
     return nodeGPU();

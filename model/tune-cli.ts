@@ -8,13 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Backend } from '../engine/backends/backend.js';
 import { type BackendChoice, init } from '../engine/init.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeAutoBackend } from '../node/auto-backend.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { loadFashionMnist } from './data/fashion-mnist.js';
 import { DEFAULT_HOLDOUT, holdoutTail, sliceSplit } from './data/splits.js';
 import { saveModel } from './tfjs-format-node.js';
-import { tuningCachePath } from './train.js';
+import { tuneKernelsForStep, tuningCachePath } from './kernel-tuning.js';
 import { writeTuneReport } from './tune/report.js';
 import { resultsTable, type ResultsFile, writeResults } from './tune/results.js';
 import { randomSearch, type SearchResult, type TrialResult } from './tune/search.js';
@@ -170,6 +171,9 @@ export async function main(argv: string[], log: (line: string) => void = console
   const result = await randomSearch({
     space, trials: args.trials, minutes: args.minutes, seed: args.seed, data: { train, validation, test: data.test },
     base: { epochs: args.epochs }, patience: args.patience, outDir, verbose: args.verbose, log,
+    // On WebGPU the kernel variants are chosen by measurement for each trial's batch size, as
+    // npm run train does (cached: a batch size seen before costs nothing).
+    beforeTrial: backend instanceof WebGPUBackend ? (h, build) => tuneKernelsForStep(backend, build, h.batchSize, log) : undefined,
     onTrial: async (t) => {
       done.push(t);
       await writeResults(outDir, file());

@@ -134,7 +134,16 @@ describe('randomSearch on the CPU backend', () => {
   it('runs the trials, keeps the one with the lowest validation loss, and tests only that one', async () => {
     const space = parseSpace({ learningRate: { min: 3e-4, max: 3e-2, log: true }, batchSize: [32, 64], dropout: { min: 0, max: 0.4 }, epochs: 1 });
     const lines: string[] = [];
-    const r = await randomSearch({ space, trials: 3, seed: 9, data, log: (l) => lines.push(l) });
+    // beforeTrial (npm run tune tunes the WebGPU kernels there) sees each trial's hyperparameters and its model builder.
+    const before: number[] = [];
+    const beforeTrial = async (h: { batchSize: number; dropout: number }, build: () => { layers: readonly { className: string }[]; dispose(): void }) => {
+      const probe = build();
+      before.push(h.batchSize);
+      expect(probe.layers.some((l) => l.className === 'Dropout')).toBe(h.dropout > 0);
+      probe.dispose();
+    };
+    const r = await randomSearch({ space, trials: 3, seed: 9, data, log: (l) => lines.push(l), beforeTrial });
+    expect(before).toEqual(r.trials.map((t) => t.hyperparameters.batchSize));
     expect(r.trials.map((t) => t.trial)).toEqual([1, 2, 3]);
     expect(r.stoppedBy).toBe('trials');
     // The trials are the sampler's first three draws.

@@ -47,6 +47,8 @@ export interface SearchOptions {
   base?: Partial<Hyperparameters>;
   /** EarlyStopping's patience on val_loss (default 3, the tutorial's). */
   patience?: number;
+  /** Called before each trial trains (npm run tune: tunes the WebGPU kernels for its batch size). */
+  beforeTrial?: (h: Hyperparameters, build: () => Sequential) => Promise<void>;
   /** With a folder, each trial writes its metrics log to <outDir>/trials/<n>/metrics.jsonl. */
   outDir?: string;
   /** fit's verbose (default 0). */
@@ -141,8 +143,10 @@ async function runTrial(
   seed: number,
   deadline: number,
 ): Promise<{ result: TrialResult; model: Sequential }> {
+  const build = () => tutorialCnn(seed, 10, { dropout: h.dropout, l2: h.l2 });
+  await o.beforeTrial?.(h, build);
   const started = performance.now();
-  const model = tutorialCnn(seed, 10, { dropout: h.dropout, l2: h.l2 });
+  const model = build();
   const optimizer = getOptimizer(h.optimizer, 'tune');
   optimizer.learningRate = h.learningRate;
   model.compile({ optimizer, metrics: ['accuracy'] });
