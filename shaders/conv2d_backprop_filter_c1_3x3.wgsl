@@ -6,6 +6,7 @@
 // tests are done once each (3 + 3), not per tap.
 #include "include/conv-chunk-walk.wgsl"
 #include "include/blocks.wgsl"
+#include "include/conv-store-partial8.wgsl"
 #storage(1) read x: f32, read dy: vec4<f32>, read_write partial: vec4<f32>
 const BLOCK_ROWS: u32 = 9u;
 const BLOCK_COLS: u32 = 8u;
@@ -63,9 +64,4 @@ fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   storeRow(6u, c0, chunk, a6, b6);
   storeRow(7u, c0, chunk, a7, b7);
   storeRow(8u, c0, chunk, a8, b8);
-}
-fn storeRow(k: u32, c0: u32, chunk: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let o = ((chunk * 9u + k) * p.outC + c0) / 4u;
-  partial[o] = va;
-  if (c0 + 4u < p.outC) { partial[o + 1u] = vb; }
 }

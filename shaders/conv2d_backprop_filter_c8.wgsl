@@ -7,6 +7,7 @@
 // load is a per-lane gather, the loads per multiply-add are what cost.
 #include "include/conv-chunk-walk.wgsl"
 #include "include/blocks.wgsl"
+#include "include/conv-store-partial8.wgsl"
 #include "include/block8.wgsl"
 #storage(1) read x: vec4<f32>, read dy: vec4<f32>, read_write partial: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
@@ -36,9 +37,4 @@ fn computeBlock(k0: u32, c0: u32, chunk: u32) {
     at = nextPixel(at);
   }
   storeBlock8(acc, k0, c0, chunk);
-}
-fn storeRow(k: u32, c0: u32, chunk: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let o = ((chunk * p.kH * p.kW * p.inC + k) * p.outC + c0) / 4u;
-  partial[o] = va;
-  if (c0 + 4u < p.outC) { partial[o + 1u] = vb; }
 }

@@ -10,28 +10,21 @@
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let pA = pixels4(lanes.rowsA, p.inH, p.inW);
-  let pB = pixels4(lanes.rowsB, p.inH, p.inW);
-  let nA = vec4<i32>(pA.n) * i32(p.outH);
-  let nB = vec4<i32>(pB.n) * i32(p.outH);
-  let ihA = vec4<i32>(pA.h) + i32(p.padTop);
-  let ihB = vec4<i32>(pB.h) + i32(p.padTop);
-  let iwA = vec4<i32>(pA.w) + i32(p.padLeft);
-  let iwB = vec4<i32>(pB.w) + i32(p.padLeft);
-  let zero = vec4<i32>(0);
+  let a = sources4(lanes.rowsA);
+  let b = sources4(lanes.rowsB);
   let outC = p.outC;
   var acc: Block8;
   for (var kh = 0u; kh < p.kH; kh++) {
-    let hA = stridedTaps(ihA - i32(kh), p.strideH, p.outH);
-    let hB = stridedTaps(ihB - i32(kh), p.strideH, p.outH);
+    let hA = stridedTaps(a.ih - i32(kh), p.strideH, p.outH);
+    let hB = stridedTaps(b.ih - i32(kh), p.strideH, p.outH);
     for (var kw = 0u; kw < p.kW; kw++) {
-      let wA = stridedTaps(iwA - i32(kw), p.strideW, p.outW);
-      let wB = stridedTaps(iwB - i32(kw), p.strideW, p.outW);
+      let wA = stridedTaps(a.iw - i32(kw), p.strideW, p.outW);
+      let wB = stridedTaps(b.iw - i32(kw), p.strideW, p.outW);
       let vA = hA.valid & wA.valid;
       let vB = hB.valid & wB.valid;
       if (!any(vA) && !any(vB)) { continue; }
-      let oA = vec4<u32>(select(zero, ((nA + hA.at) * i32(p.outW) + wA.at) * i32(outC), vA));
-      let oB = vec4<u32>(select(zero, ((nB + hB.at) * i32(p.outW) + wB.at) * i32(outC), vB));
+      let oA = dyOffsets(a, hA, wA, vA);
+      let oB = dyOffsets(b, hB, wB, vB);
       let mA = select(vec4<f32>(0.0), vec4<f32>(1.0), vA);
       let mB = select(vec4<f32>(0.0), vec4<f32>(1.0), vB);
       // W[kh, kw, ic, oc] for the 8 channels ic = 4*ca .. 4*ca+3, 4*cb .. 4*cb+3.

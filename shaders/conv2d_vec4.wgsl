@@ -5,38 +5,26 @@
 // blocks gave only 1.2x over 4x4. Index math is hoisted: the 8 pixels' input offsets are
 // computed once, the padded window is checked once per (kh, kw), the inner loop over input
 // channels only adds 1. Bias and ReLU (NaN-preserving) are fused into the store.
-#include "include/conv-pixels.wgsl"
+#include "include/conv-windows.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
-#include "include/relu.wgsl"
+#include "include/conv-store-y8.wgsl"
 #storage(1) read x: f32, read w: vec4<f32>, read bias: vec4<f32>, read_write y: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let pA = pixels4(lanes.rowsA, p.outH, p.outW);
-  let pB = pixels4(lanes.rowsB, p.outH, p.outW);
-  let ihA = vec4<i32>(pA.h * p.strideH) - i32(p.padTop);
-  let ihB = vec4<i32>(pB.h * p.strideH) - i32(p.padTop);
-  let iwA = vec4<i32>(pA.w * p.strideW) - i32(p.padLeft);
-  let iwB = vec4<i32>(pB.w * p.strideW) - i32(p.padLeft);
-  let inC = i32(p.inC);
-  // Offset of (n, ih0, iw0, 0) in x; may be negative when padded, used only when valid.
-  let xbA = ((vec4<i32>(pA.n) * i32(p.inH) + ihA) * i32(p.inW) + iwA) * inC;
-  let xbB = ((vec4<i32>(pB.n) * i32(p.inH) + ihB) * i32(p.inW) + iwB) * inC;
+  let a = windows4(lanes.rowsA);
+  let b = windows4(lanes.rowsB);
   let C4 = p.outC / 4u;
-  let inH = vec4<i32>(i32(p.inH));
-  let inW = vec4<i32>(i32(p.inW));
-  let zero = vec4<i32>(0);
   var acc: Block8;
   for (var kh = 0u; kh < p.kH; kh++) {
-    let vhA = (ihA + i32(kh) >= zero) & (ihA + i32(kh) < inH);
-    let vhB = (ihB + i32(kh) >= zero) & (ihB + i32(kh) < inH);
+    let vhA = rowsInside(a, kh);
+    let vhB = rowsInside(b, kh);
     for (var kw = 0u; kw < p.kW; kw++) {
-      let vA = vhA & (iwA + i32(kw) >= zero) & (iwA + i32(kw) < inW);
-      let vB = vhB & (iwB + i32(kw) >= zero) & (iwB + i32(kw) < inW);
-      let tap = (i32(kh) * i32(p.inW) + i32(kw)) * inC;
-      let oA = vec4<u32>(select(zero, xbA + tap, vA));
-      let oB = vec4<u32>(select(zero, xbB + tap, vB));
+      let vA = vhA & colsInside(a, kw);
+      let vB = vhB & colsInside(b, kw);
+      let oA = tapOffsets(a, kh, kw, vA);
+      let oB = tapOffsets(b, kh, kw, vB);
       let mA = select(vec4<f32>(0.0), vec4<f32>(1.0), vA);
       let mB = select(vec4<f32>(0.0), vec4<f32>(1.0), vB);
       var wr = (kh * p.kW + kw) * p.inC * C4; // vec4 index of W[kh, kw, 0, 0]
@@ -50,10 +38,4 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
   }
   if ((p.flags & 1u) != 0u) { addCols8(&acc, bias[lanes.ca], bias[lanes.cb]); }
   storeBlock8(acc, m0, c0, layer);
-}
-fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let relu = (p.flags & 2u) != 0u;
-  let o = (m * p.outC + c0) / 4u;
-  y[o] = select(va, relu4(va), relu);
-  if (c0 + 4u < p.outC) { y[o + 1u] = select(vb, relu4(vb), relu); }
 }
