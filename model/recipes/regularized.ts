@@ -1,14 +1,17 @@
 /**
  * `regularized`: the tutorial's CNN (the same three convolutions, two poolings and dense layers)
  * with the usual regularisers added, for a better test accuracy within the same 20 epochs:
- * - Dropout after each pooling (0.2) and before the last Dense (0.4);
- * - L2 on every kernel (1e-4, Keras's l2: the penalty is 1e-4 * sum(w^2));
- * - on-device augmentation of every training batch: shifts of up to 2 pixels, a left-right flip
- *   (a mirrored shirt, shoe or bag is still one) and rotations of up to 5 degrees (less than the
- *   larger models' 8: this CNN, 130,890 weights, has 20 epochs to fit the harder task). Brightness
- *   and noise are left off: every Fashion-MNIST image is a centred product on an exactly black
- *   background, from one photographic pipeline, so test images never show a shifted background
- *   level or sensor noise to become robust to;
+ * - Dropout after each pooling (0.1) and before the last Dense (0.3);
+ * - L2 on every kernel (1e-5, Keras's l2: the penalty is 1e-5 * sum(w^2));
+ * - on-device augmentation of every training batch: shifts of up to 1 pixel and a left-right flip
+ *   (a mirrored shirt, shoe or bag is still one). No rotation, brightness or noise: every
+ *   Fashion-MNIST image is a centred product on an exactly black background, from one
+ *   photographic pipeline, so test images never show a shifted background level or sensor noise
+ *   to become robust to, and a rotation's interpolation blurs what this small CNN has to fit.
+ *   The strengths were chosen on the held-out validation images, never on the test set
+ *   (2026-12-01, full runs): Dropout 0.2/0.2/0.4, L2 1e-4, shifts of 2, flips and rotations of 5
+ *   degrees underfit (val_accuracy 90.90%, train accuracy 89.4% at epoch 20); this one reached
+ *   92.98%; Dropout only before the last Dense (0.3) at batch 64 and Adam 1e-3, 92.90%;
  * - label smoothing 0.1;
  * - Adam with a linear warm-up over the first epoch to 2e-3, then a cosine decay to 1% of it at
  *   the last epoch.
@@ -21,21 +24,21 @@ import { Adam } from '../../engine/optim/adam.js';
 import type { Recipe } from './recipe.js';
 import { warmupCosine } from './schedule.js';
 
-const L2 = { l2: 1e-4 };
+const L2 = { l2: 1e-5 };
 
 export function regularizedCnn(seed = 42, classes = 10): Sequential {
   return new Sequential(
     [
       new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', kernelRegularizer: L2, inputShape: [28, 28, 1] }),
       new MaxPooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.2 }),
+      new Dropout({ rate: 0.1 }),
       new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', kernelRegularizer: L2 }),
       new MaxPooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.2 }),
+      new Dropout({ rate: 0.1 }),
       new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', kernelRegularizer: L2 }),
       new Flatten(),
       new Dense({ units: 128, activation: 'relu', kernelRegularizer: L2 }),
-      new Dropout({ rate: 0.4 }),
+      new Dropout({ rate: 0.3 }),
       new Dense({ units: classes, kernelRegularizer: L2 }),
     ],
     { seed, name: 'regularized_cnn' },
@@ -50,7 +53,7 @@ export const regularizedRecipe: Recipe = {
   batchSize: 128,
   patience: 5,
   monitor: 'val_accuracy',
-  augment: { shift: 2, flip: true, rotation: 5 },
+  augment: { shift: 1, flip: true },
   labelSmoothing: 0.1,
   expectedTime: 'about 13 min quiet, 2.4 h at load 23 (an epoch: 40 s quiet, 7.2 min loaded)',
   build: (seed, classes) => regularizedCnn(seed, classes),
