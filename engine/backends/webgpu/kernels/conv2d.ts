@@ -80,6 +80,11 @@ const programs = {
   filterSubgroup: conv('conv2d_backprop_filter_subgroup', 'subgroup-tiles', 'subgroup'),
 } satisfies Record<string, Program>;
 
+/** One input channel and a 3x3 filter (the CNN's conv1): the taps-written-out programs. */
+function oneChannel3x3(g: Conv2DGeometry): boolean {
+  return g.inC === 1 && g.kH === 3 && g.kW === 3;
+}
+
 /** The tuner's shape key of a convolution: its geometry. */
 function geometryKey(g: Conv2DGeometry): string {
   return `[${g.batch},${g.inH},${g.inW},${g.inC}] k${g.kH}x${g.kW} s${g.strideH},${g.strideW} p${g.padTop},${g.padLeft} -> [${g.outH},${g.outW},${g.outC}]`;
@@ -135,7 +140,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
-  const blocked = vec4 && g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.forwardC1
+  const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
     : channels4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
@@ -161,9 +166,8 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4 = g.inC % 8 === 0 ? programs.filterC8
-    : g.inC === 1 && g.kH === 3 && g.kW === 3 ? programs.filterC1 : programs.filterVec4;
-  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4 : programs.filter;
+  const vec4Program = g.inC % 8 === 0 ? programs.filterC8 : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
+  const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4Program : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   const blocks = gpu.blockCount(program, K, g.outC);
   let chunks = Math.max(1, Math.min(Math.ceil(gpu.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));
