@@ -22,7 +22,7 @@ import { matmulCount, throughput, type OpCount } from './flops.js';
 import { summarise, type Timing } from './harness.js';
 import { engineTimeline, tfjsTimeline, type Timeline } from './timeline.js';
 import {
-  engineInference, engineTrainer, syntheticBatch, tfjsInference, tfjsTrainer, type TF,
+  engineInference, engineTrainer, syntheticBatch, tfjsInference, tfjsTrainer, type Batch, type TF,
 } from './workloads.js';
 
 export const SCHEMA = 'webgpu-tensor-engine-bench/1';
@@ -121,6 +121,12 @@ export interface ResultRow {
   imagesPerSec: number | null;
   /** WebGPU step rows: the pool's high-water marks during one warm step (buffer-pool.ts). */
   memory?: { peakAllocatedBytes: number; peakTensorBytes: number } | null;
+  /**
+   * WebGPU step rows, the first batch: a start as the train CLI makes it, on a second device of
+   * this page: the device, the traced step's pipelines (precompileFor), the first step, in ms.
+   * A second device may find the driver's shader cache warm, so this is a lower bound.
+   */
+  start?: { deviceMs: number; precompileMs: number; firstMs: number; pipelines: number } | null;
 }
 
 export type { Timeline, TimelineEntry } from './timeline.js';
@@ -186,6 +192,28 @@ export function adapterReport(be: WebGPUBackend): AdapterReport {
 }
 
 const now = () => performance.now();
+
+/** ResultRow.start: a fresh device, the traced step's pipelines compiled, the first step. */
+async function timedStart(gpu: GPU, data: Batch): Promise<NonNullable<ResultRow['start']>> {
+  const t0 = now();
+  const be = await WebGPUBackend.create(gpu, { precompile: false });
+  const t1 = now();
+  try {
+    const probe = engineTrainer(be, data);
+    await be.precompileFor(() => probe.stepNoWait());
+    probe.dispose();
+    probe.model.dispose();
+    const t2 = now();
+    const tr = engineTrainer(be, data);
+    await tr.step();
+    const t3 = now();
+    tr.dispose();
+    tr.model.dispose();
+    return { deviceMs: t1 - t0, precompileMs: t2 - t1, firstMs: t3 - t2, pipelines: be.pipelineCount };
+  } finally {
+    be.device.destroy();
+  }
+}
 
 function row(
   base: Pick<ResultRow, 'suite' | 'backend' | 'name' | 'batch' | 'shapes' | 'source'>,
@@ -416,7 +444,8 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
           }
           tr.dispose();
           tr.model.dispose();
-          emit({ ...row({ ...base, backend: name }, t, { images: batch }), memory });
+          const start = be instanceof WebGPUBackend && batch === batches[0] && ctx.gpu ? await timedStart(ctx.gpu, data) : null;
+          emit({ ...row({ ...base, backend: name }, t, { images: batch }), memory, start });
         });
       }
       for (const name of tfs) {

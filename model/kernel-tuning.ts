@@ -20,21 +20,47 @@ export function tuningCachePath(): string {
 }
 
 /**
- * Times the variants of every tuned kernel a training step of `build()`'s model (on 28x28x1
- * images) launches at `batchSize`, keeps the fastest per shape in force on `backend` and in the
- * cache file; shapes already cached are not timed again. The probe model is disposed.
+ * Runs `fn` with one training step of a throwaway `build()` model (on zeros: 28x28x1 images,
+ * label 0) at `batchSize`, to be traced, recorded or run; the probe is disposed after.
  */
-export async function tuneKernelsForStep(backend: WebGPUBackend, build: () => LayersModel, batchSize: number, log: (line: string) => void): Promise<void> {
+async function withProbeStep<R>(build: () => LayersModel, batchSize: number, fn: (step: () => void) => Promise<R>): Promise<R> {
   const probe = build();
   probe.build();
   const x = zeros([batchSize, 28, 28, 1]);
   const y = tensor(new Int32Array(batchSize), [batchSize], 'int32');
   try {
-    const r = await tuneWithCache(backend, () => trainStep(probe, new Adam(), x, y).dispose(), { store: fileStore(tuningCachePath()), log });
-    if (r.rows.length) log(`tuned ${r.rows.length} kernel shapes in ${(r.ms / 1000).toFixed(1)} s (once per adapter; cached in ${tuningCachePath()})`);
+    return await fn(() => trainStep(probe, new Adam(), x, y).dispose());
   } finally {
     x.dispose();
     y.dispose();
     probe.dispose();
   }
+}
+
+/**
+ * Times the variants of every tuned kernel a training step of `build()`'s model (on 28x28x1
+ * images) launches at `batchSize`, keeps the fastest per shape in force on `backend` and in the
+ * cache file; shapes already cached are not timed again. The probe model is disposed.
+ */
+export async function tuneKernelsForStep(backend: WebGPUBackend, build: () => LayersModel, batchSize: number, log: (line: string) => void): Promise<void> {
+  await withProbeStep(build, batchSize, async (step) => {
+    const r = await tuneWithCache(backend, step, { store: fileStore(tuningCachePath()), log });
+    if (r.rows.length) log(`tuned ${r.rows.length} kernel shapes in ${(r.ms / 1000).toFixed(1)} s (once per adapter; cached in ${tuningCachePath()})`);
+  });
+}
+
+/**
+ * Readies `backend` for training `build()`'s model at `batchSize`: with `tune`, the tuned
+ * variants (tuneKernelsForStep, which compiles the step's programs first); in any case the
+ * pipelines of just the programs one step launches, compiled concurrently
+ * (WebGPUBackend.precompileFor), so the first step compiles nothing. On a backend made with
+ * `precompile: false` this is what keeps the first step within 2x a warm one on SwiftShader.
+ */
+export async function prepareKernelsForStep(
+  backend: WebGPUBackend, build: () => LayersModel, batchSize: number, options: { tune: boolean; log: (line: string) => void },
+): Promise<void> {
+  if (options.tune) return tuneKernelsForStep(backend, build, batchSize, options.log);
+  const t0 = performance.now();
+  const n = await withProbeStep(build, batchSize, (step) => backend.precompileFor(step));
+  options.log(`engine: compiled the ${n} programs of a training step in ${(performance.now() - t0).toFixed(0)} ms`);
 }

@@ -19,7 +19,7 @@ import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeAutoBackend } from '../node/auto-backend.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { tuneKernelsForStep, tuningCachePath } from './kernel-tuning.js';
+import { prepareKernelsForStep, tuningCachePath } from './kernel-tuning.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
 import { loadFashionMnist, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
@@ -156,9 +156,11 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
   // 'auto' measures: a small training step on the CPU backend and on each installed driver (one
   // process each), cached per adapter and kernels version (node/auto-backend.ts).
   const backend = choice === 'auto'
-    ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log })
-    : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log });
-  if (backend instanceof WebGPUBackend && options.tune !== false) await tuneKernelsForStep(backend, () => recipe.build(0), batchSize, log);
+    ? await nodeAutoBackend({ batch: Math.min(batchSize, 64), store: fileStore(tuningCachePath()), log, webgpu: { precompile: false } })
+    : await init({ backend: choice, gpu: choice === 'cpu' ? null : safeNodeGPU(log), log, webgpu: { precompile: false } });
+  // Only the pipelines this model's step launches are compiled (a third of all), concurrently,
+  // with the tuned variants where the tuning cache has them (model/kernel-tuning.ts).
+  if (backend instanceof WebGPUBackend) await prepareKernelsForStep(backend, () => recipe.build(0), batchSize, { tune: options.tune !== false, log });
   // The --init-from model (model/transfer.ts: loaded, its head replaced, layers frozen), or the recipe's.
   const model = options.transfer?.initFrom !== undefined
     ? await transferModel(options.transfer, classes, seed, log)

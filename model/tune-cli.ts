@@ -132,8 +132,9 @@ export function parseTuneArgs(argv: string[]): TuneCliArgs {
 }
 
 async function openBackend(choice: BackendChoice, log: (line: string) => void): Promise<Backend> {
-  if (choice === 'auto') return nodeAutoBackend({ batch: 64, store: fileStore(tuningCachePath()), log });
-  return init({ backend: choice, gpu: choice === 'cpu' ? null : nodeGPU(), log });
+  // Pipelines compile per trial, just the model's (tuneKernelsForStep in beforeTrial), not all up front.
+  if (choice === 'auto') return nodeAutoBackend({ batch: 64, store: fileStore(tuningCachePath()), log, webgpu: { precompile: false } });
+  return init({ backend: choice, gpu: choice === 'cpu' ? null : nodeGPU(), log, webgpu: { precompile: false } });
 }
 
 export interface TuneRun {

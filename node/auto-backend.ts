@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { cacheGet, cacheSet, kernelsVersion, type TuneStore } from '../engine/backends/webgpu/tune-cache.js';
-import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { WebGPUBackend, type WebGPUBackendOptions } from '../engine/backends/webgpu/webgpu-backend.js';
 import { timeCalibrationStep } from '../engine/calibrate.js';
 import { setBackend } from '../engine/runtime.js';
 import { adapterEnv, NODE_ADAPTERS, parseAdapterName, type NodeAdapterName } from './webgpu-adapter.js';
@@ -29,6 +29,8 @@ export interface NodeAutoOptions {
   timeoutS?: number;
   /** The environment that says which drivers to measure (default process.env; see candidateDrivers). */
   env?: NodeJS.ProcessEnv;
+  /** Passed to WebGPUBackend.create when WebGPU wins (default: every pipeline precompiled). */
+  webgpu?: WebGPUBackendOptions;
 }
 
 /** One candidate's figure: the CPU backend (driver null) or WebGPU on a driver. */
@@ -154,7 +156,7 @@ export async function nodeAutoBackend(options: NodeAutoOptions = {}): Promise<Ba
     setBackend(cpu);
     return cpu;
   }
-  const gpu = await WebGPUBackend.create(nodeGPU(fixed ? {} : { adapter: best.driver }));
+  const gpu = await WebGPUBackend.create(nodeGPU(fixed ? {} : { adapter: best.driver }), options.webgpu);
   log(`engine: using ${gpu.describe()}: the fastest by measurement`);
   setBackend(gpu);
   return gpu;

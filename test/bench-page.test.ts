@@ -2,7 +2,8 @@
  * The benchmark page (bench/page, bundled by esbuild, served from localhost) in headless Chrome
  * (system Chromium via puppeteer-core): it finds an adapter, runs one small suite end to end
  * (conv1's kernels at batch 1 and the per-kernel timeline of one training step at batch 1, on this
- * engine's WebGPU backend) and returns well-formed JSON, with GPU timestamps where the adapter
+ * engine's WebGPU backend, and the training step at batch 1 with a start as the train CLI makes it:
+ * a fresh device, the traced step's pipelines, the first step) and returns well-formed JSON, with GPU timestamps where the adapter
  * reports 'timestamp-query'. Fails when Chromium or an adapter is missing.
  */
 import { expect, it } from 'vitest';
@@ -13,7 +14,7 @@ it('runs a small suite in the benchmark page and returns well-formed results', a
   let res: BenchResults | null = null;
   let pageErrors: string[] = [];
   await withBenchPage(async (page) => {
-    res = await page.run('suites=kernels,timeline&backends=webgpu&batches=1&reps=2&filter=conv1&timelineBatch=1', 120_000);
+    res = await page.run('suites=kernels,step,timeline&backends=webgpu&batches=1&stepBatches=1&reps=2&filter=conv1&timelineBatch=1', 120_000);
     pageErrors = [...page.pageErrors];
   });
   const r = res as unknown as BenchResults;
@@ -39,6 +40,13 @@ it('runs a small suite in the benchmark page and returns well-formed results', a
     expect(k.gflops).not.toBeNull();
     expect(k.firstMs).not.toBeNull();
   }
+  // The step, and the start on a second device: only the traced step's pipelines compiled.
+  const steps = r.results.filter((x) => x.suite === 'step');
+  expect(steps.map((x) => [x.backend, x.batch])).toEqual([['webgpu', 1]]);
+  const start = steps[0].start!;
+  expect(start, 'the step row times a start').toBeTruthy();
+  for (const k of ['deviceMs', 'precompileMs', 'firstMs'] as const) expect(start[k]).toBeGreaterThan(0);
+  expect(start.pipelines).toBeGreaterThanOrEqual(10);
   // The timeline: the dispatches of one training step, in order.
   expect(r.timelines).toHaveLength(1);
   const t = r.timelines[0];

@@ -177,6 +177,9 @@ export async function timeVariants(backend: WebGPUBackend, calls: readonly Tuned
  */
 export async function tuneBackend(backend: WebGPUBackend, workload: () => void, options: TuneOptions = {}): Promise<{ rows: TuneRow[]; choices: VariantChoices; ms: number }> {
   const t0 = performance.now();
+  // The workload's pipelines compile concurrently first (with the choices already in force), so
+  // recording it below compiles nothing synchronously.
+  await backend.precompileFor(workload);
   const calls = backend.recordShapes(workload);
   await backend.sync();
   const have = backend.choices;

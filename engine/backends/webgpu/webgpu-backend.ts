@@ -61,7 +61,11 @@ export interface WebGPUBackendOptions {
    * ShaderSource with its layout to need no reflector.
    */
   shaderOverrides?: Partial<Record<ShaderName, string | ShaderSource>>;
-  /** Compile every pipeline asynchronously in create() (default true); otherwise on first use. */
+  /**
+   * Compile every pipeline asynchronously in create() (default true), so any compile error shows
+   * there; with false, a pipeline compiles on first use, or in precompileFor() for the programs
+   * a given workload launches (the train CLI and bench:step do that: a model uses a third of them).
+   */
   precompile?: boolean;
   /**
    * Run this variant of a tuned kernel for every shape (variants.ts): the parity suite and the
@@ -141,6 +145,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   readonly #forcedNow = new Map<TunedKernel, VariantName>();
   #tunedChoices: VariantChoices = {};
   #shapeLog: Map<string, TunedCall> | null = null;
+  /** While precompileFor() traces its workload: the programs it launches (nothing is dispatched). */
+  #traced: Set<Program | SourceProgram> | null = null;
   #timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
   readonly #pool: BufferPool;
@@ -248,10 +254,29 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     await Promise.all([...wanted].map((p) => this.#compileProgram(p)));
   }
 
-  async #compileProgram(p: Program): Promise<void> {
-    if (p.variant === 'subgroup' && !this.subgroups) return;
+  /**
+   * Compiles, concurrently, just the programs `workload` launches, and returns how many it
+   * launches. The workload runs traced: its ops allocate and upload as usual, but no launch is
+   * recorded or compiled, so no kernel writes anything, and what it computes is garbage. Give it
+   * a probe (a throwaway model and optimizer stepped on zeros) and dispose what it made.
+   */
+  async precompileFor(workload: () => void): Promise<number> {
+    const traced = new Set<Program | SourceProgram>();
+    this.#traced = traced;
+    try {
+      workload();
+    } finally {
+      this.#traced = null;
+    }
+    await Promise.all([...traced].map((p) => this.#compileProgram(p)));
+    return traced.size;
+  }
+
+  async #compileProgram(p: Program | SourceProgram): Promise<void> {
+    if ('variant' in p && p.variant === 'subgroup' && !this.subgroups) return;
     if (this.#resolved.has(p)) return;
-    this.#resolved.set(p, await this.#programs.compile(p.shader, this.#shaders[p.shader], workgroupConstants(p, this.tiling)));
+    const source = 'source' in p ? p.source : this.#shaders[p.shader];
+    this.#resolved.set(p, await this.#programs.compile(p.shader, source, workgroupConstants(p, this.tiling)));
   }
 
   // ---------------------------------------------------------------- variants (variants.ts)
@@ -581,11 +606,15 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   blockCount(program: Program, rows: number, cols: number): number {
-    return blockCount(program, this.#resolve(program).shader, rows, cols);
+    return blockCount(program, this.#shaders[program.shader].layout, rows, cols);
   }
 
   /** Records one launch of `program` over `extent`: buffers and uniforms by their WGSL names. */
   launch(program: Program | SourceProgram, extent: Extent, buffers: Record<string, GPUStorage>, params: Params): void {
+    if (this.#traced) {
+      this.#traced.add(program);
+      return;
+    }
     const kp = this.#resolve(program);
     const { groups, gridParams } = planGrid(program, kp.shader, this.tiling, extent);
     if (groups === 0) return;

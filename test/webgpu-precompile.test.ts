@@ -1,0 +1,64 @@
+/**
+ * WebGPUBackend.precompileFor: a traced training step compiles just the programs the step
+ * launches (concurrently), dispatches nothing (the weights are unchanged), and the real step
+ * after it compiles no pipeline and computes what the CPU backend computes (loss within 1e-5
+ * relative, as in webgpu-train-step.test.ts).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../engine/backends/backend.js';
+import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
+import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { allPrograms } from '../engine/backends/webgpu/kernels/index.js';
+import { trainStep } from '../engine/nn/train-step.js';
+import { Adam } from '../engine/optim/adam.js';
+import { setBackend } from '../engine/runtime.js';
+import { tensor } from '../engine/tensor.js';
+import { loadFashionMnist } from '../model/data/fashion-mnist.js';
+import { tutorialCnn } from '../model/cnn.js';
+import { nodeGPU } from '../node/webgpu.js';
+
+const BATCH = 16;
+const data = loadFashionMnist({ limit: { train: BATCH, test: 1 } });
+
+function stepper(be: Backend) {
+  setBackend(be);
+  const model = tutorialCnn(7);
+  model.build();
+  const x = tensor(data.train.images, [BATCH, 28, 28, 1]);
+  const y = tensor(data.train.labels, [BATCH], 'int32');
+  return { model, x, y, weights: () => Promise.all(model.parameters.map((p) => p.data())) };
+}
+
+describe('precompileFor', () => {
+  let gpu: WebGPUBackend | null = null;
+  afterAll(() => gpu?.device.destroy());
+
+  it('compiles only the traced step\'s programs, dispatches nothing, and the step then compiles nothing', async () => {
+    gpu = await WebGPUBackend.create(nodeGPU(), { precompile: false });
+    const g = stepper(gpu);
+    const before = await g.weights();
+    const pipelinesBefore = gpu.pipelineCount;
+    const dispatchesBefore = gpu.dispatchCount;
+    const traced = await gpu.precompileFor(() => trainStep(g.model, new Adam(), g.x, g.y).dispose());
+    const compiled = gpu.pipelineCount - pipelinesBefore;
+    // A step of the CNN launches a dozen or more programs, well short of all of them.
+    expect(traced).toBeGreaterThanOrEqual(10);
+    expect(traced).toBeLessThan(allPrograms().length);
+    expect(compiled).toBeGreaterThan(0);
+    expect(compiled).toBeLessThanOrEqual(traced);
+    expect(gpu.dispatchCount).toBe(dispatchesBefore);
+    const after = await g.weights();
+    after.forEach((w, i) => expect(Array.from(w), `parameter ${i} after the traced step`).toEqual(Array.from(before[i])));
+
+    const opt = new Adam();
+    const loss = trainStep(g.model, opt, g.x, g.y);
+    const gpuLoss = (await loss.data())[0];
+    loss.dispose();
+    expect(gpu.pipelineCount, 'pipelines compiled by the real step').toBe(pipelinesBefore + compiled);
+    expect(gpu.dispatchCount).toBeGreaterThan(dispatchesBefore);
+
+    const c = stepper(new CpuBackend());
+    const cpuLoss = (await trainStep(c.model, new Adam(), c.x, c.y).data())[0];
+    expect(Math.abs(gpuLoss - cpuLoss) / Math.abs(cpuLoss)).toBeLessThan(1e-5);
+  }, 120_000);
+});
