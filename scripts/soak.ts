@@ -92,7 +92,10 @@ process.exit(results.every((r) => r.poolFlat && r.rssFlat) ? 0 : 1);
 function printTable(results: SoakResult[], title: string): void {
   const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
   console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps; RSS flat means max - min <= ${pct(RSS_BAND_LIMIT)} of min after it)`);
-  for (const r of results) console.log(`  ${r.backend}${Object.keys(r.mallocEnv ?? {}).length ? ` (${Object.entries(r.mallocEnv).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''}`);
+  for (const r of results) {
+    const settings = [...Object.entries(r.mallocEnv ?? {}).map(([k, v]) => `${k}=${v}`), ...(r.nodeFlags ?? [])];
+    console.log(`  ${r.backend}${settings.length ? ` (${settings.join(' ')})` : ''}`);
+  }
   console.log('');
   console.log('| backend | steps | ms/step | load | allocated after warm-up | growth | used at epoch ends | RSS min / median / max | RSS band | RSS growth | swing of: file, anonymous, V8 reserved (live), shared | reused: bind groups made (hits), staging made (reuses) | verdict |');
   console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|');

@@ -114,6 +114,8 @@ export interface SoakResult {
   reuse?: ReturnType<WebGPUBackend['reuseStats']>;
   /** The glibc malloc tunables set in the environment (MALLOC_ARENA_MAX, ...), which move RSS: see the README. */
   mallocEnv: Record<string, string>;
+  /** Node's own flags (process.execArgv: npm run soak's --expose-gc --no-memory-reducer), which also move RSS. */
+  nodeFlags: string[];
 }
 
 /** The soak's RSS criterion: after the warm-up, max - min of RSS at most 5% of its min. */
@@ -187,6 +189,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     rssFlat: rssBand <= RSS_BAND_LIMIT,
     reuse: o.backend instanceof WebGPUBackend ? o.backend.reuseStats() : undefined,
     mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')) as [string, string][]),
+    nodeFlags: process.execArgv.filter((f) => f.startsWith('--') && !f.startsWith('--import') && !f.startsWith('--require')),
   };
 }
 
