@@ -44,9 +44,9 @@ export interface Recipe {
   /** compile's labelSmoothing (0: none). */
   readonly labelSmoothing: number;
   /**
-   * --help's expected full-run time: one epoch on the CPU backend (bench/recipe-epoch.ts; 40
-   * steps scaled to the epoch, at load average 23), times the epoch limit; 'quiet' scales it by
-   * the tutorial's epoch on a quiet machine (45 s, the README's full run) over its loaded one.
+   * --help's expected full-run time on the CPU backend of the README's machine (2 cores): the
+   * epoch times of the recipe's own full run (README, "Recipes"), times the epoch limit, with the
+   * thread count they ran on. bench/recipe-epoch.ts measures an epoch on another machine.
    */
   readonly expectedTime: string;
   /** The untrained model, its weights initialised from `seed`, with `classes` outputs (default 10; --classes). */

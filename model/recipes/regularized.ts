@@ -55,7 +55,7 @@ export const regularizedRecipe: Recipe = {
   monitor: 'val_accuracy',
   augment: { shift: 1, flip: true },
   labelSmoothing: 0.1,
-  expectedTime: 'about 13 min quiet, 2.4 h at load 23 (an epoch: 40 s quiet, 7.2 min loaded)',
+  expectedTime: 'about 33 min on 1 thread (an epoch: 67-83 s; measured 2026-12-01, full run 20 epochs)',
   build: (seed, classes) => regularizedCnn(seed, classes),
   optimizer: (plan) => new Adam({ learningRate: warmupCosine(plan, 2e-3, 1) }),
 };

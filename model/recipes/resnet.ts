@@ -61,7 +61,7 @@ export const resnetRecipe: Recipe = {
   name: 'resnet',
   description: 'a small ResNet: 3 residual blocks (16-32-64), BatchNorm, global avg pooling',
   ...FUNCTIONAL_RECIPE_SETTINGS,
-  expectedTime: 'about 1.7 h quiet, 18 h at load 23 (an epoch: 3.4 min quiet, 36 min loaded)',
+  expectedTime: 'about 3.2 h on 2 threads, 6 h on 1 (an epoch: 6.3 min on 2 threads, 12 min on 1; measured 2026-12-01/02)',
   build: (seed, classes) => smallResnet(seed, undefined, classes),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 2e-3, 2) }),
 };

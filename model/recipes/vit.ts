@@ -72,7 +72,7 @@ export const vitRecipe: Recipe = {
   name: 'vit',
   description: 'a small vision transformer: 16 patches of 7x7, 4 attention blocks, width 64',
   ...FUNCTIONAL_RECIPE_SETTINGS,
-  expectedTime: 'about 1 h quiet, 10 h at load 23 (an epoch: 1.9 min quiet, 20 min loaded)',
+  expectedTime: 'about 2.6 h on 1 thread (an epoch: 5-6.5 min; measured 2026-12-01/02, full run 30 epochs)',
   build: (seed, classes) => smallVit(seed, { classes }),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 1e-3, 3), weightDecay: 0.01 }),
 };
