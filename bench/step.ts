@@ -30,7 +30,7 @@ import { tuningCachePath } from '../model/kernel-tuning.js';
 import { fileStore } from '../node/tune-store.js';
 import { nodeDriver, nodeGPU } from '../node/webgpu.js';
 import { fmtMs, table, time, type Timing } from './harness.js';
-import { engineTrainer, syntheticBatch } from './workloads.js';
+import { engineTrainer, precompileTrainerStep, syntheticBatch } from './workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -148,10 +148,7 @@ try {
   nodeAdapter = `${gpu.describe()}; driver ${nodeDriver()?.name}`;
   console.log(`Node WebGPU adapter: ${nodeAdapter}`);
   const t1 = performance.now();
-  const probe = engineTrainer(gpu, data);
-  const traced = await gpu.precompileFor(() => probe.stepNoWait());
-  probe.dispose();
-  probe.model.dispose();
+  const traced = await precompileTrainerStep(gpu, data);
   const precompileMs = performance.now() - t1;
   const pipelines = gpu.pipelineCount;
   console.log(`  device in ${createMs.toFixed(0)} ms; the step's ${traced} programs (${pipelines} pipelines) compiled concurrently in ${precompileMs.toFixed(0)} ms (per-pipeline compile times sum to ${gpu.compileMs.toFixed(0)} ms)`);

@@ -22,7 +22,7 @@ import { matmulCount, throughput, type OpCount } from './flops.js';
 import { summarise, type Timing } from './harness.js';
 import { engineTimeline, tfjsTimeline, type Timeline } from './timeline.js';
 import {
-  engineInference, engineTrainer, syntheticBatch, tfjsInference, tfjsTrainer, type Batch, type TF,
+  engineInference, engineTrainer, precompileTrainerStep, syntheticBatch, tfjsInference, tfjsTrainer, type Batch, type TF,
 } from './workloads.js';
 
 export const SCHEMA = 'webgpu-tensor-engine-bench/1';
@@ -199,10 +199,7 @@ async function timedStart(gpu: GPU, data: Batch): Promise<NonNullable<ResultRow[
   const be = await WebGPUBackend.create(gpu, { precompile: false });
   const t1 = now();
   try {
-    const probe = engineTrainer(be, data);
-    await be.precompileFor(() => probe.stepNoWait());
-    probe.dispose();
-    probe.model.dispose();
+    await precompileTrainerStep(be, data);
     const t2 = now();
     const tr = engineTrainer(be, data);
     await tr.step();

@@ -5,6 +5,7 @@
  * asked, the same weights. Nothing here is Node- or browser-specific.
  */
 import type { Backend } from '../engine/backends/backend.js';
+import type { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import type { Sequential } from '../engine/nn/sequential.js';
 import { trainStep } from '../engine/nn/train-step.js';
 import { Adam, type AdamOptions } from '../engine/optim/adam.js';
@@ -65,6 +66,21 @@ export function engineTrainer(backend: Backend, data: Batch, seed = 1, adam: Ada
       opt.dispose();
     },
   };
+}
+
+/**
+ * The train CLI's start on a backend made with `precompile: false`: one step of a throwaway
+ * trainer traced, and just the programs it launches compiled (WebGPUBackend.precompileFor).
+ * Returns how many programs that is.
+ */
+export async function precompileTrainerStep(backend: WebGPUBackend, data: Batch): Promise<number> {
+  const probe = engineTrainer(backend, data);
+  try {
+    return await backend.precompileFor(() => probe.stepNoWait());
+  } finally {
+    probe.dispose();
+    probe.model.dispose();
+  }
 }
 
 /** Logits for `count` images (cycled from `data`) in batches of `batchSize`; returns the number classified. */

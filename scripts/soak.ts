@@ -27,7 +27,7 @@ import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { bandOf, growthOf, median, RSS_BAND_LIMIT, soak, type SoakResult } from './soak/soak.js';
+import { bandOf, growthOf, median, RSS_BAND_LIMIT, runSettings, soak, type SoakResult } from './soak/soak.js';
 
 const { values: a } = parseArgs({
   options: { steps: { type: 'string', default: '10000' }, backend: { type: 'string' }, json: { type: 'string' }, 'from-json': { type: 'string' } },
@@ -39,13 +39,16 @@ if (a.backend !== undefined && a.backend !== 'cpu' && a.backend !== 'webgpu') th
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
 
+/** A run's settings as printed: KEY=value for each malloc tunable, then node's flags (absent from older JSON). */
+const settingsOf = (r: Partial<Pick<SoakResult, 'mallocEnv' | 'nodeFlags'>>): string[] =>
+  [...Object.entries(r.mallocEnv ?? {}).map(([k, v]) => `${k}=${v}`), ...(r.nodeFlags ?? [])];
+
 /** One backend, in this process. */
 async function runOne(name: 'cpu' | 'webgpu'): Promise<SoakResult> {
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('note: run with --expose-gc (npm run soak does) so RSS is read after a full collection');
   const backend: Backend = name === 'cpu' ? new CpuBackend() : await WebGPUBackend.create(nodeGPU());
-  const env = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v}`);
-  // The V8 flags (npm run soak: --expose-gc --no-memory-reducer), which change what RSS does.
-  env.push(...process.execArgv.filter((f) => /^--(expose-gc|no-memory-reducer|(min|max)-semi-space-size)/.test(f)));
+  // The malloc tunables and node's flags (npm run soak: --expose-gc --no-memory-reducer), which change what RSS does.
+  const env = settingsOf(runSettings());
   console.log(`\n${backend.describe()}: ${steps} steps at batch 8${env.length ? `, ${env.join(' ')}` : ''}`);
   return soak({
     backend, steps,
@@ -93,7 +96,7 @@ function printTable(results: SoakResult[], title: string): void {
   const swing = (v: number[]) => mib(Math.max(...v) - Math.min(...v));
   console.log(`\n${title} (warm-up: the first ${results[0].warmupSteps} steps; RSS flat means max - min <= ${pct(RSS_BAND_LIMIT)} of min after it)`);
   for (const r of results) {
-    const settings = [...Object.entries(r.mallocEnv ?? {}).map(([k, v]) => `${k}=${v}`), ...(r.nodeFlags ?? [])];
+    const settings = settingsOf(r);
     console.log(`  ${r.backend}${settings.length ? ` (${settings.join(' ')})` : ''}`);
   }
   console.log('');

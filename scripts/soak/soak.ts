@@ -188,13 +188,20 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     poolFlat: allocatedGrowth === 0 && usedValues.length === 1 && Number.isFinite(usedValues[0]),
     rssFlat: rssBand <= RSS_BAND_LIMIT,
     reuse: o.backend instanceof WebGPUBackend ? o.backend.reuseStats() : undefined,
-    mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')) as [string, string][]),
-    nodeFlags: process.execArgv.filter((f) => f.startsWith('--') && !f.startsWith('--import') && !f.startsWith('--require')),
+    ...runSettings(),
   };
 }
 
 function heapSpaces(): SoakSample['heapSpaces'] {
   return Object.fromEntries(getHeapSpaceStatistics().map((h) => [h.space_name, { size: h.space_size, physical: h.physical_space_size }]));
+}
+
+/** The settings of this process that move RSS: glibc's malloc tunables and node's own flags (tsx's loader hooks left out). */
+export function runSettings(): Pick<SoakResult, 'mallocEnv' | 'nodeFlags'> {
+  return {
+    mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')) as [string, string][]),
+    nodeFlags: process.execArgv.filter((f) => f.startsWith('--') && !f.startsWith('--import') && !f.startsWith('--require')),
+  };
 }
 
 /** How long settle() waits between its two collections, for V8's concurrent sweeper and the finalizers. */
