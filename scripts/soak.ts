@@ -100,8 +100,8 @@ function printTable(results: SoakResult[], title: string): void {
     console.log(`  ${r.backend}${settings.length ? ` (${settings.join(' ')})` : ''}`);
   }
   console.log('');
-  console.log('| backend | steps | ms/step | load | allocated after warm-up | growth | used at epoch ends | RSS min / median / max | RSS band | RSS growth | swing of: file, anonymous, V8 reserved (live), shared | reused: bind groups made (hits), staging made (reuses) | verdict |');
-  console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|');
+  console.log('| backend | steps | ms/step | load | allocated after warm-up | growth | used at epoch ends | RSS min / median / max | ms polled to rest: median, max | RSS band | RSS growth | swing of: file, anonymous, V8 reserved (live), shared | reused: bind groups made (hits), staging made (reuses) | verdict |');
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|');
   for (const r of results) {
     // Everything from the samples, so that --from-json re-judges files written by older versions the same way.
     const after = r.samples.filter((s) => s.step >= r.warmupSteps);
@@ -110,6 +110,9 @@ function printTable(results: SoakResult[], title: string): void {
     const loads = r.samples.map((s) => s.load1).filter(Number.isFinite);
     const load = loads.length ? `${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)}` : '?';
     const adapter = r.backend.startsWith('webgpu') ? `WebGPU (${/llvmpipe/.test(r.backend) ? 'lavapipe' : /swiftshader/i.test(r.backend) ? 'SwiftShader' : r.backend})` : 'CPU';
+    // How long settle() polled before RSS stopped moving ('-' for runs saved before it polled).
+    const rest = after.map((s) => s.restMs).filter(Number.isFinite);
+    const polled = rest.length ? `${median(rest).toFixed(0)}, ${Math.max(...rest).toFixed(0)}` : '-';
     const made = (v: number[]) => `+${v[v.length - 1] - v[0]} after warm-up`;
     const reuse = r.reuse
       ? `${r.reuse.bindGroups.created} (${r.reuse.bindGroups.hits}; ${made(after.map((s) => s.bindGroupsCreated))}), ` +
@@ -117,7 +120,7 @@ function printTable(results: SoakResult[], title: string): void {
       : '-';
     console.log(
       `| ${adapter} | ${r.steps} | ${r.msPerStep.toFixed(1)} | ${load} | ${mib(after[0].allocatedBytes)} | ${r.allocatedGrowth} B | ` +
-        `${r.usedValues.map(mib).join(', ')} | ${mib(Math.min(...rss))} / ${mib(median(rss))} / ${mib(Math.max(...rss))} | ${pct(band)} | ${pct(growthOf(rss))} | ` +
+        `${r.usedValues.map(mib).join(', ')} | ${mib(Math.min(...rss))} / ${mib(median(rss))} / ${mib(Math.max(...rss))} | ${polled} | ${pct(band)} | ${pct(growthOf(rss))} | ` +
         `${swing(after.map((s) => s.rssFile))}, ${swing(after.map((s) => s.rssAnon))}, ${swing(after.map((s) => s.heapTotal))} (${swing(after.map((s) => s.heapUsed))}), ` +
         `${swing(after.map((s) => s.rssShmem))} | ${reuse} | ${r.poolFlat ? 'pool flat' : 'POOL GROWS'}, ${band <= RSS_BAND_LIMIT ? 'RSS flat' : 'RSS NOT FLAT'} |`,
     );

@@ -12,7 +12,7 @@ import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '../engine/nn/layers.js';
 import { Sequential } from '../engine/nn/sequential.js';
 import { nodeGPU } from '../node/webgpu.js';
-import { soak } from '../scripts/soak/soak.js';
+import { REST_MAX_MS, REST_POLL_MS, soak } from '../scripts/soak/soak.js';
 
 /** One of each layer type of the tutorial CNN, so a WebGPU step is about 20 dispatches. */
 const tinyCnn = () => new Sequential([
@@ -34,6 +34,9 @@ describe('300 training steps leave the pool statistics flat', () => {
       expect(after.map((s) => s.usedBytes), 'bytes of live tensors at each epoch end').toEqual(after.map(() => after[0].usedBytes));
       expect(Number.isFinite(after[0].usedBytes) && after[0].usedBytes > 0).toBe(true);
       expect(r.poolFlat).toBe(true);
+      // Each sample was taken at rest: settle() polled RSS at least once and recorded how long.
+      for (const s of r.samples) expect(s.restMs, `step ${s.step}: ms polled before RSS stopped moving`).toBeGreaterThanOrEqual(REST_POLL_MS * 0.9);
+      for (const s of r.samples) expect(s.restMs).toBeLessThanOrEqual(REST_MAX_MS);
       if (name === 'webgpu') {
         expect(after.map((s) => s.bindGroupsCreated), 'bind groups created by each epoch end').toEqual(after.map(() => after[0].bindGroupsCreated));
         expect(after.map((s) => s.stagingCreated), 'staging buffers created by each epoch end').toEqual(after.map(() => after[0].stagingCreated));

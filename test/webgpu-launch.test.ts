@@ -22,6 +22,14 @@ it("plans 'threads', 'tiles' and 'blocks' grids", () => {
   const unary = FAMILIES.elementwise.programs.unary;
   expect(planGrid(unary, SHADERS.unary.layout, tiling, { threads: 1000 })).toEqual({ groups: 16, gridParams: {} });
   expect(workgroupConstants(unary, tiling)).toEqual({ WG: 64 });
+  // An element-wise kernel (GRID_STRIDE) is capped at elementGroups workgroups; a 1-D kernel
+  // that does not loop (sum: one invocation per output) never is.
+  expect(SHADERS.unary.layout.consts).toEqual({ GRID_STRIDE: 1 });
+  expect(planGrid(unary, SHADERS.unary.layout, { ...tiling, elementGroups: 5 }, { threads: 1000 })).toEqual({ groups: 5, gridParams: {} });
+  expect(planGrid(unary, SHADERS.unary.layout, { ...tiling, elementGroups: 50 }, { threads: 1000 })).toEqual({ groups: 16, gridParams: {} });
+  const sum = FAMILIES.reduce.programs.sum;
+  expect(SHADERS.sum.layout.consts.GRID_STRIDE).toBeUndefined();
+  expect(planGrid(sum, SHADERS.sum.layout, { ...tiling, elementGroups: 5 }, { threads: 1000 })).toEqual({ groups: 16, gridParams: {} });
 
   // matmul: 4x4 blocks, an 8 x 4 workgroup covers 8 block columns and 4 block rows.
   const mm = FAMILIES.matmul.programs.matmul;

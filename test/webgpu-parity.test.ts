@@ -4,7 +4,8 @@
  * plus 8 * 2^-24 * L * max|expected| absolute, L the reduction length; int32 results exact).
  *
  * Backends: WebGPU with the default tiling (channelVec4 on, whatever the adapter), WebGPU with another tiling and at most 64 workgroups
- * per dispatch dimension (so nearly every dispatch is folded into 2-D or 3-D), and the CPU in
+ * per dispatch dimension (so nearly every dispatch is folded into 2-D or 3-D, and the element-wise kernels' grid is capped
+ * so that each invocation loops over several elements), and the CPU in
  * float64 (the same assertions, as a check of the cases themselves). The WebGPU backends must
  * exist: if no adapter is found the suite FAILS, it does not skip.
  */
@@ -57,7 +58,9 @@ async function casesCallingTunedKernels(): Promise<ParityCase[]> {
 // the tile, transposes, long sums).
 const variantCases = (await casesCallingTunedKernels()).filter((c) => !c.name.includes('-like'));
 const every = (v: VariantName) => Object.fromEntries(TUNED_KERNELS.map((k) => [k, v])) as Record<TunedKernel, VariantName>;
-const OTHER_TILING = { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048, vec4: false } as const;
+// elementGroups 100: element-wise kernels past 3,200 elements loop (grid stride), and their
+// 100 workgroups still fold into 2-D under the 64-per-dimension limit.
+const OTHER_TILING = { elementwise: 32, matmul: [4, 16], conv: [16, 4], reductionThreads: 2048, vec4: false, elementGroups: 100 } as const;
 
 let webgpu: WebGPUBackend | null = null;
 let folded: WebGPUBackend | null = null;

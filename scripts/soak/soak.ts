@@ -61,6 +61,8 @@ export interface SoakSample {
   rssAnon: number;
   rssFile: number;
   rssShmem: number;
+  /** How long settle() polled before RSS stopped moving (REST_MAX_MS: it had not stopped). */
+  restMs: number;
   /** The machine's 1-minute load average when sampled (the soak's times depend on it). */
   load1: number;
   /** WebGPU: bind groups and read staging buffers created so far (flat once warm); NaN on the CPU. */
@@ -151,13 +153,13 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const sampler: Callback = {
     async onEpochEnd(epoch) {
       const t0 = performance.now();
-      await settle(o.backend);
+      const restMs = await settle(o.backend);
       const m = o.backend.memory();
       const reuse = o.backend instanceof WebGPUBackend ? o.backend.reuseStats() : null;
       const p = process.memoryUsage();
       const s: SoakSample = {
         step: (epoch + 1) * stepsPerEpoch, usedBytes: m.usedBytes, allocatedBytes: m.allocatedBytes, rss: p.rss,
-        heapUsed: p.heapUsed, heapTotal: p.heapTotal, external: p.external, arrayBuffers: p.arrayBuffers, heapSpaces: heapSpaces(), ...rssParts(), load1: loadavg()[0],
+        heapUsed: p.heapUsed, heapTotal: p.heapTotal, external: p.external, arrayBuffers: p.arrayBuffers, heapSpaces: heapSpaces(), ...rssParts(), restMs, load1: loadavg()[0],
         bindGroupsCreated: reuse?.bindGroups.created ?? NaN, stagingCreated: reuse?.staging.created ?? NaN,
       };
       samples.push(s);
@@ -206,24 +208,43 @@ export function runSettings(): Pick<SoakResult, 'mallocEnv' | 'nodeFlags'> {
 
 /** How long settle() waits between its two collections, for V8's concurrent sweeper and the finalizers. */
 export const SETTLE_MS = 100;
+/** After the collections, settle() polls RSS this often until it stops moving... */
+export const REST_POLL_MS = 100;
+/** ...that is, until two polls in a row differ by at most this many bytes... */
+export const REST_TOLERANCE_BYTES = 64 * 1024;
+/** ...or this long has passed (then the sample says so: SoakSample.restMs is this value). */
+export const REST_MAX_MS = 3000;
 
 /**
  * Brings the process to rest before a sample, so that RSS shows the memory retained, not the
  * moment's garbage: the GPU queue drained (no driver work in flight), a full GC (with
- * --expose-gc), a pause, and a second full GC. The pause and the second GC matter on WebGPU:
- * Dawn's JS wrappers (the single-use encoders, passes and command buffers of every submit) free
- * their native objects in weak callbacks that run after the GC that found them dead, and V8
- * sweeps and releases the old space's pages on concurrent threads after the GC returns. Sampled
- * right after one GC, V8's old space held 12-27 MiB for 11 MiB of live objects, and RSS moved by
- * 6.7% in 2,000 SwiftShader steps; settled, by 12-14 MiB and 3.7% (README, "Soak").
+ * --expose-gc), a pause, a second full GC, and then RSS polled until it stops moving. The pause
+ * and the second GC matter on WebGPU: Dawn's JS wrappers (the single-use encoders, passes and
+ * command buffers of every submit) free their native objects in weak callbacks that run after
+ * the GC that found them dead, and V8 sweeps and releases the old space's pages on concurrent
+ * threads after the GC returns. Sampled right after one GC, V8's old space held 12-27 MiB for
+ * 11 MiB of live objects, and RSS moved by 6.7% in 2,000 SwiftShader steps. The polling matters
+ * on SwiftShader: right after the second GC, RSS was still 4-8 MiB above where it stood 500 ms
+ * and 2 s later (which agreed to 0.1 MiB), as those frees reached the allocator; a sample taken
+ * then caught a random part of that fall (README, "Soak"). Returns the milliseconds polled.
  */
-export async function settle(backend: Backend): Promise<void> {
+export async function settle(backend: Backend): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   backend.flush();
   if (backend instanceof WebGPUBackend) await backend.sync();
   gc?.();
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   gc?.();
+  const started = performance.now();
+  let last = process.memoryUsage.rss();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, REST_POLL_MS));
+    const now = process.memoryUsage.rss();
+    const waited = performance.now() - started;
+    if (Math.abs(now - last) <= REST_TOLERANCE_BYTES) return waited;
+    if (waited >= REST_MAX_MS) return REST_MAX_MS;
+    last = now;
+  }
 }
 
 /** RssAnon, RssFile and RssShmem of /proc/self/status, in bytes (NaN where there is no such file). */

@@ -54,9 +54,18 @@ export interface Tiling {
    * channel-vec4 kernel (conv2d_backprop_filter_c8) measured faster on both drivers and goes with vec4.
    */
   readonly channelVec4: boolean;
+  /**
+   * The most workgroups an element-wise kernel (include/elements.wgsl: `const GRID_STRIDE`) is
+   * launched with; past it each invocation handles several elements, a grid apart. Infinity: one
+   * element per invocation. Where an adapter pays for each workgroup it runs (lavapipe), a cap
+   * makes the memory-bound kernels (fills, ReLU gradients, Adam) cheaper (adapterTiling).
+   */
+  readonly elementGroups: number;
 }
 
-export const DEFAULT_TILING: Tiling = { elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true, channelVec4: true };
+export const DEFAULT_TILING: Tiling = {
+  elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true, channelVec4: true, elementGroups: Infinity,
+};
 
 /** Which Tiling entry gives a program its workgroup-size override constants. */
 export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
@@ -155,7 +164,8 @@ export function planGrid(
   if (program.grid === 'workgroups') throw new Error(`webgpu: program '${program.shader}' has grid 'workgroups'; launch it with { workgroups }`);
   if ('threads' in extent) {
     if (program.grid !== 'threads') throw new Error(`webgpu: program '${program.shader}' is blocked (grid '${program.grid}'); launch it with { rows, cols }`);
-    return { groups: Math.ceil(extent.threads / wg.WG), gridParams: {} };
+    const groups = Math.ceil(extent.threads / wg.WG);
+    return { groups: layout.consts.GRID_STRIDE ? Math.min(groups, tiling.elementGroups) : groups, gridParams: {} };
   }
   if (program.grid === 'threads') throw new Error(`webgpu: program '${program.shader}' is 1-D; launch it with { threads }`);
   const b = blockShape(program, layout);
