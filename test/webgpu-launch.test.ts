@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_TILING, blockCount, foldGroups, planGrid, workgroupConstants, type Program } from '../engine/backends/webgpu/launch.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
+import { adapterTiling } from '../engine/backends/webgpu/webgpu-backend.js';
 import { FAMILIES } from '../engine/backends/webgpu/kernels/index.js';
 
 const tiling = { ...DEFAULT_TILING, elementwise: 64, matmul: [8, 4] as const, conv: [4, 16] as const };
@@ -58,4 +59,12 @@ it('folds large dispatches into 2-D and 3-D', () => {
   expect(foldGroups(65, 64)).toEqual([33, 2, 1]);
   expect(foldGroups(64 * 64 + 1, 64)).toEqual([64, 64, 2]);
   expect(() => foldGroups(64 ** 3 + 1, 64)).toThrow(/cannot be dispatched/);
+});
+
+it('caps the element-wise grid on the software adapters only, and keeps lavapipe off the channel-vec4 kernels', () => {
+  const info = (vendor: string, architecture: string, description = '') => ({ vendor, architecture, device: '', description });
+  expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256 });
+  expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });
+  expect(adapterTiling(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual({});
+  expect(DEFAULT_TILING.elementGroups).toBe(Infinity);
 });

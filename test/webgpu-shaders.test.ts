@@ -37,10 +37,10 @@ describe('scripts/gen-shaders.mjs', () => {
     const rows = code.split('\n');
     const at = (needle: string) => locate(lines, rows.findIndex((r) => r.includes(needle)) + 1, 'shaders/t.wgsl');
     const lineOf = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((r) => r.includes(needle)) + 1;
-    // Three levels of includes: elements.wgsl includes thread.wgsl, which includes workgroup-1d.wgsl.
+    // Two levels of includes: elements.wgsl includes workgroup-1d.wgsl.
     const from = (file: string, needle: string) => expect(at(needle)).toEqual({ file, line: lineOf(file, needle) });
-    from('shaders/include/elements.wgsl', 'fn invocation(i: u32)');
-    from('shaders/include/thread.wgsl', '@compute @workgroup_size(WG)');
+    from('shaders/include/elements.wgsl', 'const GRID_STRIDE');
+    from('shaders/include/elements.wgsl', '@compute @workgroup_size(WG)');
     from('shaders/include/workgroup-1d.wgsl', 'var<uniform> p: Params;');
     expect(at('struct Params')).toEqual({ file: 'shaders/t.wgsl', line: 3 });
     expect(at('var<storage, read> x: array<f32>;')).toEqual({ file: 'shaders/t.wgsl', line: 4 });
@@ -50,7 +50,7 @@ describe('scripts/gen-shaders.mjs', () => {
     // does), its later comments stay; an include's become empty lines (same line numbers, fewer bytes).
     expect(code).not.toContain('// a kernel');
     expect(code).toContain('// a later comment');
-    expect(code).not.toContain('// Entry point of the kernels with one invocation per element');
+    expect(code).not.toContain('// Entry point of the element-wise kernels');
   });
 
   it('refuses a #storage item it cannot read, a binding declared twice and a missing include, naming the line', () => {

@@ -72,7 +72,8 @@ export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
 
 /**
  * How a program's invocations cover its output, i.e. which entry prelude its WGSL includes:
- * - 'threads': one invocation per element or row (include/thread.wgsl, override WG);
+ * - 'threads': one invocation per row (include/thread.wgsl) or per element, looping a grid apart
+ *   when Tiling.elementGroups caps the grid (include/elements.wgsl); override WG;
  * - 'tiles': a WGX x WGY workgroup covers a 2-D tile of blocks (include/tiles.wgsl);
  * - 'blocks': blocks numbered linearly, WGX*WGY per workgroup (include/blocks.wgsl);
  * - 'shared-tiles': the 'tiles' grid, the workgroup staging its tile of both operands in
@@ -86,15 +87,15 @@ export type WorkgroupKind = 'elementwise' | 'matmul' | 'conv';
  */
 export type GridKind = 'threads' | 'tiles' | 'blocks' | 'shared-tiles' | 'subgroup-tiles' | 'subgroup-taps' | 'workgroups';
 
-/** The entry prelude each grid kind's WGSL includes (test/kernel-coverage.test.ts checks it). */
-export const GRID_PRELUDE: Readonly<Record<GridKind, string>> = {
-  threads: 'include/thread.wgsl',
-  tiles: 'include/tiles.wgsl',
-  blocks: 'include/blocks.wgsl',
-  'shared-tiles': 'include/gemm-tiled.wgsl',
-  'subgroup-tiles': 'include/gemm-subgroup.wgsl',
-  'subgroup-taps': 'include/conv-subgroup-taps.wgsl',
-  workgroups: 'include/reduce-group.wgsl',
+/** The entry preludes a grid kind's WGSL may include, one of them (test/kernel-coverage.test.ts checks it). */
+export const GRID_PRELUDE: Readonly<Record<GridKind, readonly string[]>> = {
+  threads: ['include/thread.wgsl', 'include/elements.wgsl'],
+  tiles: ['include/tiles.wgsl'],
+  blocks: ['include/blocks.wgsl'],
+  'shared-tiles': ['include/gemm-tiled.wgsl'],
+  'subgroup-tiles': ['include/gemm-subgroup.wgsl'],
+  'subgroup-taps': ['include/conv-subgroup-taps.wgsl'],
+  workgroups: ['include/reduce-group.wgsl'],
 };
 
 /** Grid kinds whose programs compute register blocks (BLOCK_ROWS x BLOCK_COLS per invocation). */
