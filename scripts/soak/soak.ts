@@ -2,7 +2,8 @@
  * The soak: many training steps through fit (with a validation pass every epoch), sampling at
  * each epoch end the backend's pool statistics (memory(): bytes held by live tensors, bytes
  * allocated including the pool) and the process RSS, with the process at rest (settle(): the GPU
- * queue drained, two full GCs when node runs with --expose-gc, as `npm run soak` does). After a warm-up (the first tenth of the steps), allocated
+ * queue drained, two full GCs when node runs with --expose-gc, as `npm run soak` does, and RSS
+ * polled until it stops moving). After a warm-up (the first tenth of the steps), allocated
  * bytes must not grow, used bytes must be the same at every epoch end, and RSS must stay flat
  * within 5%: every RSS sample after the warm-up lies in a band whose width, max - min, is at most
  * 5% of the smallest of them (rssBand). Its growth (rssGrowth) is reported beside it, with the

@@ -713,11 +713,13 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * loads. (Not a tuner variant yet: the tuner picks among blocked/tiled/subgroup per shape.)
  *
  * The software adapters (SwiftShader, lavapipe) run a workgroup at a time per CPU thread and pay
- * for each one, so their element-wise kernels are capped at 256 workgroups (Tiling.elementGroups):
- * the whole tutorial step at batch 256 ran 1.20-1.25x faster on lavapipe (caps 64, 256, 512,
- * 1,024 and 4,096 against none, in turns in one process, quiet, 2026-12-02: 256 best in both
- * runs) and 1.15-1.17x on Node's SwiftShader (256 and 1,024). Real GPUs keep no cap: 16,384
- * invocations would leave most of a large GPU idle.
+ * for each one, so their element-wise kernels are capped at 256 workgroups (Tiling.elementGroups).
+ * The tutorial step at batch 256, quiet, 2026-12-02: on lavapipe 1.16-1.22x faster (three pairs
+ * of separate processes, medians of 7; caps 64 to 4,096 tried in one process, 256 best, and 128
+ * or 256 invocations a workgroup no better than 64); on Node's SwiftShader 0.96x and 1.01x in
+ * separate processes (1.15-1.17x with both devices in one process), so neutral there; kept so
+ * that both software drivers take the same path. Real GPUs keep no cap: 16,384 invocations
+ * would leave most of a large GPU idle.
  */
 export function adapterTiling(info: Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>): Partial<Tiling> {
   const name = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
