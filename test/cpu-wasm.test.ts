@@ -224,7 +224,7 @@ describe('memory-bound kernels on tensors in wasm memory, against the JS kernels
 describe('worker threads: faults are errors that name the thread', () => {
   const module = new WebAssembly.Module(Uint8Array.from(atob(WASM_MODULE.shared), (ch) => ch.charCodeAt(0)));
 
-  async function startedPool() {
+  async function startedPool(wait?: ConstructorParameters<typeof ThreadPool>[6]) {
     const memory = new WebAssembly.Memory({ initial: WASM_MEMORY.initialPages, maximum: WASM_MEMORY.maximumPages, shared: true } as WebAssembly.MemoryDescriptor);
     const workers: Worker[] = [];
     const pool = new ThreadPool(module, memory, 64, 1, 300, (source) => {
@@ -232,7 +232,7 @@ describe('worker threads: faults are errors that name the thread', () => {
       w.unref();
       workers.push(w);
       return w;
-    });
+    }, wait);
     expect(ctlWords(1) * 4 + 64).toBeLessThan(1024);
     pool.grow(1);
     for (let i = 0; pool.readyCount() < 1; i++) {
@@ -264,8 +264,34 @@ describe('worker threads: faults are errors that name the thread', () => {
     const { pool, workers } = await startedPool();
     await workers[0].terminate(); // the thread is gone, as if it had died
     const t0 = Date.now();
-    expect(() => pool.runRound(2048, [0, 4096], () => {})).toThrow(/thread\(s\) 1 did not finish their share within 300 ms/);
+    expect(() => pool.runRound(2048, [0, 4096], () => {})).toThrow(/thread\(s\) 1 did not finish their share in two waits of 300 ms each .*this GEMM's result is lost, and later ones run on one thread/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(590);
     expect(Date.now() - t0).toBeLessThan(5000);
+    expect(pool.failure).toMatch(/thread\(s\) 1/);
+  });
+
+  it('a stopped process that resumes (every wait timed out at once, the worker still mid-share) does not lose its worker', async () => {
+    // After SIGSTOP and SIGCONT the caller's wait returns 'timed-out' the moment it runs again,
+    // while the worker it waits for has only just been scheduled too: here the first wait of
+    // each round times out at once, before the worker can have reported.
+    let resumed = false;
+    let timedOutEarly = 0;
+    const { pool } = await startedPool((array, index, value, timeoutMs) => {
+      if (resumed) {
+        resumed = false;
+        if (Atomics.load(array, index) === value) timedOutEarly++; // the worker had not reported yet
+        return 'timed-out';
+      }
+      return Atomics.wait(array, index, value, timeoutMs);
+    });
+    // Task 0 for the worker: it wakes, finds no task, reports. Five rounds, each first wait a false time-out.
+    for (let r = 0; r < 5; r++) {
+      resumed = true;
+      pool.runRound(2048, [0, 0], () => {});
+    }
+    expect(timedOutEarly, 'rounds whose first wait timed out before the worker reported').toBeGreaterThanOrEqual(1);
+    expect(pool.failure).toBeNull();
+    expect(pool.readyCount()).toBe(1);
   });
 });
 

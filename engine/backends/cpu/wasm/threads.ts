@@ -147,10 +147,15 @@ export class ThreadPool {
     private readonly memory: WebAssembly.Memory,
     private readonly ctlAddress: number,
     readonly capacity: number,
-    /** The least time the caller waits for a worker's share before calling the worker lost. */
+    /**
+     * The least time the caller waits for a worker's share; a worker is called lost after two
+     * such waits in a row without a report from the round.
+     */
     private readonly minWaitMs = 10_000,
     /** Starts a worker from source text; default the platform's (worker_threads, or Web Workers). */
     factory?: (source: string) => WorkerHandle,
+    /** Atomics.wait; tests pass one that times out early, as a stopped process does when it resumes. */
+    private readonly wait: (array: Int32Array, index: number, value: number, timeoutMs: number) => string = Atomics.wait,
   ) {
     const platform = factory ?? workerFactory();
     if (typeof platform === 'string') throw new Error(`cpu backend: cannot start GEMM worker threads: ${platform}`);
@@ -210,13 +215,22 @@ export class ThreadPool {
     if (tasks[0]) run(job, tasks[0]);
     // A worker's share is as large as this thread's: allow it 20 times as long, and at least minWaitMs.
     const limit = Math.max(this.minWaitMs, 20 * (performance.now() - t0));
+    // A process that was stopped (SIGSTOP, a suspended machine, a debugger) wakes with every
+    // deadline passed and its workers still mid-share, so one wait that times out proves nothing:
+    // a worker is lost only after two whole waits in a row in which the round made no progress.
+    // (One timed-out wait used to fail the round, and killed a training run stopped for 4 minutes.)
+    let idleWaits = 0;
     for (;;) {
       const done = Atomics.load(ctl, CTL.done);
       if (done >= others) break;
-      if (Atomics.wait(ctl, CTL.done, done, limit) === 'timed-out' && Atomics.load(ctl, CTL.done) === done) {
-        const late = Array.from({ length: others }, (_, w) => w).filter((w) => Atomics.load(ctl, CTL.slots + CTL.slotWords * w + SLOT.finished) !== round);
-        this.fail(`GEMM worker thread(s) ${late.map((w) => w + 1).join(', ')} did not finish their share within ${Math.round(limit)} ms (a worker may have died)`);
+      if (this.wait(ctl, CTL.done, done, limit) !== 'timed-out' || Atomics.load(ctl, CTL.done) !== done) {
+        idleWaits = 0;
+        continue;
       }
+      const late = Array.from({ length: others }, (_, w) => w).filter((w) => Atomics.load(ctl, CTL.slots + CTL.slotWords * w + SLOT.finished) !== round);
+      if (late.length === 0) continue; // each has finished; its count in `done` is a moment behind
+      if (++idleWaits < 2) continue;
+      this.fail(`GEMM worker thread(s) ${late.map((w) => w + 1).join(', ')} did not finish their share in two waits of ${Math.round(limit)} ms each (a worker may have died)`);
     }
     for (let w = 0; w < others; w++) {
       const slot = CTL.slots + CTL.slotWords * w;
@@ -227,7 +241,7 @@ export class ThreadPool {
   private fail(why: string): never {
     this.broken = why;
     this.close();
-    throw new Error(`cpu backend: ${why}; the wasm GEMM runs on one thread from now on`);
+    throw new Error(`cpu backend: ${why}; this GEMM's result is lost, and later ones run on one thread`);
   }
 
   /** Stops every worker. */
