@@ -268,10 +268,18 @@ export class ReplicaPool {
     this.phase = 'between steps';
   }
 
-  /** A promise for replica r's next message, failing on a fault or after timeoutMs. */
+  /**
+   * A promise for replica r's next message, failing on a fault or after two windows of timeoutMs
+   * in a row. Not one: a process that was stopped (SIGSTOP, a suspended machine) resumes with the
+   * timer past due, and Node runs due timers before the messages that arrived meanwhile, so one
+   * window would call a replica that answered, or is about to, hung (as one did the CPU GEMM's
+   * threads, threads.ts).
+   */
   private expect(r: number, timeoutMs: number): Promise<FromReplica> {
     return new Promise<FromReplica>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(r, `it did not answer within ${Math.round(timeoutMs / 1000)} s (hung)`), timeoutMs);
+      let timer = setTimeout(() => {
+        timer = setTimeout(() => this.fail(r, `it did not answer within two windows of ${Math.round(timeoutMs / 1000)} s (hung)`), timeoutMs);
+      }, timeoutMs);
       this.pending[r] = {
         resolve: (m) => { clearTimeout(timer); resolve(m); },
         reject: (e) => { clearTimeout(timer); reject(e); },
