@@ -82,6 +82,8 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
   old: { tiling: { vec4: false } },
   vec4: { tiling: { channelVec4: false } },
   new: {},
+  // Waits not paced (wait-pacer.ts): the busy poll of dawn.node competes with a software adapter.
+  nopace: { paceWaits: false },
   exp: {
     shaderOverrides: overrides(args.exp),
     ...(args['exp-conv'] ? { tiling: { conv: args['exp-conv'].split(',').map(Number) as [number, number] } } : {}),

@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_TILING, blockCount, foldGroups, planGrid, workgroupConstants, type Program } from '../engine/backends/webgpu/launch.js';
 import { SHADERS } from '../engine/backends/webgpu/shaders.generated.js';
-import { adapterTiling } from '../engine/backends/webgpu/webgpu-backend.js';
+import { adapterTiling, isSoftwareAdapter } from '../engine/backends/webgpu/webgpu-backend.js';
 import { FAMILIES } from '../engine/backends/webgpu/kernels/index.js';
 
 const tiling = { ...DEFAULT_TILING, elementwise: 64, matmul: [8, 4] as const, conv: [4, 16] as const };
@@ -67,4 +67,6 @@ it('caps the element-wise grid on the software adapters only, and keeps lavapipe
   expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });
   expect(adapterTiling(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual({});
   expect(DEFAULT_TILING.elementGroups).toBe(Infinity);
+  // The same test picks the adapters whose waits are paced in Node (wait-pacer.ts).
+  expect([info('google', 'swiftshader'), info('mesa', 'llvmpipe'), info('nvidia', 'hopper', 'NVIDIA H200')].map(isSoftwareAdapter)).toEqual([true, true, false]);
 });

@@ -1,7 +1,7 @@
 /**
  * A whole training step of the tutorial CNN (loss, every gradient, the Adam update) on WebGPU
  * equals the CPU backend's (float32), from the same weights and batch of real Fashion-MNIST
- * images; and the CNN learns on WebGPU.
+ * images; and the CNN learns on WebGPU, its waits paced on a software adapter in Node.
  *
  * Tolerances (stated):
  * - loss: 1e-5 relative;
@@ -16,7 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
+import { WebGPUBackend, isSoftwareAdapter } from '../engine/backends/webgpu/webgpu-backend.js';
 import { gradients } from '../engine/autograd.js';
 import { sparseSoftmaxCrossEntropy } from '../engine/ops/cross-entropy.js';
 import { Adam } from '../engine/optim/adam.js';
@@ -95,6 +95,10 @@ describe('WebGPU training', () => {
     console.log(`WebGPU learning test: train losses ${losses.map((l) => l.toFixed(4)).join(', ')}; test accuracy ${result.accuracy.toFixed(3)}`);
     expect(losses[1]).toBeLessThan(losses[0]);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.6);
+    // In Node on a software adapter the backend paces its waits (wait-pacer.ts): fit's repeated
+    // reads of the same steps must have slept before some of them.
+    expect(gpu.pacer !== null).toBe(isSoftwareAdapter(gpu.adapterInfo));
+    if (gpu.pacer) expect(gpu.pacer.stats.paced, JSON.stringify(gpu.pacer.stats)).toBeGreaterThan(0);
     model.dispose();
     gpu.device.destroy();
   }, 600_000); // ~2 min on SwiftShader with 2 cores

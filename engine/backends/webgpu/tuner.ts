@@ -8,7 +8,7 @@
  * - then the number of repetitions is raised until one sample of a candidate lasts at least
  *   `minSampleMs` (default 20 ms, i.e. 200 ticks of a 0.1 ms clock, so a tick is 0.5% of it);
  *   a sample records all its repetitions in one encoder, one submit, and the backend's
- *   timestamp writes bracket the whole batch (WebGPUBackend.timeGpu), or, without
+ *   timestamp writes bracket the whole batch (timeGpu below), or, without
  *   timestamp-query, the clock brackets the submit and its completion;
  * - `rounds` samples per candidate, taken in turns (load changes hit all alike); the minimum
  *   time per repetition counts, since noise only ever adds time. A candidate already `prune`
@@ -135,6 +135,42 @@ export interface TuneOptions extends PickOptions {
 }
 
 /** Times the variants of each call and returns a row per (kernel, shape); the backend's choices are not changed. */
+const timers = new WeakMap<WebGPUBackend, { querySet: GPUQuerySet; resolve: GPUBuffer }>();
+
+/**
+ * Records `fn`'s launches between two timestamp writes (where the device has
+ * `timestamp-query`), submits them and waits: returns the GPU time between the two in ms, or
+ * null without timestamps. The tuner times whole batches this way, never single dispatches,
+ * so a timer quantised to 0.1 ms (as browsers quantise timestamps) still ranks.
+ */
+export async function timeGpu(backend: WebGPUBackend, fn: () => void): Promise<number | null> {
+  await backend.sync();
+  const device = backend.device;
+  if (!device.features.has('timestamp-query')) {
+    fn();
+    await backend.sync();
+    return null;
+  }
+  let timer = timers.get(backend);
+  if (!timer) {
+    timer = {
+      querySet: device.createQuerySet({ label: 'tuner timestamps', type: 'timestamp', count: 2 }),
+      resolve: device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* QUERY_RESOLVE */ | 0x4 /* COPY_SRC */ }),
+    };
+    timers.set(backend, timer);
+  }
+  const { querySet, resolve } = timer;
+  backend.commandEncoder().beginComputePass({ label: 'tuner start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
+  fn();
+  const enc = backend.commandEncoder();
+  enc.beginComputePass({ label: 'tuner end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
+  enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
+  // The two 64-bit timestamps, read back as four 32-bit words.
+  const words = await backend.read({ storage: { buffer: resolve, byteOffset: 0, byteSize: 16, owned: false }, shape: [4], dtype: 'int32' });
+  const [t0, t1] = new BigInt64Array(words.buffer, words.byteOffset, 2);
+  return Number(t1 - t0) / 1e6;
+}
+
 export async function timeVariants(backend: WebGPUBackend, calls: readonly TunedCall[], options: TuneOptions = {}): Promise<TuneRow[]> {
   const log = options.log ?? ((l: string) => console.info(l));
   const variants = (options.variants ?? backend.availableVariants()).filter((v) => backend.availableVariants().includes(v));
@@ -146,7 +182,7 @@ export async function timeVariants(backend: WebGPUBackend, calls: readonly Tuned
     try {
       const candidates: Candidate[] = variants.map((v) => ({
         name: v,
-        run: (reps) => backend.timeGpu(() => backend.withVariant(call.kernel, v, () => {
+        run: (reps) => timeGpu(backend, () => backend.withVariant(call.kernel, v, () => {
           for (let i = 0; i < reps; i++) replay.run();
         })),
       }));

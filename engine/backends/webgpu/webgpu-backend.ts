@@ -42,6 +42,7 @@ import type { DispatchProfilerHook } from './profiler.js';
 import type { ShaderSource } from './shader-layout.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
 import { StagingBuffers, type StagingStats } from './staging-buffers.js';
+import type { WaitPacer } from './wait-pacer.js';
 import { checkForcedVariants, TUNED_KERNELS, type Replay, type TunedKernel, type VariantChoices, type VariantName } from './variants.js';
 
 export type { GPUStorage } from './kernels/family.js';
@@ -74,6 +75,12 @@ export interface WebGPUBackendOptions {
   variants?: Partial<Record<TunedKernel, VariantName>>;
   /** The tuner's choices per kernel and shape (tuner.ts); shapes not listed run 'blocked'. */
   choices?: VariantChoices;
+  /**
+   * Sleep before awaiting the GPU, as long as the same work took last time (wait-pacer.ts), so
+   * that Node's busy poll leaves the cores to a software adapter. Default: on in Node on
+   * SwiftShader and lavapipe, off elsewhere (a page does not busy-poll; a real GPU loses nothing).
+   */
+  paceWaits?: boolean;
 }
 
 /** A shape a tuned kernel was called with while shapes were recorded (tuner.ts). */
@@ -141,13 +148,14 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   profiler: DispatchProfilerHook | null = null;
   /** The device has the `subgroups` feature (requested whenever the adapter has it). */
   readonly subgroups: boolean;
+  /** Sleeps before GPU waits (wait-pacer.ts; `stats` counts them), or null where waits are not paced. */
+  readonly pacer: WaitPacer | null;
   readonly #forcedVariants: Partial<Record<TunedKernel, VariantName>>;
   readonly #forcedNow = new Map<TunedKernel, VariantName>();
   #tunedChoices: VariantChoices = {};
   #shapeLog: Map<string, TunedCall> | null = null;
   /** While precompileFor() traces its workload: the programs it launches (nothing is dispatched). */
   #traced: Set<Program | SourceProgram> | null = null;
-  #timer: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
   readonly #pool: BufferPool;
   /** Bind groups reused across dispatches and steps (bind-group-cache.ts). */
@@ -173,6 +181,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     readonly isFallbackAdapter: boolean,
     options: WebGPUBackendOptions,
     overrides: Partial<Record<ShaderName, ShaderSource>>,
+    pacer: WaitPacer | null,
   ) {
     this.tiling = { ...DEFAULT_TILING, ...adapterTiling(adapterInfo), ...options.tiling };
     this.maxWorkgroupsPerDimension = Math.min(
@@ -181,6 +190,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     );
     this.viewAlignment = device.limits.minStorageBufferOffsetAlignment;
     this.subgroups = device.features.has('subgroups');
+    this.pacer = pacer;
     this.#forcedVariants = { ...options.variants };
     checkForcedVariants(this.#forcedVariants, this.subgroups);
     if (options.choices) this.setChoices(options.choices);
@@ -219,7 +229,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const device = await adapter.requestDevice({ label: 'tensor-engine', requiredLimits, requiredFeatures });
     const info = adapter.info;
     const fallback = Boolean(info.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter);
-    const backend = new WebGPUBackend(device, info, fallback, options, overrides);
+    const backend = new WebGPUBackend(device, info, fallback, options, overrides, await createPacer(options, info));
     if (options.precompile !== false) await backend.precompile();
     return backend;
   }
@@ -233,7 +243,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const overrides = await reflectOverrides(options.shaderOverrides);
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? options.adapter?.info
       ?? ({ vendor: '', architecture: '', device: '', description: "the app's GPUDevice" } as GPUAdapterInfo);
-    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides);
+    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides, await createPacer(options, info));
     if (options.precompile !== false) await backend.precompile();
     return backend;
   }
@@ -319,38 +329,6 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     return [...log.values()];
   }
 
-  /**
-   * Records `fn`'s launches between two timestamp writes (where the device has
-   * `timestamp-query`), submits them and waits: returns the GPU time between the two in ms, or
-   * null without timestamps. The tuner times whole batches this way, never single dispatches,
-   * so a timer quantised to 0.1 ms (as browsers quantise timestamps) still ranks.
-   */
-  async timeGpu(fn: () => void): Promise<number | null> {
-    await this.sync();
-    if (!this.device.features.has('timestamp-query')) {
-      fn();
-      await this.sync();
-      return null;
-    }
-    this.#timer ??= {
-      querySet: this.device.createQuerySet({ label: 'tuner timestamps', type: 'timestamp', count: 2 }),
-      resolve: this.device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* GPUBufferUsage.QUERY_RESOLVE */ | Usage.COPY_SRC }),
-    };
-    const { querySet, resolve } = this.#timer;
-    this.#endPass().beginComputePass({ label: 'tuner start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
-    fn();
-    const enc = this.#endPass();
-    enc.beginComputePass({ label: 'tuner end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
-    enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
-    const staging = this.device.createBuffer({ label: 'tuner timestamps read', size: 16, usage: Usage.MAP_READ | Usage.COPY_DST });
-    const bytes = await this.#readStaging(staging, 16, 0, (e) => {
-      e.copyBufferToBuffer(resolve, 0, staging, 0, 16);
-      return null;
-    });
-    const [t0, t1] = new BigInt64Array(bytes);
-    return Number(t1 - t0) / 1e6;
-  }
-
   /** The tuner's choices in force (a copy). */
   get choices(): VariantChoices {
     return JSON.parse(JSON.stringify(this.#tunedChoices)) as VariantChoices;
@@ -374,9 +352,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   }
 
   describe(): string {
-    const i = this.adapterInfo;
-    const name = [i.vendor, i.architecture, i.device, i.description].filter((s) => s).join(' ') || 'unknown adapter';
-    return `webgpu: ${name}${this.isFallbackAdapter ? ' (fallback/software adapter)' : ''}`;
+    return `webgpu: ${adapterName(this.adapterInfo) || 'unknown adapter'}${this.isFallbackAdapter ? ' (fallback/software adapter)' : ''}`;
   }
 
   memory(): MemoryInfo {
@@ -519,6 +495,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       this.device.queue.writeBuffer(c.buffer, 0, c.mirror.buffer, 0, Math.min(UNIFORM_CHUNK, this.#uniformUsed - i * UNIFORM_CHUNK));
     }
     this.device.queue.submit([enc.finish({ label: `step #${this.submitCount}` })]);
+    this.pacer?.submitted();
     this.profiler?.afterSubmit(this.device.queue);
     this.submitCount++;
     this.#encoder = null;
@@ -537,7 +514,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       return;
     }
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
+    await this.#wait(() => this.device.queue.onSubmittedWorkDone());
     await this.#throwErrors();
   }
 
@@ -580,7 +557,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const checkWords = record(this.#endPass());
     this.flush();
     try {
-      await staging.mapAsync(1 /* GPUMapMode.READ */, 0, bytes);
+      await this.#wait(() => staging.mapAsync(1 /* GPUMapMode.READ */, 0, bytes));
     } catch (e) {
       staging.destroy();
       await this.#throwErrors();
@@ -592,6 +569,21 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     await this.#throwErrors();
     checkWords?.(copy.slice(wordsAt));
     return copy;
+  }
+
+  /**
+   * The pending command encoder, outside any compute pass, for commands of the caller's own
+   * (the tuner's timestamp passes, tuner.ts); they run in order with the recorded launches.
+   */
+  commandEncoder(): GPUCommandEncoder {
+    return this.#endPass();
+  }
+
+  /** Awaits the GPU promise `start` makes, paced where waits are (wait-pacer.ts). */
+  async #wait(start: () => Promise<void>): Promise<void> {
+    const pace = await this.pacer?.beforeWait();
+    await start();
+    this.pacer?.afterWait(pace ?? null);
   }
 
   #assertAlive(what: string): void {
@@ -697,6 +689,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const [x, y, z] = this.fold(groups);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;
+    this.pacer?.dispatched(program.name, groups);
     if (profiler) {
       pass.end();
       if (profiler.submitEachDispatch) this.flush();
@@ -721,8 +714,39 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * that both software drivers take the same path. Real GPUs keep no cap: 16,384 invocations
  * would leave most of a large GPU idle.
  */
-export function adapterTiling(info: Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>): Partial<Tiling> {
-  const name = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
-  const software = /llvmpipe|swiftshader/i.test(name) ? { elementGroups: 256 } : {};
-  return /llvmpipe/i.test(name) ? { ...software, channelVec4: false } : software;
+export function adapterTiling(info: AdapterNames): Partial<Tiling> {
+  const software = isSoftwareAdapter(info) ? { elementGroups: 256 } : {};
+  return /llvmpipe/i.test(adapterName(info)) ? { ...software, channelVec4: false } : software;
+}
+
+type AdapterNames = Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>;
+
+/** The adapter's names that are set, in one line (describe(), and the adapter tests). */
+function adapterName(i: AdapterNames): string {
+  return [i.vendor, i.architecture, i.device, i.description].filter((s) => s).join(' ');
+}
+
+/** An adapter that computes on the host's CPU cores: lavapipe (llvmpipe) or SwiftShader. */
+export function isSoftwareAdapter(info: AdapterNames): boolean {
+  return /llvmpipe|swiftshader/i.test(adapterName(info));
+}
+
+/** Running in Node, where dawn.node busy-polls while a GPU promise is pending (wait-pacer.ts). */
+function inNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+// Loaded only where waits are paced (Node on a software adapter), through a variable specifier
+// as REFLECTOR is, so the browser bundle, which never paces, does not carry it. The package's
+// Node entry is the unbundled dist/, where the import resolves; a single-file bundle run in
+// Node finds no file there and runs unpaced.
+const PACER = './wait-pacer.js';
+async function createPacer(options: WebGPUBackendOptions, info: GPUAdapterInfo): Promise<WaitPacer | null> {
+  if (!(options.paceWaits ?? (inNode() && isSoftwareAdapter(info)))) return null;
+  try {
+    return new ((await import(/* @vite-ignore */ PACER)) as typeof import('./wait-pacer.js')).WaitPacer();
+  } catch {
+    return null;
+  }
 }
