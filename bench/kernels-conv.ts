@@ -25,7 +25,9 @@
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
  * against the CPU backend, with the parity suite's tolerance.
  * --step: instead, whole training steps of the tutorial CNN (bench/workloads.ts), old vs new
- * backends interleaved, --reps steps each after a first step and a warm-up.
+ * backends interleaved, --reps steps each after a first step and a warm-up. Variant 'nopace' is
+ * the default with its GPU waits not paced (wait-pacer.ts); with PACE_FRACTION=F in the
+ * environment, variant 'exp2' paces with that fraction instead of PACE_FRACTION.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -210,6 +212,7 @@ async function steps(): Promise<void> {
   const trainers = [];
   for (const v of variants) {
     const be = await WebGPUBackend.create(nodeGPU(), variantOptions[v]);
+    if (v === 'exp2' && process.env.PACE_FRACTION && be.pacer) be.pacer.fraction = Number(process.env.PACE_FRACTION);
     if (v === variants[0]) console.log(`${be.describe()}; training step at batch ${batch}; ${reps} reps, interleaved`);
     const tr = engineTrainer(be, data);
     await tr.step(); // first step: pipelines, buffers

@@ -12,7 +12,7 @@ import { PACE_FRACTION, PACE_MIN_MS, WaitPacer } from '../engine/backends/webgpu
 function fakePacer() {
   const clock = { t: 1000 };
   const sleeps: number[] = [];
-  const pacer = new WaitPacer(() => clock.t, async (ms) => {
+  const pacer = new WaitPacer(PACE_FRACTION, () => clock.t, async (ms) => {
     sleeps.push(ms);
     clock.t += ms;
   });
