@@ -26,8 +26,7 @@
  * against the CPU backend, with the parity suite's tolerance.
  * --step: instead, whole training steps of the tutorial CNN (bench/workloads.ts), old vs new
  * backends interleaved, --reps steps each after a first step and a warm-up. Variant 'nopace' is
- * the default with its GPU waits not paced (wait-pacer.ts); with PACE_FRACTION=F in the
- * environment, variant 'exp2' paces with that fraction instead of PACE_FRACTION.
+ * the default with Node's poll not throttled during GPU waits (poll-throttle.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -84,8 +83,8 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
   old: { tiling: { vec4: false } },
   vec4: { tiling: { channelVec4: false } },
   new: {},
-  // Waits not paced (wait-pacer.ts): the busy poll of dawn.node competes with a software adapter.
-  nopace: { paceWaits: false },
+  // Node's poll not throttled during waits (poll-throttle.ts): it competes with a software adapter.
+  nopace: { throttlePoll: false },
   exp: {
     shaderOverrides: overrides(args.exp),
     ...(args['exp-conv'] ? { tiling: { conv: args['exp-conv'].split(',').map(Number) as [number, number] } } : {}),
@@ -212,7 +211,6 @@ async function steps(): Promise<void> {
   const trainers = [];
   for (const v of variants) {
     const be = await WebGPUBackend.create(nodeGPU(), variantOptions[v]);
-    if (v === 'exp2' && process.env.PACE_FRACTION && be.pacer) be.pacer.fraction = Number(process.env.PACE_FRACTION);
     if (v === variants[0]) console.log(`${be.describe()}; training step at batch ${batch}; ${reps} reps, interleaved`);
     const tr = engineTrainer(be, data);
     await tr.step(); // first step: pipelines, buffers

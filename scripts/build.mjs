@@ -54,12 +54,12 @@ export const BROWSER_SUBPATHS = ['./nn', './cpu', './ops', './layers', './pixels
  * The source files the build starts from: the subpaths, engine/index.ts (everything the
  * engine exports, which dist/engine-all.min.js bundles), the replica code, which
  * fit({ replicas }) loads by a dynamic import and starts in workers by URL (engine/distribute/),
- * and the WebGPU backend's wait pacer, which it imports by a variable specifier in Node on a
- * software adapter only (engine/backends/webgpu/wait-pacer.ts), so nothing else reaches it.
+ * and the WebGPU backend's poll throttle, which it imports by a variable specifier in Node on a
+ * software adapter only (engine/backends/webgpu/poll-throttle.ts), so nothing else reaches it.
  */
 export const ENTRIES = [
   ...Object.values(SUBPATHS), 'engine/index.ts', 'engine/distribute/replica-pool.ts', 'engine/distribute/replica-worker.ts',
-  'engine/backends/webgpu/wait-pacer.ts',
+  'engine/backends/webgpu/poll-throttle.ts',
 ];
 
 /**

@@ -33,9 +33,9 @@ it('the minified bundle ships no WGSL parser, and its WGSL is counted apart from
   const code = await bundle(true);
   // wgsl_reflect's classes and its parser's error messages: none may be in the bundle.
   for (const marker of ['WgslReflect', 'WgslParser', 'WgslScanner', 'Expected assignment operator']) expect(code).not.toContain(marker);
-  // Nor the wait pacer, which only Node on a software adapter loads (wait-pacer.ts); its import stays.
-  expect(code).not.toContain('learnedMs');
-  expect(code).toContain('./wait-pacer.js');
+  // Nor the poll throttle, which only Node on a software adapter loads (poll-throttle.ts); its import stays.
+  expect(code).not.toContain('throttledTicks');
+  expect(code).toContain('./poll-throttle.js');
   // Every kernel's WGSL is embedded (esbuild writes it as a template literal, escaping non-ASCII).
   for (const s of Object.values(SHADERS)) {
     const line = s.code.split('\n').filter((l) => /^[\x20-\x7e]+$/.test(l) && !l.includes('`') && !l.includes('\\')).sort((a, b) => b.length - a.length)[0];

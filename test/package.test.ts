@@ -47,8 +47,8 @@ let browser: Browser | null = null;
 interface TinyResult {
   backend: string;
   describe: string;
-  /** WebGPU: whether its waits are paced (null on the CPU). */
-  paced: boolean | null;
+  /** WebGPU: whether Node's poll is throttled during its waits (null on the CPU). */
+  throttled: boolean | null;
   losses: number[];
   loss: number;
   accuracy: number;
@@ -137,9 +137,9 @@ describe('the npm package, installed from its tarball', () => {
       reloadedEqual: boolean; isSequential: boolean; subpathOps: typeof SUBPATH_OPS; subpathExports: boolean; core: unknown;
     }>;
     expectTrained(results, 'Node');
-    // In Node on SwiftShader the installed package loads its wait pacer (a file of dist/, imported
-    // by a variable specifier) and paces its waits.
-    expect(results.webgpu.paced).toBe(true);
+    // In Node on SwiftShader the installed package loads its poll throttle (a file of dist/,
+    // imported by a variable specifier) and throttles dawn.node's poll during waits.
+    expect(results.webgpu.throttled).toBe(true);
     for (const [b, r] of Object.entries(results)) {
       expect(r.core).toEqual(coreSteps(b)); // the main entry alone; init's CPU backend is ./cpu's CpuBackend
       expect(r.subpathOps).toEqual(SUBPATH_OPS); // ./ops on the main entry's tensors, on this backend

@@ -67,6 +67,6 @@ it('caps the element-wise grid on the software adapters only, and keeps lavapipe
   expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });
   expect(adapterTiling(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual({});
   expect(DEFAULT_TILING.elementGroups).toBe(Infinity);
-  // The same test picks the adapters whose waits are paced in Node (wait-pacer.ts).
+  // The same test picks the adapters on which Node's poll is throttled during waits (poll-throttle.ts).
   expect([info('google', 'swiftshader'), info('mesa', 'llvmpipe'), info('nvidia', 'hopper', 'NVIDIA H200')].map(isSoftwareAdapter)).toEqual([true, true, false]);
 });

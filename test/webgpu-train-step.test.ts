@@ -1,7 +1,7 @@
 /**
  * A whole training step of the tutorial CNN (loss, every gradient, the Adam update) on WebGPU
  * equals the CPU backend's (float32), from the same weights and batch of real Fashion-MNIST
- * images; and the CNN learns on WebGPU, its waits paced on a software adapter in Node.
+ * images; and the CNN learns on WebGPU, Node's poll throttled during its waits on a software adapter.
  *
  * Tolerances (stated):
  * - loss: 1e-5 relative;
@@ -95,10 +95,10 @@ describe('WebGPU training', () => {
     console.log(`WebGPU learning test: train losses ${losses.map((l) => l.toFixed(4)).join(', ')}; test accuracy ${result.accuracy.toFixed(3)}`);
     expect(losses[1]).toBeLessThan(losses[0]);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.6);
-    // In Node on a software adapter the backend paces its waits (wait-pacer.ts): fit's repeated
-    // reads of the same steps must have slept before some of them.
-    expect(gpu.pacer !== null).toBe(isSoftwareAdapter(gpu.adapterInfo));
-    if (gpu.pacer) expect(gpu.pacer.stats.paced, JSON.stringify(gpu.pacer.stats)).toBeGreaterThan(0);
+    // In Node on a software adapter the backend throttles dawn.node's poll during waits
+    // (poll-throttle.ts): the poll's ticks must have gone through the global setImmediate.
+    expect(gpu.pollThrottle !== null).toBe(isSoftwareAdapter(gpu.adapterInfo));
+    if (gpu.pollThrottle) expect(gpu.pollThrottle.stats.throttledTicks, JSON.stringify(gpu.pollThrottle.stats)).toBeGreaterThan(0);
     model.dispose();
     gpu.device.destroy();
   }, 600_000); // ~2 min on SwiftShader with 2 cores

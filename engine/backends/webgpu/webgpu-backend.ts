@@ -42,7 +42,7 @@ import type { DispatchProfilerHook } from './profiler.js';
 import type { ShaderSource } from './shader-layout.js';
 import { SHADERS, type ShaderName } from './shaders.generated.js';
 import { StagingBuffers, type StagingStats } from './staging-buffers.js';
-import type { WaitPacer } from './wait-pacer.js';
+import type { PollThrottle } from './poll-throttle.js';
 import { checkForcedVariants, TUNED_KERNELS, type Replay, type TunedKernel, type VariantChoices, type VariantName } from './variants.js';
 
 export type { GPUStorage } from './kernels/family.js';
@@ -76,11 +76,12 @@ export interface WebGPUBackendOptions {
   /** The tuner's choices per kernel and shape (tuner.ts); shapes not listed run 'blocked'. */
   choices?: VariantChoices;
   /**
-   * Sleep before awaiting the GPU, as long as the same work took last time (wait-pacer.ts), so
-   * that Node's busy poll leaves the cores to a software adapter. Default: on in Node on
-   * SwiftShader and lavapipe, off elsewhere (a page does not busy-poll; a real GPU loses nothing).
+   * While awaiting the GPU, slow dawn.node's busy poll to a tick a millisecond after the first
+   * 2 ms (poll-throttle.ts), so that it leaves the cores to a software adapter. Default: on in
+   * Node on SwiftShader and lavapipe, off elsewhere (a page does not busy-poll; a real GPU loses
+   * nothing to it).
    */
-  paceWaits?: boolean;
+  throttlePoll?: boolean;
 }
 
 /** A shape a tuned kernel was called with while shapes were recorded (tuner.ts). */
@@ -148,8 +149,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   profiler: DispatchProfilerHook | null = null;
   /** The device has the `subgroups` feature (requested whenever the adapter has it). */
   readonly subgroups: boolean;
-  /** Sleeps before GPU waits (wait-pacer.ts; `stats` counts them), or null where waits are not paced. */
-  readonly pacer: WaitPacer | null;
+  /** Throttles Node's poll during GPU waits (poll-throttle.ts; `stats` counts), or null where it does not. */
+  readonly pollThrottle: PollThrottle | null;
   readonly #forcedVariants: Partial<Record<TunedKernel, VariantName>>;
   readonly #forcedNow = new Map<TunedKernel, VariantName>();
   #tunedChoices: VariantChoices = {};
@@ -181,7 +182,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     readonly isFallbackAdapter: boolean,
     options: WebGPUBackendOptions,
     overrides: Partial<Record<ShaderName, ShaderSource>>,
-    pacer: WaitPacer | null,
+    pollThrottle: PollThrottle | null,
   ) {
     this.tiling = { ...DEFAULT_TILING, ...adapterTiling(adapterInfo), ...options.tiling };
     this.maxWorkgroupsPerDimension = Math.min(
@@ -190,7 +191,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     );
     this.viewAlignment = device.limits.minStorageBufferOffsetAlignment;
     this.subgroups = device.features.has('subgroups');
-    this.pacer = pacer;
+    this.pollThrottle = pollThrottle;
     this.#forcedVariants = { ...options.variants };
     checkForcedVariants(this.#forcedVariants, this.subgroups);
     if (options.choices) this.setChoices(options.choices);
@@ -229,7 +230,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const device = await adapter.requestDevice({ label: 'tensor-engine', requiredLimits, requiredFeatures });
     const info = adapter.info;
     const fallback = Boolean(info.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter);
-    const backend = new WebGPUBackend(device, info, fallback, options, overrides, await createPacer(options, info));
+    const backend = new WebGPUBackend(device, info, fallback, options, overrides, await createPollThrottle(options, info));
     if (options.precompile !== false) await backend.precompile();
     return backend;
   }
@@ -243,7 +244,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const overrides = await reflectOverrides(options.shaderOverrides);
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? options.adapter?.info
       ?? ({ vendor: '', architecture: '', device: '', description: "the app's GPUDevice" } as GPUAdapterInfo);
-    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides, await createPacer(options, info));
+    const backend = new WebGPUBackend(device, info, Boolean(info.isFallbackAdapter), options, overrides, await createPollThrottle(options, info));
     if (options.precompile !== false) await backend.precompile();
     return backend;
   }
@@ -495,7 +496,6 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       this.device.queue.writeBuffer(c.buffer, 0, c.mirror.buffer, 0, Math.min(UNIFORM_CHUNK, this.#uniformUsed - i * UNIFORM_CHUNK));
     }
     this.device.queue.submit([enc.finish({ label: `step #${this.submitCount}` })]);
-    this.pacer?.submitted();
     this.profiler?.afterSubmit(this.device.queue);
     this.submitCount++;
     this.#encoder = null;
@@ -579,11 +579,9 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     return this.#endPass();
   }
 
-  /** Awaits the GPU promise `start` makes, paced where waits are (wait-pacer.ts). */
-  async #wait(start: () => Promise<void>): Promise<void> {
-    const pace = await this.pacer?.beforeWait();
-    await start();
-    this.pacer?.afterWait(pace ?? null);
+  /** Awaits the GPU promise `start` makes, with Node's poll throttled where it is (poll-throttle.ts). */
+  #wait(start: () => Promise<void>): Promise<void> {
+    return this.pollThrottle ? this.pollThrottle.around(start) : start();
   }
 
   #assertAlive(what: string): void {
@@ -689,7 +687,6 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     const [x, y, z] = this.fold(groups);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;
-    this.pacer?.dispatched(program.name, groups);
     if (profiler) {
       pass.end();
       if (profiler.submitEachDispatch) this.flush();
@@ -731,21 +728,21 @@ export function isSoftwareAdapter(info: AdapterNames): boolean {
   return /llvmpipe|swiftshader/i.test(adapterName(info));
 }
 
-/** Running in Node, where dawn.node busy-polls while a GPU promise is pending (wait-pacer.ts). */
+/** Running in Node, where dawn.node busy-polls while a GPU promise is pending (poll-throttle.ts). */
 function inNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof p?.versions?.node === 'string';
 }
 
-// Loaded only where waits are paced (Node on a software adapter), through a variable specifier
-// as REFLECTOR is, so the browser bundle, which never paces, does not carry it. The package's
-// Node entry is the unbundled dist/, where the import resolves; a single-file bundle run in
-// Node finds no file there and runs unpaced.
-const PACER = './wait-pacer.js';
-async function createPacer(options: WebGPUBackendOptions, info: GPUAdapterInfo): Promise<WaitPacer | null> {
-  if (!(options.paceWaits ?? (inNode() && isSoftwareAdapter(info)))) return null;
+// Loaded only where the poll is throttled (Node on a software adapter), through a variable
+// specifier as REFLECTOR is, so the browser bundle, which never throttles, does not carry it.
+// The package's Node entry is the unbundled dist/, where the import resolves (scripts/build.mjs
+// emits the file); a single-file bundle run in Node finds no file there and polls as usual.
+const POLL_THROTTLE = './poll-throttle.js';
+async function createPollThrottle(options: WebGPUBackendOptions, info: GPUAdapterInfo): Promise<PollThrottle | null> {
+  if (!(options.throttlePoll ?? (inNode() && isSoftwareAdapter(info)))) return null;
   try {
-    return new ((await import(/* @vite-ignore */ PACER)) as typeof import('./wait-pacer.js')).WaitPacer();
+    return new ((await import(/* @vite-ignore */ POLL_THROTTLE)) as typeof import('./poll-throttle.js')).PollThrottle();
   } catch {
     return null;
   }
