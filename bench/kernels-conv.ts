@@ -25,7 +25,7 @@
  * channel counts select the vec4 kernels (the parity suite's padded cases have odd channels)
  * against the CPU backend, with the parity suite's tolerance.
  * --step: instead, whole training steps of the tutorial CNN (bench/workloads.ts), old vs new
- * backends interleaved, --reps steps each after a first step and a warm-up. Variant 'nopace' is
+ * backends interleaved, --reps steps each after a first step and a warm-up. Variant 'unthrottled' is
  * the default with Node's poll not throttled during GPU waits (poll-throttle.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -84,7 +84,7 @@ const variantOptions: Record<string, WebGPUBackendOptions> = {
   vec4: { tiling: { channelVec4: false } },
   new: {},
   // Node's poll not throttled during waits (poll-throttle.ts): it competes with a software adapter.
-  nopace: { throttlePoll: false },
+  unthrottled: { throttlePoll: false },
   exp: {
     shaderOverrides: overrides(args.exp),
     ...(args['exp-conv'] ? { tiling: { conv: args['exp-conv'].split(',').map(Number) as [number, number] } } : {}),

@@ -19,6 +19,7 @@
  * fake variants under a quantised clock); `tuneBackend` applies it to a backend's tuned calls;
  * tune-cache.ts keeps the choices per adapter and engine version.
  */
+import { Usage } from './buffer-pool.js';
 import { adapterKey, cacheGet, cacheSet, type TuneStore } from './tune-cache.js';
 import type { TunedCall, WebGPUBackend } from './webgpu-backend.js';
 import { isTunedKernel, isVariantName, type TunedKernel, type VariantChoices, type VariantName } from './variants.js';
@@ -134,7 +135,7 @@ export interface TuneOptions extends PickOptions {
   variants?: readonly VariantName[];
 }
 
-/** Times the variants of each call and returns a row per (kernel, shape); the backend's choices are not changed. */
+/** Each backend's timestamp query set and its resolve buffer, made on the first timeGpu. */
 const timers = new WeakMap<WebGPUBackend, { querySet: GPUQuerySet; resolve: GPUBuffer }>();
 
 /**
@@ -155,7 +156,7 @@ export async function timeGpu(backend: WebGPUBackend, fn: () => void): Promise<n
   if (!timer) {
     timer = {
       querySet: device.createQuerySet({ label: 'tuner timestamps', type: 'timestamp', count: 2 }),
-      resolve: device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* QUERY_RESOLVE */ | 0x4 /* COPY_SRC */ }),
+      resolve: device.createBuffer({ label: 'tuner timestamps resolve', size: 16, usage: 0x200 /* GPUBufferUsage.QUERY_RESOLVE */ | Usage.COPY_SRC }),
     };
     timers.set(backend, timer);
   }
@@ -171,6 +172,7 @@ export async function timeGpu(backend: WebGPUBackend, fn: () => void): Promise<n
   return Number(t1 - t0) / 1e6;
 }
 
+/** Times the variants of each call and returns a row per (kernel, shape); the backend's choices are not changed. */
 export async function timeVariants(backend: WebGPUBackend, calls: readonly TunedCall[], options: TuneOptions = {}): Promise<TuneRow[]> {
   const log = options.log ?? ((l: string) => console.info(l));
   const variants = (options.variants ?? backend.availableVariants()).filter((v) => backend.availableVariants().includes(v));

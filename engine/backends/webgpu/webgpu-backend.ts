@@ -718,7 +718,7 @@ export function adapterTiling(info: AdapterNames): Partial<Tiling> {
 
 type AdapterNames = Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>;
 
-/** The adapter's names that are set, in one line (describe(), and the adapter tests). */
+/** The adapter's names that are set, in one line (describe(), adapterTiling, isSoftwareAdapter). */
 function adapterName(i: AdapterNames): string {
   return [i.vendor, i.architecture, i.device, i.description].filter((s) => s).join(' ');
 }
