@@ -29,10 +29,10 @@ an HTML report with every figure.
 
 Recipes (--recipe NAME; model/recipes/):
 ${recipesHelp()}
-  Expected times, CPU backend, this project's 2-core machine: an epoch measured
-  on 2026-12-01 (40 steps scaled to the epoch) at load average 23, times the
-  epoch limit; 'quiet' scales that by the tutorial's quiet epoch (45 s) over its
-  loaded one. Extrapolations, not runs; early stopping may end a run sooner.
+  Expected times, CPU backend, this project's 2-core machine: each recipe's own
+  full run (README, "Recipes"), its epoch times times the epoch limit, on the
+  thread count named; early stopping may end a run sooner. On another machine,
+  npx tsx bench/recipe-epoch.ts times an epoch from 40 steps.
 
   tutorial validates on the test set, as the tutorial does. Every other recipe
   holds out the last 5,000 training images (1/12 of a smaller --quick slice) for
