@@ -121,8 +121,9 @@ const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(see
 const narrowVit: Recipe = { ...vitRecipe, build: (seed) => smallVit(seed, { dim: 32, heads: 4, blocks: 1 }) };
 
 describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOCHS} epochs, batch ${BATCH})`, () => {
-  // Measured 2026-12-01 at 17:30-17:35 (load average 24-29): tutorial 69.5%, regularized 62.5%,
-  // resnet (8-16-32, batch 32) 55.5%, vit (width 32, 1 block) 44.3% on the 400 test images. The
+  // Measured 2026-12-01 at 17:30-17:35 (load average 24-29): tutorial 69.5%, resnet (8-16-32,
+  // batch 32) 55.5%, vit (width 32, 1 block) 44.3% on the 400 test images; regularized, as the
+  // recipe is since 2026-12-02, 73.5% (17:48, quiet). The
   // CPU backend is deterministic, so these repeat; each threshold leaves about 8-10 points for
   // another machine's float rounding and stays far above chance (10%).
   let tutorial: TrainResult;
@@ -134,21 +135,24 @@ describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOC
     expect(tutorial.test.accuracy).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('regularized: within 12 points of tutorial on the same slice, and at least 55%', async () => {
+  it('regularized: within 2 points of tutorial on the same slice (or above it), and at least 60%', async () => {
     const r = await trainSlice(regularizedRecipe);
     // Holdout: it trains on the first 11/12 of the slice, validates on the rest, tests once.
     expect(r.splits.validationSource).toBe('holdout');
     const held = Math.round(SLICE / 12);
     expect([r.splits.train.count, r.splits.validation.count]).toEqual([SLICE - held, held]);
     const header = readCheckpoint(checkpointPath(r.outDir)).header;
-    expect(header.run).toMatchObject({ recipe: 'regularized', labelSmoothing: 0.1, augment: { shift: 1, flip: true } });
+    expect(header.run).toMatchObject({ recipe: 'regularized', labelSmoothing: 0.1 });
+    expect(header.run?.augment).toEqual({ shift: 1 }); // exactly: no flip (model/recipes/regularized.ts says why)
     expect(header.data.validation?.count).toBe(held);
-    // What regularizes also slows a short run: augmented images are harder, dropout thins every
-    // step, smoothed targets give smaller gradients, the first quarter is a warm-up from 0, and
-    // it trains on 1/12 fewer images. On this slice it measured 7 points below tutorial, so 12
-    // points is the allowance; a broken augmentation or schedule costs far more (see the README).
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(tutorial.test.accuracy - 0.12);
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.55);
+    // What regularizes also slows a short run (augmented images are harder, dropout thins every
+    // step, smoothed targets give smaller gradients, the first quarter is a warm-up from 0, and it
+    // trains on 1/12 fewer images), so it need only come within 2 points. The recipe measured 4.0
+    // points above tutorial here (73.5%, 2026-12-02); with a left-right flip and Dropout after
+    // each pooling it measured 1.8 below, and a broken augmentation or schedule costs far more
+    // (see the README).
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(tutorial.test.accuracy - 0.02);
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.6);
   });
 
   it('resnet (at widths 8-16-32, batch 32): at least 45% test accuracy', async () => {

@@ -17,7 +17,8 @@
  *
  * Training: AdamW (Keras's weight decay 0.004) with a warm-up over 2 epochs to 2e-3 and a
  * cosine decay, label smoothing 0.1, shifts up to 2 pixels, flips and rotations up to 8 degrees
- * (engine/ops/augment.ts; regularized.ts says why these), batch 128, at most 30
+ * (engine/ops/augment.ts; regularized.ts says why no brightness or noise, and why it no longer
+ * flips: a no-flip run of this recipe is still to be tried), batch 128, at most 30
  * epochs, validating on the last 5,000 training images (EarlyStopping on val_accuracy, patience 6).
  */
 import { input } from '../../engine/nn/functional/input.js';
