@@ -1,19 +1,22 @@
 // augment: one invocation per output element of NHWC images [N, H, W, C]. The draws and the
 // inverse mapping are engine/backends/cpu/augment.ts's, step for step: per sample a shift, flip
-// and angle from counterBits(sampleKey, 8b + k), bilinear sampling with zeros outside, then the
-// brightness offset, then Irwin-Hall noise from counterBits(noiseKey, 2i) and (2i + 1).
+// and angle from counterBits(sampleKey, 8b + k), bilinear sampling with zeros outside, zero inside
+// the sample's cutout square (its centre from 8b + 5 and 8b + 6), then the brightness offset, then Irwin-Hall noise from counterBits(noiseKey, 2i) and (2i + 1).
 // Sin and cos are polynomials (|angle| <= π/4): WGSL's builtins may be off by 2^-11.
 #include "include/elements.wgsl"
 #include "include/counter-hash.wgsl"
 struct Params {
   n: u32, height: u32, width: u32, channels: u32,
   sampleKey: u32, noiseKey: u32, maxShift: u32, flip: u32,
-  maxRotation: f32, brightness: f32, noiseScale: f32,
+  maxRotation: f32, brightness: f32, noiseScale: f32, cutout: u32,
 }
 #storage(1) read x: f32, read_write y: f32
 
 // The top 24 bits as a uniform in [0, 1), exact in f32.
 fn unit24(bits: u32) -> f32 { return f32(bits >> 8u) / 16777216.0; }
+
+// An integer in [0, n) from the top 16 bits (n < 65536).
+fn indexOf(bits: u32, n: u32) -> i32 { return i32(((bits >> 16u) * n) >> 16u); }
 
 // An integer in [-maxShift, maxShift] from the top 16 bits.
 fn shiftOf(bits: u32) -> f32 {
@@ -69,6 +72,13 @@ fn element(i: u32) {
   let top = tap(base, y0, x0, c) * (1.0 - fx) + tap(base, y0, x0 + 1, c) * fx;
   let bottom = tap(base, y0 + 1, x0, c) * (1.0 - fx) + tap(base, y0 + 1, x0 + 1, c) * fx;
   var v = top * (1.0 - fy) + bottom * fy;
+  if (p.cutout > 0u) {
+    let half = i32(p.cutout >> 1u);
+    // (ry, rx): the pixel's place in the square, whose first row and column may be negative.
+    let ry = i32(yo) - (indexOf(counterBits(p.sampleKey, 8u * b + 5u), p.height) - half);
+    let rx = i32(xo) - (indexOf(counterBits(p.sampleKey, 8u * b + 6u), p.width) - half);
+    if (ry >= 0 && ry < i32(p.cutout) && rx >= 0 && rx < i32(p.cutout)) { v = 0.0; }
+  }
   if (p.brightness > 0.0) {
     v += p.brightness * (2.0 * unit24(counterBits(p.sampleKey, 8u * b + 4u)) - 1.0);
   }

@@ -50,14 +50,14 @@ function params(options: Augmentation): AugmentParams {
 describe('augment: each transform', () => {
   it('returns x itself when every option is off', () => {
     expect(augment(x, {}, key)).toBe(x);
-    expect(augment(x, { shift: 0, flip: false, rotation: 0, brightness: 0, noise: 0 }, key)).toBe(x);
+    expect(augment(x, { shift: 0, flip: false, rotation: 0, brightness: 0, noise: 0, cutout: 0 }, key)).toBe(x);
   });
 
   it('shift: each image moves by whole pixels in [-k, k], zeros fill in, and every shift occurs', () => {
     const y = run({ shift: 2 });
     const seen = new Set<string>();
     for (let b = 0; b < N; b++) {
-      const d = augmentDraws(params({ shift: 2 }), b);
+      const d = augmentDraws(params({ shift: 2 }), b, H, W);
       expect(Math.abs(d.shiftY)).toBeLessThanOrEqual(2);
       expect(Math.abs(d.shiftX)).toBeLessThanOrEqual(2);
       seen.add(`${d.shiftY},${d.shiftX}`);
@@ -72,7 +72,7 @@ describe('augment: each transform', () => {
     const y = run({ flip: true });
     let flipped = 0;
     for (let b = 0; b < N; b++) {
-      const mirror = augmentDraws(params({ flip: true }), b).flip;
+      const mirror = augmentDraws(params({ flip: true }), b, H, W).flip;
       if (mirror) flipped++;
       for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) for (let ch = 0; ch < C; ch++) {
         expect(y[((b * H + r) * W + c) * C + ch]).toBe(at(b, r, mirror ? W - 1 - c : c, ch));
@@ -88,7 +88,7 @@ describe('augment: each transform', () => {
     let worst = 0;
     let moved = 0;
     for (let b = 0; b < N; b++) {
-      const angle = augmentDraws(p, b).angle;
+      const angle = augmentDraws(p, b, H, W).angle;
       expect(Math.abs(angle)).toBeLessThanOrEqual((20 * Math.PI) / 180 + 1e-7);
       const cs = Math.cos(angle);
       const sn = Math.sin(angle);
@@ -109,6 +109,40 @@ describe('augment: each transform', () => {
     }
     expect(worst).toBeLessThan(2e-6);
     expect(moved).toBeGreaterThan(N * plane * 0.5);
+  });
+
+  it('cutout: a k x k square of zeros per image, centred on a uniform pixel, clipped at the edges; the rest untouched', () => {
+    const k = 4;
+    const y = run({ cutout: k });
+    const centres = new Set<string>();
+    let clipped = 0;
+    for (let b = 0; b < N; b++) {
+      // The zeros, found from the output alone (every input value is at least 0.1).
+      let r0 = H, r1 = -1, c0 = W, c1 = -1, zeros = 0;
+      for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) for (let ch = 0; ch < C; ch++) {
+        const v = y[((b * H + r) * W + c) * C + ch];
+        if (v === 0) {
+          zeros++;
+          [r0, r1, c0, c1] = [Math.min(r0, r), Math.max(r1, r), Math.min(c0, c), Math.max(c1, c)];
+        } else {
+          expect(v).toBe(at(b, r, c, ch));
+        }
+      }
+      // They form one rectangle, every channel: a k x k square less what falls outside the image.
+      const rows = r1 - r0 + 1;
+      const cols = c1 - c0 + 1;
+      expect(zeros).toBe(rows * cols * C);
+      expect(rows === k || r0 === 0 || r1 === H - 1).toBe(true);
+      expect(cols === k || c0 === 0 || c1 === W - 1).toBe(true);
+      if (rows < k || cols < k) clipped++;
+      // Its centre: the square's first row and column plus k/2 (the draws say where).
+      const d = augmentDraws(params({ cutout: k }), b, H, W);
+      expect([Math.max(d.cutY, 0), Math.max(d.cutX, 0)]).toEqual([r0, c0]);
+      centres.add(`${d.cutY + k / 2},${d.cutX + k / 2}`);
+    }
+    expect(centres.size).toBeGreaterThan(30); // of 63 pixels, over 64 images
+    expect(clipped).toBeGreaterThan(0);
+    expect(clipped).toBeLessThan(N);
   });
 
   it('brightness: one offset per image, uniform within [-b, b]', () => {
@@ -146,7 +180,7 @@ describe('augment: each transform', () => {
 });
 
 describe('augment: deterministic from (seed, epoch, step, sample index)', () => {
-  const all: Augmentation = { shift: 2, flip: true, rotation: 15, brightness: 0.1, noise: 0.05 };
+  const all: Augmentation = { shift: 2, flip: true, rotation: 15, brightness: 0.1, noise: 0.05, cutout: 3 };
 
   it('the same key gives the same bits on fresh backends and runs; another seed, epoch or step does not', () => {
     const a = run(all);
@@ -179,7 +213,8 @@ describe('augment: errors name the op, the option and the value', () => {
     [{ brightness: Number.NaN }, /augment: brightness must be a finite number in \[0, ∞\], got NaN/],
     [{ noise: -0.1 }, /augment: noise must be a finite number .* got -0\.1/],
     [{ flip: 'yes' }, /augment: flip must be true or false, got 'yes'|augment: flip must be true or false, got "yes"/],
-    [{ zoom: 0.1 }, /augment: unknown option zoom \(expected one of shift, flip, rotation, brightness, noise\)/],
+    [{ cutout: 2.5 }, /augment: cutout must be an integer number of pixels in \[0, 32767\], got 2\.5/],
+    [{ zoom: 0.1 }, /augment: unknown option zoom \(expected one of shift, flip, rotation, brightness, noise, cutout\)/],
   ])('%o', (options, message) => {
     expect(() => augment(x, options as Augmentation, key)).toThrow(message);
   });

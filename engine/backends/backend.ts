@@ -116,7 +116,7 @@ export interface DecayScalars {
 
 /** One batch's augmentation, resolved by engine/ops/augment.ts (engine/backends/cpu/augment.ts states the draws). */
 export interface AugmentParams {
-  /** u32 key of the per-sample draws (shift, flip, angle, brightness). */
+  /** u32 key of the per-sample draws (shift, flip, angle, brightness, cutout centre). */
   readonly sampleKey: number;
   /** u32 key of the per-element noise. */
   readonly noiseKey: number;
@@ -130,6 +130,8 @@ export interface AugmentParams {
   readonly brightness: number;
   /** Standard deviation of the (Irwin-Hall, 4 uniforms) noise. */
   readonly noise: number;
+  /** Side in pixels of the square cut out (set to 0) of each image, at a uniform centre; 0: none. */
+  readonly cutout: number;
 }
 
 /** One Adam step's scalars, computed on the host (Keras semantics, see optim/adam.ts). */
@@ -282,7 +284,8 @@ export interface OpFamilySignatures<T> {
   dropout(x: T, rate: number, seed: number): T;
   /**
    * Data augmentation of NHWC images [N, H, W, C] (AugmentParams; engine/ops/augment.ts): per sample
-   * a shift, flip and rotation (inverse-mapped, bilinear, zeros outside), then a brightness offset,
+   * a shift, flip and rotation (inverse-mapped, bilinear, zeros outside), then a cutout square of
+   * zeros, then a brightness offset,
    * then per-element noise. Every draw is a counter-based hash of (key, sample or element index).
    */
   augment(x: T, params: AugmentParams): T;

@@ -3,7 +3,8 @@
  *
  * Per image: a random integer shift (zeros fill what moves in: the same as padding by `shift`
  * pixels and cropping back at a random offset), a horizontal flip with probability 1/2, a small
- * rotation about the centre (bilinear, zeros outside), a brightness offset, and noise on every
+ * rotation about the centre (bilinear, zeros outside), a square cut out (set to zero: Cutout, DeVries
+ * & Taylor 2017), a brightness offset, and noise on every
  * element (engine/backends/cpu/augment.ts states each draw). Every draw is a counter-based hash of
  * (seed, epoch, step) and the image's position in the batch, or the element's, so the same key
  * gives the same images on every backend and every run: a resumed run sees the images an
@@ -31,6 +32,11 @@ export interface Augmentation {
   brightness?: number;
   /** Standard deviation of the added noise (>= 0): approximately Gaussian (Irwin-Hall, bounded at ±3.46σ). */
   noise?: number;
+  /**
+   * Side in pixels of a square set to zero in every image (an integer >= 0), centred on a uniform
+   * pixel, so near an edge only part of it falls inside (as in DeVries & Taylor's Cutout).
+   */
+  cutout?: number;
 }
 
 /** Which random draws: fit passes its seed, the epoch and the step. */
@@ -41,7 +47,7 @@ export interface AugmentKey {
 }
 
 const MAX_ROTATION_DEGREES = 45;
-const FIELDS = ['shift', 'flip', 'rotation', 'brightness', 'noise'];
+const FIELDS = ['shift', 'flip', 'rotation', 'brightness', 'noise', 'cutout'];
 
 function u32(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${op}: ${name} must be an integer in [0, 2^32), got ${show(v)}`);
@@ -61,7 +67,7 @@ function nonNegative(op: string, name: string, v: unknown, max = Infinity): numb
  */
 export function checkAugmentation(op: string, options: unknown, prefix = ''): Required<Augmentation> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${op}: ${prefix || 'options'} must be an object { shift, flip, rotation, brightness, noise }, got ${show(options)}`);
+    throw new Error(`${op}: ${prefix || 'options'} must be an object { shift, flip, rotation, brightness, noise, cutout }, got ${show(options)}`);
   }
   const o = options as Record<string, unknown>;
   for (const k of Object.keys(o)) {
@@ -73,18 +79,23 @@ export function checkAugmentation(op: string, options: unknown, prefix = ''): Re
   }
   const flip = o.flip ?? false;
   if (typeof flip !== 'boolean') throw new Error(`${op}: ${prefix}flip must be true or false, got ${show(flip)}`);
+  const cutout = o.cutout ?? 0;
+  if (typeof cutout !== 'number' || !Number.isInteger(cutout) || cutout < 0 || cutout > 32767) {
+    throw new Error(`${op}: ${prefix}cutout must be an integer number of pixels in [0, 32767], got ${show(cutout)}`);
+  }
   return {
     shift,
     flip,
     rotation: nonNegative(op, `${prefix}rotation (degrees)`, o.rotation ?? 0, MAX_ROTATION_DEGREES),
     brightness: nonNegative(op, `${prefix}brightness`, o.brightness ?? 0),
     noise: nonNegative(op, `${prefix}noise`, o.noise ?? 0),
+    cutout,
   };
 }
 
 /** True when the options change nothing (augment then returns x itself). */
 export function isIdentityAugmentation(a: Required<Augmentation>): boolean {
-  return a.shift === 0 && !a.flip && a.rotation === 0 && a.brightness === 0 && a.noise === 0;
+  return a.shift === 0 && !a.flip && a.rotation === 0 && a.brightness === 0 && a.noise === 0 && a.cutout === 0;
 }
 
 /** The two u32 keys of a (seed, epoch, step), distinct from dropout's key for the same seed. */
@@ -109,6 +120,7 @@ export function augmentParams(options: Augmentation, key: AugmentKey, op = 'augm
     maxRotation: (a.rotation * Math.PI) / 180,
     brightness: a.brightness,
     noise: a.noise,
+    cutout: a.cutout,
   };
 }
 

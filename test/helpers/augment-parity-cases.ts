@@ -33,7 +33,8 @@ export function augmentParityCases(big: boolean): ParityCase[] {
   const cases = [
     augmentCase('shift 3 + flip (bit for bit)', [6, 9, 11, 3], { shift: 3, flip: true }, 101, true),
     augmentCase('rotation 30°', [4, 28, 28, 1], { rotation: 30 }, 102, false),
-    augmentCase('everything', [5, 13, 17, 2], { shift: 2, flip: true, rotation: 15, brightness: 0.2, noise: 0.1 }, 103, false),
+    augmentCase('everything', [5, 13, 17, 2], { shift: 2, flip: true, rotation: 15, brightness: 0.2, noise: 0.1, cutout: 5 }, 103, false),
+    augmentCase('cutout 8 + shift 1 (bit for bit)', [9, 28, 28, 1], { shift: 1, cutout: 8 }, 107, true),
     augmentCase('brightness + noise', [3, 7, 5, 4], { brightness: 0.5, noise: 0.3 }, 104, false),
     augmentCase('1x1 images, shift 1', [7, 1, 1, 1], { shift: 1, flip: true }, 105, true),
   ];

@@ -4,14 +4,15 @@
  * Every random number is a counter-based hash (engine/counter-hash.ts) of a key and an index, so
  * an image's draws depend only on (key, its position in the batch), on every backend:
  * - sample b draws counterBits(sampleKey, 8b + k), k = 0 shift y, 1 shift x, 2 flip, 3 angle,
- *   4 brightness (augmentDraws below);
+ *   4 brightness, 5 and 6 the cutout's centre row and column (augmentDraws below);
  * - element i draws counterBits(noiseKey, 2i) and (2i + 1): four 16-bit uniforms whose sum,
  *   centred and scaled, is an Irwin-Hall approximation of a Gaussian (unit variance, bounded at
  *   ±2√3). It is integer arithmetic up to one float multiply, so both backends agree.
  *
  * Output pixel (y, x) is inverse-mapped: rotate about the centre by the angle, undo the shift, undo
  * the flip, then sample bilinearly with zeros outside the image. Without rotation the source is an
- * integer pixel and the weights are 0 and 1, so a shift or flip copies values exactly. Sin and cos
+ * integer pixel and the weights are 0 and 1, so a shift or flip copies values exactly. A pixel
+ * inside the sample's cutout square is 0 (before brightness and noise). Sin and cos
  * are polynomials (the angle is at most 45°), not Math.sin: WGSL's builtins may be off by 2^-11.
  */
 import type { AugmentParams } from '../backend.js';
@@ -26,6 +27,9 @@ export interface AugmentDraws {
   /** Radians. */
   readonly angle: number;
   readonly delta: number;
+  /** The cutout square's first row and column (may be negative: it is centred on a uniform pixel). */
+  readonly cutY: number;
+  readonly cutX: number;
 }
 
 /** The top 24 bits as a uniform in [0, 1), exact in float32. */
@@ -34,7 +38,11 @@ const unit24 = (bits: number): number => (bits >>> 8) / 16777216;
 /** An integer in [-max, max] from the top 16 bits (max < 32768, so the product fits in 32 bits). */
 const shiftOf = (bits: number, max: number): number => (((bits >>> 16) * (2 * max + 1)) >>> 16) - max;
 
-export function augmentDraws(p: AugmentParams, b: number, round: (v: number) => number = Math.fround): AugmentDraws {
+/** An integer in [0, n) from the top 16 bits (n < 65536). */
+const indexOf = (bits: number, n: number): number => ((bits >>> 16) * n) >>> 16;
+
+/** `height` and `width` place the cutout's centre (it is uniform over the image's pixels). */
+export function augmentDraws(p: AugmentParams, b: number, height: number, width: number, round: (v: number) => number = Math.fround): AugmentDraws {
   const bits = (k: number) => counterBits(p.sampleKey, (8 * b + k) >>> 0);
   return {
     shiftY: shiftOf(bits(0), p.maxShift),
@@ -42,6 +50,8 @@ export function augmentDraws(p: AugmentParams, b: number, round: (v: number) => 
     flip: p.flip && bits(2) >>> 31 === 1,
     angle: round(round(p.maxRotation) * (2 * unit24(bits(3)) - 1)),
     delta: round(round(p.brightness) * (2 * unit24(bits(4)) - 1)),
+    cutY: indexOf(bits(5), height) - (p.cutout >> 1),
+    cutX: indexOf(bits(6), width) - (p.cutout >> 1),
   };
 }
 
@@ -77,7 +87,7 @@ export function augment(x: FloatArray, shape: readonly number[], p: AugmentParam
   const cx = (W - 1) / 2;
   const plane = H * W * C;
   for (let b = 0; b < N; b++) {
-    const d = augmentDraws(p, b, round);
+    const d = augmentDraws(p, b, H, W, round);
     const rotates = round(p.maxRotation) > 0;
     const cs = rotates ? round(cosSmall(d.angle)) : 1;
     const sn = rotates ? round(sinSmall(d.angle)) : 0;
@@ -85,6 +95,7 @@ export function augment(x: FloatArray, shape: readonly number[], p: AugmentParam
     const tap = (yy: number, xx: number, c: number): number => (yy < 0 || yy >= H || xx < 0 || xx >= W ? 0 : x[base + (yy * W + xx) * C + c]);
     for (let yo = 0; yo < H; yo++) {
       for (let xo = 0; xo < W; xo++) {
+        const cut = yo - d.cutY >= 0 && yo - d.cutY < p.cutout && xo - d.cutX >= 0 && xo - d.cutX < p.cutout;
         const dy = yo - cy;
         const dx = xo - cx;
         const sy = cs * dy - sn * dx + cy - d.shiftY;
@@ -97,7 +108,7 @@ export function augment(x: FloatArray, shape: readonly number[], p: AugmentParam
         for (let c = 0; c < C; c++) {
           const top = tap(y0, x0, c) * (1 - fx) + tap(y0, x0 + 1, c) * fx;
           const bottom = tap(y0 + 1, x0, c) * (1 - fx) + tap(y0 + 1, x0 + 1, c) * fx;
-          let v = round(top * (1 - fy) + bottom * fy);
+          let v = cut ? 0 : round(top * (1 - fy) + bottom * fy);
           if (brightens) v = round(v + d.delta);
           const i = base + (yo * W + xo) * C + c;
           if (scale > 0) v = round(v + round(noiseUnits(p.noiseKey, i) * scale));

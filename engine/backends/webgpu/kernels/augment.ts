@@ -17,7 +17,7 @@ const programs = {
  * test/kernel-coverage.test.ts. Nothing at run time reads them, so bundles leave them out.
  */
 export const augmentFacts = {
-  about: 'data augmentation of NHWC images: shift, flip, rotation, brightness, noise',
+  about: 'data augmentation of NHWC images: shift, flip, rotation, cutout, brightness, noise',
   kernels: {
     augment: {
       cpu: 'engine/backends/cpu/augment.ts',
@@ -36,7 +36,7 @@ export const augment = family<keyof typeof augmentFacts.kernels>({
       gpu.launch(programs.augment, { threads: n }, { x: x.storage, y: y.storage }, {
         n, height, width, channels,
         sampleKey: q.sampleKey, noiseKey: q.noiseKey, maxShift: q.maxShift, flip: q.flip ? 1 : 0,
-        maxRotation: q.maxRotation, brightness: q.brightness, noiseScale: noiseScale(q.noise),
+        maxRotation: q.maxRotation, brightness: q.brightness, noiseScale: noiseScale(q.noise), cutout: q.cutout,
       });
       return y;
     },
