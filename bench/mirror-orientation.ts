@@ -8,10 +8,10 @@
  * Why the recipes' augmentations are what they are (model/recipes/regularized.ts) rests on this.
  */
 import { loadFashionMnist, type FashionMnistSplit } from '../model/data/fashion-mnist.js';
+import { DEFAULT_HOLDOUT } from '../model/data/splits.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
-const TRAIN_IMAGES = 55_000;
 
 function classMeans(split: FashionMnistSplit, count: number, classes: number): Float64Array[] {
   const sums = Array.from({ length: classes }, () => new Float64Array(PIXELS));
@@ -51,6 +51,8 @@ function orientedShare(split: FashionMnistSplit, count: number, means: Float64Ar
 }
 
 const data = loadFashionMnist();
+// The images before the recipes' held-out tail (model/data/splits.ts): what they train on.
+const TRAIN_IMAGES = data.train.count - DEFAULT_HOLDOUT;
 const means = classMeans(data.train, TRAIN_IMAGES, data.classNames.length);
 const train = orientedShare(data.train, TRAIN_IMAGES, means);
 const test = orientedShare(data.test, data.test.count, means);

@@ -1,7 +1,8 @@
 // augment: one invocation per output element of NHWC images [N, H, W, C]. The draws and the
 // inverse mapping are engine/backends/cpu/augment.ts's, step for step: per sample a shift, flip
 // and angle from counterBits(sampleKey, 8b + k), bilinear sampling with zeros outside, zero inside
-// the sample's cutout square (its centre from 8b + 5 and 8b + 6), then the brightness offset, then Irwin-Hall noise from counterBits(noiseKey, 2i) and (2i + 1).
+// the sample's cutout square (its centre from 8b + 5 and 8b + 6), then the brightness offset,
+// then Irwin-Hall noise from counterBits(noiseKey, 2i) and (2i + 1).
 // Sin and cos are polynomials (|angle| <= π/4): WGSL's builtins may be off by 2^-11.
 #include "include/elements.wgsl"
 #include "include/counter-hash.wgsl"

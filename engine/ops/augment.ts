@@ -54,6 +54,14 @@ function u32(op: string, name: string, v: unknown): number {
   return v;
 }
 
+/** A whole number of pixels (shift, cutout): an integer in [0, 32767], so draws fit 16-bit arithmetic. */
+function wholePixels(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 32767) {
+    throw new Error(`${op}: ${name} must be an integer number of pixels in [0, 32767], got ${show(v)}`);
+  }
+  return v;
+}
+
 function nonNegative(op: string, name: string, v: unknown, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) {
     throw new Error(`${op}: ${name} must be a finite number in [0, ${max === Infinity ? '∞' : max}], got ${show(v)}`);
@@ -67,29 +75,22 @@ function nonNegative(op: string, name: string, v: unknown, max = Infinity): numb
  */
 export function checkAugmentation(op: string, options: unknown, prefix = ''): Required<Augmentation> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${op}: ${prefix || 'options'} must be an object { shift, flip, rotation, brightness, noise, cutout }, got ${show(options)}`);
+    throw new Error(`${op}: ${prefix || 'options'} must be an object { ${FIELDS.join(', ')} }, got ${show(options)}`);
   }
   const o = options as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (!FIELDS.includes(k)) throw new Error(`${op}: unknown option ${prefix}${k} (expected one of ${FIELDS.join(', ')})`);
   }
-  const shift = o.shift ?? 0;
-  if (typeof shift !== 'number' || !Number.isInteger(shift) || shift < 0 || shift > 32767) {
-    throw new Error(`${op}: ${prefix}shift must be an integer number of pixels in [0, 32767], got ${show(shift)}`);
-  }
+  const shift = wholePixels(op, `${prefix}shift`, o.shift ?? 0);
   const flip = o.flip ?? false;
   if (typeof flip !== 'boolean') throw new Error(`${op}: ${prefix}flip must be true or false, got ${show(flip)}`);
-  const cutout = o.cutout ?? 0;
-  if (typeof cutout !== 'number' || !Number.isInteger(cutout) || cutout < 0 || cutout > 32767) {
-    throw new Error(`${op}: ${prefix}cutout must be an integer number of pixels in [0, 32767], got ${show(cutout)}`);
-  }
   return {
     shift,
     flip,
     rotation: nonNegative(op, `${prefix}rotation (degrees)`, o.rotation ?? 0, MAX_ROTATION_DEGREES),
     brightness: nonNegative(op, `${prefix}brightness`, o.brightness ?? 0),
     noise: nonNegative(op, `${prefix}noise`, o.noise ?? 0),
-    cutout,
+    cutout: wholePixels(op, `${prefix}cutout`, o.cutout ?? 0),
   };
 }
 
