@@ -3,7 +3,8 @@
 // dy and w are read 4 output channels at a time as vec4 and transposed in registers into the
 // rows and columns mac8 takes. Per 4 output channels: 8 vec4 dy + 8 vec4 w loads for 256
 // multiply-adds, where the _vec4 kernel makes 32 scalar dy + 32 scalar w gathers. A tap that
-// no pixel of the block reaches is skipped; an unreached pixel reads a zero vector (select).
+// no pixel of the block reaches is skipped; an unreached pixel reads a zero vector (select). Rows
+// in groupedPixels4 order (include/conv-transposed.wgsl): a block is one pixel of 8 images.
 #include "include/conv-transposed.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
@@ -22,8 +23,8 @@ fn weights4(row: u32, outC4: u32) -> mat4x4<f32> {
 }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let a = sources4(lanes.rowsA);
-  let b = sources4(lanes.rowsB);
+  let a = sources4(groupedPixels4(lanes.rowsA));
+  let b = sources4(groupedPixels4(lanes.rowsB));
   let outC4 = p.outC / 4u;
   var acc: Block8;
   for (var kh = 0u; kh < p.kH; kh++) {
@@ -57,7 +58,7 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
   storeBlock8(acc, m0, c0, layer);
 }
 fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let o = (m * p.inC + c0) / 4u;
+  let o = (groupedPixels4(vec4<u32>(m)).x * p.inC + c0) / 4u;
   dx[o] = va;
   if (c0 + 4u < p.inC) { dx[o + 1u] = vb; }
 }

@@ -2,7 +2,8 @@
 // conv2d_backprop_input.wgsl with each invocation computing a block of 8 input pixels x 8 input
 // channels (include/block8.wgsl) in registers (per output channel: 8 dy + 8 w loads for 64
 // multiply-adds; the 4x4 kernel does 8 loads for 16). The stride/padding test is done once per
-// (kh, kw); a tap that no pixel of the block reaches is skipped.
+// (kh, kw); a tap that no pixel of the block reaches is skipped. Rows in groupedPixels4 order
+// (include/conv-transposed.wgsl): a block is one pixel of 8 images, so the skip is exact.
 #include "include/conv-transposed.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
@@ -10,8 +11,8 @@
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
-  let a = sources4(lanes.rowsA);
-  let b = sources4(lanes.rowsB);
+  let a = sources4(groupedPixels4(lanes.rowsA));
+  let b = sources4(groupedPixels4(lanes.rowsB));
   let outC = p.outC;
   var acc: Block8;
   for (var kh = 0u; kh < p.kH; kh++) {
@@ -43,7 +44,7 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
   storeBlock8(acc, m0, c0, layer);
 }
 fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let o = (m * p.inC + c0) / 4u;
+  let o = (groupedPixels4(vec4<u32>(m)).x * p.inC + c0) / 4u;
   dx[o] = va;
   if (c0 + 4u < p.inC) { dx[o + 1u] = vb; }
 }
