@@ -192,6 +192,8 @@ export function parityCases(big = true): ParityCase[] {
     }
   }
   cases.push(elementwise('reluBackward', [41, 13], 4, (s, rng) => s.keep(s.be.kernels.reluBackward(s.up(rng.values(533), [41, 13]), s.up(rng.awayFromZero(533), [41, 13])))));
+  // A multiple of 4 elements: the vec4 program (relu_backward_vec4.wgsl).
+  cases.push(elementwise('reluBackward', [41, 12], 4, (s, rng) => s.keep(s.be.kernels.reluBackward(s.up(rng.values(492), [41, 12]), s.up(rng.awayFromZero(492), [41, 12])))));
   const sums: [Shape, number[]][] = [
     [[7, 9], [0]], [[7, 9], [1]], [[7, 9], [0, 1]], [[3, 4, 5, 6], [0, 2]], [[3, 4, 5, 6], [1, 3]],
     [[16, 13, 13, 32], [0, 1, 2]], [[100_003], [0]], [[2, 1, 9, 1], [1, 3]], [[5, 3000], [1]], [[3000, 5], [0]],
@@ -305,6 +307,11 @@ export function parityCases(big = true): ParityCase[] {
   // partial edge windows, and stride > pool leaves inputs in no window at all (their dx must be 0).
   cases.push(...poolCase([2, 9, 11, 3], [2, 2], [2, 2], 'same', 18));
   cases.push(...poolCase([2, 10, 9, 4], [2, 2], [3, 3], 'valid', 19));
+  // Channels in fours take the vec4 forward (with Tiling.vec4), and outputs in fours the vec4
+  // scatter (the cases above with an even output count do too).
+  cases.push(...poolCase([3, 13, 13, 8], [2, 2], [2, 2], 'valid', 32));
+  cases.push(...poolCase([2, 9, 11, 4], [2, 2], [2, 2], 'same', 33));
+  cases.push(...poolCase([2, 9, 11, 8], [3, 3], [2, 2], 'same', 34));
   cases.push({
     name: 'adam, 3 steps over a flat buffer (param, m, v)',
     reduction: 1,

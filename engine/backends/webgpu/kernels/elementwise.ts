@@ -20,6 +20,7 @@ const programs = {
   scale: { shader: 'scale', workgroup: 'elementwise', grid: 'threads' },
   binary: { shader: 'binary', workgroup: 'elementwise', grid: 'threads' },
   reluBackward: { shader: 'relu_backward', workgroup: 'elementwise', grid: 'threads' },
+  reluBackwardVec4: { shader: 'relu_backward_vec4', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
 /**
@@ -55,7 +56,10 @@ export const elementwise = family<keyof typeof elementwiseFacts.kernels>({
     reluBackward: (dy, y) => {
       const dx = gpu.out(dy.shape, dy.dtype, 'reluBackward');
       const n = sizeOf(dy.shape);
-      gpu.launch(programs.reluBackward, { threads: n }, { dy: dy.storage, y: y.storage, dx: dx.storage }, { n });
+      const buffers = { dy: dy.storage, y: y.storage, dx: dx.storage };
+      // Four elements an invocation where they divide (2.2x on SwiftShader: relu_backward_vec4.wgsl).
+      if (gpu.tiling.vec4 && n % 4 === 0) gpu.launch(programs.reluBackwardVec4, { threads: n / 4 }, buffers, { n: n / 4 });
+      else gpu.launch(programs.reluBackward, { threads: n }, buffers, { n });
       return dx;
     },
   }),

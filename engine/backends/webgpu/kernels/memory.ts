@@ -9,6 +9,7 @@ import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './f
 
 const programs = {
   fill: { shader: 'fill', workgroup: 'elementwise', grid: 'threads' },
+  fillVec4: { shader: 'fill_vec4', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
 
 /**
@@ -36,11 +37,13 @@ export const memory = family<keyof typeof memoryFacts.kernels>({
 });
 
 /** Records the fill of n elements of `storage` with `value` (written as dtype's bit pattern). */
-export function fillStorage(gpu: Pick<Gpu, 'launch'>, storage: GPUStorage, n: number, dtype: DType, value: number): void {
+export function fillStorage(gpu: Pick<Gpu, 'launch' | 'tiling'>, storage: GPUStorage, n: number, dtype: DType, value: number): void {
   const bits = new DataView(new ArrayBuffer(4));
   if (dtype === 'int32') bits.setInt32(0, value, true);
   else bits.setFloat32(0, value, true);
-  gpu.launch(programs.fill, { threads: n }, { out: storage }, { n, value: bits.getUint32(0, true) });
+  const word = bits.getUint32(0, true);
+  if (gpu.tiling.vec4 && n % 4 === 0) gpu.launch(programs.fillVec4, { threads: n / 4 }, { out: storage }, { n: n / 4, value: word });
+  else gpu.launch(programs.fill, { threads: n }, { out: storage }, { n, value: word });
 }
 
 export function fillZero(gpu: Gpu, t: T): void {

@@ -6,17 +6,25 @@
  * - non-overlapping windows (stride >= pool, the tutorial's 2x2/2): zero dx, then one
  *   invocation per output scatters its dy; no two windows write the same element, so no atomics.
  *   SwiftShader, pool1 at batch 256 ([256,26,26,32], 2x2/2), same checksum: 355 ms with the
- *   gather, 135-145 ms with the scatter (read-back included), so about 2.5x;
+ *   gather, 135-145 ms with the scatter (read-back included), so about 2.5x. With Tiling.vec4
+ *   and outputs in fours, both passes take four elements an invocation (fill_vec4.wgsl,
+ *   maxpool2d_backward_scatter_vec4.wgsl): both pools' backward in a batch-256 step, Node's
+ *   SwiftShader, 2026-12-02: 36 ms against 76 ms for the scalar pair. A one-pass gather over the
+ *   inputs (each input's one window found by division) measured 84-92 ms there and was dropped;
  * - overlapping windows: a gather, one invocation per input summing the windows that chose it.
+ * The forward reads four channels a load where they divide (maxpool2d_vec4.wgsl): 71-74 ms
+ * against 159 ms for both pools in the same step.
  */
 import type { Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import type { Program } from '../launch.js';
-import { family, type Params, type FamilyFacts } from './family.js';
+import { family, type Gpu, type Params, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
   forward: { shader: 'maxpool2d', workgroup: 'elementwise', grid: 'threads' },
+  forwardVec4: { shader: 'maxpool2d_vec4', workgroup: 'elementwise', grid: 'threads' },
+  backwardScatterVec4: { shader: 'maxpool2d_backward_scatter_vec4', workgroup: 'elementwise', grid: 'threads' },
   backwardGather: { shader: 'maxpool2d_backward', workgroup: 'elementwise', grid: 'threads' },
   backwardScatter: { shader: 'maxpool2d_backward_scatter', workgroup: 'elementwise', grid: 'threads' },
 } as const satisfies Record<string, Program>;
@@ -43,16 +51,20 @@ export const pool = family<keyof typeof poolFacts.kernels>({
       const y = gpu.out(shape, x.dtype, 'maxPool2d');
       const argmax = gpu.out(shape, 'int32', 'maxPool2d argmax');
       const n = sizeOf(shape);
-      gpu.launch(programs.forward, { threads: n }, { x: x.storage, y: y.storage, argmax: argmax.storage }, poolParams(g, n));
+      const buffers = { x: x.storage, y: y.storage, argmax: argmax.storage };
+      if (channelVec4(gpu, g)) gpu.launch(programs.forwardVec4, { threads: n / 4 }, buffers, poolParams(g, n / 4));
+      else gpu.launch(programs.forward, { threads: n }, buffers, poolParams(g, n));
       return { y, argmax };
     },
     maxPool2dBackward: (dy, argmax, g) => {
       const dx = gpu.out([g.batch, g.inH, g.inW, g.channels], dy.dtype, 'maxPool2dBackward');
       const buffers = { dy: dy.storage, argmax: argmax.storage, dx: dx.storage };
-      if (g.strideH >= g.poolH && g.strideW >= g.poolW) {
+      const disjoint = g.strideH >= g.poolH && g.strideW >= g.poolW;
+      if (disjoint) {
         fillZero(gpu, dx);
         const m = sizeOf(dy.shape);
-        gpu.launch(programs.backwardScatter, { threads: m }, buffers, poolParams(g, m));
+        if (gpu.tiling.vec4 && m % 4 === 0) gpu.launch(programs.backwardScatterVec4, { threads: m / 4 }, buffers, poolParams(g, m / 4));
+        else gpu.launch(programs.backwardScatter, { threads: m }, buffers, poolParams(g, m));
       } else {
         const n = sizeOf(dx.shape);
         gpu.launch(programs.backwardGather, { threads: n }, buffers, poolParams(g, n));
@@ -61,6 +73,11 @@ export const pool = family<keyof typeof poolFacts.kernels>({
     },
   }),
 });
+
+/** Four channels an invocation: the vec4 programs (Tiling.vec4) where the channels divide. */
+function channelVec4(gpu: Gpu, g: Pool2DGeometry): boolean {
+  return gpu.tiling.vec4 && g.channels % 4 === 0;
+}
 
 /** The uniforms of shaders/include/pool.wgsl; n is the number of invocations. */
 function poolParams(g: Pool2DGeometry, n: number): Params {
