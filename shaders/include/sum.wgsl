@@ -3,12 +3,7 @@
 // the reduction into `chunks` of chunkLen elements; out[o * chunks + c] is output o's chunk c,
 // summed again by the host when chunks > 1.
 #include "include/axis-runs.wgsl"
-struct Params {
-  outSize: u32, chunks: u32, chunkLen: u32, redSize: u32,
-  keptRank: u32, redRank: u32, _p0: u32, _p1: u32,
-  keptShape: vec4<u32>, keptStrides: vec4<u32>,
-  redShape: vec4<u32>, redStrides: vec4<u32>,
-}
+#include "include/sum-params.wgsl"
 #storage(1) read x: f32, read_write out: f32
 // The sum over chunk c of output o's reduced elements r, from r = c*chunkLen + lane in steps of
 // `step` (sum.wgsl: the whole chunk, lane 0, step 1; include/sum-chunks.wgsl: one lane's share,

@@ -30,6 +30,7 @@ import { fillZero } from './memory.js';
 const programs = {
   sum: { shader: 'sum', workgroup: 'elementwise', grid: 'threads' },
   sumSplit: { shader: 'sum_split', workgroup: 'elementwise', grid: 'threads' },
+  sumSplitVec4: { shader: 'sum_split_vec4', workgroup: 'elementwise', grid: 'threads' },
   sumTiled: { shader: 'sum_tiled', workgroup: 'elementwise', grid: 'workgroups', variant: 'tiled' },
   sumSubgroup: { shader: 'sum_subgroup', workgroup: 'elementwise', grid: 'workgroups', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
@@ -59,7 +60,7 @@ export const reduceFacts = {
 export const reduce = family<keyof typeof reduceFacts.kernels>({
   programs,
   variants: {
-    sum: { blocked: [programs.sum, programs.sumSplit], tiled: [programs.sumTiled], subgroup: [programs.sumSubgroup] },
+    sum: { blocked: [programs.sum, programs.sumSplit, programs.sumSplitVec4], tiled: [programs.sumTiled], subgroup: [programs.sumSubgroup] },
   },
   table: (gpu) => ({
     sum: (x, axes, outShape) => {
@@ -134,7 +135,11 @@ export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: 
   const params = { outSize, chunks, chunkLen, redSize, ...runUniforms(kept, red) };
   // Chunk-major partials (sum_split.wgsl): out[c * outSize + o]; the others: out[o * chunks + c].
   const chunkMajor = variant === 'blocked' && chunks > 1 && kept.length > 0 && kept[kept.length - 1].stride === 1;
-  if (chunkMajor) gpu.launch(programs.sumSplit, { threads: outSize * chunks }, { x, out: partials }, params);
+  // Four outputs an invocation, read as vec4, where one contiguous kept run and one reduced run
+  // of stride 4k allow it (the bias gradients): sum_split_vec4.wgsl.
+  const quads = chunkMajor && gpu.tiling.vec4 && kept.length === 1 && outSize % 4 === 0 && red.length === 1 && red[0].stride % 4 === 0;
+  if (quads) gpu.launch(programs.sumSplitVec4, { threads: (outSize / 4) * chunks }, { x, out: partials }, params);
+  else if (chunkMajor) gpu.launch(programs.sumSplit, { threads: outSize * chunks }, { x, out: partials }, params);
   else if (variant === 'blocked') gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, params);
   else gpu.launch(variant === 'tiled' ? programs.sumTiled : programs.sumSubgroup, { workgroups: outSize * chunks }, { x, out: partials }, params);
   if (chunks > 1) {
