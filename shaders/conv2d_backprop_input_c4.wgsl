@@ -4,8 +4,9 @@
 // rows and columns mac8 takes. Per 4 output channels: 8 vec4 dy + 8 vec4 w loads for 256
 // multiply-adds, where the _vec4 kernel makes 32 scalar dy + 32 scalar w gathers. A tap that
 // no pixel of the block reaches is skipped; an unreached pixel reads a zero vector (select). Rows
-// in groupedPixels4 order (include/conv-transposed.wgsl): a block is one pixel of 8 images.
+// in groupedPixels4 order (include/conv-grouped-rows.wgsl): a block is one pixel of 8 images.
 #include "include/conv-transposed.wgsl"
+#include "include/conv-grouped-rows.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #storage(1) read dy: vec4<f32>, read w: vec4<f32>, read_write dx: vec4<f32>

@@ -3,8 +3,9 @@
 // channels (include/block8.wgsl) in registers (per output channel: 8 dy + 8 w loads for 64
 // multiply-adds; the 4x4 kernel does 8 loads for 16). The stride/padding test is done once per
 // (kh, kw); a tap that no pixel of the block reaches is skipped. Rows in groupedPixels4 order
-// (include/conv-transposed.wgsl): a block is one pixel of 8 images, so the skip is exact.
+// (include/conv-grouped-rows.wgsl): a block is one pixel of 8 images, so the skip is exact.
 #include "include/conv-transposed.wgsl"
+#include "include/conv-grouped-rows.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #storage(1) read dy: f32, read w: f32, read_write dx: vec4<f32>

@@ -37,13 +37,17 @@ const CEILINGS = {
   // layouts and line maps (29.2 kB measured), 2026-12-01. WGSL 186.6 kB and layouts 31.4 kB with
   // four more conv programs (conv2d_c4, conv2d_backprop_input_c4, conv2d_backprop_filter_c8 and
   // _c1_3x3), 2026-12-01 evening. WGSL 189.8 kB when the 38 element-wise kernels' entry point
-  // became a grid-stride loop (include/elements.wgsl, Tiling.elementGroups), 2026-12-02.
-  main: { js: JS_BUDGET, wgsl: 191_000, layouts: 32_000, wasm: 0 },
+  // became a grid-stride loop (include/elements.wgsl, Tiling.elementGroups), 2026-12-02. WGSL
+  // 197.8 kB and layouts 33.7 kB with the vec4 memory-bound programs (relu_backward_vec4,
+  // fill_vec4, maxpool2d_vec4, maxpool2d_backward_scatter_vec4, sum_split_vec4) and the input
+  // gradients' grouped rows (include/conv-grouped-rows.wgsl), 2026-12-02 evening; the JavaScript
+  // went from 80.5 to 78.0 kB when the 1-D descriptors became threads('name') (launch.ts).
+  main: { js: JS_BUDGET, wgsl: 199_000, layouts: 34_500, wasm: 0 },
   /** dist/engine-cpu.min.js: the CPU backend with its kernels, the WebAssembly GEMM's runtime and module. */
   // 46.4 kB of JavaScript, 2026-12-01.
   cpu: { js: 48_000, wgsl: 0, layouts: 0, wasm: 26_000 },
   /** dist/engine-all.min.js: everything in engine/index.ts (232.6 kB of JavaScript, 2026-12-01). */
-  all: { js: 236_000, wgsl: 193_000, layouts: 32_000, wasm: 26_000 },
+  all: { js: 236_000, wgsl: 201_500, layouts: 34_500, wasm: 26_000 },
   /**
    * What each subpath adds to the main entry (its JavaScript, and for ./pixels its WGSL), measured
    * 2026-12-01. ./layers and ./tfjs-format build on ./nn (Sequential, the layer base), so theirs

@@ -283,7 +283,7 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...convCase('vec4 stride2 same', [2, 10, 13, 4], [3, 3, 4, 20], [2, 2], 'same', true, false, 16));
   cases.push(...convCase('vec4 5x5 same odd pixels', [1, 7, 5, 12], [5, 5, 12, 4], [1, 1], 'same', false, true, 17));
   // The block8 input gradients number their rows 8 images at a pixel (groupedPixels4 in
-  // include/conv-transposed.wgsl): 11 images are one full group and a tail of 3, 'same' with
+  // include/conv-grouped-rows.wgsl): 11 images are one full group and a tail of 3, 'same' with
   // stride 2 puts both taps that reach and taps that do not inside a group.
   cases.push(...convCase('vec4 grouped rows and a tail', [11, 7, 6, 8], [3, 3, 8, 12], [1, 1], 'valid', false, false, 30));
   cases.push(...convCase('vec4 grouped rows stride2 same', [10, 7, 9, 4], [3, 3, 4, 8], [2, 2], 'same', false, false, 31));

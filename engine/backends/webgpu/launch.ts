@@ -122,6 +122,16 @@ export interface Program extends ProgramShape {
 }
 
 /**
+ * The descriptor of a one-dimensional program: grid 'threads' (include/thread.wgsl or
+ * include/elements.wgsl), workgroup Tiling.elementwise. Most programs are of this kind; writing
+ * them as threads('name') keeps the main bundle's JavaScript under issue 10's budget (about 40
+ * bytes a descriptor).
+ */
+export function threads<S extends ShaderName>(shader: S): { readonly shader: S; readonly workgroup: 'elementwise'; readonly grid: 'threads' } {
+  return { shader, workgroup: 'elementwise', grid: 'threads' };
+}
+
+/**
  * What a launch covers: invocations of a 1-D program, the output matrix of a blocked one, or a
  * number of workgroups (grid 'workgroups').
  */

@@ -5,11 +5,11 @@
  */
 import { sizeOf } from '../../backend.js';
 import { noiseScale } from '../../cpu/augment.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type FamilyFacts } from './family.js';
 
 const programs = {
-  augment: { shader: 'augment', workgroup: 'elementwise', grid: 'threads' },
+  augment: threads('augment'),
 } as const satisfies Record<string, Program>;
 
 /**

@@ -7,15 +7,15 @@
  */
 import type { GroupedConv2DGeometry, Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Params, type FamilyFacts } from './family.js';
 
 const programs = {
-  avgPool2d: { shader: 'avgpool2d', workgroup: 'elementwise', grid: 'threads' },
-  avgPool2dBackward: { shader: 'avgpool2d_backward', workgroup: 'elementwise', grid: 'threads' },
-  conv2dGrouped: { shader: 'conv2d_grouped', workgroup: 'elementwise', grid: 'threads' },
-  conv2dGroupedBackpropInput: { shader: 'conv2d_grouped_backprop_input', workgroup: 'elementwise', grid: 'threads' },
-  conv2dGroupedBackpropFilter: { shader: 'conv2d_grouped_backprop_filter', workgroup: 'elementwise', grid: 'threads' },
+  avgPool2d: threads('avgpool2d'),
+  avgPool2dBackward: threads('avgpool2d_backward'),
+  conv2dGrouped: threads('conv2d_grouped'),
+  conv2dGroupedBackpropInput: threads('conv2d_grouped_backprop_input'),
+  conv2dGroupedBackpropFilter: threads('conv2d_grouped_backprop_filter'),
 } as const satisfies Record<string, Program>;
 
 function poolParams(g: Pool2DGeometry, n: number): Params {

@@ -8,7 +8,7 @@
  */
 import type { BinaryOp, Shape, UnaryOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { broadcastParams } from './family-helpers.js';
 
@@ -16,11 +16,11 @@ const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, relu: 3 }
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
 
 const programs = {
-  unary: { shader: 'unary', workgroup: 'elementwise', grid: 'threads' },
-  scale: { shader: 'scale', workgroup: 'elementwise', grid: 'threads' },
-  binary: { shader: 'binary', workgroup: 'elementwise', grid: 'threads' },
-  reluBackward: { shader: 'relu_backward', workgroup: 'elementwise', grid: 'threads' },
-  reluBackwardVec4: { shader: 'relu_backward_vec4', workgroup: 'elementwise', grid: 'threads' },
+  unary: threads('unary'),
+  scale: threads('scale'),
+  binary: threads('binary'),
+  reluBackward: threads('relu_backward'),
+  reluBackwardVec4: threads('relu_backward_vec4'),
 } as const satisfies Record<string, Program>;
 
 /**

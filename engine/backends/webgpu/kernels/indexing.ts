@@ -6,16 +6,16 @@
  * 32-bit words, so they serve float32 and int32.
  */
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type FamilyFacts } from './family.js';
 import { MAX_RANK, bitsOf, checkRank, padded } from './family-helpers.js';
 
 const programs = {
-  copyIndexMap: { shader: 'copy_index_map', workgroup: 'elementwise', grid: 'threads' },
-  concat: { shader: 'concat', workgroup: 'elementwise', grid: 'threads' },
-  gather: { shader: 'gather', workgroup: 'elementwise', grid: 'threads' },
-  gatherBackward: { shader: 'gather_backward', workgroup: 'elementwise', grid: 'threads' },
-  oneHot: { shader: 'one_hot', workgroup: 'elementwise', grid: 'threads' },
+  copyIndexMap: threads('copy_index_map'),
+  concat: threads('concat'),
+  gather: threads('gather'),
+  gatherBackward: threads('gather_backward'),
+  oneHot: threads('one_hot'),
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/indexing.ts';

@@ -5,10 +5,10 @@
  * throws as an Error built by `message`. Every family whose kernels read labels launches them
  * through here, so no kernel forgets the report.
  */
-import type { Extent, Program } from '../launch.js';
+import { threads, type Extent, type Program } from '../launch.js';
 import type { Gpu, GPUStorage, Params } from './family.js';
 
-export const LABEL_REPORT: Program = { shader: 'label_report', workgroup: 'elementwise', grid: 'threads' };
+export const LABEL_REPORT: Program = threads('label_report');
 
 export interface LabelCheck {
   /** Names the error slot: one per kernel. */

@@ -7,7 +7,7 @@
  */
 import type { BinaryMathOp, CompareOp, UnaryMathOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type FamilyFacts } from './family.js';
 import { broadcastParams } from './family-helpers.js';
 
@@ -19,12 +19,12 @@ const BINARY_MATH_CODES: Record<BinaryMathOp, number> = { pow: 0, maximum: 1, mi
 const COMPARE_CODES: Record<CompareOp, number> = { equal: 0, notEqual: 1, less: 2, lessEqual: 3, greater: 4, greaterEqual: 5 };
 
 const programs = {
-  unaryMath: { shader: 'unary_math', workgroup: 'elementwise', grid: 'threads' },
-  unaryMathBackward: { shader: 'unary_math_backward', workgroup: 'elementwise', grid: 'threads' },
-  binaryMath: { shader: 'binary_math', workgroup: 'elementwise', grid: 'threads' },
-  compare: { shader: 'compare', workgroup: 'elementwise', grid: 'threads' },
-  where: { shader: 'where', workgroup: 'elementwise', grid: 'threads' },
-  cast: { shader: 'cast', workgroup: 'elementwise', grid: 'threads' },
+  unaryMath: threads('unary_math'),
+  unaryMathBackward: threads('unary_math_backward'),
+  binaryMath: threads('binary_math'),
+  compare: threads('compare'),
+  where: threads('where'),
+  cast: threads('cast'),
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/math.ts';

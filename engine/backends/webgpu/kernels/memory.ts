@@ -4,12 +4,12 @@
  */
 import type { DType } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
 
 const programs = {
-  fill: { shader: 'fill', workgroup: 'elementwise', grid: 'threads' },
-  fillVec4: { shader: 'fill_vec4', workgroup: 'elementwise', grid: 'threads' },
+  fill: threads('fill'),
+  fillVec4: threads('fill_vec4'),
 } as const satisfies Record<string, Program>;
 
 /**

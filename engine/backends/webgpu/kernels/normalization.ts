@@ -15,20 +15,20 @@
  */
 import { sizeOf } from '../../backend.js';
 import { dropThreshold, hashKey } from '../../../counter-hash.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
 import { launchCheckingLabels } from './labels.js';
 
 const programs = {
-  batchNormCoefficients: { shader: 'batch_norm_coefficients', workgroup: 'elementwise', grid: 'threads' },
-  batchNorm: { shader: 'batch_norm', workgroup: 'elementwise', grid: 'threads' },
-  batchNormBackward: { shader: 'batch_norm_backward', workgroup: 'elementwise', grid: 'threads' },
-  normColumnSums: { shader: 'norm_column_sums', workgroup: 'elementwise', grid: 'threads' },
-  layerNorm: { shader: 'layer_norm', workgroup: 'elementwise', grid: 'threads' },
-  layerNormBackward: { shader: 'layer_norm_backward', workgroup: 'elementwise', grid: 'threads' },
-  dropout: { shader: 'dropout', workgroup: 'elementwise', grid: 'threads' },
-  softmaxCrossEntropyRows: { shader: 'softmax_xent_rows', workgroup: 'elementwise', grid: 'threads' },
-  softmaxCrossEntropyRowsBackward: { shader: 'softmax_xent_rows_backward', workgroup: 'elementwise', grid: 'threads' },
+  batchNormCoefficients: threads('batch_norm_coefficients'),
+  batchNorm: threads('batch_norm'),
+  batchNormBackward: threads('batch_norm_backward'),
+  normColumnSums: threads('norm_column_sums'),
+  layerNorm: threads('layer_norm'),
+  layerNormBackward: threads('layer_norm_backward'),
+  dropout: threads('dropout'),
+  softmaxCrossEntropyRows: threads('softmax_xent_rows'),
+  softmaxCrossEntropyRowsBackward: threads('softmax_xent_rows_backward'),
 } as const satisfies Record<string, Program>;
 
 const NORM_CPU = 'engine/backends/cpu/normalization.ts';

@@ -8,16 +8,16 @@
  * program without them (sgd) or a one-element stand-in the program never touches (rmsprop).
  */
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type GPUStorage, type Gpu, type T, type FamilyFacts } from './family.js';
 
 const programs = {
-  adam: { shader: 'adam', workgroup: 'elementwise', grid: 'threads' },
-  sgd: { shader: 'sgd', workgroup: 'elementwise', grid: 'threads' },
-  sgdMomentum: { shader: 'sgd_momentum', workgroup: 'elementwise', grid: 'threads' },
-  rmsprop: { shader: 'rmsprop', workgroup: 'elementwise', grid: 'threads' },
-  adagrad: { shader: 'adagrad', workgroup: 'elementwise', grid: 'threads' },
-  clipByGlobalNorm: { shader: 'clip_by_global_norm', workgroup: 'elementwise', grid: 'threads' },
+  adam: threads('adam'),
+  sgd: threads('sgd'),
+  sgdMomentum: threads('sgd_momentum'),
+  rmsprop: threads('rmsprop'),
+  adagrad: threads('adagrad'),
+  clipByGlobalNorm: threads('clip_by_global_norm'),
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/optimizer-updates.ts';

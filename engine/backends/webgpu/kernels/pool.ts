@@ -17,16 +17,16 @@
  */
 import type { Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type Params, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
-  forward: { shader: 'maxpool2d', workgroup: 'elementwise', grid: 'threads' },
-  forwardVec4: { shader: 'maxpool2d_vec4', workgroup: 'elementwise', grid: 'threads' },
-  backwardScatterVec4: { shader: 'maxpool2d_backward_scatter_vec4', workgroup: 'elementwise', grid: 'threads' },
-  backwardGather: { shader: 'maxpool2d_backward', workgroup: 'elementwise', grid: 'threads' },
-  backwardScatter: { shader: 'maxpool2d_backward_scatter', workgroup: 'elementwise', grid: 'threads' },
+  forward: threads('maxpool2d'),
+  forwardVec4: threads('maxpool2d_vec4'),
+  backwardScatterVec4: threads('maxpool2d_backward_scatter_vec4'),
+  backwardGather: threads('maxpool2d_backward'),
+  backwardScatter: threads('maxpool2d_backward_scatter'),
 } as const satisfies Record<string, Program>;
 
 const CPU = 'engine/backends/cpu/pool.ts';

@@ -22,15 +22,15 @@
  */
 import type { Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import type { Replay } from '../variants.js';
 import { family, type Gpu, type GPUStorage, type Params, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 
 const programs = {
-  sum: { shader: 'sum', workgroup: 'elementwise', grid: 'threads' },
-  sumSplit: { shader: 'sum_split', workgroup: 'elementwise', grid: 'threads' },
-  sumSplitVec4: { shader: 'sum_split_vec4', workgroup: 'elementwise', grid: 'threads' },
+  sum: threads('sum'),
+  sumSplit: threads('sum_split'),
+  sumSplitVec4: threads('sum_split_vec4'),
   sumTiled: { shader: 'sum_tiled', workgroup: 'elementwise', grid: 'workgroups', variant: 'tiled' },
   sumSubgroup: { shader: 'sum_subgroup', workgroup: 'elementwise', grid: 'workgroups', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;

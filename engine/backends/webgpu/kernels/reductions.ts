@@ -5,15 +5,15 @@
  * kept and 4 of reduced axes (shaders/include/reduction.wgsl).
  */
 import type { ReduceOp, Shape } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Params, type FamilyFacts } from './family.js';
 import { axisRuns, runUniforms } from './reduce.js';
 
 const REDUCE_CODES: Record<ReduceOp, number> = { max: 0, min: 1, logSumExp: 2, argmax: 3, argmin: 4 };
 
 const programs = {
-  reduce: { shader: 'reduce', workgroup: 'elementwise', grid: 'threads' },
-  moments: { shader: 'moments', workgroup: 'elementwise', grid: 'threads' },
+  reduce: threads('reduce'),
+  moments: threads('moments'),
 } as const satisfies Record<string, Program>;
 
 /** The uniforms of include/reduction.wgsl: merged runs of kept and reduced axes (reduce.ts). */

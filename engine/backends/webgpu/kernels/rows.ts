@@ -10,7 +10,7 @@
  * op, the kernel, the batch position and the label (shaders/include/labels.wgsl).
  */
 import { sizeOf } from '../../backend.js';
-import type { Program } from '../launch.js';
+import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { fillZero } from './memory.js';
 import { sumRuns } from './reduce.js';
@@ -18,12 +18,12 @@ import { elementwise } from './elementwise.js';
 import { LABEL_REPORT, launchCheckingLabels } from './labels.js';
 
 const programs = {
-  argmax: { shader: 'argmax', workgroup: 'elementwise', grid: 'threads' },
-  countCorrect: { shader: 'count_correct', workgroup: 'elementwise', grid: 'threads' },
-  softmax: { shader: 'softmax', workgroup: 'elementwise', grid: 'threads' },
-  logSoftmax: { shader: 'log_softmax', workgroup: 'elementwise', grid: 'threads' },
-  softmaxCrossEntropy: { shader: 'softmax_xent', workgroup: 'elementwise', grid: 'threads' },
-  softmaxCrossEntropyBackward: { shader: 'softmax_xent_backward', workgroup: 'elementwise', grid: 'threads' },
+  argmax: threads('argmax'),
+  countCorrect: threads('count_correct'),
+  softmax: threads('softmax'),
+  logSoftmax: threads('log_softmax'),
+  softmaxCrossEntropy: threads('softmax_xent'),
+  softmaxCrossEntropyBackward: threads('softmax_xent_backward'),
   labelReport: LABEL_REPORT,
 } as const satisfies Record<string, Program>;
 
