@@ -10,7 +10,7 @@ import type { BinaryOp, Shape, UnaryOp } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type T, type FamilyFacts } from './family.js';
-import { broadcastParams } from './family-helpers.js';
+import { broadcastParams, inFours } from './family-helpers.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, relu: 3 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -58,7 +58,7 @@ export const elementwise = family<keyof typeof elementwiseFacts.kernels>({
       const n = sizeOf(dy.shape);
       const buffers = { dy: dy.storage, y: y.storage, dx: dx.storage };
       // Four elements an invocation where they divide (2.2x on SwiftShader: relu_backward_vec4.wgsl).
-      if (gpu.tiling.vec4 && n % 4 === 0) gpu.launch(programs.reluBackwardVec4, { threads: n / 4 }, buffers, { n: n / 4 });
+      if (inFours(gpu, n)) gpu.launch(programs.reluBackwardVec4, { threads: n / 4 }, buffers, { n: n / 4 });
       else gpu.launch(programs.reluBackward, { threads: n }, buffers, { n });
       return dx;
     },

@@ -8,6 +8,14 @@ import { broadcastStrides } from '../../../ops/geometry.js';
 import type { Gpu, Params, T } from './family.js';
 import type { GemmShape, Replay } from '../variants.js';
 
+/**
+ * Whether a 1-D kernel over `count` things takes its vec4 program, four an invocation
+ * (relu_backward_vec4, fill_vec4, maxpool2d_vec4, ...): with Tiling.vec4, where they divide.
+ */
+export function inFours(gpu: Pick<Gpu, 'tiling'>, count: number): boolean {
+  return gpu.tiling.vec4 && count % 4 === 0;
+}
+
 /** Rank the broadcasting and index-map kernels' uniform arrays hold (2 x vec4). */
 export const MAX_RANK = 8;
 

@@ -6,6 +6,7 @@ import type { DType } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
+import { inFours } from './family-helpers.js';
 
 const programs = {
   fill: threads('fill'),
@@ -42,7 +43,7 @@ export function fillStorage(gpu: Pick<Gpu, 'launch' | 'tiling'>, storage: GPUSto
   if (dtype === 'int32') bits.setInt32(0, value, true);
   else bits.setFloat32(0, value, true);
   const word = bits.getUint32(0, true);
-  if (gpu.tiling.vec4 && n % 4 === 0) gpu.launch(programs.fillVec4, { threads: n / 4 }, { out: storage }, { n: n / 4, value: word });
+  if (inFours(gpu, n)) gpu.launch(programs.fillVec4, { threads: n / 4 }, { out: storage }, { n: n / 4, value: word });
   else gpu.launch(programs.fill, { threads: n }, { out: storage }, { n, value: word });
 }
 

@@ -18,7 +18,8 @@
 import type { Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
-import { family, type Gpu, type Params, type FamilyFacts } from './family.js';
+import { family, type Params, type FamilyFacts } from './family.js';
+import { inFours } from './family-helpers.js';
 import { fillZero } from './memory.js';
 
 const programs = {
@@ -52,7 +53,7 @@ export const pool = family<keyof typeof poolFacts.kernels>({
       const argmax = gpu.out(shape, 'int32', 'maxPool2d argmax');
       const n = sizeOf(shape);
       const buffers = { x: x.storage, y: y.storage, argmax: argmax.storage };
-      if (channelVec4(gpu, g)) gpu.launch(programs.forwardVec4, { threads: n / 4 }, buffers, poolParams(g, n / 4));
+      if (inFours(gpu, g.channels)) gpu.launch(programs.forwardVec4, { threads: n / 4 }, buffers, poolParams(g, n / 4));
       else gpu.launch(programs.forward, { threads: n }, buffers, poolParams(g, n));
       return { y, argmax };
     },
@@ -63,7 +64,7 @@ export const pool = family<keyof typeof poolFacts.kernels>({
       if (disjoint) {
         fillZero(gpu, dx);
         const m = sizeOf(dy.shape);
-        if (gpu.tiling.vec4 && m % 4 === 0) gpu.launch(programs.backwardScatterVec4, { threads: m / 4 }, buffers, poolParams(g, m / 4));
+        if (inFours(gpu, m)) gpu.launch(programs.backwardScatterVec4, { threads: m / 4 }, buffers, poolParams(g, m / 4));
         else gpu.launch(programs.backwardScatter, { threads: m }, buffers, poolParams(g, m));
       } else {
         const n = sizeOf(dx.shape);
@@ -73,11 +74,6 @@ export const pool = family<keyof typeof poolFacts.kernels>({
     },
   }),
 });
-
-/** Four channels an invocation: the vec4 programs (Tiling.vec4) where the channels divide. */
-function channelVec4(gpu: Gpu, g: Pool2DGeometry): boolean {
-  return gpu.tiling.vec4 && g.channels % 4 === 0;
-}
 
 /** The uniforms of shaders/include/pool.wgsl; n is the number of invocations. */
 function poolParams(g: Pool2DGeometry, n: number): Params {

@@ -25,6 +25,7 @@ import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
 import type { Replay } from '../variants.js';
 import { family, type Gpu, type GPUStorage, type Params, type FamilyFacts } from './family.js';
+import { inFours } from './family-helpers.js';
 import { fillZero } from './memory.js';
 
 const programs = {
@@ -137,7 +138,7 @@ export function sumRuns(gpu: Gpu, x: GPUStorage, kept: readonly AxisRun[], red: 
   const chunkMajor = variant === 'blocked' && chunks > 1 && kept.length > 0 && kept[kept.length - 1].stride === 1;
   // Four outputs an invocation, read as vec4, where one contiguous kept run and one reduced run
   // of stride 4k allow it (the bias gradients): sum_split_vec4.wgsl.
-  const quads = chunkMajor && gpu.tiling.vec4 && kept.length === 1 && outSize % 4 === 0 && red.length === 1 && red[0].stride % 4 === 0;
+  const quads = chunkMajor && kept.length === 1 && inFours(gpu, outSize) && red.length === 1 && red[0].stride % 4 === 0;
   if (quads) gpu.launch(programs.sumSplitVec4, { threads: (outSize / 4) * chunks }, { x, out: partials }, params);
   else if (chunkMajor) gpu.launch(programs.sumSplit, { threads: outSize * chunks }, { x, out: partials }, params);
   else if (variant === 'blocked') gpu.launch(programs.sum, { threads: outSize * chunks }, { x, out: partials }, params);
