@@ -6,7 +6,7 @@ import type { DType } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
 import { family, type Gpu, type GPUStorage, type T, type FamilyFacts } from './family.js';
-import { inFours } from './family-helpers.js';
+import { bitsOf, inFours } from './family-helpers.js';
 
 const programs = {
   fill: threads('fill'),
@@ -39,10 +39,7 @@ export const memory = family<keyof typeof memoryFacts.kernels>({
 
 /** Records the fill of n elements of `storage` with `value` (written as dtype's bit pattern). */
 export function fillStorage(gpu: Pick<Gpu, 'launch' | 'tiling'>, storage: GPUStorage, n: number, dtype: DType, value: number): void {
-  const bits = new DataView(new ArrayBuffer(4));
-  if (dtype === 'int32') bits.setInt32(0, value, true);
-  else bits.setFloat32(0, value, true);
-  const word = bits.getUint32(0, true);
+  const word = bitsOf(value, dtype);
   if (inFours(gpu, n)) gpu.launch(programs.fillVec4, { threads: n / 4 }, { out: storage }, { n: n / 4, value: word });
   else gpu.launch(programs.fill, { threads: n }, { out: storage }, { n, value: word });
 }

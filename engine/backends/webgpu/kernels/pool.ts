@@ -60,8 +60,7 @@ export const pool = family<keyof typeof poolFacts.kernels>({
     maxPool2dBackward: (dy, argmax, g) => {
       const dx = gpu.out([g.batch, g.inH, g.inW, g.channels], dy.dtype, 'maxPool2dBackward');
       const buffers = { dy: dy.storage, argmax: argmax.storage, dx: dx.storage };
-      const disjoint = g.strideH >= g.poolH && g.strideW >= g.poolW;
-      if (disjoint) {
+      if (g.strideH >= g.poolH && g.strideW >= g.poolW) {
         fillZero(gpu, dx);
         const m = sizeOf(dy.shape);
         if (inFours(gpu, m)) gpu.launch(programs.backwardScatterVec4, { threads: m / 4 }, buffers, poolParams(g, m / 4));
