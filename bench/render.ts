@@ -84,8 +84,18 @@ function bestGflops(r: TuneRow): number {
   return v && 'gflops' in v ? v.gflops : NaN;
 }
 
-/** Each convolution's chosen variant against the best matmul variant at its GEMM shape. */
+/**
+ * Each convolution's chosen variant against the best matmul variant at its GEMM shape: from the
+ * paired timing (the two sampled in alternation) where the report has it, else from the two
+ * variant tables.
+ */
 export function convVsMatmul(t: TuneReport): { kernel: string; shape: string; gemm: string; conv: number; matmul: number; ratio: number }[] {
+  if (t.paired?.length) {
+    return t.paired.map((p) => ({
+      kernel: p.kernel, shape: p.shape, gemm: `${p.gemm.M}, ${p.gemm.N}, ${p.gemm.K}`,
+      conv: p.conv.gflops, matmul: p.matmul.gflops, ratio: p.conv.gflops / p.matmul.gflops,
+    }));
+  }
   const out: { kernel: string; shape: string; gemm: string; conv: number; matmul: number; ratio: number }[] = [];
   for (const r of t.rows) {
     if (r.kernel === 'matmul' || r.kernel === 'sum' || !r.gemm) continue;
@@ -115,7 +125,8 @@ export function tuneText(t: TuneReport): string {
   ];
   const cmp = convVsMatmul(t);
   if (cmp.length) {
-    lines.push('', 'each conv kernel (its chosen variant) against the engine\'s matmul (its best variant) at the same GEMM shape:');
+    const how = t.paired?.length ? `timed in alternation, best of ${t.paired[0].rounds} rounds each` : 'from the variant tables above';
+    lines.push('', `each conv kernel (its chosen variant) against the engine's matmul (its best variant) at the same GEMM shape, ${how}:`);
     lines.push(textTable(['kernel', 'conv shape', 'M, N, K', 'conv GFLOP/s', 'matmul GFLOP/s', 'conv / matmul'],
       cmp.map((c) => [c.kernel, c.shape, c.gemm, c.conv.toFixed(2), c.matmul.toFixed(2), `${(100 * c.ratio).toFixed(0)}%`])));
   }

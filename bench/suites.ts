@@ -14,7 +14,9 @@
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { GpuProfiler, type TimingSource } from '../engine/backends/webgpu/profiler.js';
-import { timeVariants, type TuneRow } from '../engine/backends/webgpu/tuner.js';
+import { pickFastest, timeGpu, timeVariants, type TuneRow } from '../engine/backends/webgpu/tuner.js';
+import type { TunedCall } from '../engine/backends/webgpu/webgpu-backend.js';
+import type { VariantName } from '../engine/backends/webgpu/variants.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
 import { Random } from '../engine/random.js';
 import { cnnKernelCases, type KernelCase } from './cnn-kernels.js';
@@ -155,6 +157,21 @@ export interface TuneReport {
   rows: TuneRow[];
   /** The matmul's variants at each convolution's GEMM shape (M, N, K). */
   matmulAtConvShapes: TuneRow[];
+  /**
+   * Target 2's figures: each conv kernel's chosen variant and the matmul's best variant at its
+   * GEMM shape, timed in alternation (absent in reports written before 2026-12-03).
+   */
+  paired?: PairedConvMatmul[];
+}
+
+/** One conv kernel and the matmul at its GEMM shape, sampled in alternation: the best of each. */
+export interface PairedConvMatmul {
+  kernel: string;
+  shape: string;
+  gemm: { M: number; N: number; K: number };
+  conv: { variant: VariantName; ms: number; gflops: number };
+  matmul: { variant: VariantName; ms: number; gflops: number };
+  rounds: number;
 }
 
 export interface SuiteContext {
@@ -563,10 +580,60 @@ async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void, filt
     });
     await be.sync();
     const matmulAtConvShapes = await timeVariants(be, mmCalls, { log });
-    return { adapter: be.describe(), batch, source: rows[0]?.source ?? 'wall', rows, matmulAtConvShapes };
+    const paired = await pairConvWithMatmul(be, rows, calls, matmulAtConvShapes, mmCalls, log);
+    return { adapter: be.describe(), batch, source: rows[0]?.source ?? 'wall', rows, matmulAtConvShapes, paired };
   } finally {
     be.device.destroy();
   }
+}
+
+/** Rounds of the paired timing: each takes one sample of the conv kernel, then one of the matmul. */
+const PAIRED_ROUNDS = 9;
+
+/**
+ * Times each conv kernel's chosen variant against the matmul's best variant at its GEMM shape,
+ * in alternation (conv, matmul, conv, ...; the best sample of each), so a change of the
+ * machine's speed between the variant tables' passes, minutes apart, cannot move the ratio.
+ * On lavapipe the two passes' matmul figures at one shape moved by up to 1.7x (README, target 2).
+ */
+async function pairConvWithMatmul(
+  be: WebGPUBackend, rows: readonly TuneRow[], calls: readonly TunedCall[],
+  mmRows: readonly TuneRow[], mmCalls: readonly TunedCall[], log: (l: string) => void,
+): Promise<PairedConvMatmul[]> {
+  const out: PairedConvMatmul[] = [];
+  for (const r of rows) {
+    if (r.kernel === 'matmul' || r.kernel === 'sum' || !r.gemm) continue;
+    const mmShape = `${r.gemm.M}x${r.gemm.K}x${r.gemm.N}`;
+    const mmRow = mmRows.find((m) => m.shape === mmShape);
+    const convCall = calls.find((c) => c.kernel === r.kernel && c.shape === r.shape);
+    const mmCall = mmCalls.find((c) => c.shape === mmShape);
+    if (!mmRow || !convCall || !mmCall) continue;
+    const convReplay = convCall.replay();
+    const mmReplay = mmCall.replay();
+    try {
+      const candidate = (call: TunedCall, variant: VariantName, replay: { run(): void }) => ({
+        name: call === convCall ? 'conv' : 'matmul',
+        run: (reps: number) => timeGpu(be, () => be.withVariant(call.kernel, variant, () => {
+          for (let i = 0; i < reps; i++) replay.run();
+        })),
+      });
+      // prune Infinity: both are sampled every round, however far apart they are.
+      const pick = await pickFastest([candidate(convCall, r.chosen, convReplay), candidate(mmCall, mmRow.chosen, mmReplay)], { rounds: PAIRED_ROUNDS, prune: Infinity });
+      if (pick.failed.conv || pick.failed.matmul) throw new Error(`paired timing of ${r.kernel} ${r.shape}: ${pick.failed.conv ?? pick.failed.matmul}`);
+      const figures = (variant: VariantName, ms: number, flops: number) => ({ variant, ms, gflops: flops / (ms * 1e6) });
+      const p: PairedConvMatmul = {
+        kernel: r.kernel, shape: r.shape, gemm: r.gemm, rounds: PAIRED_ROUNDS,
+        conv: figures(r.chosen, pick.msPerRun.conv, convReplay.flops),
+        matmul: figures(mmRow.chosen, pick.msPerRun.matmul, mmReplay.flops),
+      };
+      out.push(p);
+      log(`paired: ${r.kernel} ${r.shape} (${r.chosen}) ${p.conv.gflops.toFixed(2)} GFLOP/s, matmul ${mmShape} (${mmRow.chosen}) ${p.matmul.gflops.toFixed(2)}: ${(100 * p.conv.gflops / p.matmul.gflops).toFixed(0)}%`);
+    } finally {
+      convReplay.dispose();
+      mmReplay.dispose();
+    }
+  }
+  return out;
 }
 
 /** Parses URL-style parameters (suites=kernels,step&backends=webgpu,cpu&batches=1,32&reps=3...). */
