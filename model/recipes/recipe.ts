@@ -58,9 +58,10 @@ export interface Recipe {
 /**
  * The training settings the two functional recipes (resnet, vit) share: the held-out tail, 30
  * epochs at batch 128, EarlyStopping on val_accuracy with patience 6, augmentation a little
- * stronger than regularized's (their capacity takes it), and label smoothing 0.1. They still flip,
- * as in their full runs of 2026-12-01/02, though regularized measured that a flip costs this data
- * about half a point of test accuracy (Fashion-MNIST's shoes all point one way; regularized.ts).
+ * stronger than regularized's (their capacity takes it), and label smoothing 0.1. vit flips, as in
+ * its full run of 2026-12-01/02; resnet overrides the augmentation without the flip, which its
+ * full run without it chose on the held-out images (resnet.ts; Fashion-MNIST's shoes all point
+ * one way, regularized.ts).
  */
 export const FUNCTIONAL_RECIPE_SETTINGS = {
   validation: 'holdout',
