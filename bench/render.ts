@@ -4,7 +4,7 @@
  */
 import type { TuneRow } from '../engine/backends/webgpu/tuner.js';
 import { groupOrder, cnnLayerShapes } from './layer-map.js';
-import type { BenchResults, ResultRow, Timeline, TuneReport } from './suites.js';
+import { gemmShapeKey, type BenchResults, type ResultRow, type Timeline, type TuneReport } from './suites.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const f = (v: number | null, d = 2) => (v === null || !Number.isFinite(v) ? '-' : v >= 1000 ? v.toFixed(0) : v.toFixed(d));
@@ -99,7 +99,7 @@ export function convVsMatmul(t: TuneReport): { kernel: string; shape: string; ge
   const out: { kernel: string; shape: string; gemm: string; conv: number; matmul: number; ratio: number }[] = [];
   for (const r of t.rows) {
     if (r.kernel === 'matmul' || r.kernel === 'sum' || !r.gemm) continue;
-    const mm = t.matmulAtConvShapes.find((m) => m.shape === `${r.gemm!.M}x${r.gemm!.K}x${r.gemm!.N}`);
+    const mm = t.matmulAtConvShapes.find((m) => m.shape === gemmShapeKey(r.gemm!));
     if (!mm) continue;
     const conv = bestGflops(r);
     const matmul = bestGflops(mm);

@@ -14,7 +14,7 @@
 import type { Backend } from '../engine/backends/backend.js';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
 import { GpuProfiler, type TimingSource } from '../engine/backends/webgpu/profiler.js';
-import { pickFastest, timeGpu, timeVariants, type TuneRow } from '../engine/backends/webgpu/tuner.js';
+import { pickFastest, timeVariants, variantCandidate, type TuneRow } from '../engine/backends/webgpu/tuner.js';
 import type { TunedCall } from '../engine/backends/webgpu/webgpu-backend.js';
 import type { VariantName } from '../engine/backends/webgpu/variants.js';
 import { WebGPUBackend } from '../engine/backends/webgpu/webgpu-backend.js';
@@ -568,7 +568,7 @@ async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void, filt
     log(`tune: ${calls.length} (kernel, shape) pairs in a step at batch ${batch} on ${be.describe()}`);
     const rows = await timeVariants(be, calls, { log });
     const shapes = new Map<string, { M: number; N: number; K: number }>();
-    for (const r of rows) if (r.gemm && r.kernel !== 'matmul') shapes.set(`${r.gemm.M}x${r.gemm.K}x${r.gemm.N}`, r.gemm);
+    for (const r of rows) if (r.gemm && r.kernel !== 'matmul') shapes.set(gemmShapeKey(r.gemm), r.gemm);
     const mmCalls = be.recordShapes(() => {
       for (const { M, N, K } of shapes.values()) {
         const a = be.fill([M, K], 'float32', 0.5);
@@ -587,6 +587,11 @@ async function tuneSuite(gpu: GPU, batch: number, log: (l: string) => void, filt
   }
 }
 
+/** The shape string the tuner records for the matmul at this GEMM (M x K x N). */
+export function gemmShapeKey(g: { M: number; N: number; K: number }): string {
+  return `${g.M}x${g.K}x${g.N}`;
+}
+
 /** Rounds of the paired timing: each takes one sample of the conv kernel, then one of the matmul. */
 const PAIRED_ROUNDS = 9;
 
@@ -603,7 +608,7 @@ async function pairConvWithMatmul(
   const out: PairedConvMatmul[] = [];
   for (const r of rows) {
     if (r.kernel === 'matmul' || r.kernel === 'sum' || !r.gemm) continue;
-    const mmShape = `${r.gemm.M}x${r.gemm.K}x${r.gemm.N}`;
+    const mmShape = gemmShapeKey(r.gemm);
     const mmRow = mmRows.find((m) => m.shape === mmShape);
     const convCall = calls.find((c) => c.kernel === r.kernel && c.shape === r.shape);
     const mmCall = mmCalls.find((c) => c.shape === mmShape);
@@ -611,14 +616,11 @@ async function pairConvWithMatmul(
     const convReplay = convCall.replay();
     const mmReplay = mmCall.replay();
     try {
-      const candidate = (call: TunedCall, variant: VariantName, replay: { run(): void }) => ({
-        name: call === convCall ? 'conv' : 'matmul',
-        run: (reps: number) => timeGpu(be, () => be.withVariant(call.kernel, variant, () => {
-          for (let i = 0; i < reps; i++) replay.run();
-        })),
-      });
       // prune Infinity: both are sampled every round, however far apart they are.
-      const pick = await pickFastest([candidate(convCall, r.chosen, convReplay), candidate(mmCall, mmRow.chosen, mmReplay)], { rounds: PAIRED_ROUNDS, prune: Infinity });
+      const pick = await pickFastest([
+        variantCandidate(be, 'conv', convCall.kernel, r.chosen, convReplay),
+        variantCandidate(be, 'matmul', mmCall.kernel, mmRow.chosen, mmReplay),
+      ], { rounds: PAIRED_ROUNDS, prune: Infinity });
       if (pick.failed.conv || pick.failed.matmul) throw new Error(`paired timing of ${r.kernel} ${r.shape}: ${pick.failed.conv ?? pick.failed.matmul}`);
       const figures = (variant: VariantName, ms: number, flops: number) => ({ variant, ms, gflops: flops / (ms * 1e6) });
       const p: PairedConvMatmul = {

@@ -172,6 +172,16 @@ export async function timeGpu(backend: WebGPUBackend, fn: () => void): Promise<n
   return Number(t1 - t0) / 1e6;
 }
 
+/** A candidate that runs `replay` `reps` times with `variant` forced for `kernel`, timed by timeGpu. */
+export function variantCandidate(backend: WebGPUBackend, name: string, kernel: TunedKernel, variant: VariantName, replay: { run(): void }): Candidate {
+  return {
+    name,
+    run: (reps) => timeGpu(backend, () => backend.withVariant(kernel, variant, () => {
+      for (let i = 0; i < reps; i++) replay.run();
+    })),
+  };
+}
+
 /** Times the variants of each call and returns a row per (kernel, shape); the backend's choices are not changed. */
 export async function timeVariants(backend: WebGPUBackend, calls: readonly TunedCall[], options: TuneOptions = {}): Promise<TuneRow[]> {
   const log = options.log ?? ((l: string) => console.info(l));
@@ -182,12 +192,7 @@ export async function timeVariants(backend: WebGPUBackend, calls: readonly Tuned
     if (options.kernels && !options.kernels.includes(call.kernel)) continue;
     const replay = call.replay();
     try {
-      const candidates: Candidate[] = variants.map((v) => ({
-        name: v,
-        run: (reps) => timeGpu(backend, () => backend.withVariant(call.kernel, v, () => {
-          for (let i = 0; i < reps; i++) replay.run();
-        })),
-      }));
+      const candidates = variants.map((v) => variantCandidate(backend, v, call.kernel, v, replay));
       const pick = await pickFastest(candidates, options);
       const out: Partial<Record<VariantName, { ms: number; gflops: number } | { failed: string }>> = {};
       for (const v of variants) {
