@@ -80,6 +80,19 @@ describe('the recipes list and the --recipe flag', () => {
     expect(parseTrainArgs(['--recipe', 'resnet']).recipe.name).toBe('resnet');
   });
 
+  it('smallResnet: blocks per stage (ResNet-20 has 3), one projection shortcut per stage change; a bad count is an error', () => {
+    const layers = (blocks?: number) => {
+      const m = smallResnet(1, [2, 4, 4], 10, blocks);
+      const count = (c: string) => m.layers.filter((l) => l.className === c).length;
+      const out = { adds: count('Add'), convs: count('Conv2D'), shape: m.outputs[0]!.shape };
+      m.dispose();
+      return out;
+    };
+    expect(layers()).toEqual({ adds: 3, convs: 9, shape: [10] }); // the stem, 2 per block, 2 shortcuts
+    expect(layers(3)).toEqual({ adds: 9, convs: 21, shape: [10] });
+    expect(() => smallResnet(1, [2, 4, 4], 10, 0)).toThrow('smallResnet: blocks per stage must be a positive integer, got 0');
+  });
+
   it('every recipe but the tutorial validates on held-out training images; the tutorial on the test set', () => {
     for (const r of RECIPES) expect([r.name, r.validation]).toEqual([r.name, r.name === 'tutorial' ? 'test' : 'holdout']);
   });

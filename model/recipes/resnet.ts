@@ -48,13 +48,18 @@ function residualBlock(x: SymbolicTensor, filters: number, strides: number): Sym
   return relu(new Add().apply(h, shortcut));
 }
 
-/** `widths`: the filters of the three stages (the recipe's [16, 32, 64]); `classes` outputs. */
-export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64], classes = 10): Model {
+/**
+ * `widths`: the filters of the three stages (the recipe's [16, 32, 64]); `blocks`: residual
+ * blocks per stage (the recipe's 1; ResNet-20 has 3), the first of stages 2 and 3 with stride 2;
+ * `classes` outputs.
+ */
+export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64], classes = 10, blocks = 1): Model {
+  if (!Number.isInteger(blocks) || blocks < 1) throw new Error(`smallResnet: blocks per stage must be a positive integer, got ${blocks}`);
   const x = input({ shape: [28, 28, 1] });
   let h = relu(convBn(x, widths[0], 3, 1));
-  h = residualBlock(h, widths[0], 1);
-  h = residualBlock(h, widths[1], 2);
-  h = residualBlock(h, widths[2], 2);
+  widths.forEach((filters, stage) => {
+    for (let b = 0; b < blocks; b++) h = residualBlock(h, filters, stage > 0 && b === 0 ? 2 : 1);
+  });
   const pooled = new GlobalAveragePooling2D().apply(h);
   return new Model({ inputs: x, outputs: new Dense({ units: classes }).apply(pooled), name: 'small_resnet', seed });
 }
