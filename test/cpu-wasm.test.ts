@@ -196,6 +196,55 @@ describe('memory-bound kernels on tensors in wasm memory, against the JS kernels
     bitIdentical(b, a, 'reluBackward');
   });
 
+  it('relu, with NaN, -0 and an odd length (the scalar tail)', () => {
+    const odd = [3, 7, 3123]; // 65,583 elements, not a multiple of 4
+    const v = Array.from({ length: sizeOf(odd) }, (_, i) => (i % 101 === 0 ? NaN : i % 103 === 0 ? -0 : dyv[i % n]));
+    const [a, b] = [js, wasm1].map((be) => be.kernels.unary(be.upload(v, odd, 'float32'), 'relu').storage as Float32Array);
+    expect(b.buffer).toBeInstanceOf(SharedArrayBuffer); // the wasm kernel's output, not the JS twin's
+    bitIdentical(b, a, 'relu');
+    expect(Object.is(b[103], 0)).toBe(true);
+  });
+
+  // Batch norm's kernels in wasm (wasm/wasm-batch-norm.ts) do the JS twins' float64 arithmetic
+  // lane for lane, so the results are bit for bit the same. x has a mean far from 0 and a
+  // small spread, where a reordered formula would show.
+  const xbn = Array.from(dyv, (v, i) => 3 + 0.01 * v + (i % 32) * 0.5);
+  it('moments over every axis but the channels; other axes take the JS path', () => {
+    for (const axes of [[0, 1, 2], [1, 2], [0, 1, 2, 3]]) {
+      const outShape = shape.filter((_, i) => !axes.includes(i));
+      const [a, b] = [js, wasm1].map((be) => {
+        const { mean, variance } = be.kernels.moments(be.upload(xbn, shape, 'float32'), axes, outShape);
+        return [mean.storage as Float32Array, variance.storage as Float32Array];
+      });
+      bitIdentical(b[0], a[0], `mean over [${axes}]`);
+      bitIdentical(b[1], a[1], `variance over [${axes}]`);
+    }
+  });
+
+  it('batchNorm and batchNormBackward (training and with frozen statistics)', () => {
+    const C = shape[3];
+    const stat = (f: (c: number) => number) => Float32Array.from({ length: C }, (_, c) => f(c));
+    const mean = stat((c) => 3 + c * 0.5);
+    const variance = stat((c) => 1e-4 * (1 + c));
+    const scale = stat((c) => 0.5 + c / C);
+    const offset = stat((c) => c / 7 - 1);
+    const [a, b] = [js, wasm1].map((be) => {
+      const up = (v: ArrayLike<number>, s: Shape) => be.upload(Array.from(v), s, 'float32');
+      const [x, dy, m, v, sc] = [up(xbn, shape), up(dyv, shape), up(mean, [C]), up(variance, [C]), up(scale, [C])];
+      const y = be.kernels.batchNorm(x, m, v, sc, up(offset, [C]), 1e-3).storage as Float32Array;
+      const grads = [true, false].map((training) => {
+        const g = be.kernels.batchNormBackward(dy, x, m, v, sc, 1e-3, training);
+        return [g.dx, g.dScale, g.dOffset].map((t) => t.storage as Float32Array);
+      });
+      return { y, grads };
+    });
+    expect(b.y.buffer).toBeInstanceOf(SharedArrayBuffer);
+    bitIdentical(b.y, a.y, 'batchNorm');
+    for (const [i, mode] of ['training', 'frozen'].entries()) {
+      for (const [j, what] of ['dx', 'dScale', 'dOffset'].entries()) bitIdentical(b.grads[i][j], a.grads[i][j], `batchNormBackward ${mode} ${what}`);
+    }
+  });
+
   for (const [pool, stride] of [[2, 2], [2, 1], [3, 2]] as const) {
     it(`maxPool2d ${pool}x${pool} stride ${stride} and its backward: values, first-max indices and gradients`, () => {
       const g = pool2dGeometry('test', shape, [pool, pool], [stride, stride], 'valid');

@@ -32,6 +32,7 @@ import { binary, reluBackward, scale, unary } from './elementwise.js';
 import { gemm, transposeInto, type FloatArray } from './gemm.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { opFamilyKernels } from './op-family-kernels.js';
+import { wasmBatchNorm, wasmBatchNormBackward, wasmColumnMoments } from './wasm/wasm-batch-norm.js';
 import { argmax, countCorrect, sum } from './reduce.js';
 import { scratch } from './scratch.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax.js';
@@ -39,7 +40,7 @@ import { hardwareThreads } from './wasm/threads.js';
 import { wasmRuntime, type WasmRuntime } from './wasm/wasm-runtime.js';
 import {
   wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
-  wasmMaxPool2x2, wasmReluBackward, wasmScatterAdd,
+  wasmMaxPool2x2, wasmRelu, wasmReluBackward, wasmScatterAdd,
 } from './wasm/wasm-kernels.js';
 
 type T = TensorData<TypedArray>;
@@ -273,12 +274,51 @@ export class CpuBackend implements Backend<TypedArray> {
     return `CPU (typed arrays, ${this.floatDType}, ${gemm}${this.note ? `; ${this.note}` : ''})`;
   }
 
-  private makeKernels(): KernelTable<TypedArray> {
+  /**
+   * Batch norm's kernels on wasm (wasm/wasm-batch-norm.ts) where the tensors live in wasm memory
+   * and the channels are a multiple of 4, else the op family's JS ones: the same results, bit for bit.
+   */
+  private wasmBatchNormKernels(family: ReturnType<typeof opFamilyKernels>): Partial<Pick<KernelTable<TypedArray>, 'moments' | 'batchNorm' | 'batchNormBackward'>> {
+    if (!this.inWasm) return {};
+    const rt = this.wasm!;
     return {
-      ...opFamilyKernels((shape, dtype) => this.alloc(shape, dtype)),
+      moments: (x, axes, outShape) => {
+        // Over every axis but the last (batch norm's statistics), in that order.
+        const channels = axes.length === x.shape.length - 1 && axes.every((a, i) => a === i);
+        const mean = this.alloc(outShape, x.dtype);
+        const variance = this.alloc(outShape, x.dtype);
+        if (channels && wasmColumnMoments(rt, f32Of(x), x.shape[x.shape.length - 1], f32Of(mean), f32Of(variance))) return { mean, variance };
+        this.release(mean.storage);
+        this.release(variance.storage);
+        return family.moments(x, axes, outShape);
+      },
+      batchNorm: (x, mean, variance, scale, offset, epsilon) => {
+        const y = this.alloc(x.shape, x.dtype);
+        if (wasmBatchNorm(rt, f32Of(x), f32Of(mean), f32Of(variance), f32Of(scale), f32Of(offset), epsilon, f32Of(y))) return y;
+        this.release(y.storage);
+        return family.batchNorm(x, mean, variance, scale, offset, epsilon);
+      },
+      batchNormBackward: (dy, x, mean, variance, scale, epsilon, training) => {
+        const dx = this.alloc(x.shape, x.dtype);
+        const dScale = this.alloc(mean.shape, x.dtype);
+        const dOffset = this.alloc(mean.shape, x.dtype);
+        if (wasmBatchNormBackward(rt, f32Of(dy), f32Of(x), f32Of(mean), f32Of(variance), f32Of(scale), epsilon, training, f32Of(dx), f32Of(dScale), f32Of(dOffset))) {
+          return { dx, dScale, dOffset };
+        }
+        for (const t of [dx, dScale, dOffset]) this.release(t.storage);
+        return family.batchNormBackward(dy, x, mean, variance, scale, epsilon, training);
+      },
+    };
+  }
+
+  private makeKernels(): KernelTable<TypedArray> {
+    const family = opFamilyKernels((shape, dtype) => this.alloc(shape, dtype));
+    return {
+      ...family,
+      ...this.wasmBatchNormKernels(family),
       unary: (x, op) => {
         const y = this.output(x, x.shape);
-        unary(floatOf(x), op, floatOf(y));
+        if (!(this.inWasm && op === 'relu' && wasmRelu(this.wasm!, f32Of(x), f32Of(y)))) unary(floatOf(x), op, floatOf(y));
         return y;
       },
       scale: (x, factor) => {

@@ -104,6 +104,7 @@ export const f32 = {
   },
   add: (a: Code, b: Code): Code => cat(a, b, [0x92]),
   gt: (a: Code, b: Code): Code => cat(a, b, [0x5e]),
+  le: (a: Code, b: Code): Code => cat(a, b, [0x5f]),
   /** select(a, b, cond): a when cond != 0, else b. */
   select: (a: Code, b: Code, cond: Code): Code => cat(a, b, cond, [0x1b]),
   /** NaN if either is NaN, and -0 < +0 (so max(x, 0) is a ReLU that keeps NaN). */
@@ -117,6 +118,8 @@ export const v128 = {
   /** A constant of four i32 lanes. */
   i32Lanes: (lanes: [number, number, number, number]): Code => [...simd(0x0c), ...new Uint8Array(new Int32Array(lanes).buffer)],
   and: (a: Code, b: Code): Code => cat(a, b, simd(0x4e)),
+  /** a & ~b. */
+  andnot: (a: Code, b: Code): Code => cat(a, b, simd(0x4f)),
   /** Bits of a where mask is set, of b elsewhere. */
   bitselect: (a: Code, b: Code, mask: Code): Code => cat(a, b, mask, simd(0x52)),
   load: (addr: Code, offset = 0): Code => cat(addr, simd(0x00), memarg(4, offset)),
@@ -133,8 +136,15 @@ export const i32x4 = {
     cat(a, b, simd(0x0d), lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
 };
 
+export const f64 = {
+  convertI32S: (a: Code): Code => cat(a, [0xb7]),
+};
+
 export const f64x2 = {
+  splat: (x: Code): Code => cat(x, simd(0x14)),
   add: (a: Code, b: Code): Code => cat(a, b, simd(0xf0)),
+  sub: (a: Code, b: Code): Code => cat(a, b, simd(0xf1)),
+  mul: (a: Code, b: Code): Code => cat(a, b, simd(0xf2)),
   /** Lanes 0 and 1 of an f32x4, widened. */
   promoteLow: (a: Code): Code => cat(a, simd(0x5f)),
 };
@@ -142,6 +152,8 @@ export const f64x2 = {
 export const f32x4 = {
   /** Lane-wise a > b: all ones where true (false for NaN). */
   gt: (a: Code, b: Code): Code => cat(a, b, simd(0x44)),
+  /** Lane-wise a <= b (false for NaN). */
+  le: (a: Code, b: Code): Code => cat(a, b, simd(0x45)),
   /** An f64x2 narrowed into lanes 0 and 1, zeros in 2 and 3. */
   demoteZero: (a: Code): Code => cat(a, simd(0x5e)),
   add: (a: Code, b: Code): Code => cat(a, b, simd(0xe4)),

@@ -234,8 +234,15 @@ function backpropInputByCorrelation(rt: WasmRuntime, threads: number, dy: Float3
 }
 
 /** The pointwise kernels run only on tensors that live in wasm memory: copying them in and out would cost more than they save. */
-function resident(rt: WasmRuntime, ...arrays: ArrayBufferView[]): boolean {
+export function resident(rt: WasmRuntime, ...arrays: ArrayBufferView[]): boolean {
   return arrays.every((a) => rt.addressOf(a) >= 0);
+}
+
+/** y = x <= 0 ? 0 : x (NaN kept); false (nothing done) unless both live in wasm memory. */
+export function wasmRelu(rt: WasmRuntime, x: Float32Array, y: Float32Array): boolean {
+  if (!resident(rt, x, y)) return false;
+  rt.kernels.relu(rt.addressOf(x), rt.addressOf(y), y.length);
+  return true;
 }
 
 /** dx = y > 0 ? dy : 0; false (nothing done) unless all three live in wasm memory. */

@@ -83,6 +83,13 @@ export interface WasmKernels {
     outH: number, outW: number, strideH: number, strideW: number): void;
   scatterAdd(dy: number, index: number, dx: number, n: number): void;
   columnSums(x: number, rows: number, cols: number, acc: number, out: number): void;
+  relu(x: number, y: number, n: number): void;
+  columnSumsF64(x: number, bytes: number, rowBytes: number, sums: number): void;
+  columnSquaredDeviations(x: number, bytes: number, rowBytes: number, mean: number, squares: number): void;
+  batchNormApply(x: number, y: number, bytes: number, rowBytes: number, mean: number, rstd: number, scale: number, offset: number): void;
+  batchNormGradSums(dy: number, x: number, bytes: number, rowBytes: number, mean: number, rstd: number, sumDy: number, sumDyXhat: number): void;
+  batchNormGradInput(dy: number, x: number, dx: number, bytes: number, rowBytes: number, mean: number, rstd: number,
+    sumDy: number, sumDyXhat: number, kR: number, R: number, training: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -246,6 +253,13 @@ export class WasmRuntime {
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     return new Float32Array(buffer, address, length);
+  }
+
+  /** Float64 scratch (per-column statistics): address must be 8-byte aligned, as alloc's blocks are. */
+  f64(address: number, length: number): Float64Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float64Array(buffer, address, length);
   }
 
   i32(address: number, length: number): Int32Array {
