@@ -205,6 +205,18 @@ describe('memory-bound kernels on tensors in wasm memory, against the JS kernels
     expect(Object.is(b[103], 0)).toBe(true);
   });
 
+  it('add of two tensors of one shape (an odd length), and with broadcasting (the JS kernel)', () => {
+    const odd = [3, 7, 3123];
+    const u = Array.from({ length: sizeOf(odd) }, (_, i) => (i % 101 === 0 ? NaN : i % 103 === 0 ? -0 : dyv[i % n] * 1e3));
+    const v = Array.from({ length: sizeOf(odd) }, (_, i) => (i % 107 === 0 ? Infinity : i % 103 === 0 ? -0 : dyv[(i * 7) % n]));
+    const [a, b] = [js, wasm1].map((be) => be.kernels.binary(be.upload(u, odd, 'float32'), be.upload(v, odd, 'float32'), 'add', odd).storage as Float32Array);
+    bitIdentical(b, a, 'add');
+    expect(Object.is(b[103], -0)).toBe(true); // -0 + -0
+    const row = [1, 1, 3123];
+    const [c, d] = [js, wasm1].map((be) => be.kernels.binary(be.upload(u, odd, 'float32'), be.upload(v.slice(0, 3123), row, 'float32'), 'add', odd).storage as Float32Array);
+    bitIdentical(d, c, 'add, broadcast');
+  });
+
   // Batch norm's kernels in wasm (wasm/wasm-batch-norm.ts) do the JS twins' float64 arithmetic
   // lane for lane, so the results are bit for bit the same. x has a mean far from 0 and a
   // small spread, where a reordered formula would show.

@@ -40,7 +40,7 @@ import { hardwareThreads } from './wasm/threads.js';
 import { wasmRuntime, type WasmRuntime } from './wasm/wasm-runtime.js';
 import {
   wasmColumnSums, wasmConv2dBackpropFilter, wasmConv2dBackpropInput, wasmConv2dForward, wasmMatmul,
-  wasmMaxPool2x2, wasmRelu, wasmReluBackward, wasmScatterAdd,
+  wasmAdd, wasmMaxPool2x2, wasmRelu, wasmReluBackward, wasmScatterAdd,
 } from './wasm/wasm-kernels.js';
 
 type T = TensorData<TypedArray>;
@@ -89,6 +89,8 @@ function allocate(dtype: DType, n: number, shape: Shape): TypedArray {
     throw new Error(`cpu: cannot allocate a ${dtype} array of shape [${shape}] (${n} elements, ${(bytes / 2 ** 30).toFixed(2)} GiB): ${(e as Error).message}`);
   }
 }
+
+const sameShapes = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function floatOf(t: T): FloatArray {
   return t.storage as FloatArray;
@@ -328,7 +330,8 @@ export class CpuBackend implements Backend<TypedArray> {
       },
       binary: (a, b, op, outShape) => {
         const y = this.output(a, outShape);
-        binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
+        const sameShape = op === 'add' && a.dtype === 'float32' && b.dtype === 'float32' && sameShapes(a.shape, b.shape);
+        if (!(this.inWasm && sameShape && wasmAdd(this.wasm!, f32Of(a), f32Of(b), f32Of(y)))) binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
         return y;
       },
       reluBackward: (dy, y) => {

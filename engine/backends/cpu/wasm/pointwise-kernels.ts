@@ -15,6 +15,9 @@
  *   blocks added in float64 (JS adds every element in float64; the results
  *   differ by float32 rounding of 16-term sums).
  * - `relu`: y = x <= 0 ? 0 : x (NaN stays NaN, -0 becomes +0);
+ * - `add`: out = a + b for two operands of one shape (the residual sums and
+ *   the gradients' accumulation); a float32 sum rounded once, as JS's float64
+ *   sum stored to float32 is;
  * - batch norm over a [rows, cols] view (cols = channels, a multiple of 4),
  *   the JS kernels of normalization.ts and reductions.ts (moments) step for
  *   step in float64 lanes (f64x2), so the results are bit for bit theirs:
@@ -90,6 +93,28 @@ function relu(): Fn {
       brIf(1, i32.ge_s(get(x), get(end))),
       set(s, f32.load(get(x))),
       f32.store(get(y), f32.select(f32.const(0), get(s), f32.le(get(s), f32.const(0)))),
+      ...step(4),
+      br(0),
+    )),
+  );
+  return f;
+}
+
+function addSameShape(): Fn {
+  const f = new Fn('add', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['n', 'i32']]);
+  const [a, b, out, n] = f.params;
+  const end4 = f.local('end4', 'i32');
+  const end = f.local('end', 'i32');
+  const step = (bytes: number): Code[] => [inc(a, bytes), inc(b, bytes), inc(out, bytes)];
+  f.emit(
+    set(end4, add(get(a), shl2(i32.and(get(n), c(~3))))),
+    set(end, add(get(a), shl2(get(n)))),
+    ifThen(i32.lt_s(get(a), get(end4)), [
+      doWhile(a, end4, v128.store(get(out), f32x4.add(v128.load(get(a)), v128.load(get(b)))), ...step(16)),
+    ]),
+    block(loop(
+      brIf(1, i32.ge_s(get(a), get(end))),
+      f32.store(get(out), f32.add(f32.load(get(a)), f32.load(get(b)))),
       ...step(4),
       br(0),
     )),
@@ -334,7 +359,7 @@ function columnSums(): Fn {
 /** The pointwise functions, in module order after the GEMM's. */
 export function pointwiseFunctions(): Fn[] {
   return [
-    reluBackward(), maxPool2x2(), scatterAdd(), columnSums(), relu(),
+    reluBackward(), maxPool2x2(), scatterAdd(), columnSums(), relu(), addSameShape(),
     columnSumsF64(), columnSquaredDeviations(), batchNormApply(), batchNormGradSums(), batchNormGradInput(),
   ];
 }

@@ -245,6 +245,13 @@ export function wasmRelu(rt: WasmRuntime, x: Float32Array, y: Float32Array): boo
   return true;
 }
 
+/** out = a + b, all three of one length; false (nothing done) unless they live in wasm memory. */
+export function wasmAdd(rt: WasmRuntime, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
+  if (a.length !== out.length || b.length !== out.length || !resident(rt, a, b, out)) return false;
+  rt.kernels.add(rt.addressOf(a), rt.addressOf(b), rt.addressOf(out), out.length);
+  return true;
+}
+
 /** dx = y > 0 ? dy : 0; false (nothing done) unless all three live in wasm memory. */
 export function wasmReluBackward(rt: WasmRuntime, dy: Float32Array, y: Float32Array, dx: Float32Array): boolean {
   if (!resident(rt, dy, y, dx)) return false;

@@ -84,6 +84,7 @@ export interface WasmKernels {
   scatterAdd(dy: number, index: number, dx: number, n: number): void;
   columnSums(x: number, rows: number, cols: number, acc: number, out: number): void;
   relu(x: number, y: number, n: number): void;
+  add(a: number, b: number, out: number, n: number): void;
   columnSumsF64(x: number, bytes: number, rowBytes: number, sums: number): void;
   columnSquaredDeviations(x: number, bytes: number, rowBytes: number, mean: number, squares: number): void;
   batchNormApply(x: number, y: number, bytes: number, rowBytes: number, mean: number, rstd: number, scale: number, offset: number): void;
