@@ -70,7 +70,7 @@ export const resnetRecipe: Recipe = {
   ...FUNCTIONAL_RECIPE_SETTINGS,
   // No flip, unlike vit: chosen on the held-out images (the file comment, and the README's results).
   augment: { shift: 2, rotation: 8 },
-  expectedTime: 'about 2.7 h on 1 thread (an epoch: 4.6-6.1 min on 1 thread with the other core busy, 2026-12-03; 6.3 min on 2 threads, 2026-12-02)',
+  expectedTime: 'about 1.5 h on 1 thread (an epoch: 2.5-3.6 min on 1 thread with the other core training, 2026-12-03)',
   build: (seed, classes) => smallResnet(seed, undefined, classes),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 2e-3, 2) }),
 };
