@@ -41,6 +41,24 @@ const inc = (l: Local, n: number | Code): Code => set(l, add(get(l), typeof n ==
 /** do { body } while (p < end) */
 const doWhile = (p: Local, end: Local, ...body: Code[]): Code => block(loop(...body, brIf(0, i32.lt_s(get(p), get(end)))));
 
+/**
+ * The loop of the element-wise kernels: four lanes a step while four remain, then one at a time.
+ * The pointers advance together (the first one's end bounds the loop); `vector` and `scalar`
+ * are one step's statements at their current addresses.
+ */
+function elementwise(f: Fn, pointers: Local[], n: Local, vector: Code[], scalar: Code[]): Code[] {
+  const first = pointers[0];
+  const end4 = f.local('end4', 'i32');
+  const end = f.local('end', 'i32');
+  const step = (bytes: number): Code[] => pointers.map((p) => inc(p, bytes));
+  return [
+    set(end4, add(get(first), shl2(i32.and(get(n), c(~3))))),
+    set(end, add(get(first), shl2(get(n)))),
+    ifThen(i32.lt_s(get(first), get(end4)), [doWhile(first, end4, ...vector, ...step(16))]),
+    block(loop(brIf(1, i32.ge_s(get(first), get(end))), ...scalar, ...step(4), br(0))),
+  ];
+}
+
 /** Lanes 0-1 and 2-3 of an f32x4, widened to f64x2. */
 const low = (v: Code): Code => f64x2.promoteLow(v);
 const high = (v: Local): Code => f64x2.promoteLow(i32x4.shuffle(get(v), get(v), [2, 3, 0, 1]));
@@ -76,26 +94,14 @@ const accumulate = (array: Local, c8: Local, half: 0 | 1, value: Code): Code =>
 function relu(): Fn {
   const f = new Fn('relu', [['x', 'i32'], ['y', 'i32'], ['n', 'i32']]);
   const [x, y, n] = f.params;
-  const end4 = f.local('end4', 'i32');
-  const end = f.local('end', 'i32');
   const zero = f.local('zero', 'v128');
   const v = f.local('v', 'v128');
   const s = f.local('s', 'f32');
-  const step = (bytes: number): Code[] => [inc(x, bytes), inc(y, bytes)];
   f.emit(
     set(zero, v128.zero()),
-    set(end4, add(get(x), shl2(i32.and(get(n), c(~3))))),
-    set(end, add(get(x), shl2(get(n)))),
-    ifThen(i32.lt_s(get(x), get(end4)), [
-      doWhile(x, end4, set(v, v128.load(get(x))), v128.store(get(y), v128.andnot(get(v), f32x4.le(get(v), get(zero)))), ...step(16)),
-    ]),
-    block(loop(
-      brIf(1, i32.ge_s(get(x), get(end))),
-      set(s, f32.load(get(x))),
-      f32.store(get(y), f32.select(f32.const(0), get(s), f32.le(get(s), f32.const(0)))),
-      ...step(4),
-      br(0),
-    )),
+    ...elementwise(f, [x, y], n,
+      [set(v, v128.load(get(x))), v128.store(get(y), v128.andnot(get(v), f32x4.le(get(v), get(zero))))],
+      [set(s, f32.load(get(x))), f32.store(get(y), f32.select(f32.const(0), get(s), f32.le(get(s), f32.const(0))))]),
   );
   return f;
 }
@@ -103,22 +109,9 @@ function relu(): Fn {
 function addSameShape(): Fn {
   const f = new Fn('add', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['n', 'i32']]);
   const [a, b, out, n] = f.params;
-  const end4 = f.local('end4', 'i32');
-  const end = f.local('end', 'i32');
-  const step = (bytes: number): Code[] => [inc(a, bytes), inc(b, bytes), inc(out, bytes)];
-  f.emit(
-    set(end4, add(get(a), shl2(i32.and(get(n), c(~3))))),
-    set(end, add(get(a), shl2(get(n)))),
-    ifThen(i32.lt_s(get(a), get(end4)), [
-      doWhile(a, end4, v128.store(get(out), f32x4.add(v128.load(get(a)), v128.load(get(b)))), ...step(16)),
-    ]),
-    block(loop(
-      brIf(1, i32.ge_s(get(a), get(end))),
-      f32.store(get(out), f32.add(f32.load(get(a)), f32.load(get(b)))),
-      ...step(4),
-      br(0),
-    )),
-  );
+  f.emit(...elementwise(f, [a, b, out], n,
+    [v128.store(get(out), f32x4.add(v128.load(get(a)), v128.load(get(b))))],
+    [f32.store(get(out), f32.add(f32.load(get(a)), f32.load(get(b))))]));
   return f;
 }
 
@@ -222,23 +215,12 @@ function batchNormGradInput(): Fn {
 function reluBackward(): Fn {
   const f = new Fn('reluBackward', [['dy', 'i32'], ['y', 'i32'], ['dx', 'i32'], ['n', 'i32']]);
   const [dy, y, dx, n] = f.params;
-  const end4 = f.local('end4', 'i32');
-  const end = f.local('end', 'i32');
   const zero = f.local('zero', 'v128');
-  const step = (bytes: number): Code[] => [inc(dy, bytes), inc(y, bytes), inc(dx, bytes)];
   f.emit(
     set(zero, v128.zero()),
-    set(end4, add(get(dy), shl2(i32.and(get(n), c(~3))))),
-    set(end, add(get(dy), shl2(get(n)))),
-    ifThen(i32.lt_s(get(dy), get(end4)), [
-      doWhile(dy, end4, v128.store(get(dx), v128.and(v128.load(get(dy)), f32x4.gt(v128.load(get(y)), get(zero)))), ...step(16)),
-    ]),
-    block(loop(
-      brIf(1, i32.ge_s(get(dy), get(end))),
-      f32.store(get(dx), f32.select(f32.load(get(dy)), f32.const(0), f32.gt(f32.load(get(y)), f32.const(0)))),
-      ...step(4),
-      br(0),
-    )),
+    ...elementwise(f, [dy, y, dx], n,
+      [v128.store(get(dx), v128.and(v128.load(get(dy)), f32x4.gt(v128.load(get(y)), get(zero))))],
+      [f32.store(get(dx), f32.select(f32.load(get(dy)), f32.const(0), f32.gt(f32.load(get(y)), f32.const(0))))]),
   );
   return f;
 }
