@@ -24,6 +24,7 @@
 import { record } from '../autograd.js';
 import type { Backend, Shape, TensorData, TypedArray } from '../backends/backend.js';
 import { sizeOf } from '../backends/backend.js';
+import { sameShape } from '../ops/geometry.js';
 import { WebGPUBackend, type SourceProgram } from '../backends/webgpu/webgpu-backend.js';
 import type { ShaderLayout, ShaderSource } from '../backends/webgpu/shader-layout.js';
 import { PRELUDES } from '../backends/webgpu/shaders.generated.js';
@@ -216,9 +217,6 @@ function checkShape(where: string, shape: Shape): void {
   }
 }
 
-function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';

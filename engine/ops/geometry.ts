@@ -107,6 +107,11 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
+/** Whether two shapes are the same, axis for axis. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /**
  * Strides of `shape` seen in the frame of a broadcast output of rank `rank`:
  * 0 along axes that are broadcast (missing or of size 1), row-major otherwise.

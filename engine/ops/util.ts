@@ -2,7 +2,7 @@
 import { record } from '../autograd.js';
 import type { Shape } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
-import { broadcastReductionAxes } from './geometry.js';
+import { broadcastReductionAxes, sameShape } from './geometry.js';
 
 /** A number becomes a scalar tensor on `like`'s backend and dtype. */
 export function asTensor(x: Tensor | number, like: Tensor): Tensor {
@@ -10,9 +10,7 @@ export function asTensor(x: Tensor | number, like: Tensor): Tensor {
   return Tensor.fromHandle(like.backend.upload([x], [], like.dtype), like.backend);
 }
 
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
+export { sameShape } from './geometry.js';
 
 /** Sums `dy` over the axes along which a tensor of `shape` was broadcast (the gradient of broadcasting). */
 export function sumToShape(dy: Tensor, shape: Shape): Tensor {

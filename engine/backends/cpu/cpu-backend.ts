@@ -31,6 +31,7 @@ import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv
 import { binary, reluBackward, scale, unary } from './elementwise.js';
 import { gemm, transposeInto, type FloatArray } from './gemm.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
+import { sameShape } from '../../ops/geometry.js';
 import { opFamilyKernels } from './op-family-kernels.js';
 import { wasmBatchNorm, wasmBatchNormBackward, wasmColumnMoments } from './wasm/wasm-batch-norm.js';
 import { argmax, countCorrect, sum } from './reduce.js';
@@ -89,8 +90,6 @@ function allocate(dtype: DType, n: number, shape: Shape): TypedArray {
     throw new Error(`cpu: cannot allocate a ${dtype} array of shape [${shape}] (${n} elements, ${(bytes / 2 ** 30).toFixed(2)} GiB): ${(e as Error).message}`);
   }
 }
-
-const sameShapes = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function floatOf(t: T): FloatArray {
   return t.storage as FloatArray;
@@ -287,9 +286,10 @@ export class CpuBackend implements Backend<TypedArray> {
       moments: (x, axes, outShape) => {
         // Over every axis but the last (batch norm's statistics), in that order.
         const channels = axes.length === x.shape.length - 1 && axes.every((a, i) => a === i);
+        if (!channels) return family.moments(x, axes, outShape);
         const mean = this.alloc(outShape, x.dtype);
         const variance = this.alloc(outShape, x.dtype);
-        if (channels && wasmColumnMoments(rt, f32Of(x), x.shape[x.shape.length - 1], f32Of(mean), f32Of(variance))) return { mean, variance };
+        if (wasmColumnMoments(rt, f32Of(x), x.shape[x.shape.length - 1], f32Of(mean), f32Of(variance))) return { mean, variance };
         this.release(mean.storage);
         this.release(variance.storage);
         return family.moments(x, axes, outShape);
@@ -330,8 +330,8 @@ export class CpuBackend implements Backend<TypedArray> {
       },
       binary: (a, b, op, outShape) => {
         const y = this.output(a, outShape);
-        const sameShape = op === 'add' && a.dtype === 'float32' && b.dtype === 'float32' && sameShapes(a.shape, b.shape);
-        if (!(this.inWasm && sameShape && wasmAdd(this.wasm!, f32Of(a), f32Of(b), f32Of(y)))) binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
+        const plainAdd = op === 'add' && a.dtype === 'float32' && b.dtype === 'float32' && sameShape(a.shape, b.shape);
+        if (!(this.inWasm && plainAdd && wasmAdd(this.wasm!, f32Of(a), f32Of(b), f32Of(y)))) binary(floatOf(a), a.shape, floatOf(b), b.shape, op, outShape, floatOf(y));
         return y;
       },
       reluBackward: (dy, y) => {

@@ -22,6 +22,14 @@ function columnArrays(rt: WasmRuntime, C: number, count: number): { at: number[]
   return { at, view: at.map((a) => rt.f64(a, C)) };
 }
 
+/** The host's per-column float64 inputs of both passes: mean as given, rstd = 1 / sqrt(variance + epsilon), as normalization.ts has them. */
+function normalizers(mean: Float32Array, variance: Float32Array, epsilon: number, mu: Float64Array, rstd: Float64Array): void {
+  for (let c = 0; c < mean.length; c++) {
+    mu[c] = mean[c];
+    rstd[c] = 1 / Math.sqrt(variance[c] + epsilon);
+  }
+}
+
 /** mean and variance of x[rows, C] over the rows (moments over every axis but the last). */
 export function wasmColumnMoments(rt: WasmRuntime, x: Float32Array, C: number, mean: Float32Array, variance: Float32Array): boolean {
   if (!columnsFit(C) || !resident(rt, x)) return false;
@@ -49,12 +57,9 @@ export function wasmBatchNorm(
   if (!columnsFit(C) || !resident(rt, x, y)) return false;
   rt.begin();
   const { at, view: [mu, rstd, sc, off] } = columnArrays(rt, C, 4);
-  for (let c = 0; c < C; c++) {
-    mu[c] = mean[c];
-    rstd[c] = 1 / Math.sqrt(variance[c] + epsilon);
-    sc[c] = scale[c];
-    off[c] = offset[c];
-  }
+  normalizers(mean, variance, epsilon, mu, rstd);
+  sc.set(scale);
+  off.set(offset);
   rt.kernels.batchNormApply(rt.addressOf(x), rt.addressOf(y), 4 * x.length, 4 * C, at[0], at[1], at[2], at[3]);
   return true;
 }
@@ -69,10 +74,7 @@ export function wasmBatchNormBackward(
   const R = x.length / C;
   rt.begin();
   const { at, view: [mu, rstd, sumDy, sumDyXhat, kR] } = columnArrays(rt, C, 5);
-  for (let c = 0; c < C; c++) {
-    mu[c] = mean[c];
-    rstd[c] = 1 / Math.sqrt(variance[c] + epsilon);
-  }
+  normalizers(mean, variance, epsilon, mu, rstd);
   sumDy.fill(0);
   sumDyXhat.fill(0);
   const [ady, ax] = [rt.addressOf(dy), rt.addressOf(x)];

@@ -4,7 +4,7 @@
  */
 import type { DType, Shape } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
-import { broadcastStrides } from '../../../ops/geometry.js';
+import { broadcastStrides, sameShape } from '../../../ops/geometry.js';
 import type { Gpu, Params, T } from './family.js';
 import type { GemmShape, Replay } from '../variants.js';
 
@@ -36,7 +36,6 @@ export function checkRank(kernel: string, shape: Shape, max = MAX_RANK): void {
   if (shape.length > max) throw new Error(`webgpu ${kernel}: rank ${shape.length} (shape [${shape}]) > ${max} is not supported`);
 }
 
-export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * The uniforms of shaders/include/broadcast.wgsl: n, rank, the output shape, each input's strides
