@@ -161,10 +161,29 @@ export function checkResumable(path: string, header: CheckpointHeader, run: RunI
   same('optimizer config', header.optimizer.config, optimizerConfig(run.optimizer));
   same('training data', header.data.train, run.data.train);
   same('validation data', header.data.validation, run.data.validation);
-  same('early stopping', header.earlyStopping && earlyStoppingConfigOf(header.earlyStopping), run.early && earlyStoppingConfig(run.early));
+  // Patience may grow: a larger patience never stops a run sooner, so the epochs so far are those
+  // of a run started with it (patienceRaised). A smaller one might have stopped it already.
+  const withoutPatience = (c: { patience: number } | null | undefined) => c && { ...c, patience: undefined };
+  same('early stopping', withoutPatience(header.earlyStopping && earlyStoppingConfigOf(header.earlyStopping)), withoutPatience(run.early && earlyStoppingConfig(run.early)));
+  if (header.earlyStopping && run.early && run.early.patience < header.earlyStopping.patience) {
+    diffs.push(`early stopping patience: ${header.earlyStopping.patience} in the checkpoint, ${run.early.patience} in this run (it may grow on a resume, not shrink)`);
+  }
   if (diffs.length) {
     throw new Error(`--resume: checkpoint ${path} was made by a different run, so resuming would not continue it:\n  ${diffs.join('\n  ')}`);
   }
+}
+
+/**
+ * When this run's patience is larger than the checkpoint's (checkResumable allows that): the old
+ * and new patience, and whether the checkpoint's stop was EarlyStopping's and the new patience
+ * lifts it (the run then trains on from where it stopped).
+ */
+export function patienceRaised(header: CheckpointHeader, early: EarlyStopping | null): { from: number; to: number; resumesStoppedRun: boolean } | null {
+  const e = header.earlyStopping;
+  if (!e || !early || early.patience <= e.patience) return null;
+  // EarlyStopping stops when wait reaches patience; a stop with wait below it came from elsewhere.
+  const stoppedByPatience = header.stopped && e.wait >= e.patience;
+  return { from: e.patience, to: early.patience, resumesStoppedRun: stoppedByPatience && e.wait < early.patience };
 }
 
 function earlyStoppingConfigOf(e: NonNullable<CheckpointHeader['earlyStopping']>) {

@@ -57,7 +57,8 @@ Options:
   --patience N     early-stopping patience (default: the recipe's; tutorial 3, on val_loss)
   --quick          a first look: 6,000 training and 1,000 test images, 2 epochs (unless --epochs)
   --resume         continue from the checkpoint in --out (same recipe and settings; the
-                   recipes' cosine schedules span the epoch limit, so the same --epochs too)
+                   recipes' cosine schedules span the epoch limit, so the same --epochs too).
+                   A larger --patience is allowed, and continues a run EarlyStopping ended
   --replicas N     data-parallel training on N worker threads, each with its own CPU
                    backend and 1/N of every batch; gradients are averaged, weighted by
                    each replica's share (default: no workers, the step runs in this thread)

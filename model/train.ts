@@ -21,7 +21,7 @@ import { fileStore } from '../node/tune-store.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { prepareKernelsForStep, tuningCachePath } from './kernel-tuning.js';
 import { checkpointPath, readCheckpoint, removeStaleTemporaries, writeCheckpoint } from './checkpoint.js';
-import { captureCheckpoint, checkResumable, digestData, restoreCheckpoint } from './checkpoint-state.js';
+import { captureCheckpoint, checkResumable, digestData, patienceRaised, restoreCheckpoint } from './checkpoint-state.js';
 import { loadFashionMnist, type FashionMnist, type FashionMnistSplit } from './data/fashion-mnist.js';
 import { holdoutCount, holdoutTail } from './data/splits.js';
 import { recipeNamed, type Recipe, type RecipeModel, type ValidationRule } from './recipes/index.js';
@@ -196,8 +196,15 @@ export async function trainRecipe(options: TrainOptions): Promise<TrainResult> {
     initialEpoch = h.epoch;
     prior = h.history;
     secondsPerEpoch = h.secondsPerEpoch;
-    alreadyStopped = h.stopped;
+    const raised = patienceRaised(h, early);
+    alreadyStopped = h.stopped && !raised?.resumesStoppedRun;
     log(`resuming from ${ckptPath} after epoch ${initialEpoch}`);
+    if (raised) {
+      log(
+        `--patience ${raised.to} raises the checkpoint's ${raised.from}: the epochs so far are those of a run started with ${raised.to}, ` +
+          `since a larger patience never stops sooner${raised.resumesStoppedRun ? `; EarlyStopping had ended this run, so it trains on from epoch ${initialEpoch + 1}` : ''}`,
+      );
+    }
   }
 
   let epochStarted = performance.now();

@@ -156,7 +156,7 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
     try {
       checkResumable(good, header, {
         seed: 6, batchSize: 32, recipe: { ...recipe, labelSmoothing: 0.1 }, model: other, optimizer: new Adam({ learningRate: 0.01 }),
-        early: new EarlyStopping({ monitor: 'val_loss', patience: 5, restoreBestWeights: true }),
+        early: new EarlyStopping({ monitor: 'val_accuracy', patience: 2, restoreBestWeights: true }),
         data: { train: { count: 64, sha256: '0'.repeat(64) }, validation: header.data.validation },
       });
     } catch (e) {
@@ -170,7 +170,8 @@ describe('--resume checks that the checkpoint comes from the same run', () => {
     expect(message).toContain('parameter shapes:');
     expect(message).toMatch(/optimizer config: \{"learningRate":0.001.* in the checkpoint, \{"learningRate":0.01,/);
     expect(message).toMatch(/training data: \{"count":64,"sha256":"[0-9a-f]{64}"\} in the checkpoint, \{"count":64,"sha256":"0000/);
-    expect(message).toMatch(/early stopping: .*"patience":3.* in the checkpoint, .*"patience":5/);
+    expect(message).toMatch(/early stopping: \{"monitor":"val_loss",.* in the checkpoint, \{"monitor":"val_accuracy",/);
+    expect(message).toContain('early stopping patience: 3 in the checkpoint, 2 in this run (it may grow on a resume, not shrink)');
   });
 
   it('trainTutorial refuses a resume on other data (a different subset) or another seed', async () => {
@@ -242,6 +243,26 @@ describe('a functional model (the resnet recipe) in checkpoints', () => {
     expect(wb.length).toBe(wa.length);
     wa.forEach((w, i) => expect(Array.from(wb[i]), resumed.model.weightList()[i].name).toEqual(Array.from(w)));
     expect(resumed.test).toEqual(whole.test);
+  });
+
+  it('a larger --patience on a resume continues a run EarlyStopping ended, as if it had started with it; a smaller one is refused', async () => {
+    const longer = { ...functionalRun, epochs: 4 };
+    const whole = await trainRecipe({ ...longer, patience: 4, outDir: mkdtempSync(join(tmpdir(), 'ckpt-pa-')) });
+    expect(whole.stoppedEarly).toBe(false);
+    const out = mkdtempSync(join(tmpdir(), 'ckpt-pb-'));
+    const stopped = await trainRecipe({ ...longer, patience: 0, outDir: out });
+    expect(stopped.stoppedEarly).toBe(true); // the case under test: patience 0 ends this run before epoch 4
+    const lines: string[] = [];
+    const resumed = await trainRecipe({ ...longer, patience: 4, outDir: out, resume: true, log: (l: string) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/--patience 4 raises the checkpoint's 0: .*EarlyStopping had ended this run, so it trains on from epoch \d/);
+    expect(resumed.history).toEqual(whole.history);
+    const wa = await whole.model.getWeights();
+    const wb = await resumed.model.getWeights();
+    wa.forEach((w, i) => expect(Array.from(wb[i]), resumed.model.weightList()[i].name).toEqual(Array.from(w)));
+    expect(resumed.test).toEqual(whole.test);
+    await expect(trainRecipe({ ...longer, patience: 2, outDir: out, resume: true })).rejects.toThrow(
+      /early stopping patience: 4 in the checkpoint, 2 in this run \(it may grow on a resume, not shrink\)/,
+    );
   });
 
   it('refuses a resume with a changed graph, listing the difference', async () => {
