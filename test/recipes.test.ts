@@ -30,7 +30,7 @@ import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { main as predictMain } from '../model/predict-cli.js';
 import { RECIPES, RECIPE_NAMES, recipeNamed, recipesHelp, type Recipe } from '../model/recipes/index.js';
 import { regularizedRecipe } from '../model/recipes/regularized.js';
-import { resnetRecipe, smallResnet } from '../model/recipes/resnet.js';
+import { RESNET_BLOCKS_PER_STAGE, resnetRecipe, smallResnet } from '../model/recipes/resnet.js';
 import { tutorialRecipe } from '../model/recipes/tutorial.js';
 import { smallVit, vitRecipe } from '../model/recipes/vit.js';
 import { loadLayersModel, saveLayersModel } from '../model/saved-model.js';
@@ -102,7 +102,7 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
   it('saves and loads the functional model, predicts with it, and reports its feature maps and validation data', async () => {
     setBackend(new CpuBackend('float32'));
     // The resnet recipe at widths 2-4-4: the recipe's graph and settings, in seconds.
-    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [2, 4, 4]) };
+    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [2, 4, 4], 10, RESNET_BLOCKS_PER_STAGE) };
     const outDir = mkdtempSync(join(tmpdir(), 'recipe-outputs-'));
     const r = await trainRecipe({ recipe: tiny, backend: 'cpu', epochs: 1, batchSize: 32, trainLimit: 96, testLimit: 16, outDir, verbose: 0, log: () => {}, tune: false });
     const saved = await saveLayersModel(r.model, join(outDir, 'model'));
@@ -113,7 +113,7 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
 
     const report = await writeTrainingReport(r, { batchSize: 32, seed: 42, maxEpochs: 1 }, outDir);
     const convs = r.model.layers.filter((l) => l.className === 'Conv2D').map((l) => `featureMaps:${l.name}`);
-    expect(convs).toHaveLength(9); // the stem, two per block, two projection shortcuts
+    expect(convs).toHaveLength(1 + 2 * 3 * RESNET_BLOCKS_PER_STAGE + 2); // the stem, two per block, two projection shortcuts
     expect(Object.keys(report.figures).filter((k) => k.startsWith('featureMaps:'))).toEqual(convs);
     const html = readFileSync(report.htmlPath, 'utf8');
     expect(html).toContain('recipe resnet');
@@ -130,13 +130,14 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
 // At full width a step of resnet or vit costs several times the tutorial CNN's
 // (bench/recipe-epoch.ts); here they train at half their widths (vit also with 1 of its 4 blocks),
 // to keep the file within its time budget. Their graphs, settings and code are the recipes' own.
-const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [8, 16, 32]) };
+const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [8, 16, 32], 10, RESNET_BLOCKS_PER_STAGE) };
 const narrowVit: Recipe = { ...vitRecipe, build: (seed) => smallVit(seed, { dim: 32, heads: 4, blocks: 1 }) };
 
 describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOCHS} epochs, batch ${BATCH})`, () => {
-  // Measured 2026-12-01 at 17:30-17:35 (load average 24-29): tutorial 69.5%, resnet (8-16-32,
-  // batch 32) 55.5%, vit (width 32, 1 block) 44.3% on the 400 test images; regularized, as the
-  // recipe is since 2026-12-02, 73.5% (17:48, quiet). The
+  // Measured 2026-12-01 at 17:30-17:35 (load average 24-29): tutorial 69.5%, vit (width 32, 1
+  // block) 44.3% on the 400 test images; regularized, as the recipe is since 2026-12-02, 73.5%
+  // (17:48, quiet); resnet (8-16-32, batch 32), with the recipe's 2 blocks a stage and shifts
+  // only since 2026-12-03, 64.5% (14:20, 8.3 s beside a training run). The
   // CPU backend is deterministic, so these repeat; each threshold leaves about 8-10 points for
   // another machine's float rounding and stays far above chance (10%).
   let tutorial: TrainResult;
@@ -168,13 +169,13 @@ describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOC
     expect(r.test.accuracy).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('resnet (at widths 8-16-32, batch 32): at least 45% test accuracy', async () => {
+  it('resnet (at widths 8-16-32, batch 32): at least 55% test accuracy', async () => {
     // Batch 32: its ~50 layers make a step's fixed cost high; 52 steps of 32 cost 24 s at load 29
     // where 104 of 16 cost 39 s. A global-average-pooled head learns slowest at first
     // (test/learning-functional.test.ts: 66% where a flatten head got 80%).
     const r = await trainSlice(narrowResnet, 32);
     expect(r.splits.validationSource).toBe('holdout');
-    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.45);
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(0.55);
   });
 
   it('vit (width 32, 1 block): at least 35% test accuracy', async () => {
