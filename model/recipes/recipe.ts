@@ -61,7 +61,8 @@ export interface Recipe {
  * stronger than regularized's (their capacity takes it), and label smoothing 0.1. vit flips, as in
  * its full run of 2026-12-01/02; resnet overrides the augmentation without the flip, which its
  * full run without it chose on the held-out images (resnet.ts; Fashion-MNIST's shoes all point
- * one way, regularized.ts).
+ * one way, regularized.ts), and the patience with 10 (its 2-block network was still gaining when
+ * 6 stopped it, resnet.ts).
  */
 export const FUNCTIONAL_RECIPE_SETTINGS = {
   validation: 'holdout',
