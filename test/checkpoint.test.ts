@@ -207,7 +207,7 @@ describe('--resume and the recipes', () => {
 // The resnet recipe (functional API, BatchNormalization, AdamW under a warm-up + cosine schedule,
 // augmentation, label smoothing, a held-out validation tail) at widths 4-8-8, so that three
 // epochs on 192 images take seconds: the checkpoint code sees the recipe's graph and settings.
-const tinyResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 8]) };
+const tinyResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 8], 10, 1) };
 const functionalRun = { ...common, recipe: tinyResnet, epochs: 3, batchSize: 32, seed: 9, trainLimit: 192, testLimit: 64 };
 
 describe('a functional model (the resnet recipe) in checkpoints', () => {
@@ -268,7 +268,7 @@ describe('a functional model (the resnet recipe) in checkpoints', () => {
   it('refuses a resume with a changed graph, listing the difference', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ckpt-fc-'));
     await expect(trainRecipe({ ...functionalRun, outDir: out, stopAfterEpochs: 1 })).rejects.toBeInstanceOf(InterruptedForTest);
-    const wider: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 12]) };
+    const wider: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [4, 8, 12], 10, 1) };
     await expect(trainRecipe({ ...functionalRun, recipe: wider, outDir: out, resume: true })).rejects.toThrow(
       /was made by a different run[^]*layer \d+ \(Conv2D\) config: \{"filters":8,.* in the checkpoint, \{"filters":12,[^]*parameter shapes:/,
     );

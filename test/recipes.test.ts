@@ -88,8 +88,10 @@ describe('the recipes list and the --recipe flag', () => {
       m.dispose();
       return out;
     };
-    expect(layers()).toEqual({ adds: 3, convs: 9, shape: [10] }); // the stem, 2 per block, 2 shortcuts
+    expect(layers(1)).toEqual({ adds: 3, convs: 9, shape: [10] }); // the stem, 2 per block, 2 shortcuts
     expect(layers(3)).toEqual({ adds: 9, convs: 21, shape: [10] });
+    expect(layers()).toEqual(layers(RESNET_BLOCKS_PER_STAGE)); // the default is the recipe's network
+    expect(layers(2)).toEqual({ adds: 6, convs: 15, shape: [10] });
     expect(() => smallResnet(1, [2, 4, 4], 10, 0)).toThrow('smallResnet: blocks per stage must be a positive integer, got 0');
   });
 
@@ -102,7 +104,7 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
   it('saves and loads the functional model, predicts with it, and reports its feature maps and validation data', async () => {
     setBackend(new CpuBackend('float32'));
     // The resnet recipe at widths 2-4-4: the recipe's graph and settings, in seconds.
-    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [2, 4, 4], 10, RESNET_BLOCKS_PER_STAGE) };
+    const tiny: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [2, 4, 4]) };
     const outDir = mkdtempSync(join(tmpdir(), 'recipe-outputs-'));
     const r = await trainRecipe({ recipe: tiny, backend: 'cpu', epochs: 1, batchSize: 32, trainLimit: 96, testLimit: 16, outDir, verbose: 0, log: () => {}, tune: false });
     const saved = await saveLayersModel(r.model, join(outDir, 'model'));
@@ -130,7 +132,7 @@ describe("a functional recipe through the CLI's outputs: the saved model, npm ru
 // At full width a step of resnet or vit costs several times the tutorial CNN's
 // (bench/recipe-epoch.ts); here they train at half their widths (vit also with 1 of its 4 blocks),
 // to keep the file within its time budget. Their graphs, settings and code are the recipes' own.
-const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [8, 16, 32], 10, RESNET_BLOCKS_PER_STAGE) };
+const narrowResnet: Recipe = { ...resnetRecipe, build: (seed) => smallResnet(seed, [8, 16, 32]) };
 const narrowVit: Recipe = { ...vitRecipe, build: (seed) => smallVit(seed, { dim: 32, heads: 4, blocks: 1 }) };
 
 describe(`the recipes learn on the CPU backend (${SLICE} training images, ${EPOCHS} epochs, batch ${BATCH})`, () => {

@@ -121,7 +121,7 @@ describe('the new head', () => {
 describe('a functional model (the resnet recipe\'s graph)', () => {
   it('gets a new head on what the old one read; the frozen convolutions stay bit for bit as saved, the rest trains', async () => {
     const resDir = join(dir, 'resnet');
-    const base = smallResnet(3, [4, 4, 4], 5);
+    const base = smallResnet(3, [4, 4, 4], 5, 1);
     await saveLayersModel(base, resDir);
     const savedByName = new Map(base.weightList().map((w, i) => [w.name, i]));
     const baseValues = await base.getWeights();

@@ -61,10 +61,10 @@ function residualBlock(x: SymbolicTensor, filters: number, strides: number): Sym
 
 /**
  * `widths`: the filters of the three stages (the recipe's [16, 32, 64]); `blocks`: residual
- * blocks per stage (default 1; the recipe's 2; ResNet-20 has 3), the first of stages 2 and 3 with stride 2;
- * `classes` outputs.
+ * blocks per stage (the recipe's RESNET_BLOCKS_PER_STAGE; ResNet-20 has 3), the first of stages 2
+ * and 3 with stride 2; `classes` outputs. The defaults build the recipe's network.
  */
-export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64], classes = 10, blocks = 1): Model {
+export function smallResnet(seed = 42, widths: readonly [number, number, number] = [16, 32, 64], classes = 10, blocks = RESNET_BLOCKS_PER_STAGE): Model {
   if (!Number.isInteger(blocks) || blocks < 1) throw new Error(`smallResnet: blocks per stage must be a positive integer, got ${blocks}`);
   const x = input({ shape: [28, 28, 1] });
   let h = relu(convBn(x, widths[0], 3, 1));
@@ -85,6 +85,6 @@ export const resnetRecipe: Recipe = {
   // of 30, the cosine schedule two-thirds through (the file comment).
   patience: 10,
   expectedTime: 'about 1.7 h on 2 threads, 2.7 h on 1 (an epoch: 2.9-3.8 min on 2 threads, 5-5.7 min on 1 with the other core training; 2026-12-03)',
-  build: (seed, classes) => smallResnet(seed, undefined, classes, RESNET_BLOCKS_PER_STAGE),
+  build: (seed, classes) => smallResnet(seed, undefined, classes),
   optimizer: (plan) => new AdamW({ learningRate: warmupCosine(plan, 2e-3, 2) }),
 };
