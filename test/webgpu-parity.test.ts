@@ -72,12 +72,17 @@ beforeAll(async () => {
   try {
     // channelVec4 on whatever the adapter's default (off on lavapipe: launch.ts), so every
     // adapter runs the channel-vec4 conv kernels; the cases with other channel counts run the rest.
-    webgpu = await WebGPUBackend.create(nodeGPU(), { tiling: { channelVec4: true } });
-    folded = await WebGPUBackend.create(nodeGPU(), { maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
+    // poisonNewBuffers on every subject: a new buffer holds NaN, not zeros, so a kernel that reads
+    // memory it never wrote fails its case (node/webgpu.ts turns Dawn's zero-fill off).
+    const poisonNewBuffers = true;
+    webgpu = await WebGPUBackend.create(nodeGPU(), { tiling: { channelVec4: true }, poisonNewBuffers });
+    folded = await WebGPUBackend.create(nodeGPU(), { maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING, poisonNewBuffers });
     // The variants compile on first use: these backends compile nothing else up front.
-    tiled = await WebGPUBackend.create(nodeGPU(), { variants: every('tiled'), precompile: false });
+    tiled = await WebGPUBackend.create(nodeGPU(), { variants: every('tiled'), precompile: false, poisonNewBuffers });
     if (webgpu.subgroups) {
-      subgroup = await WebGPUBackend.create(nodeGPU(), { variants: every('subgroup'), precompile: false, maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING });
+      subgroup = await WebGPUBackend.create(nodeGPU(), {
+        variants: every('subgroup'), precompile: false, maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING, poisonNewBuffers,
+      });
     }
     for (const b of [webgpu, folded, tiled, subgroup]) if (b) recordLaunches(b);
     console.log(`parity: ${webgpu.describe()}; pipelines compiled in ${webgpu.compileMs.toFixed(0)} ms (summed)`);
@@ -259,6 +264,16 @@ describe('webgpu runtime', () => {
     expect(err.line).toBe(preludeLine);
     expect(err.message).toContain(`(shaders/include/map.wgsl:${preludeLine}:`);
     expect(err.message).toMatch(/mapp/);
+  });
+
+  it('poisons new buffers for the suite: one never written reads as NaN (f32) and -1 (i32)', async () => {
+    // A backend of its own, so both buffers are new (the suite's backends reuse theirs).
+    const be = await WebGPUBackend.create(nodeGPU(), { precompile: false, poisonNewBuffers: true });
+    const f = be.out([1000], 'float32', 'unwritten probe');
+    const i = be.out([1000], 'int32', 'unwritten probe');
+    expect(Array.from(await be.read(f)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(await be.read(i)).every((v) => v === -1)).toBe(true);
+    be.device.destroy();
   });
 
   it('rejects views that a storage binding cannot start at', () => {

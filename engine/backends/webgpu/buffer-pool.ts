@@ -44,6 +44,14 @@ export interface PoolStats {
   readonly created: number;
 }
 
+/**
+ * What a new buffer holds when `poison` is on: 0xFF in every byte, NaN as f32 and -1 as i32, so
+ * that a kernel reading memory it never wrote shows it in the parity suite. Node runs Dawn with
+ * its zero-fill of new buffers off (node/webgpu.ts), so the engine must never read a buffer
+ * before it writes it; the pool's reused buffers hold stale data anyway.
+ */
+export const POISON_BYTE = 0xff;
+
 /** The part of GPUDevice the pool uses (a test can hand it a fake). */
 export type BufferMaker = Pick<GPUDevice, 'createBuffer'>;
 
@@ -68,6 +76,8 @@ export class BufferPool {
     private readonly maxBufferSize: number,
     /** Told of each buffer just before trim() destroys it (the bind-group cache forgets its groups). */
     private readonly onDestroy?: (buffer: GPUBuffer) => void,
+    /** Fill each new buffer with POISON_BYTE (tests: WebGPUBackendOptions.poisonNewBuffers). */
+    private readonly poison = false,
   ) {}
 
   /** A buffer of at least `bytes`; `forUpload` excludes buffers released since the last submit. */
@@ -83,7 +93,12 @@ export class BufferPool {
         label: `pool#${this.#created++} ${size}B`,
         size,
         usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST,
+        mappedAtCreation: this.poison,
       });
+      if (this.poison) {
+        new Uint8Array(buffer.getMappedRange()).fill(POISON_BYTE);
+        buffer.unmap();
+      }
       this.#classOf.set(buffer, size);
       this.#numberOf.set(buffer, this.#created - 1);
       this.#allocatedBytes += size;

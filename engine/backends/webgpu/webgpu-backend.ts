@@ -82,6 +82,11 @@ export interface WebGPUBackendOptions {
    * nothing to it).
    */
   throttlePoll?: boolean;
+  /**
+   * Tests: fill every new pool buffer with 0xFF bytes (NaN as f32) instead of zeros, so that a
+   * kernel reading memory it never wrote gives NaN (buffer-pool.ts, POISON_BYTE). Default false.
+   */
+  poisonNewBuffers?: boolean;
 }
 
 /** A shape a tuned kernel was called with while shapes were recorded (tuner.ts). */
@@ -197,7 +202,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     if (options.choices) this.setChoices(options.choices);
     this.#shaders = { ...SHADERS, ...overrides };
     this.#bindGroups = new BindGroupCache(device);
-    this.#pool = new BufferPool(device, device.limits.maxBufferSize, (b) => this.#bindGroups.forgetBuffer(b));
+    this.#pool = new BufferPool(device, device.limits.maxBufferSize, (b) => this.#bindGroups.forgetBuffer(b), options.poisonNewBuffers);
     this.#staging = new StagingBuffers(device);
     this.#programs = new ProgramCache(device, Math.min(MAX_STORAGE_BINDINGS, device.limits.maxStorageBuffersPerShaderStage), (e) => this.#errors.push(e.message));
     this.#errorWords = new ErrorWords(device);
