@@ -61,4 +61,38 @@ describe('precompileFor', () => {
     const cpuLoss = (await trainStep(c.model, new Adam(), c.x, c.y).data())[0];
     expect(Math.abs(gpuLoss - cpuLoss) / Math.abs(cpuLoss)).toBeLessThan(1e-5);
   }, 120_000);
+
+  it('submitWhileCompiling: a first step that compiles as it goes submits before each new pipeline, and computes the same weights as one that submits once', async () => {
+    const run = async (submitWhileCompiling: boolean) => {
+      const be = await WebGPUBackend.create(nodeGPU(), { precompile: false, submitWhileCompiling, poisonNewBuffers: true });
+      try {
+        const g = stepper(be);
+        await g.weights();
+        const submits = be.submitCount;
+        const pipelines = be.pipelineCount;
+        const opt = new Adam();
+        trainStep(g.model, opt, g.x, g.y).dispose();
+        const weights = await g.weights();
+        const first = { submits: be.submitCount - submits, compiled: be.pipelineCount - pipelines };
+        const again = be.submitCount;
+        trainStep(g.model, opt, g.x, g.y).dispose();
+        await g.weights();
+        opt.dispose();
+        return { weights, first, warmSubmits: be.submitCount - again };
+      } finally {
+        be.device.destroy();
+      }
+    };
+    const overlapped = await run(true);
+    const once = await run(false);
+    expect(overlapped.first.compiled).toBeGreaterThanOrEqual(10);
+    // Reading the weights back submits once per parameter; a step that compiles nothing adds
+    // nothing to that either way (one submit per step), and without the option neither does one
+    // that compiles. With it, the first step adds a submit before each new pipeline (the first
+    // may find nothing recorded).
+    expect(overlapped.warmSubmits).toBe(once.warmSubmits);
+    expect(once.first.submits, 'without submitWhileCompiling').toBe(once.warmSubmits);
+    expect(overlapped.first.submits - overlapped.warmSubmits).toBeGreaterThanOrEqual(overlapped.first.compiled - 1);
+    overlapped.weights.forEach((w, i) => expect(Array.from(w), `parameter ${i}`).toEqual(Array.from(once.weights[i])));
+  }, 120_000);
 });

@@ -55,6 +55,11 @@ export class ProgramCache {
     return this.#programs.size;
   }
 
+  /** Whether this program is compiled already (get() would not compile it). */
+  has(name: string, source: ShaderSource, constants: Constants): boolean {
+    return this.#programs.has(ProgramCache.key(name, source.code, constants));
+  }
+
   /** Waits for the checks of synchronously compiled pipelines (their errors go to onAsyncError). */
   async settled(): Promise<void> {
     const checks = this.#checks;
