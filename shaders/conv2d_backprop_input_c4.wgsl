@@ -9,19 +9,9 @@
 #include "include/conv-grouped-rows.wgsl"
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
+#include "include/conv2d-input-c4-io.wgsl"
 #storage(1) read dy: vec4<f32>, read w: vec4<f32>, read_write dx: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.inH * p.inW, p.inC); }
-// The 4 output channels at vec4 index o of dy for four pixels (zeros where not valid),
-// transposed: column c holds channel c of the four pixels.
-fn gradients4(o: vec4<u32>, valid: vec4<bool>) -> mat4x4<f32> {
-  let z = vec4<f32>(0.0);
-  return transpose(mat4x4<f32>(select(z, dy[o.x], valid.x), select(z, dy[o.y], valid.y), select(z, dy[o.z], valid.z), select(z, dy[o.w], valid.w)));
-}
-// W[tap, ic .. ic+3, 4*o4 .. 4*o4+3] transposed: column c holds the four input channels' weights
-// of output channel 4*o4 + c. `row` is the vec4 index of W[tap, ic, 0]; rows are outC4 apart.
-fn weights4(row: u32, outC4: u32) -> mat4x4<f32> {
-  return transpose(mat4x4<f32>(w[row], w[row + outC4], w[row + 2u * outC4], w[row + 3u * outC4]));
-}
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
   let a = sources4(groupedPixels4(lanes.rowsA));
@@ -57,9 +47,4 @@ fn computeBlock(m0: u32, c0: u32, layer: u32) {
     }
   }
   storeBlock8(acc, m0, c0, layer);
-}
-fn storeRow(m: u32, c0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>) {
-  let o = (groupedPixels4(vec4<u32>(m)).x * p.inC + c0) / 4u;
-  dx[o] = va;
-  if (c0 + 4u < p.inC) { dx[o + 1u] = vb; }
 }

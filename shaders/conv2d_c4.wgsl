@@ -9,14 +9,9 @@
 #include "include/blocks.wgsl"
 #include "include/block8.wgsl"
 #include "include/conv-store-y8.wgsl"
+#include "include/conv-channels4.wgsl"
 #storage(1) read x: vec4<f32>, read w: vec4<f32>, read bias: vec4<f32>, read_write y: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.batch * p.outH * p.outW, p.outC); }
-// The 4 channels at vec4 index o of x for the four pixels of a row group (zeros where not valid),
-// transposed: column c holds channel c of the four pixels.
-fn channels4(o: vec4<u32>, valid: vec4<bool>) -> mat4x4<f32> {
-  let z = vec4<f32>(0.0);
-  return transpose(mat4x4<f32>(select(z, x[o.x], valid.x), select(z, x[o.y], valid.y), select(z, x[o.z], valid.z), select(z, x[o.w], valid.w)));
-}
 fn computeBlock(m0: u32, c0: u32, layer: u32) {
   let lanes = lanes8(m0, c0);
   let a = windows4(lanes.rowsA);

@@ -61,12 +61,13 @@ it('folds large dispatches into 2-D and 3-D', () => {
   expect(() => foldGroups(64 ** 3 + 1, 64)).toThrow(/cannot be dispatched/);
 });
 
-it('caps the element-wise grid on the software adapters only, and keeps lavapipe off the channel-vec4 kernels', () => {
+it('caps the element-wise grid on the software adapters only, keeps lavapipe off the channel-vec4 kernels and gives SwiftShader the 8 x 32 blocks', () => {
   const info = (vendor: string, architecture: string, description = '') => ({ vendor, architecture, device: '', description });
-  expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256 });
+  expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256, wideBlocks: true });
   expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });
   expect(adapterTiling(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual({});
   expect(DEFAULT_TILING.elementGroups).toBe(Infinity);
+  expect(DEFAULT_TILING.wideBlocks).toBe(false);
   // The same test picks the adapters on which Node's poll is throttled during waits (poll-throttle.ts).
   expect([info('google', 'swiftshader'), info('mesa', 'llvmpipe'), info('nvidia', 'hopper', 'NVIDIA H200')].map(isSoftwareAdapter)).toEqual([true, true, false]);
 });

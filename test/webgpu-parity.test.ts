@@ -70,12 +70,13 @@ let setupError: unknown = null;
 
 beforeAll(async () => {
   try {
-    // channelVec4 on whatever the adapter's default (off on lavapipe: launch.ts), so every
-    // adapter runs the channel-vec4 conv kernels; the cases with other channel counts run the rest.
+    // channelVec4 and wideBlocks on whatever the adapter's default (off on lavapipe; wideBlocks
+    // only on SwiftShader: launch.ts), so every adapter runs the channel-vec4 conv kernels and
+    // their 8 x 32 forms; the cases with other channel counts run the rest.
     // poisonNewBuffers on every subject: a new buffer holds NaN, not zeros, so a kernel that reads
     // memory it never wrote fails its case (node/webgpu.ts turns Dawn's zero-fill off).
     const poisonNewBuffers = true;
-    webgpu = await WebGPUBackend.create(nodeGPU(), { tiling: { channelVec4: true }, poisonNewBuffers });
+    webgpu = await WebGPUBackend.create(nodeGPU(), { tiling: { channelVec4: true, wideBlocks: true }, poisonNewBuffers });
     folded = await WebGPUBackend.create(nodeGPU(), { maxWorkgroupsPerDimension: 64, tiling: OTHER_TILING, poisonNewBuffers });
     // The variants compile on first use: these backends compile nothing else up front.
     tiled = await WebGPUBackend.create(nodeGPU(), { variants: every('tiled'), precompile: false, poisonNewBuffers });

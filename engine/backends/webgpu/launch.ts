@@ -55,6 +55,15 @@ export interface Tiling {
    */
   readonly channelVec4: boolean;
   /**
+   * With channelVec4 (forward, input gradient) or vec4 (filter gradient): the channel-vec4 conv
+   * kernels compute 8 x 32 blocks instead of 8 x 8 where the output's channels divide by 32
+   * (conv2d_c4_8x32, conv2d_backprop_input_c4_8x32, conv2d_backprop_filter_c8_8x32). On by
+   * default only on SwiftShader (adapterTiling), where it measured 1.16-1.35x; lavapipe ran the
+   * wide filter gradient 0.65-0.70x, and real GPUs are unmeasured (128 accumulators an
+   * invocation cost occupancy there).
+   */
+  readonly wideBlocks: boolean;
+  /**
    * The most workgroups an element-wise kernel (include/elements.wgsl: `const GRID_STRIDE`) is
    * launched with; past it each invocation handles several elements, a grid apart. Infinity: one
    * element per invocation. Where an adapter pays for each workgroup it runs (lavapipe), a cap
@@ -64,7 +73,7 @@ export interface Tiling {
 }
 
 export const DEFAULT_TILING: Tiling = {
-  elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true, channelVec4: true, elementGroups: Infinity,
+  elementwise: 64, matmul: [8, 8], conv: [8, 8], reductionThreads: 16384, vec4: true, channelVec4: true, wideBlocks: false, elementGroups: Infinity,
 };
 
 /** Which Tiling entry gives a program its workgroup-size override constants. */

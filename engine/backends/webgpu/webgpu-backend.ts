@@ -723,6 +723,13 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * in-register transposes. It stays on for every other adapter: real GPUs reward fewer, wider
  * loads. (Not a tuner variant yet: the tuner picks among blocked/tiled/subgroup per shape.)
  *
+ * SwiftShader takes the 8 x 32 channel-vec4 conv kernels (Tiling.wideBlocks): its per-lane
+ * gathers make loads per multiply-add the cost, and it spills an 8 x 8 block's accumulators
+ * already. Node, batch 256, interleaved in one process, quiet, 2026-12-05: conv2's forward pass,
+ * input and filter gradients 1.31x, 1.16x and 1.21x the 8 x 8 kernels, conv3's forward pass and
+ * filter gradient 1.35x and 1.22x (its input gradient, 64 channels, 1.11x; 8 x 64 blocks were
+ * slower there, 0.87x), the whole step 1.15x. On lavapipe the wide filter gradient ran 0.65-0.70x.
+ *
  * The software adapters (SwiftShader, lavapipe) run a workgroup at a time per CPU thread and pay
  * for each one, so their element-wise kernels are capped at 256 workgroups (Tiling.elementGroups).
  * The tutorial step at batch 256, quiet, 2026-12-02: on lavapipe 1.16-1.22x faster (three pairs
@@ -734,7 +741,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  */
 export function adapterTiling(info: AdapterNames): Partial<Tiling> {
   const software = isSoftwareAdapter(info) ? { elementGroups: 256 } : {};
-  return /llvmpipe/i.test(adapterName(info)) ? { ...software, channelVec4: false } : software;
+  if (/llvmpipe/i.test(adapterName(info))) return { ...software, channelVec4: false };
+  return /swiftshader/i.test(adapterName(info)) ? { ...software, wideBlocks: true } : software;
 }
 
 type AdapterNames = Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>;

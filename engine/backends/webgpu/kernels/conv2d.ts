@@ -17,7 +17,8 @@
  *     lavapipe) read 4 channels of x or dy per pixel as one vec4 and transpose 4 x 4 blocks in
  *     registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8) has block
  *     rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4 kernels
- *     gather scalars;
+ *     gather scalars. With Tiling.wideBlocks (SwiftShader) and output channels in multiples of
+ *     32, these three take 8 x 32 blocks instead (the *_8x32 kernels, include/block8x32.wgsl);
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
  *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
  *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
@@ -62,12 +63,15 @@ const programs = {
   forward: conv('conv2d', 'tiles'),
   forwardVec4: conv('conv2d_vec4', 'blocks'),
   forwardC4: conv('conv2d_c4', 'blocks'),
+  forwardC4Wide: conv('conv2d_c4_8x32', 'blocks'),
   input: conv('conv2d_backprop_input', 'tiles'),
   inputVec4: conv('conv2d_backprop_input_vec4', 'blocks'),
   inputC4: conv('conv2d_backprop_input_c4', 'blocks'),
+  inputC4Wide: conv('conv2d_backprop_input_c4_8x32', 'blocks'),
   filter: conv('conv2d_backprop_filter', 'tiles'),
   filterVec4: conv('conv2d_backprop_filter_vec4', 'blocks'),
   filterC8: conv('conv2d_backprop_filter_c8', 'blocks'),
+  filterC8Wide: conv('conv2d_backprop_filter_c8_8x32', 'blocks'),
   filterC1: conv('conv2d_backprop_filter_c1_3x3', 'blocks'),
   forwardTiled: conv('conv2d_tiled', 'shared-tiles', 'tiled'),
   inputTiled: conv('conv2d_backprop_input_tiled', 'shared-tiles', 'tiled'),
@@ -100,6 +104,14 @@ export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackp
 /** Channels a tap needs for the tap-looped subgroup kernels to keep the lanes busy. */
 const TAP_CHANNELS = 4;
 
+/**
+ * Whether the channel-vec4 kernels take 8 x 32 blocks (the *_8x32 programs) for an output of
+ * `columns` channels: where Tiling.wideBlocks is on and the columns fill whole 32-wide blocks.
+ */
+function wide(gpu: Gpu, columns: number): boolean {
+  return gpu.tiling.wideBlocks && columns % 32 === 0;
+}
+
 /** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
 function pick(variant: VariantName, blocked: Program, tiled: Program, subgroup: Program): Program {
   return variant === 'tiled' ? tiled : variant === 'subgroup' ? subgroup : blocked;
@@ -123,9 +135,9 @@ export const conv2dFacts = {
 export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   programs,
   variants: {
-    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
-    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
-    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
+    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
+    conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4, programs.inputC4Wide], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
+    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC8Wide, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
   table: (gpu) => ({
     conv2d: (x, w, bias, g, relu) => forward(gpu, x, w, bias, g, relu),
@@ -141,7 +153,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
-    : channels4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
+    : channels4 ? (wide(gpu, g.outC) ? programs.forwardC4Wide : programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
@@ -153,7 +165,8 @@ function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
   const vec4 = gpu.tiling.vec4 && g.inC % 4 === 0;
-  const blocked = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0 ? programs.inputC4 : vec4 ? programs.inputVec4 : programs.input;
+  const channels4 = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0;
+  const blocked = channels4 ? (wide(gpu, g.inC) ? programs.inputC4Wide : programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
   const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
   gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
@@ -166,7 +179,7 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4Program = g.inC % 8 === 0 ? programs.filterC8 : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
+  const vec4Program = g.inC % 8 === 0 ? (wide(gpu, g.outC) ? programs.filterC8Wide : programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
   const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4Program : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   const blocks = gpu.blockCount(program, K, g.outC);
