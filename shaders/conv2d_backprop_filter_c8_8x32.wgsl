@@ -2,8 +2,8 @@
 // channels) x 32 output channels an invocation (include/block8x32.wgsl) instead of 8 x 8: per
 // output pixel, 2 vec4 x + 8 vec4 dy loads feed 256 multiply-adds. Taken where outC % 32 == 0
 // and Tiling.wideBlocks (SwiftShader: conv2's and conv3's filter gradients 1.21x and 1.22x the
-// 8 x 8 kernel, bench/kernels-conv.ts, batch 256, 2026-12-05; on lavapipe 0.65-0.70x). A
-// quarter as many blocks, so more chunks (kernels/conv2d.ts): the sums' order changes.
+// 8 x 8 kernel, bench/kernels-conv.ts, batch 256, 2026-12-05; on lavapipe 0.65-0.70x). The
+// launch splits P into the 8 x 8 kernel's chunks (kernels/conv2d.ts), so the same sums, the same bits.
 #include "include/conv-chunk-walk.wgsl"
 #include "include/blocks.wgsl"
 #include "include/conv-store-partial8.wgsl"

@@ -16,6 +16,7 @@ import { tensor } from '../engine/tensor.js';
 import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { nodeGPU } from '../node/webgpu.js';
+import { conv2dGeometry } from '../engine/ops/geometry.js';
 
 const BATCH = 16;
 const data = loadFashionMnist({ limit: { train: BATCH, test: 1 } });
@@ -94,5 +95,38 @@ describe('precompileFor', () => {
     expect(once.first.submits, 'without submitWhileCompiling').toBe(once.warmSubmits);
     expect(overlapped.first.submits - overlapped.warmSubmits).toBeGreaterThanOrEqual(overlapped.first.compiled - 1);
     overlapped.weights.forEach((w, i) => expect(Array.from(w), `parameter ${i}`).toEqual(Array.from(once.weights[i])));
+  }, 120_000);
+
+  it('ready(): a program that compiles slowly (the 8 x 32 convs) waits for a read, compiles in the background, and meanwhile its 8 x 8 form gives the same bits', async () => {
+    const be = await WebGPUBackend.create(nodeGPU(), { precompile: false, tiling: { channelVec4: true, wideBlocks: true }, poisonNewBuffers: true });
+    try {
+      const launched: string[] = [];
+      const launch = be.launch.bind(be);
+      be.launch = (program, ...rest) => {
+        launched.push(program.shader);
+        launch(program, ...rest);
+      };
+      const g = conv2dGeometry('conv2d', [4, 9, 9, 32], [3, 3, 32, 64], [1, 1], 'valid');
+      const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k));
+      const x = be.upload(values(4 * 9 * 9 * 32, 0.37), [4, 9, 9, 32], 'float32');
+      const w = be.upload(values(3 * 3 * 32 * 64, 0.11), [3, 3, 32, 64], 'float32');
+      const dy = be.upload(values(4 * 7 * 7 * 64, 0.23), [4, 7, 7, 64], 'float32');
+      const all = async () => {
+        launched.length = 0;
+        const outs = [be.kernels.conv2d(x, w, null, g, false), be.kernels.conv2dBackpropInput(dy, w, g), be.kernels.conv2dBackpropFilter(x, dy, g)];
+        const got = [];
+        for (const t of outs) got.push(Array.from(await be.read(t)));
+        return { got, launched: [...launched] };
+      };
+      const quick = await all();
+      expect(quick.launched.filter((p) => p.endsWith('_8x32')), 'before their compile').toEqual([]);
+      expect(quick.launched).toContain('conv2d_c4');
+      await be.warmed(); // the read above started the three compiles
+      const wide = await all();
+      expect(wide.launched).toEqual(expect.arrayContaining(['conv2d_c4_8x32', 'conv2d_backprop_input_c4_8x32', 'conv2d_backprop_filter_c8_8x32']));
+      wide.got.forEach((v, i) => expect(v, `output ${i}`).toEqual(quick.got[i]));
+    } finally {
+      be.device.destroy();
+    }
   }, 120_000);
 });

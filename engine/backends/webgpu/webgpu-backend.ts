@@ -173,6 +173,10 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   #shapeLog: Map<string, TunedCall> | null = null;
   /** While precompileFor() traces its workload: the programs it launches (nothing is dispatched). */
   #traced: Set<Program | SourceProgram> | null = null;
+  /** Programs ready() answered false for; #warmQueue holds those whose compile has not started. */
+  readonly #warming = new Set<Program>();
+  readonly #warmQueue: Program[] = [];
+  #warmCompiles: Promise<void>[] = [];
 
   readonly #pool: BufferPool;
   /** Bind groups reused across dispatches and steps (bind-group-cache.ts). */
@@ -533,6 +537,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
     }
     this.flush();
     await this.#wait(() => this.device.queue.onSubmittedWorkDone());
+    this.#startWarming();
     await this.#throwErrors();
   }
 
@@ -581,6 +586,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
       await this.#throwErrors();
       throw e;
     }
+    this.#startWarming();
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
     this.#staging.release(staging);
@@ -611,6 +617,46 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
   /** [x, y, z] workgroup counts for `groups` workgroups, folded so no dimension exceeds the limit. */
   fold(groups: number): [number, number, number] {
     return foldGroups(groups, this.maxWorkgroupsPerDimension);
+  }
+
+  /**
+   * Whether `program` can run without compiling now: its pipeline is compiled, or precompileFor()
+   * is tracing (and will compile it before any step). Otherwise the answer is false, so the
+   * family runs a program that is quicker to compile, and `program` is queued to compile in the
+   * background (createComputePipelineAsync) once the next read or sync has waited for the GPU:
+   * started at once, its compile took the cores from the first step's kernels and compiles
+   * (Node's SwiftShader: lazy start 2.03x a warm step, against 1.4x). For kernels whose fast form
+   * compiles slowly (the 8 x 32 conv kernels: about 1.7 s more for a step's pipelines on
+   * SwiftShader), so that a first step does not wait for them (issue 11, target 4); both forms
+   * make the same sums in the same order. A compile error reaches a later read.
+   */
+  ready(program: Program): boolean {
+    if (this.#resolved.has(program) || this.#traced) return true;
+    const source = this.#shaders[program.shader];
+    if (this.#programs.has(program.shader, source, workgroupConstants(program, this.tiling))) return true;
+    if (!this.#warming.has(program)) {
+      this.#warming.add(program);
+      this.#warmQueue.push(program);
+    }
+    return false;
+  }
+
+  /** Starts compiling what ready() queued (after a wait for the GPU: the step that asked is done). */
+  #startWarming(): void {
+    for (const program of this.#warmQueue.splice(0)) {
+      this.#warmCompiles.push(this.#compileProgram(program).catch((e: unknown) => {
+        this.#errors.push(e instanceof Error ? e.message : String(e));
+      }));
+    }
+  }
+
+  /**
+   * Starts what ready() queued and waits until every background compile has finished, so the
+   * next step runs the programs a warm step runs (benchmarks and tests; training need not wait).
+   */
+  async warmed(): Promise<void> {
+    this.#startWarming();
+    await Promise.all(this.#warmCompiles.splice(0));
   }
 
   blockCount(program: Program, rows: number, cols: number): number {

@@ -50,6 +50,11 @@ export interface Gpu {
   release(storage: GPUStorage): void;
   /** Records one launch of `program` over `extent`; buffers and uniforms by their WGSL names. */
   launch(program: ProgramShape & { readonly source?: unknown }, extent: Extent, buffers: Record<string, GPUStorage>, params: Params): void;
+  /**
+   * Whether `program` runs without compiling now; if not, it starts compiling in the background
+   * and the family runs another program meanwhile (WebGPUBackend.ready).
+   */
+  ready(program: ProgramShape): boolean;
   /** Blocks a blocked program needs for a rows x cols output (for planning chunked reductions). */
   blockCount(program: ProgramShape, rows: number, cols: number): number;
   /** Fills n elements of `storage` with `value` (bit pattern of dtype). */
