@@ -631,9 +631,8 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
    * make the same sums in the same order. A compile error reaches a later read.
    */
   ready(program: Program): boolean {
+    // Every compile of a descriptor (at creation, precompileFor, first use, here) lands in #resolved.
     if (this.#resolved.has(program) || this.#traced) return true;
-    const source = this.#shaders[program.shader];
-    if (this.#programs.has(program.shader, source, workgroupConstants(program, this.tiling))) return true;
     if (!this.#warming.has(program)) {
       this.#warming.add(program);
       this.#warmQueue.push(program);

@@ -105,14 +105,14 @@ export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackp
 const TAP_CHANNELS = 4;
 
 /**
- * Whether a channel-vec4 kernel takes its 8 x 32 form (`program`, a *_8x32 program) for an output
- * of `columns` channels: where Tiling.wideBlocks is on, the columns fill whole 32-wide blocks and
+ * The 8 x 32 form of a channel-vec4 kernel (`wide`, a *_8x32 program) or its 8 x 8 form, for an
+ * output of `columns` channels: the wide one where Tiling.wideBlocks is on, the columns fill whole 32-wide blocks and
  * the program is compiled. It compiles far slower than the 8 x 8 form (on SwiftShader the three
  * took a step's precompile from about 1.0 to 2.6 s), so until it is ready the 8 x 8 form runs
  * and it compiles in the background (Gpu.ready): the same sums in the same order either way.
  */
-function wide(gpu: Gpu, columns: number, program: Program): boolean {
-  return gpu.tiling.wideBlocks && columns % 32 === 0 && gpu.ready(program);
+function wideOr(gpu: Gpu, columns: number, wide: Program, narrow: Program): Program {
+  return gpu.tiling.wideBlocks && columns % 32 === 0 && gpu.ready(wide) ? wide : narrow;
 }
 
 /** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
@@ -156,7 +156,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
-    : channels4 ? (wide(gpu, g.outC, programs.forwardC4Wide) ? programs.forwardC4Wide : programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
+    : channels4 ? wideOr(gpu, g.outC, programs.forwardC4Wide, programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
@@ -169,7 +169,7 @@ function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
   const vec4 = gpu.tiling.vec4 && g.inC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0;
-  const blocked = channels4 ? (wide(gpu, g.inC, programs.inputC4Wide) ? programs.inputC4Wide : programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
+  const blocked = channels4 ? wideOr(gpu, g.inC, programs.inputC4Wide, programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
   const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
   gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
@@ -182,7 +182,7 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4Program = g.inC % 8 === 0 ? (wide(gpu, g.outC, programs.filterC8Wide) ? programs.filterC8Wide : programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
+  const vec4Program = g.inC % 8 === 0 ? wideOr(gpu, g.outC, programs.filterC8Wide, programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
   const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4Program : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   // An 8 x 32 block counts as the four 8 x 8 blocks it computes, so the wide kernel splits P into
