@@ -221,6 +221,7 @@ async function steps(): Promise<void> {
     const tr = engineTrainer(be, data);
     await tr.step(); // first step: pipelines, buffers
     await tr.step(); // warm-up
+    await be.warmed(); // the programs compiling in the background (WebGPUBackend.ready)
     trainers.push({ v, be, tr, times: [] as number[], loss: 0 });
   }
   for (let r = 0; r < reps; r++) {
