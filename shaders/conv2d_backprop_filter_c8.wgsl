@@ -9,13 +9,13 @@
 #include "include/blocks.wgsl"
 #include "include/conv-store-partial8.wgsl"
 #include "include/block8.wgsl"
-#include "include/conv2d-filter-c8-taps.wgsl"
+#include "include/conv2d-filter-tap-channels.wgsl"
 #storage(1) read x: vec4<f32>, read dy: vec4<f32>, read_write partial: vec4<f32>
 fn outputExtent() -> vec2<u32> { return vec2<u32>(p.kH * p.kW * p.inC, p.outC); }
 fn computeBlock(k0: u32, c0: u32, chunk: u32) {
   let lanes = lanes8(k0, c0);
   let C4 = p.outC / 4u;
-  let tap = tap8(k0);
+  let tap = tapChannels(k0);
   let range = reductionRange(chunk);
   var at = outputPixel(range.x); // (ow, oh, n), walked incrementally
   var acc: Block8;

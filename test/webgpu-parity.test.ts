@@ -72,7 +72,7 @@ beforeAll(async () => {
   try {
     // channelVec4 and wideBlocks on whatever the adapter's default (off on lavapipe; wideBlocks
     // only on SwiftShader: launch.ts), so every adapter runs the channel-vec4 conv kernels and
-    // their 8 x 32 forms; the cases with other channel counts run the rest.
+    // their 16 x 16 forms; the cases with other channel counts run the rest.
     // poisonNewBuffers on every subject: a new buffer holds NaN, not zeros, so a kernel that reads
     // memory it never wrote fails its case (node/webgpu.ts turns Dawn's zero-fill off).
     const poisonNewBuffers = true;

@@ -97,7 +97,7 @@ describe('precompileFor', () => {
     overlapped.weights.forEach((w, i) => expect(Array.from(w), `parameter ${i}`).toEqual(Array.from(once.weights[i])));
   }, 120_000);
 
-  it('ready(): a program that compiles slowly (the 8 x 32 convs) waits for a read, compiles in the background, and meanwhile its 8 x 8 form gives the same bits', async () => {
+  it('ready(): a program that compiles slowly (the 16 x 16 convs) waits for a read, compiles in the background, and meanwhile its 8 x 8 form gives the same bits', async () => {
     const be = await WebGPUBackend.create(nodeGPU(), { precompile: false, tiling: { channelVec4: true, wideBlocks: true }, poisonNewBuffers: true });
     try {
       const launched: string[] = [];
@@ -119,11 +119,11 @@ describe('precompileFor', () => {
         return { got, launched: [...launched] };
       };
       const quick = await all();
-      expect(quick.launched.filter((p) => p.endsWith('_8x32')), 'before their compile').toEqual([]);
+      expect(quick.launched.filter((p) => p.endsWith('_16x16')), 'before their compile').toEqual([]);
       expect(quick.launched).toContain('conv2d_c4');
       await be.warmed(); // the read above started the three compiles
       const wide = await all();
-      expect(wide.launched).toEqual(expect.arrayContaining(['conv2d_c4_8x32', 'conv2d_backprop_input_c4_8x32', 'conv2d_backprop_filter_c8_8x32']));
+      expect(wide.launched).toEqual(expect.arrayContaining(['conv2d_c4_16x16', 'conv2d_backprop_input_c4_16x16', 'conv2d_backprop_filter_c16_16x16']));
       wide.got.forEach((v, i) => expect(v, `output ${i}`).toEqual(quick.got[i]));
     } finally {
       be.device.destroy();

@@ -282,10 +282,12 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...convCase('vec4 same', [3, 11, 9, 8], [3, 3, 8, 12], [1, 1], 'same', true, true, 15));
   cases.push(...convCase('vec4 stride2 same', [2, 10, 13, 4], [3, 3, 4, 20], [2, 2], 'same', true, false, 16));
   cases.push(...convCase('vec4 5x5 same odd pixels', [1, 7, 5, 12], [5, 5, 12, 4], [1, 1], 'same', false, true, 17));
-  // Channels in multiples of 32 select the 8 x 32 channel-vec4 kernels where Tiling.wideBlocks
-  // (the *_8x32 files): three 32-wide column blocks, strides, padding and partial pixel blocks; its 75
-  // output pixels leave the 8 x 32 filter gradient's 4-pixel loop a tail.
+  // Channels in multiples of 16 select the 16 x 16 channel-vec4 kernels where Tiling.wideBlocks
+  // (the *_16x16 files): six 16-wide column blocks, strides, padding and partial pixel blocks; its
+  // 75 output pixels leave the 16 x 16 filter gradient's 4-pixel loop a tail. The second case's 19
+  // images are one 16-image row group of the wide input gradient (groupedPixels4) and a tail of 3.
   cases.push(...convCase('wide blocks stride2 same', [3, 9, 9, 32], [3, 3, 32, 96], [2, 2], 'same', true, true, 32));
+  cases.push(...convCase('wide blocks 16-image groups and a tail', [19, 5, 6, 16], [3, 3, 16, 16], [1, 1], 'valid', true, false, 34));
   // The block8 input gradients number their rows 8 images at a pixel (groupedPixels4 in
   // include/conv-grouped-rows.wgsl): 11 images are one full group and a tail of 3, 'same' with
   // stride 2 puts both taps that reach and taps that do not inside a group.

@@ -56,11 +56,12 @@ export interface Tiling {
   readonly channelVec4: boolean;
   /**
    * With channelVec4 (forward, input gradient) or vec4 (filter gradient): the channel-vec4 conv
-   * kernels compute 8 x 32 blocks instead of 8 x 8 where the output's channels divide by 32
-   * (conv2d_c4_8x32, conv2d_backprop_input_c4_8x32, conv2d_backprop_filter_c8_8x32). On by
-   * default only on SwiftShader (adapterTiling), where it measured 1.16-1.35x; lavapipe ran the
-   * wide filter gradient 0.65-0.70x, and real GPUs are unmeasured (128 accumulators an
-   * invocation cost occupancy there).
+   * kernels compute 16 x 16 blocks instead of 8 x 8 where the channels divide by 16
+   * (conv2d_c4_16x16, conv2d_backprop_input_c4_16x16, conv2d_backprop_filter_c16_16x16). On by
+   * default only on SwiftShader (adapterTiling), where it measured 1.3-1.7x the 8 x 8 kernels;
+   * lavapipe ran the wide filter gradients slower (webgpu-backend.ts), and real GPUs are
+   * unmeasured (256 accumulators an invocation cost occupancy there). The name is from the
+   * 8 x 32 blocks the 16 x 16 ones replaced.
    */
   readonly wideBlocks: boolean;
   /**

@@ -626,7 +626,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
    * background (createComputePipelineAsync) once the next read or sync has waited for the GPU:
    * started at once, its compile took the cores from the first step's kernels and compiles
    * (Node's SwiftShader: lazy start 2.03x a warm step, against 1.4x). For kernels whose fast form
-   * compiles slowly (the 8 x 32 conv kernels: about 1.7 s more for a step's pipelines on
+   * compiles slowly (the 16 x 16 conv kernels: about 1.7 s more for a step's pipelines on
    * SwiftShader), so that a first step does not wait for them (issue 11, target 4); both forms
    * make the same sums in the same order. A compile error reaches a later read.
    */

@@ -18,7 +18,8 @@
  *     registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8) has block
  *     rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4 kernels
  *     gather scalars. With Tiling.wideBlocks (SwiftShader) and output channels in multiples of
- *     32, these three take 8 x 32 blocks instead (the *_8x32 kernels, include/block8x32.wgsl);
+ *     16 (and, for the filter gradient, inC % 16 == 0), these three take 16 x 16 blocks instead
+ *     (the *_16x16 kernels, include/block16x16.wgsl);
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
  *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
  *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
@@ -63,15 +64,15 @@ const programs = {
   forward: conv('conv2d', 'tiles'),
   forwardVec4: conv('conv2d_vec4', 'blocks'),
   forwardC4: conv('conv2d_c4', 'blocks'),
-  forwardC4Wide: conv('conv2d_c4_8x32', 'blocks'),
+  forwardC4Wide: conv('conv2d_c4_16x16', 'blocks'),
   input: conv('conv2d_backprop_input', 'tiles'),
   inputVec4: conv('conv2d_backprop_input_vec4', 'blocks'),
   inputC4: conv('conv2d_backprop_input_c4', 'blocks'),
-  inputC4Wide: conv('conv2d_backprop_input_c4_8x32', 'blocks'),
+  inputC4Wide: conv('conv2d_backprop_input_c4_16x16', 'blocks'),
   filter: conv('conv2d_backprop_filter', 'tiles'),
   filterVec4: conv('conv2d_backprop_filter_vec4', 'blocks'),
   filterC8: conv('conv2d_backprop_filter_c8', 'blocks'),
-  filterC8Wide: conv('conv2d_backprop_filter_c8_8x32', 'blocks'),
+  filterC16Wide: conv('conv2d_backprop_filter_c16_16x16', 'blocks'),
   filterC1: conv('conv2d_backprop_filter_c1_3x3', 'blocks'),
   forwardTiled: conv('conv2d_tiled', 'shared-tiles', 'tiled'),
   inputTiled: conv('conv2d_backprop_input_tiled', 'shared-tiles', 'tiled'),
@@ -105,14 +106,15 @@ export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackp
 const TAP_CHANNELS = 4;
 
 /**
- * The 8 x 32 form of a channel-vec4 kernel (`wide`, a *_8x32 program) or its 8 x 8 form, for an
- * output of `columns` channels: the wide one where Tiling.wideBlocks is on, the columns fill whole 32-wide blocks and
- * the program is compiled. It compiles far slower than the 8 x 8 form (on SwiftShader the three
- * took a step's precompile from about 1.0 to 2.6 s), so until it is ready the 8 x 8 form runs
- * and it compiles in the background (Gpu.ready): the same sums in the same order either way.
+ * The 16 x 16 form of a channel-vec4 kernel (`wide`, a *_16x16 program) or its 8 x 8 form: the
+ * wide one where Tiling.wideBlocks is on, `fits` (the channels fill whole 16-wide blocks) and
+ * the program is compiled. It compiles far slower than the 8 x 8 form (on SwiftShader the
+ * three wide forms took a step's precompile from about 1.0 to 2.6 s), so until it is ready the
+ * 8 x 8 form runs and it compiles in the background (Gpu.ready): the same sums in the same order
+ * either way.
  */
-function wideOr(gpu: Gpu, columns: number, wide: Program, narrow: Program): Program {
-  return gpu.tiling.wideBlocks && columns % 32 === 0 && gpu.ready(wide) ? wide : narrow;
+function wideOr(gpu: Gpu, fits: boolean, wide: Program, narrow: Program): Program {
+  return gpu.tiling.wideBlocks && fits && gpu.ready(wide) ? wide : narrow;
 }
 
 /** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
@@ -140,7 +142,7 @@ export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   variants: {
     conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
     conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4, programs.inputC4Wide], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
-    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC8Wide, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
+    conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC16Wide, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
   table: (gpu) => ({
     conv2d: (x, w, bias, g, relu) => forward(gpu, x, w, bias, g, relu),
@@ -156,7 +158,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
-    : channels4 ? wideOr(gpu, g.outC, programs.forwardC4Wide, programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
+    : channels4 ? wideOr(gpu, g.outC % 16 === 0, programs.forwardC4Wide, programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
@@ -169,7 +171,7 @@ function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
   const vec4 = gpu.tiling.vec4 && g.inC % 4 === 0;
   const channels4 = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0;
-  const blocked = channels4 ? wideOr(gpu, g.inC, programs.inputC4Wide, programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
+  const blocked = channels4 ? wideOr(gpu, g.inC % 16 === 0, programs.inputC4Wide, programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
   const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
   gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
@@ -182,13 +184,14 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4Program = g.inC % 8 === 0 ? wideOr(gpu, g.outC, programs.filterC8Wide, programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
+  const vec4Program = g.inC % 8 === 0 ? wideOr(gpu, g.inC % 16 === 0 && g.outC % 16 === 0, programs.filterC16Wide, programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
   const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4Program : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
-  // An 8 x 32 block counts as the four 8 x 8 blocks it computes, so the wide kernel splits P into
-  // as many chunks as the 8 x 8 one: a quarter of the blocks would mean four times the chunks, and
-  // their partials grew a batch-256 step's peak memory from 1.41x to 1.51x its live tensors.
-  const blocks = gpu.blockCount(program, K, g.outC) * (program === programs.filterC8Wide ? 4 : 1);
+  // A 16 x 16 block counts as the four 8 x 8 blocks it computes, so the wide kernel splits P into
+  // as many chunks as the 8 x 8 one (the same sums, the same bits): a quarter of the blocks would
+  // mean four times the chunks, and their partials (measured with the 8 x 32 kernels) grew a
+  // batch-256 step's peak memory from 1.41x to 1.51x its live tensors.
+  const blocks = gpu.blockCount(program, K, g.outC) * (program === programs.filterC16Wide ? 4 : 1);
   let chunks = Math.max(1, Math.min(Math.ceil(gpu.tiling.reductionThreads / 2 / blocks), Math.ceil(P / 64)));
   const chunkLen = Math.max(1, Math.ceil(P / chunks));
   chunks = Math.max(1, Math.ceil(P / chunkLen));
