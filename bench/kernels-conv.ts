@@ -11,8 +11,8 @@
  * - vec4: tiling.channelVec4 = false, the vec4 kernels with scalar gathers of x / dy (the *_vec4 files);
  * - new: the current default tiling (vec4 conv kernels where the channel counts allow them, and
  *   channels read as vec4: conv2d_c4, conv2d_backprop_input_c4, conv2d_backprop_filter_c8, and
- *   on SwiftShader their 8 x 32 forms, the *_8x32 kernels);
- * - narrow / wide: the default with Tiling.wideBlocks off / on (8 x 8 or 8 x 32 blocks in the
+ *   on SwiftShader their 16 x 16 forms, the *_16x16 kernels);
+ * - narrow / wide: the default with Tiling.wideBlocks off / on (8 x 8 or 16 x 16 blocks in the
  *   channel-vec4 kernels).
  * The new outputs are checked against the old (max |diff| relative to max |old|).
  * (Before the descriptor layout, 'old' was the conv shaders of commit b64dadc passed as
@@ -85,7 +85,7 @@ function overrides(spec: string | undefined): Record<string, string> {
 const variantOptions: Record<string, WebGPUBackendOptions> = {
   old: { tiling: { vec4: false } },
   vec4: { tiling: { channelVec4: false } },
-  // The channel-vec4 kernels' 8 x 8 blocks where the adapter's default takes 8 x 32 (Tiling.wideBlocks).
+  // The channel-vec4 kernels' 8 x 8 blocks where the adapter's default takes 16 x 16 (Tiling.wideBlocks).
   narrow: { tiling: { wideBlocks: false } },
   wide: { tiling: { wideBlocks: true } },
   new: {},

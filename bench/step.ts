@@ -173,7 +173,7 @@ try {
     const first = performance.now() - t1;
     const compiledInFirst = lazy.pipelineCount;
     const compileMsInFirst = lazy.compileMs;
-    // The programs that wait for a read to compile in the background (Gpu.ready: the 8 x 32
+    // The programs that wait for a read to compile in the background (Gpu.ready: the 16 x 16
     // convs on SwiftShader) run from the step after their compile; until then the 8 x 8 forms do.
     const t2 = performance.now();
     await tr.step();

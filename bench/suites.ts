@@ -217,7 +217,7 @@ const now = () => performance.now();
 /**
  * ResultRow.start: a fresh device, the traced step's pipelines compiled, the first step; then the
  * lazy start on another fresh device: no precompile, the first step compiling its pipelines as it
- * goes (submitting before each; the slow-to-compile 8 x 32 convs wait for its read, Gpu.ready).
+ * goes (submitting before each; the slow-to-compile 16 x 16 convs wait for its read, Gpu.ready).
  */
 async function timedStart(gpu: GPU, data: Batch): Promise<NonNullable<ResultRow['start']>> {
   const firstStep = async (be: WebGPUBackend) => {

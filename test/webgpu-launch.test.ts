@@ -61,7 +61,7 @@ it('folds large dispatches into 2-D and 3-D', () => {
   expect(() => foldGroups(64 ** 3 + 1, 64)).toThrow(/cannot be dispatched/);
 });
 
-it('caps the element-wise grid on the software adapters only, keeps lavapipe off the channel-vec4 kernels and gives SwiftShader the 8 x 32 blocks', () => {
+it('caps the element-wise grid on the software adapters only, keeps lavapipe off the channel-vec4 kernels and gives SwiftShader the 16 x 16 blocks', () => {
   const info = (vendor: string, architecture: string, description = '') => ({ vendor, architecture, device: '', description });
   expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256, wideBlocks: true });
   expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });

@@ -1,6 +1,6 @@
 // The 8 x 8 accumulator block of the vec4 register-blocked kernels (rows 0..7, each two vec4 of
-// columns), shared by block8.wgsl (one block an invocation) and block8x32.wgsl (four side by
-// side). The kernel defines `fn outputExtent() -> vec2<u32>` and
+// columns), shared by block8.wgsl (one block an invocation) and block16x16.wgsl (four in a 2 x 2
+// grid). The kernel defines `fn outputExtent() -> vec2<u32>` and
 // `fn storeRow(row: u32, col0: u32, layer: u32, va: vec4<f32>, vb: vec4<f32>)`.
 struct Block8 {
   a0: vec4<f32>, b0: vec4<f32>, a1: vec4<f32>, b1: vec4<f32>,

@@ -1,4 +1,4 @@
-// The channel-vec4 forward conv kernels' read of x (conv2d_c4.wgsl, conv2d_c4_8x32.wgsl): x is a
+// The channel-vec4 forward conv kernels' read of x (conv2d_c4.wgsl, conv2d_c4_16x16.wgsl): x is a
 // vec4 array whose channels come 4 to a vec4 (inC % 4 == 0).
 // The 4 channels at vec4 index o of x for the four pixels of a row group (zeros where not valid),
 // transposed: column c holds channel c of the four pixels.

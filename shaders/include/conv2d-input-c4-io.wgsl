@@ -1,5 +1,5 @@
 // The channel-vec4 input-gradient kernels' reads of dy and w and their store of dx
-// (conv2d_backprop_input_c4.wgsl, conv2d_backprop_input_c4_8x32.wgsl): all three vec4 arrays,
+// (conv2d_backprop_input_c4.wgsl, conv2d_backprop_input_c4_16x16.wgsl): all three vec4 arrays,
 // inC % 4 == 0 and outC % 4 == 0; rows in groupedPixels4 order (include/conv-grouped-rows.wgsl).
 // The 4 output channels at vec4 index o of dy for four pixels (zeros where not valid),
 // transposed: column c holds channel c of the four pixels.

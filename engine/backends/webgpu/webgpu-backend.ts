@@ -768,12 +768,13 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * in-register transposes. It stays on for every other adapter: real GPUs reward fewer, wider
  * loads. (Not a tuner variant yet: the tuner picks among blocked/tiled/subgroup per shape.)
  *
- * SwiftShader takes the 8 x 32 channel-vec4 conv kernels (Tiling.wideBlocks): its per-lane
+ * SwiftShader takes the 16 x 16 channel-vec4 conv kernels (Tiling.wideBlocks): its per-lane
  * gathers make loads per multiply-add the cost, and it spills an 8 x 8 block's accumulators
- * already. Node, batch 256, interleaved in one process, quiet, 2026-12-05: conv2's forward pass,
- * input and filter gradients 1.31x, 1.16x and 1.21x the 8 x 8 kernels, conv3's forward pass and
- * filter gradient 1.35x and 1.22x (its input gradient, 64 channels, 1.11x; 8 x 64 blocks were
- * slower there, 0.87x), the whole step 1.15x. On lavapipe the wide filter gradient ran 0.65-0.70x.
+ * already. Node, batch 256, interleaved in one process, quiet, 2026-12-05: 8 x 32 blocks first
+ * ran conv2's forward pass, input and filter gradients 1.31x, 1.16x and 1.21x the 8 x 8 kernels
+ * (8 x 64 blocks were slower, 0.87x); 16 x 16 blocks, which load 32 floats per 256 multiply-adds
+ * against 40, then ran 1.12x, 1.19x and 1.14x the 8 x 32 ones (conv3 1.15x, 1.33x, 1.06x), the
+ * whole step 1.10x. On lavapipe the wide filter gradients ran 0.64-0.70x (8 x 32 and 16 x 16).
  *
  * The software adapters (SwiftShader, lavapipe) run a workgroup at a time per CPU thread and pay
  * for each one, so their element-wise kernels are capped at 256 workgroups (Tiling.elementGroups).
