@@ -124,14 +124,17 @@ export interface ResultRow {
   /** WebGPU step rows: the pool's high-water marks during one warm step (buffer-pool.ts). */
   memory?: { peakAllocatedBytes: number; peakTensorBytes: number } | null;
   /**
-   * WebGPU step rows, the first batch: a start as the train CLI makes it, on a second device of
+   * WebGPU step rows, the first batch: a start as the train CLI makes it, on a later device of
    * this page: the device, the traced step's pipelines (precompileFor), the first step, in ms.
-   * A second device may find the driver's shader cache warm, so this is a lower bound.
+   * A later device may find the driver's shader cache warm, so this is a lower bound.
    */
   start?: {
     deviceMs: number; precompileMs: number; firstMs: number; pipelines: number;
-    /** The lazy start: a third device, nothing precompiled, its first step compiling as it goes. */
-    lazy: { deviceMs: number; firstMs: number; pipelines: number };
+    /**
+     * The lazy start: nothing precompiled, its first step compiling as it goes, on the page's
+     * first device (made before any other, so no shader of the step is compiled yet: a cold start).
+     */
+    lazy: LazyStart | null;
   } | null;
 }
 
@@ -214,41 +217,55 @@ export function adapterReport(be: WebGPUBackend): AdapterReport {
 
 const now = () => performance.now();
 
+interface LazyStart {
+  deviceMs: number;
+  firstMs: number;
+  pipelines: number;
+}
+
+/** One first step of the tutorial CNN on `be`, the trainer made in it, in ms. */
+async function firstStep(be: WebGPUBackend, data: Batch): Promise<number> {
+  const t = now();
+  const tr = engineTrainer(be, data);
+  await tr.step();
+  const ms = now() - t;
+  tr.dispose();
+  tr.model.dispose();
+  return ms;
+}
+
 /**
- * ResultRow.start: a fresh device, the traced step's pipelines compiled, the first step; then the
- * lazy start on another fresh device: no precompile, the first step compiling its pipelines as it
- * goes (submitting before each; the slow-to-compile 16 x 16 convs wait for its read, Gpu.ready).
+ * The lazy start: a fresh device with no precompile, its first step compiling its pipelines as
+ * it goes (submitting before each; the slow-to-compile 16 x 16 convs wait for its read,
+ * Gpu.ready). runSuites makes it before any other device, so it is a cold start.
  */
-async function timedStart(gpu: GPU, data: Batch): Promise<NonNullable<ResultRow['start']>> {
-  const firstStep = async (be: WebGPUBackend) => {
-    const t = now();
-    const tr = engineTrainer(be, data);
-    await tr.step();
-    const ms = now() - t;
-    tr.dispose();
-    tr.model.dispose();
-    return ms;
-  };
+async function lazyStart(gpu: GPU, data: Batch): Promise<LazyStart> {
   const t0 = now();
-  const be = await WebGPUBackend.create(gpu, { precompile: false });
-  const t1 = now();
-  let precompiled: Omit<NonNullable<ResultRow['start']>, 'lazy'>;
-  try {
-    await precompileTrainerStep(be, data);
-    const t2 = now();
-    precompiled = { deviceMs: t1 - t0, precompileMs: t2 - t1, firstMs: await firstStep(be), pipelines: be.pipelineCount };
-  } finally {
-    be.device.destroy();
-  }
-  const t3 = now();
   const lazy = await WebGPUBackend.create(gpu, { precompile: false });
-  const t4 = now();
+  const deviceMs = now() - t0;
   try {
-    const firstMs = await firstStep(lazy);
-    return { ...precompiled, lazy: { deviceMs: t4 - t3, firstMs, pipelines: lazy.pipelineCount } };
+    const firstMs = await firstStep(lazy, data);
+    return { deviceMs, firstMs, pipelines: lazy.pipelineCount };
   } finally {
     await lazy.warmed(); // a compile left running would outlive its device
     lazy.device.destroy();
+  }
+}
+
+/**
+ * ResultRow.start: a fresh device, the traced step's pipelines compiled, the first step (a later
+ * device of the page: a lower bound), with the lazy start measured before.
+ */
+async function timedStart(gpu: GPU, data: Batch, lazy: LazyStart | null): Promise<NonNullable<ResultRow['start']>> {
+  const t0 = now();
+  const be = await WebGPUBackend.create(gpu, { precompile: false });
+  const t1 = now();
+  try {
+    await precompileTrainerStep(be, data);
+    const t2 = now();
+    return { deviceMs: t1 - t0, precompileMs: t2 - t1, firstMs: await firstStep(be, data), pipelines: be.pipelineCount, lazy };
+  } finally {
+    be.device.destroy();
   }
 }
 
@@ -355,8 +372,24 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
   const want = (b: BackendName) => params.backends.includes(b);
   const has = (s: SuiteName) => params.suites.includes(s);
 
+  const guard = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`FAILED ${what}: ${String(err)}`);
+    }
+  };
+
   let webgpu: WebGPUBackend | null = null;
   let adapter: AdapterReport | null = null;
+  // The step suite's lazy start comes first, so that no device before it has compiled its shaders.
+  let lazy: LazyStart | null = null;
+  if (has('step') && want('webgpu') && ctx.gpu) {
+    await guard('step webgpu lazy start', async () => {
+      lazy = await lazyStart(ctx.gpu!, syntheticBatch((params.sweep ? [...SWEEP_BATCHES] : params.stepBatches)[0]));
+    });
+  }
   if (want('webgpu') || want('tfjs-webgpu')) {
     if (!ctx.gpu) errors.push('webgpu: no WebGPU API (navigator.gpu) in this environment');
     else {
@@ -392,14 +425,6 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
       }
     }
   }
-  const guard = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
-      log(`FAILED ${what}: ${String(err)}`);
-    }
-  };
 
   // ---- every kernel at the CNN's shapes
   if (has('kernels')) {
@@ -481,7 +506,7 @@ export async function runSuites(ctx: SuiteContext, params: BenchParams): Promise
           }
           tr.dispose();
           tr.model.dispose();
-          const start = be instanceof WebGPUBackend && batch === batches[0] && ctx.gpu ? await timedStart(ctx.gpu, data) : null;
+          const start = be instanceof WebGPUBackend && batch === batches[0] && ctx.gpu ? await timedStart(ctx.gpu, data, lazy) : null;
           emit({ ...row({ ...base, backend: name }, t, { images: batch }), memory, start });
         });
       }

@@ -61,9 +61,9 @@ it('folds large dispatches into 2-D and 3-D', () => {
   expect(() => foldGroups(64 ** 3 + 1, 64)).toThrow(/cannot be dispatched/);
 });
 
-it('caps the element-wise grid on the software adapters only, keeps lavapipe off the channel-vec4 kernels and gives SwiftShader the 16 x 16 blocks', () => {
+it('caps the element-wise grid on the software adapters only, keeps both off the channel-vec4 8 x 8 kernels and gives SwiftShader the 16 x 16 blocks', () => {
   const info = (vendor: string, architecture: string, description = '') => ({ vendor, architecture, device: '', description });
-  expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256, wideBlocks: true });
+  expect(adapterTiling(info('google', 'swiftshader'))).toEqual({ elementGroups: 256, wideBlocks: true, channelVec4: false });
   expect(adapterTiling(info('mesa', 'llvmpipe', 'llvmpipe: Mesa 25.0.7'))).toEqual({ elementGroups: 256, channelVec4: false });
   expect(adapterTiling(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual({});
   expect(DEFAULT_TILING.elementGroups).toBe(Infinity);

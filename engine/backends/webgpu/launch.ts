@@ -50,14 +50,16 @@ export interface Tiling {
    * dy) as one vec4 where the channel counts are multiples of 4 (conv2d_c4,
    * conv2d_backprop_input_c4), transposing 4 x 4 blocks in registers. Off: the vec4 kernels'
    * scalar gathers (bench/kernels-conv.ts compares the two, variant 'vec4'). Off by default on
-   * lavapipe, where it measured slower (webgpu-backend.ts, adapterTiling). The filter gradient's
-   * channel-vec4 kernel (conv2d_backprop_filter_c8) measured faster on both drivers and goes with vec4.
+   * both software adapters, where it measured slower (webgpu-backend.ts, adapterTiling); it does
+   * not govern the 16 x 16 forms (wideBlocks). The filter gradient's channel-vec4 kernel
+   * (conv2d_backprop_filter_c8) measured faster on both drivers and goes with vec4.
    */
   readonly channelVec4: boolean;
   /**
-   * With channelVec4 (forward, input gradient) or vec4 (filter gradient): the channel-vec4 conv
-   * kernels compute 16 x 16 blocks instead of 8 x 8 where the channels divide by 16
-   * (conv2d_c4_16x16, conv2d_backprop_input_c4_16x16, conv2d_backprop_filter_c16_16x16). On by
+   * With vec4: the conv kernels compute 16 x 16 blocks with channels read as vec4 where the
+   * channels divide by 16 (conv2d_c4_16x16, conv2d_backprop_input_c4_16x16,
+   * conv2d_backprop_filter_c16_16x16), once they are compiled (until then an 8 x 8 form runs and
+   * they compile in the background: kernels/conv2d.ts, wideReady). On by
    * default only on SwiftShader (adapterTiling), where it measured 1.3-1.7x the 8 x 8 kernels;
    * lavapipe ran the wide filter gradients slower (webgpu-backend.ts), and real GPUs are
    * unmeasured (256 accumulators an invocation cost occupancy there). The name is from the

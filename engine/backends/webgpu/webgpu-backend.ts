@@ -775,6 +775,13 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
  * (8 x 64 blocks were slower, 0.87x); 16 x 16 blocks, which load 32 floats per 256 multiply-adds
  * against 40, then ran 1.12x, 1.19x and 1.14x the 8 x 32 ones (conv3 1.15x, 1.33x, 1.06x), the
  * whole step 1.10x. On lavapipe the wide filter gradients ran 0.64-0.70x (8 x 32 and 16 x 16).
+ * Where the 16 x 16 forms do not run (other channel counts, or a first step, before they have
+ * compiled), SwiftShader now takes the scalar-gather 8 x 8 forms (channelVec4 off): on
+ * 2026-12-06 (quiet) they ran conv2's and conv3's forward pass and input gradient 1.05-1.11x the
+ * channel-vec4 8 x 8 ones in Node (bench/kernels-conv.ts --variants vec4,narrow, medians of 7),
+ * Chrome's 8 x 8 step 1.03x (1,090-1,141 against 1,135-1,175 ms), and compiled in 0.7x the time
+ * (Chrome: 91 and 104 against 126 and 150 ms), so a lazy first step in Chrome took 1,621-1,724
+ * against 1,830-1,843 ms. (On 12-01 the channel-vec4 ones had measured 1.07-1.21x faster there.)
  *
  * The software adapters (SwiftShader, lavapipe) run a workgroup at a time per CPU thread and pay
  * for each one, so their element-wise kernels are capped at 256 workgroups (Tiling.elementGroups).
@@ -788,7 +795,7 @@ export class WebGPUBackend implements Backend<GPUStorage>, Gpu {
 export function adapterTiling(info: AdapterNames): Partial<Tiling> {
   const software = isSoftwareAdapter(info) ? { elementGroups: 256 } : {};
   if (/llvmpipe/i.test(adapterName(info))) return { ...software, channelVec4: false };
-  return /swiftshader/i.test(adapterName(info)) ? { ...software, wideBlocks: true } : software;
+  return /swiftshader/i.test(adapterName(info)) ? { ...software, wideBlocks: true, channelVec4: false } : software;
 }
 
 type AdapterNames = Pick<GPUAdapterInfo, 'architecture' | 'device' | 'description' | 'vendor'>;

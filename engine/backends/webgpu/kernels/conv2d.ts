@@ -13,13 +13,14 @@
  *     when outC % 4 == 0, input gradient when inC % 4 == 0; blocks numbered linearly (grid
  *     'blocks') so no lane idles when there are fewer channel blocks than workgroup columns;
  *   - channels as vec4 too: the forward pass with inC % 4 == 0 and the input gradient with
- *     outC % 4 == 0 (conv2d_c4, conv2d_backprop_input_c4, where Tiling.channelVec4: not on
- *     lavapipe) read 4 channels of x or dy per pixel as one vec4 and transpose 4 x 4 blocks in
- *     registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8) has block
- *     rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4 kernels
- *     gather scalars. With Tiling.wideBlocks (SwiftShader) and output channels in multiples of
- *     16 (and, for the filter gradient, inC % 16 == 0), these three take 16 x 16 blocks instead
- *     (the *_16x16 kernels, include/block16x16.wgsl);
+ *     outC % 4 == 0 (conv2d_c4, conv2d_backprop_input_c4, where Tiling.channelVec4: not on the
+ *     software adapters) read 4 channels of x or dy per pixel as one vec4 and transpose 4 x 4
+ *     blocks in registers; the filter gradient with inC % 8 == 0 (conv2d_backprop_filter_c8)
+ *     has block rows that are 8 channels of one tap, two vec4 behind one bounds test. The _vec4
+ *     kernels gather scalars. With Tiling.wideBlocks (SwiftShader) and output channels in
+ *     multiples of 16 (and, for the filter gradient, inC % 16 == 0), the same channel counts
+ *     take 16 x 16 blocks with channels read as vec4 (the *_16x16 kernels,
+ *     include/block16x16.wgsl), whatever channelVec4 says: it picks the 8 x 8 form;
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
  *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
  *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
@@ -106,15 +107,16 @@ export function convGemm(kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackp
 const TAP_CHANNELS = 4;
 
 /**
- * The 16 x 16 form of a channel-vec4 kernel (`wide`, a *_16x16 program) or its 8 x 8 form: the
- * wide one where Tiling.wideBlocks is on, `fits` (the channels fill whole 16-wide blocks) and
- * the program is compiled. It compiles far slower than the 8 x 8 form (on SwiftShader the
- * three wide forms took a step's precompile from about 1.0 to 2.6 s), so until it is ready the
- * 8 x 8 form runs and it compiles in the background (Gpu.ready): the same sums in the same order
- * either way.
+ * Whether to run the 16 x 16 form `wide` of a channel-vec4 kernel (a *_16x16 program): where
+ * Tiling.wideBlocks is on, `fits` (the channels fill whole 16-wide blocks) and the program is
+ * compiled. It compiles far slower than the 8 x 8 forms (Chrome's SwiftShader, one at a time,
+ * 2026-12-06: conv2d_c4_16x16 638 ms, conv2d_backprop_input_c4_16x16 661, the filter gradient's
+ * 394-420, against 91, 104 and 48-81 for the 8 x 8 forms a first step runs instead), so until it
+ * is ready an 8 x 8 form runs and it compiles in the background (Gpu.ready): the same sums in the
+ * same order either way.
  */
-function wideOr(gpu: Gpu, fits: boolean, wide: Program, narrow: Program): Program {
-  return gpu.tiling.wideBlocks && fits && gpu.ready(wide) ? wide : narrow;
+function wideReady(gpu: Gpu, fits: boolean, wide: Program): boolean {
+  return gpu.tiling.wideBlocks && fits && gpu.ready(wide);
 }
 
 /** The program of a variant: `blocked` is the register-blocked one the shapes allow. */
@@ -156,9 +158,10 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const variant = gpu.variant('conv2d', geometryKey(g), () =>
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
-  const channels4 = vec4 && gpu.tiling.channelVec4 && g.inC % 4 === 0;
+  const channels4 = vec4 && g.inC % 4 === 0;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
-    : channels4 ? wideOr(gpu, g.outC % 16 === 0, programs.forwardC4Wide, programs.forwardC4) : vec4 ? programs.forwardVec4 : programs.forward;
+    : channels4 && wideReady(gpu, g.outC % 16 === 0, programs.forwardC4Wide) ? programs.forwardC4Wide
+    : channels4 && gpu.tiling.channelVec4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {
     x: x.storage, w: w.storage, bias: (bias ?? w).storage, y: y.storage,
@@ -170,8 +173,9 @@ function backpropInput(gpu: Gpu, dy: T, w: T, g: Conv2DGeometry): T {
   const dx = gpu.out([g.batch, g.inH, g.inW, g.inC], dy.dtype, 'conv2dBackpropInput');
   const variant = gpu.variant('conv2dBackpropInput', geometryKey(g), () => replayOn(gpu, [dy.shape, w.shape], convGemm('conv2dBackpropInput', g), ([d, wi]) => backpropInput(gpu, d, wi, g)));
   const vec4 = gpu.tiling.vec4 && g.inC % 4 === 0;
-  const channels4 = vec4 && gpu.tiling.channelVec4 && g.outC % 4 === 0;
-  const blocked = channels4 ? wideOr(gpu, g.inC % 16 === 0, programs.inputC4Wide, programs.inputC4) : vec4 ? programs.inputVec4 : programs.input;
+  const channels4 = vec4 && g.outC % 4 === 0;
+  const blocked = channels4 && wideReady(gpu, g.inC % 16 === 0, programs.inputC4Wide) ? programs.inputC4Wide
+    : channels4 && gpu.tiling.channelVec4 ? programs.inputC4 : vec4 ? programs.inputVec4 : programs.input;
   const subgroup = g.outC >= TAP_CHANNELS ? programs.inputSubgroupTaps : programs.inputSubgroup;
   gpu.launch(pick(variant, blocked, programs.inputTiled, subgroup), { rows: g.batch * g.inH * g.inW, cols: g.inC },
     { dy: dy.storage, w: w.storage, dx: dx.storage }, convParams(g));
@@ -184,7 +188,8 @@ function backpropFilter(gpu: Gpu, x: T, dy: T, g: Conv2DGeometry): T {
   const P = g.batch * g.outH * g.outW;
   const variant = gpu.variant('conv2dBackpropFilter', geometryKey(g), () => replayOn(gpu, [x.shape, dy.shape], convGemm('conv2dBackpropFilter', g), ([xi, d]) => backpropFilter(gpu, xi, d, g)));
   // inC % 8 == 0: a block's 8 rows are 8 channels of one tap, read as two vec4 (conv2d_backprop_filter_c8).
-  const vec4Program = g.inC % 8 === 0 ? wideOr(gpu, g.inC % 16 === 0 && g.outC % 16 === 0, programs.filterC16Wide, programs.filterC8) : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
+  const vec4Program = g.inC % 8 === 0 ? (wideReady(gpu, g.inC % 16 === 0 && g.outC % 16 === 0, programs.filterC16Wide) ? programs.filterC16Wide : programs.filterC8)
+    : oneChannel3x3(g) ? programs.filterC1 : programs.filterVec4;
   const blocked = gpu.tiling.vec4 && g.outC % 4 === 0 ? vec4Program : programs.filter;
   const program = pick(variant, blocked, programs.filterTiled, programs.filterSubgroup);
   // A 16 x 16 block counts as the four 8 x 8 blocks it computes, so the wide kernel splits P into
