@@ -94,7 +94,12 @@ function randomLabels(be: Backend, rng: Random, n: number, classes: number): Ten
   return be.upload(Int32Array.from({ length: n }, () => rng.int(classes)), [n], 'int32');
 }
 
-function convCases(layer: string, g: Conv2DGeometry, withInputGrad: boolean): KernelCase[] {
+/**
+ * `pooledBy`: the max-pool that follows the conv. Its backward masks the gradient by the ReLU at
+ * the pooled size, and the conv's backward then skips the full-size mask (engine/ops/relu.ts).
+ */
+function convCases(layer: string, g: Conv2DGeometry, withInputGrad: boolean, pooledBy?: Pool2DGeometry): KernelCase[] {
+  const reluShape = pooledBy ? poolOut(pooledBy) : convOut(g);
   const cases: KernelCase[] = [
     {
       name: `${layer} fwd conv+bias+relu`, layer, kernel: 'conv2d', direction: 'fwd',
@@ -109,11 +114,11 @@ function convCases(layer: string, g: Conv2DGeometry, withInputGrad: boolean): Ke
     },
     {
       name: `${layer} bwd relu`, layer, kernel: 'reluBackward', direction: 'bwd',
-      shapes: `dy${shp(convOut(g))}`,
-      count: reluBackwardCount(sizeOf(convOut(g))),
+      shapes: `dy${shp(reluShape)}${pooledBy ? ' (pooled)' : ''}`,
+      count: reluBackwardCount(sizeOf(reluShape)),
       prepare: (be, rng) => {
-        const dy = randomFloat(be, rng, convOut(g));
-        const y = randomFloat(be, rng, convOut(g));
+        const dy = randomFloat(be, rng, reluShape);
+        const y = randomFloat(be, rng, reluShape);
         return prepared(be, [dy, y], () => [be.kernels.reluBackward(dy, y)]);
       },
     },
@@ -260,9 +265,9 @@ export function cnnKernelCases(batch: number): KernelCase[] {
   const B = batch;
   const C = s.classes;
   return [
-    ...convCases('conv1', s.conv1, false),
+    ...convCases('conv1', s.conv1, false, s.pool1),
     ...poolCases('pool1', s.pool1),
-    ...convCases('conv2', s.conv2, true),
+    ...convCases('conv2', s.conv2, true, s.pool2),
     ...poolCases('pool2', s.pool2),
     ...convCases('conv3', s.conv3, true),
     ...denseCases('dense1', B, s.flat, s.hidden, true, true),

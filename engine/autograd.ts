@@ -67,6 +67,8 @@ export interface GradientOptions {
 
 export function gradients(loss: Tensor, wrt: readonly Tensor[], options: GradientOptions = {}): Tensor[] {
   const seed = options.seed;
+  // A disposed loss's node may have lost what its backward reads (max-pooling's argmax).
+  loss.assertLive('gradients: the loss');
   if (!loss.requiresGrad) {
     throw new Error(
       `gradients: the loss (shape [${loss.shape}]) does not depend on any tensor that requires gradients; ` +

@@ -64,5 +64,9 @@ describe('reverse-mode autodiff', () => {
     const z = sum(mul(x, a));
     a.dispose();
     expect(() => gradients(z, [x])).toThrow(/mul backward: tensor \d+ of shape \[2\] was disposed/);
+    // A disposed loss is refused too: its node may have lost what its backward reads.
+    const loss = sum(mul(x, x));
+    loss.dispose();
+    expect(() => gradients(loss, [x])).toThrow(/gradients: the loss: tensor \d+ of shape \[\] was disposed/);
   });
 });

@@ -37,6 +37,11 @@ describe('FLOP and byte counts for the tutorial CNN', () => {
     expect(c.get('pool1 fwd maxpool')!.count).toEqual({ flops: 519_168, bytes: 4_153_344 });
     // pool1 backward: 173,056 adds; reads dy and argmax (2*173,056), writes dx 692,224 -> 4,153,344 bytes.
     expect(c.get('pool1 bwd maxpool')!.count).toEqual({ flops: 173_056, bytes: 4_153_344 });
+    // conv1's ReLU mask runs at pool1's output size (engine/ops/relu.ts): 173,056 elements, dy and y
+    // read, dx written -> 3 * 173,056 * 4 = 2,076,672 bytes. conv3's, with no pool after it, at
+    // its own output 32*3*3*64 = 18,432.
+    expect(c.get('conv1 bwd relu')!.count).toEqual({ flops: 173_056, bytes: 2_076_672 });
+    expect(c.get('conv3 bwd relu')!.count.flops).toBe(18_432);
     // dense1: [32,576]·[576,128]: 2*32*128*576 = 4,718,592; bytes (18,432 + 73,728 + 4,096) * 4 = 385,024.
     expect(c.get('dense1 fwd matmul')!.count).toEqual({ flops: 4_718_592, bytes: 385_024 });
     // dense1 weight gradient [576,32]·[32,128]: the same 4,718,592 FLOPs.

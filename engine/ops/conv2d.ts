@@ -8,7 +8,7 @@ import type { Padding } from '../backends/backend.js';
 import { Tensor } from '../tensor.js';
 import { groupedConv2d } from './conv-variants.js';
 import { conv2dGeometry } from './geometry.js';
-import { reluBackward } from './relu.js';
+import { markReluOutput, reluBackward } from './relu.js';
 import { assertFloat, assertRank, assertSameBackend, assertSameDType, checkPadding, fmt, positivePair } from './validate.js';
 
 export interface Conv2DOptions {
@@ -52,5 +52,5 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
     if (bias) grads.push(needs[2] ? Tensor.fromHandle(k.sum(dy.handle, [0, 1, 2], [geometry.outC]), x.backend) : null);
     return grads;
   });
-  return y;
+  return relu ? markReluOutput(y) : y;
 }

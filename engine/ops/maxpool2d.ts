@@ -8,6 +8,7 @@ import type { Padding, Pool2DGeometry } from '../backends/backend.js';
 import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { pool2dGeometry } from './geometry.js';
+import { isReluOutput, markReluMasked, reluBackward } from './relu.js';
 import { assertFloat, assertRank, checkPadding, positivePair } from './validate.js';
 
 export interface MaxPool2DOptions {
@@ -38,9 +39,17 @@ export function maxPool2d(x: Tensor, options: MaxPool2DOptions = {}): Tensor {
   }
   // The argmax indices live as long as the output's grad node needs them.
   const where = Tensor.fromHandle(argmax, x.backend);
-  const out = record(
+  const overRelu = isReluOutput(x);
+  const out: Tensor = record(
     op, y, [x],
-    (dy) => [Tensor.fromHandle(k.maxPool2dBackward(dy.handle, where.handle, geometry), x.backend)],
+    (dy) => {
+      // Over a ReLU output, mask at the pooled size (pooled > 0 exactly where the chosen input
+      // is), and the ReLU's backward skips its full-size mask (ops/relu.ts). `out` is live here:
+      // autograd refuses a disposed loss, and a consumer of `out` refuses a disposed input.
+      const routed = overRelu ? reluBackward(dy, out) : dy;
+      const dx = Tensor.fromHandle(k.maxPool2dBackward(routed.handle, where.handle, geometry), x.backend);
+      return [overRelu ? markReluMasked(dx, x) : dx];
+    },
     [where],
   );
   return out;
