@@ -2,9 +2,9 @@
 // (relu, or conv2d's fused ReLU) then skips its full-size mask (engine/ops/relu.ts). These tests
 // hold it to the same bits as the unfused chain, where `add(r, 0)` hides the ReLU from the pool,
 // and check by counting the kernel's calls that the full-size mask is really skipped.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/cpu-backend.js';
-import type { TensorData } from '../engine/backends/backend.js';
+import { sizeOf, type TensorData } from '../engine/backends/backend.js';
 import { gradients } from '../engine/autograd.js';
 import { add, mul } from '../engine/ops/binary.js';
 import { conv2d } from '../engine/ops/conv2d.js';
@@ -23,18 +23,19 @@ const hidden = (r: Tensor) => add(r, zeros(r.shape));
 /** The shapes reluBackward's kernel is called with while `f` runs. */
 function reluBackwardShapes(f: () => void): number[][] {
   const spy = vi.spyOn(backend.kernels, 'reluBackward');
-  f();
-  const shapes = spy.mock.calls.map(([dy]) => [...(dy as TensorData).shape]);
-  spy.mockRestore();
-  return shapes;
+  try {
+    f();
+    return spy.mock.calls.map(([dy]) => [...(dy as TensorData).shape]);
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('max-pool gradient over a ReLU output', () => {
   beforeAll(() => setBackend(backend));
-  afterEach(() => vi.restoreAllMocks());
 
   // Mostly negative inputs, so that many windows pool a ReLU zero and the mask matters.
-  const input = (shape: number[], seed: number) => tensor(new Rng(seed).values(shape.reduce((a, b) => a * b), -1, 0.3), shape);
+  const input = (shape: number[], seed: number) => tensor(new Rng(seed).values(sizeOf(shape), -1, 0.3), shape);
   /** sum(p * g) for a fixed random g: every pooled gradient differs. */
   const weighted = (p: Tensor) => sum(mul(p, tensor(new Rng(9).values(p.size), p.shape)));
 
@@ -79,19 +80,15 @@ describe('max-pool gradient over a ReLU output', () => {
     const x = input([1, 6, 6, 2], 6);
     x.requiresGrad = true;
     const c = tensor(new Rng(7).values(72), [1, 6, 6, 2]);
-    const loss = (r: Tensor) => add(weighted(maxPool2d(r)), sum(mul(r, c)));
-    let fused: number[] = [];
-    const shapes = reluBackwardShapes(() => {
-      fused = tidy(() => {
+    // r feeds the pool (as `pooled`: r itself, or hidden from the pool) and a product with c.
+    const gradOfX = (pooled: (r: Tensor) => Tensor) =>
+      tidy(() => {
         const r = relu(x);
-        return values(gradients(loss(r), [x])[0]);
+        return values(gradients(add(weighted(maxPool2d(pooled(r))), sum(mul(r, c))), [x])[0]);
       });
-    });
-    const reference = tidy(() => {
-      const r = relu(x);
-      const h = hidden(r);
-      return values(gradients(add(weighted(maxPool2d(h)), sum(mul(r, c))), [x])[0]);
-    });
+    let fused: number[] = [];
+    const shapes = reluBackwardShapes(() => (fused = gradOfX((r) => r)));
+    const reference = gradOfX(hidden);
     expect(fused).toEqual(reference);
     expect(shapes).toEqual([[1, 3, 3, 2], [1, 6, 6, 2]]);
   });
