@@ -44,15 +44,16 @@ fn computeBlock(k0: u32, c0: u32, chunk: u32) {
     let x8 = tap(base + 2 * inW + 2, r2 & c2v);
     let da = dy[q * C4 + ca];
     let db = dy[q * C4 + cb];
-    a0 += x0 * da; b0 += x0 * db;
-    a1 += x1 * da; b1 += x1 * db;
-    a2 += x2 * da; b2 += x2 * db;
-    a3 += x3 * da; b3 += x3 * db;
-    a4 += x4 * da; b4 += x4 * db;
-    a5 += x5 * da; b5 += x5 * db;
-    a6 += x6 * da; b6 += x6 * db;
-    a7 += x7 * da; b7 += x7 * db;
-    a8 += x8 * da; b8 += x8 * db;
+    // fma, as in include/block8-acc.wgsl (same bits on both software drivers, fewer instructions on SwiftShader).
+    a0 = fma(vec4<f32>(x0), da, a0); b0 = fma(vec4<f32>(x0), db, b0);
+    a1 = fma(vec4<f32>(x1), da, a1); b1 = fma(vec4<f32>(x1), db, b1);
+    a2 = fma(vec4<f32>(x2), da, a2); b2 = fma(vec4<f32>(x2), db, b2);
+    a3 = fma(vec4<f32>(x3), da, a3); b3 = fma(vec4<f32>(x3), db, b3);
+    a4 = fma(vec4<f32>(x4), da, a4); b4 = fma(vec4<f32>(x4), db, b4);
+    a5 = fma(vec4<f32>(x5), da, a5); b5 = fma(vec4<f32>(x5), db, b5);
+    a6 = fma(vec4<f32>(x6), da, a6); b6 = fma(vec4<f32>(x6), db, b6);
+    a7 = fma(vec4<f32>(x7), da, a7); b7 = fma(vec4<f32>(x7), db, b7);
+    a8 = fma(vec4<f32>(x8), da, a8); b8 = fma(vec4<f32>(x8), db, b8);
     at = nextPixel(at);
   }
   storeRow(0u, c0, chunk, a0, b0);

@@ -6,12 +6,12 @@
 const BLOCK_ROWS: u32 = 4u;
 const BLOCK_COLS: u32 = 4u;
 struct Block4 { r0: vec4<f32>, r1: vec4<f32>, r2: vec4<f32>, r3: vec4<f32>, }
-// acc.rk += rows[k] * cols: one step of the outer product.
+// acc.rk += rows[k] * cols: one step of the outer product (fma: why in include/block8-acc.wgsl).
 fn mac4(acc: ptr<function, Block4>, rows: vec4<f32>, cols: vec4<f32>) {
-  (*acc).r0 += rows.x * cols;
-  (*acc).r1 += rows.y * cols;
-  (*acc).r2 += rows.z * cols;
-  (*acc).r3 += rows.w * cols;
+  (*acc).r0 = fma(vec4<f32>(rows.x), cols, (*acc).r0);
+  (*acc).r1 = fma(vec4<f32>(rows.y), cols, (*acc).r1);
+  (*acc).r2 = fma(vec4<f32>(rows.z), cols, (*acc).r2);
+  (*acc).r3 = fma(vec4<f32>(rows.w), cols, (*acc).r3);
 }
 fn storeBlock4(acc: Block4, row0: u32, col0: u32, layer: u32) {
   let rows = outputExtent().x;

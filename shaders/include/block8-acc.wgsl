@@ -9,15 +9,18 @@ struct Block8 {
   a6: vec4<f32>, b6: vec4<f32>, a7: vec4<f32>, b7: vec4<f32>,
 }
 // Row k += rows (k < 4: rowsA[k], else rowsB[k - 4]) times the columns (ca, cb).
+// Written as fma(), not `+= a * b`: Node's SwiftShader (Subzero) ran conv2's forward pass and input
+// gradient 1.07-1.18x faster with it and gave the same bits (it does not fuse); lavapipe, which
+// fuses `a * b + c` already, gave the same bits and times (bench/kernels-conv.ts --exp, 2026-12-06).
 fn mac8(acc: ptr<function, Block8>, rowsA: vec4<f32>, rowsB: vec4<f32>, ca: vec4<f32>, cb: vec4<f32>) {
-  (*acc).a0 += rowsA.x * ca; (*acc).b0 += rowsA.x * cb;
-  (*acc).a1 += rowsA.y * ca; (*acc).b1 += rowsA.y * cb;
-  (*acc).a2 += rowsA.z * ca; (*acc).b2 += rowsA.z * cb;
-  (*acc).a3 += rowsA.w * ca; (*acc).b3 += rowsA.w * cb;
-  (*acc).a4 += rowsB.x * ca; (*acc).b4 += rowsB.x * cb;
-  (*acc).a5 += rowsB.y * ca; (*acc).b5 += rowsB.y * cb;
-  (*acc).a6 += rowsB.z * ca; (*acc).b6 += rowsB.z * cb;
-  (*acc).a7 += rowsB.w * ca; (*acc).b7 += rowsB.w * cb;
+  (*acc).a0 = fma(vec4<f32>(rowsA.x), ca, (*acc).a0); (*acc).b0 = fma(vec4<f32>(rowsA.x), cb, (*acc).b0);
+  (*acc).a1 = fma(vec4<f32>(rowsA.y), ca, (*acc).a1); (*acc).b1 = fma(vec4<f32>(rowsA.y), cb, (*acc).b1);
+  (*acc).a2 = fma(vec4<f32>(rowsA.z), ca, (*acc).a2); (*acc).b2 = fma(vec4<f32>(rowsA.z), cb, (*acc).b2);
+  (*acc).a3 = fma(vec4<f32>(rowsA.w), ca, (*acc).a3); (*acc).b3 = fma(vec4<f32>(rowsA.w), cb, (*acc).b3);
+  (*acc).a4 = fma(vec4<f32>(rowsB.x), ca, (*acc).a4); (*acc).b4 = fma(vec4<f32>(rowsB.x), cb, (*acc).b4);
+  (*acc).a5 = fma(vec4<f32>(rowsB.y), ca, (*acc).a5); (*acc).b5 = fma(vec4<f32>(rowsB.y), cb, (*acc).b5);
+  (*acc).a6 = fma(vec4<f32>(rowsB.z), ca, (*acc).a6); (*acc).b6 = fma(vec4<f32>(rowsB.z), cb, (*acc).b6);
+  (*acc).a7 = fma(vec4<f32>(rowsB.w), ca, (*acc).a7); (*acc).b7 = fma(vec4<f32>(rowsB.w), cb, (*acc).b7);
 }
 // Adds (ca, cb) to every row (the conv forward's bias).
 fn addCols8(acc: ptr<function, Block8>, ca: vec4<f32>, cb: vec4<f32>) {
