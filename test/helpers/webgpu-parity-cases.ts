@@ -314,7 +314,9 @@ export function parityCases(big = true): ParityCase[] {
   cases.push(...poolCase([2, 9, 11, 3], [2, 2], [2, 2], 'same', 18));
   cases.push(...poolCase([2, 10, 9, 4], [2, 2], [3, 3], 'valid', 19));
   // Channels in fours take the vec4 forward (with Tiling.vec4), and outputs in fours the vec4
-  // scatter (the cases above with an even output count do too).
+  // scatter (the cases above with an even output count do too). 2x2 windows all inside the input
+  // take maxpool2d_2x2_vec4 ([3,13,13,8] 2x2/2 below, [2,10,9,4] 2x2/3 above; 'same' on odd sizes
+  // pads, so [2,9,11,4] below keeps the window walk).
   cases.push(...poolCase([3, 13, 13, 8], [2, 2], [2, 2], 'valid', 32));
   cases.push(...poolCase([2, 9, 11, 4], [2, 2], [2, 2], 'same', 33));
   cases.push(...poolCase([2, 9, 11, 8], [3, 3], [2, 2], 'same', 34));
