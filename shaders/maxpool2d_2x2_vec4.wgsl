@@ -5,27 +5,22 @@
 #include "include/elements.wgsl"
 #include "include/pool-windows.wgsl"
 #storage(1) read x: vec4<f32>, read_write y: vec4<f32>, read_write argmax: vec4<i32>
+// Tap `idx` replaces the running maximum of each channel where it is greater (ties keep the first).
+fn takeGreater(best: ptr<function, vec4<f32>>, at: ptr<function, vec4<i32>>, idx: u32) {
+  let v = x[idx / 4u];
+  let take = v > *best;
+  *best = select(*best, v, take);
+  *at = select(*at, vec4<i32>(i32(idx)) + vec4<i32>(0, 1, 2, 3), take);
+}
 fn element(i: u32) {
   let o = nhwc(4u * i, p.outH, p.outW);
   let i00 = nhwcAt(o, i32(o.h * p.strideH), i32(o.w * p.strideW), p.inH, p.inW);
-  let i01 = i00 + p.channels;
   let i10 = i00 + p.inW * p.channels;
-  let i11 = i10 + p.channels;
-  let lanes = vec4<i32>(0, 1, 2, 3);
   var best = x[i00 / 4u];
-  var at = vec4<i32>(i32(i00)) + lanes;
-  let v01 = x[i01 / 4u];
-  let t01 = v01 > best;
-  best = select(best, v01, t01);
-  at = select(at, vec4<i32>(i32(i01)) + lanes, t01);
-  let v10 = x[i10 / 4u];
-  let t10 = v10 > best;
-  best = select(best, v10, t10);
-  at = select(at, vec4<i32>(i32(i10)) + lanes, t10);
-  let v11 = x[i11 / 4u];
-  let t11 = v11 > best;
-  best = select(best, v11, t11);
-  at = select(at, vec4<i32>(i32(i11)) + lanes, t11);
+  var at = vec4<i32>(i32(i00)) + vec4<i32>(0, 1, 2, 3);
+  takeGreater(&best, &at, i00 + p.channels);
+  takeGreater(&best, &at, i10);
+  takeGreater(&best, &at, i10 + p.channels);
   y[i] = best;
   argmax[i] = at;
 }
