@@ -252,7 +252,9 @@ export function parityCases(big = true): ParityCase[] {
       },
     });
   }
-  const mm: [number, number, number][] = [[37, 53, 29], [37, 52, 28], [65, 128, 12], [1, 17, 1], [4, 4, 4], [130, 70, 90], [5, 1, 3], ...(big ? [[256, 800, 10] as [number, number, number]] : [])];
+  // [36, 21, 44] Aᵀ takes matmul_vec4_tn (M, N multiples of 4, K odd); [33, 20, 7] Bᵀ takes
+  // matmul_vec4_nt with a partial block of rows and of columns (N = 7); [37, 52, 28] Bᵀ takes it whole.
+  const mm: [number, number, number][] = [[37, 53, 29], [37, 52, 28], [65, 128, 12], [1, 17, 1], [4, 4, 4], [130, 70, 90], [5, 1, 3], [36, 21, 44], [33, 20, 7], ...(big ? [[256, 800, 10] as [number, number, number]] : [])];
   for (const [M, K, N] of mm) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {

@@ -4,8 +4,14 @@
  * - 'blocked' (the default): register-blocked, BLOCK_ROWS x BLOCK_COLS outputs per invocation,
  *   no workgroup memory (software adapters punish barriers), workgroup shape Tiling.matmul.
  *   matmul_vec4 loads vec4s of A and B; it needs 16-byte-aligned rows, so no transposes and K, N
- *   multiples of 4 (Tiling.vec4 switches it off). Otherwise matmul, where the transposes are
- *   strides.
+ *   multiples of 4 (Tiling.vec4 switches it off). The transposed products a dense layer's
+ *   backward pass makes have vec4 forms of their own: matmul_vec4_nt (A · Bᵀ, K % 4 == 0: the
+ *   input gradient dY · Wᵀ) and matmul_vec4_tn (Aᵀ · B, M and N multiples of 4: the weight
+ *   gradient Xᵀ · dY). Otherwise matmul, where the transposes are strides. All four make the
+ *   same sums in the same k order with one fma per k, except matmul_vec4 (4 products, then the
+ *   add), so the transposed forms give matmul's bits and run only once compiled (Gpu.ready): a
+ *   first step runs matmul, which the step compiles anyway, and does not wait for two more
+ *   compiles (issue 11, target 4).
  * - 'tiled': matmul_tiled, the tile of A and B staged in workgroup memory (include/gemm-tiled.wgsl).
  * - 'subgroup': matmul_subgroup, A shared across a subgroup by shuffles (include/gemm-subgroup.wgsl).
  * The tiled and subgroup variants take the strided operands (include/gemm-matmul.wgsl), so any
@@ -18,6 +24,8 @@ import { replayOn } from './family-helpers.js';
 const programs = {
   matmul: { shader: 'matmul', workgroup: 'matmul', grid: 'tiles' },
   matmulVec4: { shader: 'matmul_vec4', workgroup: 'matmul', grid: 'tiles' },
+  matmulVec4NT: { shader: 'matmul_vec4_nt', workgroup: 'matmul', grid: 'tiles' },
+  matmulVec4TN: { shader: 'matmul_vec4_tn', workgroup: 'matmul', grid: 'tiles' },
   matmulTiled: { shader: 'matmul_tiled', workgroup: 'matmul', grid: 'shared-tiles', variant: 'tiled' },
   matmulSubgroup: { shader: 'matmul_subgroup', workgroup: 'matmul', grid: 'subgroup-tiles', variant: 'subgroup' },
 } as const satisfies Record<string, Program>;
@@ -36,7 +44,7 @@ export const matmulFacts = {
 export const matmul = family<keyof typeof matmulFacts.kernels>({
   programs,
   variants: {
-    matmul: { blocked: [programs.matmul, programs.matmulVec4], tiled: [programs.matmulTiled], subgroup: [programs.matmulSubgroup] },
+    matmul: { blocked: [programs.matmul, programs.matmulVec4, programs.matmulVec4NT, programs.matmulVec4TN], tiled: [programs.matmulTiled], subgroup: [programs.matmulSubgroup] },
   },
   table: (gpu) => ({ matmul: (a, b, transposeA, transposeB) => matmulOn(gpu, a, b, transposeA, transposeB) }),
 });
@@ -60,6 +68,10 @@ function matmulOn(gpu: Gpu, a: T, b: T, transposeA: boolean, transposeB: boolean
   else if (variant === 'subgroup') gpu.launch(programs.matmulSubgroup, { rows: M, cols: N }, buffers, strided);
   else if (gpu.tiling.vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
     gpu.launch(programs.matmulVec4, { rows: M, cols: N }, buffers, { M, N4: N / 4, K4: K / 4 });
+  } else if (gpu.tiling.vec4 && !transposeA && transposeB && K % 4 === 0 && K > 0 && gpu.ready(programs.matmulVec4NT)) {
+    gpu.launch(programs.matmulVec4NT, { rows: M, cols: N }, buffers, { M, N, K4: K / 4 });
+  } else if (gpu.tiling.vec4 && transposeA && !transposeB && M % 4 === 0 && N % 4 === 0 && gpu.ready(programs.matmulVec4TN)) {
+    gpu.launch(programs.matmulVec4TN, { rows: M, cols: N }, buffers, { M4: M / 4, N4: N / 4, K });
   } else {
     gpu.launch(programs.matmul, { rows: M, cols: N }, buffers, strided);
   }
