@@ -20,7 +20,9 @@
  *     kernels gather scalars. With Tiling.wideBlocks (SwiftShader) and output channels in
  *     multiples of 16 (and, for the filter gradient, inC % 16 == 0), the same channel counts
  *     take 16 x 16 blocks with channels read as vec4 (the *_16x16 kernels,
- *     include/block16x16.wgsl), whatever channelVec4 says: it picks the 8 x 8 form;
+ *     include/block16x16.wgsl), whatever channelVec4 says: it picks the 8 x 8 form; the forward
+ *     pass takes conv2d_c4_16x16_inside, without position tests, where every window lies inside
+ *     the input (`windowsInside`: 'valid' padding);
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
  *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
  *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
@@ -66,6 +68,7 @@ const programs = {
   forwardVec4: conv('conv2d_vec4', 'blocks'),
   forwardC4: conv('conv2d_c4', 'blocks'),
   forwardC4Wide: conv('conv2d_c4_16x16', 'blocks'),
+  forwardC4WideInside: conv('conv2d_c4_16x16_inside', 'blocks'),
   input: conv('conv2d_backprop_input', 'tiles'),
   inputVec4: conv('conv2d_backprop_input_vec4', 'blocks'),
   inputC4: conv('conv2d_backprop_input_c4', 'blocks'),
@@ -89,6 +92,14 @@ const programs = {
 /** One input channel and a 3x3 filter (the CNN's conv1): the taps-written-out programs. */
 function oneChannel3x3(g: Conv2DGeometry): boolean {
   return g.inC === 1 && g.kH === 3 && g.kW === 3;
+}
+
+/**
+ * Whether every window lies inside the input (no padding, the last window ending in it: 'valid'
+ * padding), so the forward kernels need no position tests (include/conv-windows-inside.wgsl).
+ */
+function windowsInside(g: Conv2DGeometry): boolean {
+  return g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + g.kH <= g.inH && (g.outW - 1) * g.strideW + g.kW <= g.inW;
 }
 
 /** The tuner's shape key of a convolution: its geometry. */
@@ -142,7 +153,7 @@ export const conv2dFacts = {
 export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   programs,
   variants: {
-    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
+    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC4WideInside, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
     conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4, programs.inputC4Wide], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
     conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC16Wide, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
@@ -159,8 +170,9 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && g.inC % 4 === 0;
+  const wide = windowsInside(g) ? programs.forwardC4WideInside : programs.forwardC4Wide;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
-    : channels4 && wideReady(gpu, g.outC % 16 === 0, programs.forwardC4Wide) ? programs.forwardC4Wide
+    : channels4 && wideReady(gpu, g.outC % 16 === 0, wide) ? wide
     : channels4 && gpu.tiling.channelVec4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
   gpu.launch(pick(variant, blocked, programs.forwardTiled, subgroup), { rows: g.batch * g.outH * g.outW, cols: g.outC }, {

@@ -18,17 +18,23 @@
  * transposes.
  */
 import type { Program } from '../launch.js';
+import type { ShaderName } from '../shaders.generated.js';
 import { family, type Gpu, type T, type FamilyFacts } from './family.js';
 import { replayOn } from './family-helpers.js';
 
+/** A register-blocked matmul program: the matmul workgroup shape over a 2-D tile of blocks. */
+function blocked(shader: ShaderName): Program {
+  return { shader, workgroup: 'matmul', grid: 'tiles' };
+}
+
 const programs = {
-  matmul: { shader: 'matmul', workgroup: 'matmul', grid: 'tiles' },
-  matmulVec4: { shader: 'matmul_vec4', workgroup: 'matmul', grid: 'tiles' },
-  matmulVec4NT: { shader: 'matmul_vec4_nt', workgroup: 'matmul', grid: 'tiles' },
-  matmulVec4TN: { shader: 'matmul_vec4_tn', workgroup: 'matmul', grid: 'tiles' },
+  matmul: blocked('matmul'),
+  matmulVec4: blocked('matmul_vec4'),
+  matmulVec4NT: blocked('matmul_vec4_nt'),
+  matmulVec4TN: blocked('matmul_vec4_tn'),
   matmulTiled: { shader: 'matmul_tiled', workgroup: 'matmul', grid: 'shared-tiles', variant: 'tiled' },
   matmulSubgroup: { shader: 'matmul_subgroup', workgroup: 'matmul', grid: 'subgroup-tiles', variant: 'subgroup' },
-} as const satisfies Record<string, Program>;
+} satisfies Record<string, Program>;
 
 /**
  * Where each kernel of matmul has its CPU twin and its gradient rule, checked by
@@ -64,16 +70,18 @@ function matmulOn(gpu: Gpu, a: T, b: T, transposeA: boolean, transposeB: boolean
     aRow: transposeA ? 1 : a1, aCol: transposeA ? a1 : 1,
     bRow: transposeB ? 1 : b1, bCol: transposeB ? b1 : 1,
   };
-  if (variant === 'tiled') gpu.launch(programs.matmulTiled, { rows: M, cols: N }, buffers, strided);
-  else if (variant === 'subgroup') gpu.launch(programs.matmulSubgroup, { rows: M, cols: N }, buffers, strided);
-  else if (gpu.tiling.vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
-    gpu.launch(programs.matmulVec4, { rows: M, cols: N }, buffers, { M, N4: N / 4, K4: K / 4 });
-  } else if (gpu.tiling.vec4 && !transposeA && transposeB && K % 4 === 0 && K > 0 && gpu.ready(programs.matmulVec4NT)) {
-    gpu.launch(programs.matmulVec4NT, { rows: M, cols: N }, buffers, { M, N, K4: K / 4 });
-  } else if (gpu.tiling.vec4 && transposeA && !transposeB && M % 4 === 0 && N % 4 === 0 && gpu.ready(programs.matmulVec4TN)) {
-    gpu.launch(programs.matmulVec4TN, { rows: M, cols: N }, buffers, { M4: M / 4, N4: N / 4, K });
+  const extent = { rows: M, cols: N };
+  const vec4 = gpu.tiling.vec4;
+  if (variant === 'tiled') gpu.launch(programs.matmulTiled, extent, buffers, strided);
+  else if (variant === 'subgroup') gpu.launch(programs.matmulSubgroup, extent, buffers, strided);
+  else if (vec4 && !transposeA && !transposeB && K % 4 === 0 && N % 4 === 0 && K > 0) {
+    gpu.launch(programs.matmulVec4, extent, buffers, { M, N4: N / 4, K4: K / 4 });
+  } else if (vec4 && !transposeA && transposeB && K % 4 === 0 && K > 0 && gpu.ready(programs.matmulVec4NT)) {
+    gpu.launch(programs.matmulVec4NT, extent, buffers, { M, N, K4: K / 4 });
+  } else if (vec4 && transposeA && !transposeB && M % 4 === 0 && N % 4 === 0 && gpu.ready(programs.matmulVec4TN)) {
+    gpu.launch(programs.matmulVec4TN, extent, buffers, { M4: M / 4, N4: N / 4, K });
   } else {
-    gpu.launch(programs.matmul, { rows: M, cols: N }, buffers, strided);
+    gpu.launch(programs.matmul, extent, buffers, strided);
   }
   return c;
 }
