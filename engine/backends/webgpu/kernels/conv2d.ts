@@ -59,31 +59,31 @@ import { replayOn } from './family-helpers.js';
 import { sumRuns } from './reduce.js';
 
 /** A conv program descriptor (every one of this family runs on the conv workgroup shape). */
-function conv(shader: ShaderName, grid: GridKind, variant?: Program['variant']): Program {
+function conv(shader: ShaderName, grid: GridKind = 'blocks', variant?: Program['variant']): Program {
   return variant ? { shader, workgroup: 'conv', grid, variant } : { shader, workgroup: 'conv', grid };
 }
 
 const programs = {
   forward: conv('conv2d', 'tiles'),
-  forwardVec4: conv('conv2d_vec4', 'blocks'),
-  forwardC4: conv('conv2d_c4', 'blocks'),
-  forwardC4Wide: conv('conv2d_c4_16x16', 'blocks'),
-  forwardC4WideInside: conv('conv2d_c4_16x16_inside', 'blocks'),
+  forwardVec4: conv('conv2d_vec4'),
+  forwardC4: conv('conv2d_c4'),
+  forwardC4Wide: conv('conv2d_c4_16x16'),
+  forwardC4WideInside: conv('conv2d_c4_16x16_inside'),
   input: conv('conv2d_backprop_input', 'tiles'),
-  inputVec4: conv('conv2d_backprop_input_vec4', 'blocks'),
-  inputC4: conv('conv2d_backprop_input_c4', 'blocks'),
-  inputC4Wide: conv('conv2d_backprop_input_c4_16x16', 'blocks'),
+  inputVec4: conv('conv2d_backprop_input_vec4'),
+  inputC4: conv('conv2d_backprop_input_c4'),
+  inputC4Wide: conv('conv2d_backprop_input_c4_16x16'),
   filter: conv('conv2d_backprop_filter', 'tiles'),
-  filterVec4: conv('conv2d_backprop_filter_vec4', 'blocks'),
-  filterC8: conv('conv2d_backprop_filter_c8', 'blocks'),
-  filterC16Wide: conv('conv2d_backprop_filter_c16_16x16', 'blocks'),
-  filterC1: conv('conv2d_backprop_filter_c1_3x3', 'blocks'),
+  filterVec4: conv('conv2d_backprop_filter_vec4'),
+  filterC8: conv('conv2d_backprop_filter_c8'),
+  filterC16Wide: conv('conv2d_backprop_filter_c16_16x16'),
+  filterC1: conv('conv2d_backprop_filter_c1_3x3'),
   forwardTiled: conv('conv2d_tiled', 'shared-tiles', 'tiled'),
   inputTiled: conv('conv2d_backprop_input_tiled', 'shared-tiles', 'tiled'),
   filterTiled: conv('conv2d_backprop_filter_tiled', 'shared-tiles', 'tiled'),
   forwardSubgroup: conv('conv2d_subgroup', 'subgroup-tiles', 'subgroup'),
   inputSubgroup: conv('conv2d_backprop_input_subgroup', 'subgroup-tiles', 'subgroup'),
-  forwardC1: conv('conv2d_c1_3x3', 'blocks'),
+  forwardC1: conv('conv2d_c1_3x3'),
   forwardSubgroupTaps: conv('conv2d_subgroup_taps', 'subgroup-taps', 'subgroup'),
   inputSubgroupTaps: conv('conv2d_backprop_input_subgroup_taps', 'subgroup-taps', 'subgroup'),
   filterSubgroup: conv('conv2d_backprop_filter_subgroup', 'subgroup-tiles', 'subgroup'),
