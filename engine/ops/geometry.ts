@@ -70,6 +70,15 @@ export function pool2dGeometry(
   };
 }
 
+/**
+ * Whether every kH x kW window of a conv or pool lies inside its input: no padding, and the last
+ * window ends in it ('valid' padding), so kernels need no position tests (both backends' 2x2
+ * max-pools, the WebGPU 16 x 16 forward conv).
+ */
+export function windowsInside(g: Conv2DGeometry | Pool2DGeometry, kH: number, kW: number): boolean {
+  return g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + kH <= g.inH && (g.outW - 1) * g.strideW + kW <= g.inW;
+}
+
 /** The NumPy broadcast of two shapes, or an error naming the op and both shapes. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);

@@ -6,10 +6,11 @@
  * overlapping windows that share a maximum sum their gradients.
  */
 import type { Pool2DGeometry } from '../backend.js';
+import { windowsInside } from '../../ops/geometry.js';
 import type { FloatArray } from './gemm.js';
 
 export function maxPool2d(x: FloatArray, g: Pool2DGeometry, y: FloatArray, argmax: Int32Array): void {
-  if (g.poolH === 2 && g.poolW === 2 && windowsInside(g)) {
+  if (g.poolH === 2 && g.poolW === 2 && windowsInside(g, 2, 2)) {
     maxPool2x2(x, g, y, argmax);
     return;
   }
@@ -53,11 +54,6 @@ export function forEachWindow(g: Pool2DGeometry, visit: (n: number, o: number, h
       }
     }
   }
-}
-
-/** True when no window reaches past the input (no padding in use). */
-function windowsInside(g: Pool2DGeometry): boolean {
-  return g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + g.poolH <= g.inH && (g.outW - 1) * g.strideW + g.poolW <= g.inW;
 }
 
 /**

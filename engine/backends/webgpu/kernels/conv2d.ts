@@ -22,7 +22,7 @@
  *     take 16 x 16 blocks with channels read as vec4 (the *_16x16 kernels,
  *     include/block16x16.wgsl), whatever channelVec4 says: it picks the 8 x 8 form; the forward
  *     pass takes conv2d_c4_16x16_inside, without position tests, where every window lies inside
- *     the input (`windowsInside`: 'valid' padding);
+ *     the input (`windowsInside`, ops/geometry.ts: 'valid' padding; include/conv-windows-inside.wgsl);
  *   - one input channel, a 3x3 filter, outC % 4 == 0 (the CNN's conv1), filter gradient:
  *     conv2d_backprop_filter_c1_3x3, all 9 taps x 8 channels per invocation (the _vec4
  *     kernel's 8-row blocks cover K = 9 with a second block of one real row): 1.65x on
@@ -55,6 +55,7 @@ import type { GridKind, Program } from '../launch.js';
 import type { ShaderName } from '../shaders.generated.js';
 import type { GemmShape, VariantName } from '../variants.js';
 import { family, type Gpu, type Params, type T, type FamilyFacts } from './family.js';
+import { windowsInside } from '../../../ops/geometry.js';
 import { replayOn } from './family-helpers.js';
 import { sumRuns } from './reduce.js';
 
@@ -92,14 +93,6 @@ const programs = {
 /** One input channel and a 3x3 filter (the CNN's conv1): the taps-written-out programs. */
 function oneChannel3x3(g: Conv2DGeometry): boolean {
   return g.inC === 1 && g.kH === 3 && g.kW === 3;
-}
-
-/**
- * Whether every window lies inside the input (no padding, the last window ending in it: 'valid'
- * padding), so the forward kernels need no position tests (include/conv-windows-inside.wgsl).
- */
-function windowsInside(g: Conv2DGeometry): boolean {
-  return g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + g.kH <= g.inH && (g.outW - 1) * g.strideW + g.kW <= g.inW;
 }
 
 /** The tuner's shape key of a convolution: its geometry. */
@@ -170,7 +163,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
     replayOn(gpu, [x.shape, w.shape, ...(bias ? [bias.shape] : [])], convGemm('conv2d', g), ([xi, wi, bi]) => forward(gpu, xi, wi, bi ?? null, g, relu)));
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && g.inC % 4 === 0;
-  const wide = windowsInside(g) ? programs.forwardC4WideInside : programs.forwardC4Wide;
+  const wide = windowsInside(g, g.kH, g.kW) ? programs.forwardC4WideInside : programs.forwardC4Wide;
   const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
     : channels4 && wideReady(gpu, g.outC % 16 === 0, wide) ? wide
     : channels4 && gpu.tiling.channelVec4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;

@@ -22,6 +22,7 @@ import type { Pool2DGeometry } from '../../backend.js';
 import { sizeOf } from '../../backend.js';
 import { threads, type Program } from '../launch.js';
 import { family, type Params, type FamilyFacts } from './family.js';
+import { windowsInside } from '../../../ops/geometry.js';
 import { inFours } from './family-helpers.js';
 import { fillZero } from './memory.js';
 
@@ -58,7 +59,7 @@ export const pool = family<keyof typeof poolFacts.kernels>({
       const n = sizeOf(shape);
       const buffers = { x: x.storage, y: y.storage, argmax: argmax.storage };
       if (inFours(gpu, g.channels)) {
-        const program = windowsInside2x2(g) ? programs.forward2x2Vec4 : programs.forwardVec4;
+        const program = g.poolH === 2 && g.poolW === 2 && windowsInside(g, 2, 2) ? programs.forward2x2Vec4 : programs.forwardVec4;
         gpu.launch(program, { threads: n / 4 }, buffers, poolParams(g, n / 4));
       }
       else gpu.launch(programs.forward, { threads: n }, buffers, poolParams(g, n));
@@ -87,10 +88,4 @@ function poolParams(g: Pool2DGeometry, n: number): Params {
     n, inH: g.inH, inW: g.inW, channels: g.channels, outH: g.outH, outW: g.outW, poolH: g.poolH, poolW: g.poolW,
     strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
   };
-}
-
-/** 2 x 2 windows with every tap inside the input: no padding, and the last window ends in it. */
-function windowsInside2x2(g: Pool2DGeometry): boolean {
-  return g.poolH === 2 && g.poolW === 2 && g.padTop === 0 && g.padLeft === 0 &&
-    (g.outH - 1) * g.strideH + 2 <= g.inH && (g.outW - 1) * g.strideW + 2 <= g.inW;
 }
