@@ -1,15 +1,7 @@
-// The input windows of four output pixels (four rows m of a forward conv's output matrix), for
-// the register-blocked forward kernels (conv2d_vec4.wgsl, conv2d_c4.wgsl, conv2d_c1_3x3.wgsl):
-// each window's origin (ih0, iw0), padding included, and the offset of x[n, ih0, iw0, 0], which
-// is negative where padded and is used only where a tap is valid.
-#include "include/conv-pixels.wgsl"
-struct Windows4 { ih0: vec4<i32>, iw0: vec4<i32>, base: vec4<i32>, }
-fn windows4(m: vec4<u32>) -> Windows4 {
-  let px = pixels4(m, p.outH, p.outW);
-  let ih0 = vec4<i32>(px.h * p.strideH) - i32(p.padTop);
-  let iw0 = vec4<i32>(px.w * p.strideW) - i32(p.padLeft);
-  return Windows4(ih0, iw0, ((vec4<i32>(px.n) * i32(p.inH) + ih0) * i32(p.inW) + iw0) * i32(p.inC));
-}
+// The input windows of four output pixels for the register-blocked forward kernels
+// (conv2d_vec4.wgsl, conv2d_c4.wgsl, conv2d_c1_3x3.wgsl, conv2d_c4_16x16.wgsl): their origins
+// (include/conv-window-origins.wgsl) and the tests of which taps fall inside the input.
+#include "include/conv-window-origins.wgsl"
 // Whether filter row kh (column kw) of each window lies inside the input.
 fn rowsInside(w: Windows4, kh: u32) -> vec4<bool> {
   let h = w.ih0 + i32(kh);
@@ -18,8 +10,4 @@ fn rowsInside(w: Windows4, kh: u32) -> vec4<bool> {
 fn colsInside(w: Windows4, kw: u32) -> vec4<bool> {
   let c = w.iw0 + i32(kw);
   return (c >= vec4<i32>(0)) & (c < vec4<i32>(i32(p.inW)));
-}
-// The offset of x[n, ih0 + kh, iw0 + kw, 0] where valid, else 0 (in bounds).
-fn tapOffsets(w: Windows4, kh: u32, kw: u32, valid: vec4<bool>) -> vec4<u32> {
-  return vec4<u32>(select(vec4<i32>(0), w.base + (i32(kh) * i32(p.inW) + i32(kw)) * i32(p.inC), valid));
 }
