@@ -175,6 +175,40 @@ describe.each(variantSubjects)('parity on $label', (subject) => {
   it.each(variantCases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
 });
 
+// The interim program a first step runs while the final one compiles in the background
+// (Gpu.ready; kernels/conv2d.ts): on a backend that compiles on first use, a one-channel 3x3
+// forward pass runs conv2d_c1_3x3_rows, and after warmed() conv2d_c1_3x3, with the same bits.
+// A fresh backend per case, so its first call finds nothing compiled.
+describe('parity of the interim programs on a backend that compiles on first use', () => {
+  const interim = cases.filter((c) => c.name.startsWith('conv2d one channel 3x3'));
+  it('has cases', () => expect(interim.length).toBe(2));
+  it.each(interim.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    need(webgpu);
+    const lazy = await WebGPUBackend.create(nodeGPU(), { precompile: false, poisonNewBuffers: true });
+    try {
+      const runs: string[][] = [];
+      const launch = lazy.launch.bind(lazy);
+      lazy.launch = (program, ...rest) => {
+        launched.add(program.shader);
+        runs[runs.length - 1].push(program.shader);
+        launch(program, ...rest);
+      };
+      runs.push([]);
+      await expectParity(lazy, c);
+      const first = await c.run(lazy);
+      await lazy.warmed();
+      runs.push([]);
+      const warm = await c.run(lazy);
+      expect(runs[0]).toContain('conv2d_c1_3x3_rows');
+      expect(runs[0]).not.toContain('conv2d_c1_3x3');
+      expect(runs[1]).toContain('conv2d_c1_3x3');
+      expect(Array.from(warm.outputs.y)).toEqual(Array.from(first.outputs.y));
+    } finally {
+      lazy.device.destroy();
+    }
+  }, 60_000);
+});
+
 // After the parity runs above (vitest runs a file's tests in order; a run filtered with -t
 // leaves programs unlaunched and fails here).
 it('the parity cases launch every program of every variant of the tuned kernels', () => {

@@ -32,7 +32,11 @@
  *     division. With one channel the vec4 kernel spends more on its loops and index arithmetic
  *     than on the 9 taps: on SwiftShader (batch 32, same run) 0.107 GFLOP/s against its 0.028
  *     and the matmul's 0.047 at the same GEMM shape; on lavapipe (batch 256) about the same as
- *     it (0.345 and 0.367). A 4x4-block version reached 0.061 and 0.213.
+ *     it (0.345 and 0.367). A 4x4-block version reached 0.061 and 0.213. Until it has compiled
+ *     (Gpu.ready), conv2d_c1_3x3_rows runs: the same taps in the same order with a loop over
+ *     the filter rows, which compiles in about half the time (Node's SwiftShader, cold, first
+ *     in a step: 109 against 207 ms) and runs 0.74x (53.4 against 39.3 ms, batch 256), so a
+ *     first step is about 100-130 ms shorter (issue 11, target 4; README).
  * - 'tiled' (*_tiled): the same GEMM with its tiles of both operands staged in workgroup memory
  *   (include/gemm-tiled.wgsl), any shapes;
  * - 'subgroup' (*_subgroup): the patches (the expensive operand, a gather with padding tests)
@@ -85,6 +89,7 @@ const programs = {
   forwardSubgroup: conv('conv2d_subgroup', 'subgroup-tiles', 'subgroup'),
   inputSubgroup: conv('conv2d_backprop_input_subgroup', 'subgroup-tiles', 'subgroup'),
   forwardC1: conv('conv2d_c1_3x3'),
+  forwardC1Rows: conv('conv2d_c1_3x3_rows'),
   forwardSubgroupTaps: conv('conv2d_subgroup_taps', 'subgroup-taps', 'subgroup'),
   inputSubgroupTaps: conv('conv2d_backprop_input_subgroup_taps', 'subgroup-taps', 'subgroup'),
   filterSubgroup: conv('conv2d_backprop_filter_subgroup', 'subgroup-tiles', 'subgroup'),
@@ -146,7 +151,7 @@ export const conv2dFacts = {
 export const conv2d = family<keyof typeof conv2dFacts.kernels>({
   programs,
   variants: {
-    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC4WideInside, programs.forwardC1], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
+    conv2d: { blocked: [programs.forward, programs.forwardVec4, programs.forwardC4, programs.forwardC4Wide, programs.forwardC4WideInside, programs.forwardC1, programs.forwardC1Rows], tiled: [programs.forwardTiled], subgroup: [programs.forwardSubgroup, programs.forwardSubgroupTaps] },
     conv2dBackpropInput: { blocked: [programs.input, programs.inputVec4, programs.inputC4, programs.inputC4Wide], tiled: [programs.inputTiled], subgroup: [programs.inputSubgroup, programs.inputSubgroupTaps] },
     conv2dBackpropFilter: { blocked: [programs.filter, programs.filterVec4, programs.filterC8, programs.filterC16Wide, programs.filterC1], tiled: [programs.filterTiled], subgroup: [programs.filterSubgroup] },
   },
@@ -164,7 +169,7 @@ function forward(gpu: Gpu, x: T, w: T, bias: T | null, g: Conv2DGeometry, relu: 
   const vec4 = gpu.tiling.vec4 && g.outC % 4 === 0;
   const channels4 = vec4 && g.inC % 4 === 0;
   const wide = windowsInside(g, g.kH, g.kW) ? programs.forwardC4WideInside : programs.forwardC4Wide;
-  const blocked = vec4 && oneChannel3x3(g) ? programs.forwardC1
+  const blocked = vec4 && oneChannel3x3(g) ? (gpu.ready(programs.forwardC1) ? programs.forwardC1 : programs.forwardC1Rows)
     : channels4 && wideReady(gpu, g.outC % 16 === 0, wide) ? wide
     : channels4 && gpu.tiling.channelVec4 ? programs.forwardC4 : vec4 ? programs.forwardVec4 : programs.forward;
   const subgroup = g.inC >= TAP_CHANNELS ? programs.forwardSubgroupTaps : programs.forwardSubgroup;
