@@ -22,6 +22,7 @@ import { nodeGPU } from '../node/webgpu.js';
 import { opFamilyParityCases } from './helpers/op-family-parity-cases.js';
 import { Rng } from './helpers/rng.js';
 import { compare, parityCases, type CaseResult, type ParityCase } from './helpers/webgpu-parity-cases.js';
+import { onLaunch } from './helpers/on-launch.js';
 
 const reference = new CpuBackend('float32');
 const opFamilySmall = opFamilyParityCases(false);
@@ -99,11 +100,7 @@ beforeAll(async () => {
  */
 const launched = new Set<string>();
 function recordLaunches(b: WebGPUBackend): void {
-  const launch = b.launch.bind(b);
-  b.launch = (program, ...rest) => {
-    launched.add(program.shader);
-    launch(program, ...rest);
-  };
+  onLaunch(b, (shader) => launched.add(shader));
 }
 
 afterAll(() => {
@@ -132,7 +129,8 @@ it('finds a WebGPU adapter (fails, not skips, without one)', () => {
   expect(webgpu!.describe()).toMatch(/^webgpu: /);
 });
 
-async function expectParity(be: Backend, c: ParityCase): Promise<void> {
+/** Runs case `c` on `be` and checks it against the CPU reference; returns what `be` computed. */
+async function expectParity(be: Backend, c: ParityCase): Promise<CaseResult> {
   if (!expected.has(c.name)) expected.set(c.name, await c.run(reference));
   const want = expected.get(c.name)!;
   const got = await c.run(be);
@@ -143,10 +141,11 @@ async function expectParity(be: Backend, c: ParityCase): Promise<void> {
     const problem = compare(got.outputs[k], w, c.reduction, exact);
     expect(problem, `${c.name}: output '${k}'`).toBeNull();
   }
+  return got;
 }
 
 describe.each(subjects)('parity on $label', (subject) => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => { await expectParity(subject.get(), c); });
 });
 
 // Every variant of the tuned kernels, on the cases that call them (variants.ts), with the same
@@ -172,7 +171,7 @@ it('the variants run on every case that calls a tuned kernel', () => {
 });
 
 describe.each(variantSubjects)('parity on $label', (subject) => {
-  it.each(variantCases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(subject.get(), c));
+  it.each(variantCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => { await expectParity(subject.get(), c); });
 });
 
 // The interim program a first step runs while the final one compiles in the background
@@ -186,22 +185,21 @@ describe('parity of the interim programs on a backend that compiles on first use
     need(webgpu);
     const lazy = await WebGPUBackend.create(nodeGPU(), { precompile: false, poisonNewBuffers: true });
     try {
-      const runs: string[][] = [];
-      const launch = lazy.launch.bind(lazy);
-      lazy.launch = (program, ...rest) => {
-        launched.add(program.shader);
-        runs[runs.length - 1].push(program.shader);
-        launch(program, ...rest);
-      };
-      runs.push([]);
-      await expectParity(lazy, c);
-      const first = await c.run(lazy);
+      let programs: string[] = [];
+      onLaunch(lazy, (shader) => {
+        launched.add(shader);
+        programs.push(shader);
+      });
+      // One run before warmed(): its read starts the background compile, so a second run
+      // could already find conv2d_c1_3x3 compiled.
+      const first = await expectParity(lazy, c);
+      const beforeCompile = programs;
+      programs = [];
       await lazy.warmed();
-      runs.push([]);
       const warm = await c.run(lazy);
-      expect(runs[0]).toContain('conv2d_c1_3x3_rows');
-      expect(runs[0]).not.toContain('conv2d_c1_3x3');
-      expect(runs[1]).toContain('conv2d_c1_3x3');
+      expect(beforeCompile).toContain('conv2d_c1_3x3_rows');
+      expect(beforeCompile).not.toContain('conv2d_c1_3x3');
+      expect(programs).toContain('conv2d_c1_3x3');
       expect(Array.from(warm.outputs.y)).toEqual(Array.from(first.outputs.y));
     } finally {
       lazy.device.destroy();
@@ -218,7 +216,7 @@ it('the parity cases launch every program of every variant of the tuned kernels'
 });
 
 describe('parity on webgpu at the real 65,535-workgroup limit (the op families)', () => {
-  it.each(opFamilyLarge.map((c) => [c.name, c] as const))('%s', (_name, c) => expectParity(need(webgpu), c));
+  it.each(opFamilyLarge.map((c) => [c.name, c] as const))('%s', async (_name, c) => { await expectParity(need(webgpu), c); });
 });
 
 describe('webgpu: the promises of the op families', () => {

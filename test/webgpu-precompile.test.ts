@@ -17,6 +17,7 @@ import { loadFashionMnist } from '../model/data/fashion-mnist.js';
 import { tutorialCnn } from '../model/cnn.js';
 import { nodeGPU } from '../node/webgpu.js';
 import { conv2dGeometry } from '../engine/ops/geometry.js';
+import { onLaunch } from './helpers/on-launch.js';
 
 const BATCH = 16;
 const data = loadFashionMnist({ limit: { train: BATCH, test: 1 } });
@@ -101,11 +102,7 @@ describe('precompileFor', () => {
     const be = await WebGPUBackend.create(nodeGPU(), { precompile: false, tiling: { channelVec4: true, wideBlocks: true }, poisonNewBuffers: true });
     try {
       const launched: string[] = [];
-      const launch = be.launch.bind(be);
-      be.launch = (program, ...rest) => {
-        launched.push(program.shader);
-        launch(program, ...rest);
-      };
+      onLaunch(be, (shader) => launched.push(shader));
       const g = conv2dGeometry('conv2d', [4, 9, 9, 32], [3, 3, 32, 64], [1, 1], 'valid');
       const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k));
       const x = be.upload(values(4 * 9 * 9 * 32, 0.37), [4, 9, 9, 32], 'float32');
